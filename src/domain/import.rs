@@ -1,0 +1,141 @@
+//! What every reader of a file hands on: annotations as the file described them, not yet
+//! placed in any text, plus the problems met while reading.
+//!
+//! Readers (native JSON, W3C, brat, JSONL, Label Studio, CSV) only parse; placing the
+//! candidates in a document's text (checking offsets against quotes, re-anchoring, orphaning)
+//! is one shared step, so every format gets the same guarantees.
+
+use crate::domain::document::Metadata;
+use crate::domain::tag::Tag;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How serious a problem is: a warning still imported something, an error dropped it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One thing that went wrong while reading, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    /// A JSON path (`$.annotations[3].start`), a line (`line 12`) or an annotation id.
+    pub location: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn error(location: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem { severity: Severity::Error, location: location.into(), message: message.into() }
+    }
+
+    pub fn warning(location: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem { severity: Severity::Warning, location: location.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.location.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.location, self.message)
+        }
+    }
+}
+
+/// The unit a file counted its offsets in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OffsetUnit {
+    CodePoint,
+    Utf16,
+    Utf8Byte,
+}
+
+impl OffsetUnit {
+    pub fn name(self) -> &'static str {
+        match self {
+            OffsetUnit::CodePoint => "codepoint",
+            OffsetUnit::Utf16 => "utf16",
+            OffsetUnit::Utf8Byte => "utf8",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            OffsetUnit::CodePoint => "Unicode code points",
+            OffsetUnit::Utf16 => "UTF-16 units",
+            OffsetUnit::Utf8Byte => "UTF-8 bytes",
+        }
+    }
+}
+
+/// An annotation as a file described it. Offsets are in `ImportBatch::offset_unit` (or
+/// unknown), and any field may be missing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CandidateAnnotation {
+    /// Where in the file it came from, for problems: `$.annotations[3]`, `line 12`, `T4`.
+    pub location: String,
+    pub id: Option<String>,
+    pub tag: String,
+    pub start: Option<usize>,
+    pub end: Option<usize>,
+    pub quote: Option<String>,
+    pub prefix: Option<String>,
+    pub suffix: Option<String>,
+    pub note: String,
+    pub attributes: BTreeMap<String, String>,
+    pub created: Option<String>,
+    pub modified: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CandidateRelation {
+    pub location: String,
+    pub id: Option<String>,
+    pub kind: String,
+    /// Ids as the file gave them (resolved against the batch's candidates).
+    pub from: String,
+    pub to: String,
+}
+
+/// Everything one file held, read as far as it could be.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportBatch {
+    /// The name of the format, for messages: "Article Annotator JSON", "brat standoff", …
+    pub format: String,
+    pub metadata: Option<Metadata>,
+    /// The document id the file carried, if any.
+    pub document_id: Option<String>,
+    /// The text the annotations were made on, if the file carries it.
+    pub text: Option<String>,
+    pub text_sha256: Option<String>,
+    pub tags: Vec<Tag>,
+    pub annotations: Vec<CandidateAnnotation>,
+    pub relations: Vec<CandidateRelation>,
+    /// The unit the offsets are in, when the file declares or the reader detected it.
+    pub offset_unit: Option<OffsetUnit>,
+    pub problems: Vec<Problem>,
+    /// Fields of the native format that other features use (role, annotator, …), kept as is.
+    pub extra: BTreeMap<String, String>,
+}
+
+impl ImportBatch {
+    pub fn new(format: impl Into<String>) -> Self {
+        ImportBatch {
+            format: format.into(),
+            metadata: None,
+            document_id: None,
+            text: None,
+            text_sha256: None,
+            tags: Vec::new(),
+            annotations: Vec::new(),
+            relations: Vec::new(),
+            offset_unit: None,
+            problems: Vec::new(),
+            extra: BTreeMap::new(),
+        }
+    }
+}

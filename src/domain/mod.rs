@@ -1,0 +1,14 @@
+//! The pure core: text and offsets, tags, annotations, relations, commands with undo,
+//! segmentation for rendering, re-anchoring and file formats.
+//!
+//! Architecture invariant: nothing here knows of the browser (no leptos, web-sys, js-sys,
+//! wasm-bindgen or gloo), reads a clock or draws a random number. Ids and times come in from
+//! the caller. Nothing here panics on input: readers return what they could read plus
+//! problems. `tests/architecture.rs` enforces the imports.
+
+pub mod annotation;
+pub mod document;
+pub mod tag;
+pub mod text;
+pub mod csv;
+pub mod import;

@@ -1,0 +1,2 @@
+//! Leptos components.
+pub fn start() {}
