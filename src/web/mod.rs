@@ -1,1 +1,7 @@
-//! Thin browser edges.
+//! Thin browser edges: each module wraps one browser facility in a small function that
+//! returns a typed error. No business rules live here; they are in `domain`.
+
+pub mod clock;
+pub mod dom_selection;
+pub mod files;
+pub mod storage;

@@ -1,0 +1,94 @@
+# Shared by scripts/serve, scripts/test and scripts/bench: install what is missing, quietly
+# when it is already there. Every step says what it installs. Nothing here downloads a
+# binary from outside the package registries (crates.io, npm, Debian, PyPI, rustup).
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="/usr/local/bin:$HOME/.cargo/bin:$PATH"
+
+TRUNK_VERSION="0.21.14"
+BINARYEN_VERSION="132"
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# The exact wasm-bindgen version Cargo.lock pins: the CLI must equal it.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "installing the Rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_rust_components() {
+  local missing=()
+  rustup component list --installed | grep -q '^rustfmt' || missing+=(rustfmt)
+  rustup component list --installed | grep -q '^clippy' || missing+=(clippy)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Rust components: ${missing[*]}"
+    rustup component add "${missing[@]}"
+  fi
+}
+
+ensure_trunk() {
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    say "installing trunk $TRUNK_VERSION from crates.io (about 7 minutes, once)"
+    # --locked: newer unlocked dependencies of 0.21.14 do not compile.
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local want; want="$(wasm_bindgen_version)"
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ]; then
+    say "installing wasm-bindgen-cli $want from crates.io (about 2 minutes, once)"
+    # Not --locked: its lock file names a webpki-roots the registry mirror may not have yet.
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+ensure_wasm_opt() {
+  # Debian's binaryen 108 writes a wasm that dies on load, so take binaryen from npm and put
+  # it ahead of /usr/bin on PATH. Trunk.toml pins the version, so a wrong one fails loudly.
+  if [ "$(wasm-opt --version 2>/dev/null)" != "wasm-opt version $BINARYEN_VERSION (version_$BINARYEN_VERSION)" ]; then
+    say "installing wasm-opt (binaryen $BINARYEN_VERSION) from npm into /usr/local"
+    as_root npm install -g --prefix /usr/local --no-audit --no-fund "binaryen@$BINARYEN_VERSION.0.0"
+  fi
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Debian's chromium and chromium-driver"
+    as_root apt-get update -q
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q chromium chromium-driver
+  fi
+}
+
+ensure_e2e_deps() {
+  local stamp=tests/e2e/node_modules/.lock-stamp
+  if [ ! -f "$stamp" ] || ! cmp -s tests/e2e/package-lock.json "$stamp"; then
+    say "installing the browser tests' npm packages (tests/e2e, from the lock file)"
+    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+    cp tests/e2e/package-lock.json "$stamp"
+  fi
+}
+
+ensure_w3c_validator() {
+  local req=../shared/fixtures/w3c/requirements.txt
+  [ -f "$req" ] || return 0
+  if ! python3 -c 'import jsonschema, referencing, rfc3986_validator, rfc3339_validator' 2>/dev/null; then
+    say "installing the W3C validator's Python packages ($req)"
+    python3 -m pip install --quiet --disable-pip-version-check -r "$req"
+  fi
+}
+
+ensure_build_tools() {
+  ensure_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_wasm_opt
+}

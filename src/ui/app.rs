@@ -1,0 +1,16 @@
+use leptos::prelude::*;
+
+const SAMPLE: &str = include_str!("../../assets/sample-article.txt");
+
+#[component]
+pub fn App() -> impl IntoView {
+    let paragraphs: Vec<String> = SAMPLE.split("\n\n").map(|p| format!("{p}\n\n")).collect();
+    view! {
+        <header class="ann-header"><h1>"Article Annotator"</h1></header>
+        <main>
+            <div data-article-text="">
+                {paragraphs.into_iter().map(|p| view! { <div class="ann-para">{p}</div> }).collect_view()}
+            </div>
+        </main>
+    }
+}
