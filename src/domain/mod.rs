@@ -12,3 +12,7 @@ pub mod tag;
 pub mod text;
 pub mod csv;
 pub mod import;
+pub mod selection;
+pub mod segment;
+#[doc(hidden)]
+pub mod synthetic;

@@ -1,0 +1,472 @@
+//! Cutting the text into what the article view renders: paragraphs, and inside each
+//! paragraph, runs of text covered by the same set of annotations.
+//!
+//! The article's DOM is a pure function of (text, annotations), so overlapping and nested
+//! highlights must be flattened into non-overlapping runs before rendering. Each paragraph
+//! keeps its trailing line breaks (the view uses `white-space: pre-wrap`), so the paragraphs,
+//! and the runs inside them, concatenate to exactly the text: the container's `textContent`
+//! is the document text and DOM offsets stay meaningful.
+//!
+//! Each annotation also gets an underline *lane* by greedy interval partitioning: it keeps
+//! the same lane in all its runs and overlapping annotations never share one, so stacked
+//! underlines stay readable.
+//!
+//! One sweep over sorted start/end events: O((n + k) log k) for n code points and k
+//! annotations, plus the size of the output (a run lists every annotation covering it).
+
+use crate::domain::annotation::{Annotation, AnnotationId};
+use crate::domain::text::{CodePointOffset, Text, TextRange};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
+
+/// A stretch of one paragraph covered by the same annotations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    pub range: TextRange,
+    /// Every annotation covering the run, by start, then longer first, then id.
+    pub annotations: Vec<AnnotationId>,
+}
+
+impl Run {
+    /// How many annotations cover this run.
+    pub fn depth(&self) -> usize {
+        self.annotations.len()
+    }
+}
+
+/// One block of the article: its content plus its trailing line breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paragraph {
+    pub range: TextRange,
+    /// Non-empty, in order, covering `range` exactly.
+    pub runs: Vec<Run>,
+}
+
+/// Underline lanes: overlapping annotations get different lanes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lanes {
+    pub by_annotation: HashMap<AnnotationId, usize>,
+    /// How many lanes are used (0 without annotations).
+    pub max_lanes: usize,
+}
+
+impl Lanes {
+    pub fn lane(&self, id: &AnnotationId) -> Option<usize> {
+        self.by_annotation.get(id).copied()
+    }
+}
+
+/// Everything the article view needs to render.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Segmentation {
+    pub paragraphs: Vec<Paragraph>,
+    pub lanes: Lanes,
+}
+
+/// Characters that end a paragraph: LF, CR, LINE SEPARATOR, PARAGRAPH SEPARATOR.
+pub fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
+}
+
+/// The paragraphs of `text`, each its content plus its trailing run of line breaks. They
+/// concatenate to the text; an empty text has none. One pass over the bytes.
+pub fn paragraph_ranges(text: &Text) -> Vec<TextRange> {
+    let mut paragraphs = Vec::new();
+    let mut paragraph_start = 0;
+    let mut code_point = 0;
+    let mut in_breaks = false;
+    let mut chars = text.as_str().chars();
+    while let Some(c) = chars.next() {
+        let is_break = is_line_break(c);
+        if in_breaks && !is_break {
+            push_range(&mut paragraphs, paragraph_start, code_point);
+            paragraph_start = code_point;
+        }
+        in_breaks = is_break;
+        code_point += 1;
+        // Skip ahead over ASCII that is not a line break without per-char work.
+        let rest = chars.as_str();
+        let plain = rest
+            .bytes()
+            .take_while(|b| b.is_ascii() && *b != b'\n' && *b != b'\r')
+            .count();
+        if plain > 0 {
+            if in_breaks {
+                push_range(&mut paragraphs, paragraph_start, code_point);
+                paragraph_start = code_point;
+                in_breaks = false;
+            }
+            code_point += plain;
+            chars = rest.get(plain..).unwrap_or("").chars();
+        }
+    }
+    push_range(&mut paragraphs, paragraph_start, code_point);
+    paragraphs
+}
+
+fn push_range(ranges: &mut Vec<TextRange>, start: usize, end: usize) {
+    if let Ok(range) = TextRange::from_code_points(start, end)
+        && !range.is_empty()
+    {
+        ranges.push(range);
+    }
+}
+
+/// The indices of `paragraphs` (sorted, as from [`paragraph_ranges`]) that `range` touches:
+/// the ones to re-render when an annotation over `range` changes. A zero-length range
+/// touches the paragraph it sits in.
+pub fn paragraphs_touching(paragraphs: &[TextRange], range: TextRange) -> std::ops::Range<usize> {
+    let first = paragraphs.partition_point(|p| p.end() <= range.start());
+    let last = paragraphs.partition_point(|p| p.start() < range.end());
+    let last = if range.is_empty() {
+        (first + 1).min(paragraphs.len())
+    } else {
+        last.max(first)
+    };
+    first..last
+}
+
+/// The whole rendering: paragraphs with their runs, and the lanes. Orphans, empty
+/// annotations and annotations reaching past the end of the text are left out.
+pub fn segment(text: &Text, annotations: &[Annotation]) -> Segmentation {
+    let spans = renderable_spans(text, annotations, None);
+    let paragraphs = paragraph_ranges(text);
+    Segmentation {
+        paragraphs: sweep(&paragraphs, &spans),
+        lanes: assign_lanes(&spans),
+    }
+}
+
+/// The runs of one paragraph (from [`paragraph_ranges`]), for re-rendering only that one.
+/// `annotations` may be all of them or just those overlapping it; the rest are ignored.
+pub fn segment_paragraph(
+    text: &Text,
+    paragraph: TextRange,
+    annotations: &[Annotation],
+) -> Paragraph {
+    let spans = renderable_spans(text, annotations, Some(paragraph));
+    let mut paragraphs = sweep(&[paragraph], &spans);
+    paragraphs.pop().unwrap_or(Paragraph {
+        range: paragraph,
+        runs: Vec::new(),
+    })
+}
+
+/// Lanes for the renderable annotations, on their own (they do not depend on paragraphs).
+pub fn lanes(text: &Text, annotations: &[Annotation]) -> Lanes {
+    assign_lanes(&renderable_spans(text, annotations, None))
+}
+
+/// An annotation reduced to what segmentation needs.
+struct Span<'a> {
+    start: usize,
+    end: usize,
+    id: &'a AnnotationId,
+}
+
+/// Renderable spans (clipped to `within` if given), sorted by start, longer first, then id:
+/// the order runs list their annotations in.
+fn renderable_spans<'a>(
+    text: &Text,
+    annotations: &'a [Annotation],
+    within: Option<TextRange>,
+) -> Vec<Span<'a>> {
+    let len = text.len();
+    let (low, high) = within.map_or((0, len), |w| (w.start().0, w.end().0.min(len)));
+    let mut spans: Vec<Span<'a>> = annotations
+        .iter()
+        .filter(|a| !a.is_orphan() && a.end().0 <= len && !a.range.is_empty())
+        .filter(|a| a.start().0 < high && a.end().0 > low)
+        .map(|a| Span {
+            start: a.start().0.max(low),
+            end: a.end().0.min(high),
+            id: &a.id,
+        })
+        .collect();
+    spans.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then(a.id.cmp(b.id))
+    });
+    spans
+}
+
+/// One sweep over span starts/ends and paragraph ends. `spans` are sorted as
+/// [`renderable_spans`] returns them; a span's rank in that order keeps run lists sorted.
+fn sweep(paragraph_ranges: &[TextRange], spans: &[Span<'_>]) -> Vec<Paragraph> {
+    let mut starts: Vec<(usize, usize)> = spans
+        .iter()
+        .enumerate()
+        .map(|(rank, s)| (s.start, rank))
+        .collect();
+    let mut ends: Vec<(usize, usize)> = spans
+        .iter()
+        .enumerate()
+        .map(|(rank, s)| (s.end, rank))
+        .collect();
+    starts.sort_unstable();
+    ends.sort_unstable();
+    let mut next_start = 0;
+    let mut next_end = 0;
+    let mut active: BTreeSet<usize> = BTreeSet::new();
+    let mut paragraphs = Vec::with_capacity(paragraph_ranges.len());
+    for paragraph in paragraph_ranges {
+        let paragraph_end = paragraph.end().0;
+        let mut cursor = paragraph.start().0;
+        let mut runs: Vec<Run> = Vec::new();
+        loop {
+            // Apply every event at the cursor, then cut at the next event or paragraph end.
+            while let Some(&(_, rank)) = ends.get(next_end).filter(|(p, _)| *p <= cursor) {
+                active.remove(&rank);
+                next_end += 1;
+            }
+            while let Some(&(_, rank)) = starts.get(next_start).filter(|(p, _)| *p <= cursor) {
+                active.insert(rank);
+                next_start += 1;
+            }
+            if cursor >= paragraph_end {
+                break;
+            }
+            let next_event = [starts.get(next_start), ends.get(next_end)]
+                .into_iter()
+                .flatten()
+                .map(|(position, _)| *position)
+                .min()
+                .unwrap_or(paragraph_end);
+            let run_end = next_event.min(paragraph_end).max(cursor + 1);
+            push_run(&mut runs, cursor, run_end, &active, spans);
+            cursor = run_end;
+        }
+        paragraphs.push(Paragraph {
+            range: *paragraph,
+            runs,
+        });
+    }
+    paragraphs
+}
+
+/// Appends the run `[start, end)` covered by `active`, merged into the previous run when
+/// that one has the same annotations.
+fn push_run(
+    runs: &mut Vec<Run>,
+    start: usize,
+    end: usize,
+    active: &BTreeSet<usize>,
+    spans: &[Span<'_>],
+) {
+    let same_as_last = runs.last().is_some_and(|last| {
+        last.annotations.len() == active.len()
+            && active
+                .iter()
+                .zip(&last.annotations)
+                .all(|(rank, id)| spans.get(*rank).is_some_and(|s| s.id == id))
+    });
+    if same_as_last && let Some(last) = runs.last_mut() {
+        if let Ok(range) = TextRange::from_code_points(last.range.start().0, end) {
+            last.range = range;
+        }
+        return;
+    }
+    let annotations = active
+        .iter()
+        .filter_map(|rank| spans.get(*rank))
+        .map(|s| s.id.clone())
+        .collect();
+    if let Ok(range) = TextRange::new(CodePointOffset(start), CodePointOffset(end)) {
+        runs.push(Run { range, annotations });
+    }
+}
+
+/// Greedy interval partitioning in start order: each span takes the lowest lane freed by a
+/// span that ended at or before its start, else a new lane. Optimal: uses as many lanes as
+/// the deepest overlap.
+fn assign_lanes(spans: &[Span<'_>]) -> Lanes {
+    let mut busy: BinaryHeap<Reverse<(usize, usize)>> = BinaryHeap::new();
+    let mut free: BinaryHeap<Reverse<usize>> = BinaryHeap::new();
+    let mut lanes = Lanes {
+        by_annotation: HashMap::with_capacity(spans.len()),
+        max_lanes: 0,
+    };
+    for span in spans {
+        while let Some(Reverse((end, lane))) = busy.peek().copied() {
+            if end > span.start {
+                break;
+            }
+            busy.pop();
+            free.push(Reverse(lane));
+        }
+        let lane = match free.pop() {
+            Some(Reverse(lane)) => lane,
+            None => {
+                lanes.max_lanes += 1;
+                lanes.max_lanes - 1
+            }
+        };
+        busy.push(Reverse((span.end, lane)));
+        lanes.by_annotation.insert(span.id.clone(), lane);
+    }
+    lanes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::annotation::AnchorStatus;
+    use crate::domain::tag::TagId;
+
+    fn annotation(text: &Text, id: &str, start: usize, end: usize) -> Annotation {
+        let range = TextRange::from_code_points(start, end).unwrap();
+        Annotation::new(
+            AnnotationId(id.to_string()),
+            TagId("claim".to_string()),
+            text,
+            range,
+            "t",
+        )
+        .unwrap()
+    }
+
+    /// Renders runs as `text=ids` (ids joined by `+`, no `=` when uncovered), runs joined by
+    /// ` | `, paragraphs by ` ## `.
+    fn render(text: &Text, paragraphs: &[Paragraph]) -> String {
+        let render_run = |run: &Run| {
+            let quote = text.slice(run.range).unwrap();
+            let ids: Vec<&str> = run.annotations.iter().map(AnnotationId::as_str).collect();
+            if ids.is_empty() {
+                quote.to_string()
+            } else {
+                format!("{quote}={}", ids.join("+"))
+            }
+        };
+        let render_paragraph = |p: &Paragraph| {
+            p.runs
+                .iter()
+                .map(render_run)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        };
+        paragraphs
+            .iter()
+            .map(render_paragraph)
+            .collect::<Vec<_>>()
+            .join(" ## ")
+    }
+
+    fn check(
+        content: &str,
+        spans: &[(&str, usize, usize)],
+        expected: &str,
+        expected_max_lanes: usize,
+    ) {
+        let text = Text::new(content);
+        let annotations: Vec<Annotation> = spans
+            .iter()
+            .map(|(id, start, end)| annotation(&text, id, *start, *end))
+            .collect();
+        let segmentation = segment(&text, &annotations);
+        assert_eq!(
+            render(&text, &segmentation.paragraphs),
+            expected,
+            "runs of {content:?}"
+        );
+        assert_eq!(
+            segmentation.lanes.max_lanes, expected_max_lanes,
+            "lanes of {content:?}"
+        );
+        for (paragraph_index, paragraph) in segmentation.paragraphs.iter().enumerate() {
+            let alone = segment_paragraph(&text, paragraph.range, &annotations);
+            assert_eq!(
+                &alone, paragraph,
+                "paragraph {paragraph_index} of {content:?} alone"
+            );
+        }
+    }
+
+    #[test]
+    fn runs_for_typical_overlaps() {
+        check("", &[], "", 0);
+        check("plain text", &[], "plain text", 0);
+        check(
+            "abcdef",
+            &[("x", 1, 5), ("y", 2, 4)],
+            "a | b=x | cd=x+y | e=x | f",
+            2,
+        );
+        check("abcdef", &[("y", 1, 4), ("x", 1, 4)], "a | bcd=x+y | ef", 2);
+        check(
+            "abcdef",
+            &[("x", 0, 4), ("y", 2, 6)],
+            "ab=x | cd=x+y | ef=y",
+            2,
+        );
+        check("abcdef", &[("x", 0, 3), ("y", 3, 6)], "abc=x | def=y", 1);
+        // Longer first, then id, whatever the input order.
+        check("abcdef", &[("z", 0, 2), ("a", 0, 6)], "ab=a+z | cdef=a", 2);
+    }
+
+    #[test]
+    fn paragraphs_keep_their_line_breaks_and_cut_runs() {
+        check(
+            "ab\n\ncd\r\nef",
+            &[("x", 1, 6)],
+            "a | b\n\n=x ## cd=x | \r\n ## ef",
+            1,
+        );
+        check(
+            "\n\nab\u{2028}c\u{2029}",
+            &[],
+            "\n\n ## ab\u{2028} ## c\u{2029}",
+            0,
+        );
+        check("a\rb", &[("x", 0, 3)], "a\r=x ## b=x", 1);
+    }
+
+    #[test]
+    fn orphans_empty_and_out_of_range_annotations_are_not_rendered() {
+        let text = Text::new("abc");
+        let mut orphan = annotation(&text, "o", 0, 2);
+        orphan.anchor = AnchorStatus::Orphaned;
+        let empty = annotation(&text, "e", 1, 1);
+        let mut past_end = annotation(&text, "p", 0, 2);
+        past_end.range = TextRange::from_code_points(1, 9).unwrap();
+        let segmentation = segment(&text, &[orphan, empty, past_end]);
+        assert_eq!(render(&text, &segmentation.paragraphs), "abc");
+        assert_eq!(segmentation.lanes, Lanes::default());
+    }
+
+    #[test]
+    fn lanes_are_reused_once_free() {
+        let text = Text::new("abcdefghij");
+        let annotations = [
+            annotation(&text, "a", 0, 4),
+            annotation(&text, "b", 2, 6),
+            annotation(&text, "c", 4, 8),
+            annotation(&text, "d", 6, 10),
+        ];
+        let lanes = segment(&text, &annotations).lanes;
+        let lane = |id: &str| lanes.lane(&AnnotationId(id.to_string()));
+        assert_eq!(
+            (lane("a"), lane("b"), lane("c"), lane("d")),
+            (Some(0), Some(1), Some(0), Some(1))
+        );
+        assert_eq!(lanes.max_lanes, 2);
+    }
+
+    #[test]
+    fn touched_paragraphs_are_found_by_binary_search() {
+        let text = Text::new("ab\ncd\nef");
+        let paragraphs = paragraph_ranges(&text);
+        let touching = |start, end| {
+            paragraphs_touching(
+                &paragraphs,
+                TextRange::from_code_points(start, end).unwrap(),
+            )
+        };
+        assert_eq!(touching(0, 2), 0..1);
+        assert_eq!(touching(1, 4), 0..2);
+        assert_eq!(touching(3, 8), 1..3);
+        assert_eq!(touching(4, 4), 1..2);
+        assert_eq!(touching(8, 8), 3..3);
+    }
+}
