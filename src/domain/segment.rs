@@ -17,7 +17,7 @@
 use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::domain::text::{CodePointOffset, Text, TextRange};
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap};
 
 /// A stretch of one paragraph covered by the same annotations.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,34 +71,31 @@ pub fn is_line_break(c: char) -> bool {
 /// The paragraphs of `text`, each its content plus its trailing run of line breaks. They
 /// concatenate to the text; an empty text has none. One pass over the bytes.
 pub fn paragraph_ranges(text: &Text) -> Vec<TextRange> {
+    let bytes = text.as_str().as_bytes();
     let mut paragraphs = Vec::new();
     let mut paragraph_start = 0;
     let mut code_point = 0;
     let mut in_breaks = false;
-    let mut chars = text.as_str().chars();
-    while let Some(c) = chars.next() {
-        let is_break = is_line_break(c);
+    for (position, &byte) in bytes.iter().enumerate() {
+        // Continuation bytes neither start a character nor a line break.
+        if byte & 0xC0 == 0x80 {
+            continue;
+        }
+        let is_break = match byte {
+            b'\n' | b'\r' => true,
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+            0xE2 => matches!(
+                bytes.get(position + 1..position + 3),
+                Some([0x80, 0xA8 | 0xA9])
+            ),
+            _ => false,
+        };
         if in_breaks && !is_break {
             push_range(&mut paragraphs, paragraph_start, code_point);
             paragraph_start = code_point;
         }
         in_breaks = is_break;
         code_point += 1;
-        // Skip ahead over ASCII that is not a line break without per-char work.
-        let rest = chars.as_str();
-        let plain = rest
-            .bytes()
-            .take_while(|b| b.is_ascii() && *b != b'\n' && *b != b'\r')
-            .count();
-        if plain > 0 {
-            if in_breaks {
-                push_range(&mut paragraphs, paragraph_start, code_point);
-                paragraph_start = code_point;
-                in_breaks = false;
-            }
-            code_point += plain;
-            chars = rest.get(plain..).unwrap_or("").chars();
-        }
     }
     push_range(&mut paragraphs, paragraph_start, code_point);
     paragraphs
@@ -164,8 +161,8 @@ struct Span<'a> {
     id: &'a AnnotationId,
 }
 
-/// Renderable spans (clipped to `within` if given), sorted by start, longer first, then id:
-/// the order runs list their annotations in.
+/// Renderable spans (clipped to `within` if given), sorted by start, longer first, then id
+/// (of the unclipped annotation): the order runs list their annotations in.
 fn renderable_spans<'a>(
     text: &Text,
     annotations: &'a [Annotation],
@@ -173,23 +170,26 @@ fn renderable_spans<'a>(
 ) -> Vec<Span<'a>> {
     let len = text.len();
     let (low, high) = within.map_or((0, len), |w| (w.start().0, w.end().0.min(len)));
-    let mut spans: Vec<Span<'a>> = annotations
+    let mut kept: Vec<&'a Annotation> = annotations
         .iter()
         .filter(|a| !a.is_orphan() && a.end().0 <= len && !a.range.is_empty())
         .filter(|a| a.start().0 < high && a.end().0 > low)
+        .collect();
+    // Order by the whole annotation, not its clipped part, so that one paragraph rendered
+    // alone lists its annotations as the whole rendering does.
+    kept.sort_by(|a, b| {
+        a.start()
+            .cmp(&b.start())
+            .then(b.end().cmp(&a.end()))
+            .then(a.id.cmp(&b.id))
+    });
+    kept.into_iter()
         .map(|a| Span {
             start: a.start().0.max(low),
             end: a.end().0.min(high),
             id: &a.id,
         })
-        .collect();
-    spans.sort_by(|a, b| {
-        a.start
-            .cmp(&b.start)
-            .then(b.end.cmp(&a.end))
-            .then(a.id.cmp(b.id))
-    });
-    spans
+        .collect()
 }
 
 /// One sweep over span starts/ends and paragraph ends. `spans` are sorted as
@@ -209,7 +209,9 @@ fn sweep(paragraph_ranges: &[TextRange], spans: &[Span<'_>]) -> Vec<Paragraph> {
     ends.sort_unstable();
     let mut next_start = 0;
     let mut next_end = 0;
-    let mut active: BTreeSet<usize> = BTreeSet::new();
+    // Ranks of the spans covering the cursor, sorted. Inserting or removing costs O(depth),
+    // which the run emitted there pays anyway by listing all `depth` ids.
+    let mut active: Vec<usize> = Vec::new();
     let mut paragraphs = Vec::with_capacity(paragraph_ranges.len());
     for paragraph in paragraph_ranges {
         let paragraph_end = paragraph.end().0;
@@ -218,11 +220,16 @@ fn sweep(paragraph_ranges: &[TextRange], spans: &[Span<'_>]) -> Vec<Paragraph> {
         loop {
             // Apply every event at the cursor, then cut at the next event or paragraph end.
             while let Some(&(_, rank)) = ends.get(next_end).filter(|(p, _)| *p <= cursor) {
-                active.remove(&rank);
+                if let Ok(index) = active.binary_search(&rank) {
+                    active.remove(index);
+                }
                 next_end += 1;
             }
             while let Some(&(_, rank)) = starts.get(next_start).filter(|(p, _)| *p <= cursor) {
-                active.insert(rank);
+                // Ranks follow starts, so this lands at the end: O(log depth).
+                if let Err(index) = active.binary_search(&rank) {
+                    active.insert(index, rank);
+                }
                 next_start += 1;
             }
             if cursor >= paragraph_end {
@@ -248,13 +255,7 @@ fn sweep(paragraph_ranges: &[TextRange], spans: &[Span<'_>]) -> Vec<Paragraph> {
 
 /// Appends the run `[start, end)` covered by `active`, merged into the previous run when
 /// that one has the same annotations.
-fn push_run(
-    runs: &mut Vec<Run>,
-    start: usize,
-    end: usize,
-    active: &BTreeSet<usize>,
-    spans: &[Span<'_>],
-) {
+fn push_run(runs: &mut Vec<Run>, start: usize, end: usize, active: &[usize], spans: &[Span<'_>]) {
     let same_as_last = runs.last().is_some_and(|last| {
         last.annotations.len() == active.len()
             && active

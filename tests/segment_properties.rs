@@ -1,0 +1,146 @@
+//! Properties of the rendering segmentation on random texts and random overlapping
+//! annotations: the runs are a faithful, lossless view of the text and annotations.
+
+use annotator::domain::annotation::{Annotation, AnnotationId};
+use annotator::domain::segment::{
+    paragraph_ranges, paragraphs_touching, segment, segment_paragraph,
+};
+use annotator::domain::tag::TagId;
+use annotator::domain::text::{Text, TextRange};
+use proptest::prelude::*;
+
+/// Characters that stress the paragraph and offset logic.
+fn text_strategy() -> impl Strategy<Value = String> {
+    let alphabet = prop::sample::select(vec![
+        'a', 'b', ' ', '\n', '\r', '\u{2028}', '\u{2029}', 'é', '\u{0301}', '🦀', '\u{00A0}',
+    ]);
+    prop::collection::vec(alphabet, 0..60).prop_map(|chars| chars.into_iter().collect())
+}
+
+/// A text and up to 12 annotations (start, end) inside it, some of them empty.
+fn case_strategy() -> impl Strategy<Value = (String, Vec<(usize, usize)>)> {
+    text_strategy().prop_flat_map(|content| {
+        let len = content.chars().count();
+        let span = (0..=len, 0..=len).prop_map(|(a, b)| (a.min(b), a.max(b)));
+        (Just(content), prop::collection::vec(span, 0..12))
+    })
+}
+
+fn build(content: &str, spans: &[(usize, usize)]) -> (Text, Vec<Annotation>) {
+    let text = Text::new(content);
+    let annotations = spans
+        .iter()
+        .enumerate()
+        .map(|(number, (start, end))| {
+            let range = TextRange::from_code_points(*start, *end).unwrap();
+            let id = AnnotationId(format!("a{number}"));
+            Annotation::new(id, TagId("claim".to_string()), &text, range, "t").unwrap()
+        })
+        .collect();
+    (text, annotations)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn runs_cover_the_text_exactly_and_in_order((content, spans) in case_strategy()) {
+        let (text, annotations) = build(&content, &spans);
+        let segmentation = segment(&text, &annotations);
+        let mut position = 0;
+        let mut rebuilt = String::new();
+        for paragraph in &segmentation.paragraphs {
+            prop_assert_eq!(paragraph.range.start().0, position);
+            let mut previous_set: Option<&Vec<AnnotationId>> = None;
+            for run in &paragraph.runs {
+                prop_assert!(!run.range.is_empty());
+                prop_assert_eq!(run.range.start().0, position);
+                prop_assert_ne!(previous_set, Some(&run.annotations), "unmerged neighbours");
+                previous_set = Some(&run.annotations);
+                position = run.range.end().0;
+                rebuilt.push_str(text.slice(run.range).unwrap());
+            }
+            prop_assert_eq!(paragraph.range.end().0, position);
+        }
+        prop_assert_eq!(rebuilt, content);
+    }
+
+    #[test]
+    fn every_annotation_reads_back_as_its_quote((content, spans) in case_strategy()) {
+        let (text, annotations) = build(&content, &spans);
+        let segmentation = segment(&text, &annotations);
+        let runs: Vec<_> = segmentation.paragraphs.iter().flat_map(|p| &p.runs).collect();
+        for annotation in &annotations {
+            let read_back: String = runs
+                .iter()
+                .filter(|run| run.annotations.contains(&annotation.id))
+                .map(|run| text.slice(run.range).unwrap())
+                .collect();
+            prop_assert_eq!(&read_back, &annotation.quote);
+        }
+    }
+
+    #[test]
+    fn runs_list_exactly_their_covering_annotations_in_reading_order(
+        (content, spans) in case_strategy()
+    ) {
+        let (text, annotations) = build(&content, &spans);
+        let mut in_order: Vec<&Annotation> = annotations.iter().filter(|a| !a.range.is_empty()).collect();
+        in_order.sort_by(|a, b| a.start().cmp(&b.start()).then(b.end().cmp(&a.end())).then(a.id.cmp(&b.id)));
+        for paragraph in segment(&text, &annotations).paragraphs {
+            for run in paragraph.runs {
+                let covering: Vec<AnnotationId> = in_order
+                    .iter()
+                    .filter(|a| a.start() <= run.range.start() && run.range.end() <= a.end())
+                    .map(|a| a.id.clone())
+                    .collect();
+                prop_assert_eq!(run.depth(), covering.len());
+                prop_assert_eq!(run.annotations, covering);
+            }
+        }
+    }
+
+    #[test]
+    fn overlapping_annotations_never_share_a_lane((content, spans) in case_strategy()) {
+        let (text, annotations) = build(&content, &spans);
+        let lanes = segment(&text, &annotations).lanes;
+        let rendered: Vec<&Annotation> = annotations.iter().filter(|a| !a.range.is_empty()).collect();
+        let mut deepest = 0;
+        for first in &rendered {
+            let lane = lanes.lane(&first.id);
+            prop_assert!(lane.is_some_and(|lane| lane < lanes.max_lanes));
+            let overlapping: Vec<_> = rendered.iter().filter(|other| other.range.overlap(&first.range) > 0).collect();
+            for other in &overlapping {
+                if other.id != first.id {
+                    prop_assert_ne!(lanes.lane(&other.id), lane);
+                }
+            }
+            // Depth at this annotation's start: the lanes needed there.
+            let depth = rendered.iter().filter(|a| a.start() <= first.start() && first.start() < a.end()).count();
+            deepest = deepest.max(depth);
+        }
+        prop_assert_eq!(lanes.max_lanes, deepest, "greedy partitioning uses the fewest lanes");
+    }
+
+    #[test]
+    fn one_paragraph_alone_renders_as_in_the_whole((content, spans) in case_strategy()) {
+        let (text, annotations) = build(&content, &spans);
+        let whole = segment(&text, &annotations);
+        let paragraphs = paragraph_ranges(&text);
+        prop_assert_eq!(paragraphs.len(), whole.paragraphs.len());
+        for annotation in annotations.iter().filter(|a| !a.range.is_empty()) {
+            for index in paragraphs_touching(&paragraphs, annotation.range) {
+                prop_assert!(paragraphs[index].overlap(&annotation.range) > 0);
+            }
+        }
+        for (index, paragraph) in paragraphs.iter().enumerate() {
+            let overlapping: Vec<Annotation> = annotations
+                .iter()
+                .filter(|a| a.range.overlap(paragraph) > 0)
+                .cloned()
+                .collect();
+            let alone = segment_paragraph(&text, *paragraph, &overlapping);
+            prop_assert_eq!(&alone, &whole.paragraphs[index]);
+        }
+    }
+}
