@@ -2,7 +2,7 @@
 //! `cargo bench --bench domain`. No framework: each step runs a few times and the table
 //! shows median, min and max wall time.
 
-use annotator::domain::segment::{paragraph_ranges, segment};
+use annotator::domain::segment::{lanes, paragraph_ranges, segment};
 use annotator::domain::selection::{SelectionOptions, range_from_selection};
 use annotator::domain::synthetic::{Xorshift, news_document};
 use annotator::domain::text::{Text, TextIndex, Utf16Offset};
@@ -15,7 +15,14 @@ const SEED: u64 = 42;
 const REPETITIONS: usize = 10;
 const SELECTIONS: usize = 10_000;
 
+/// Runs `step` unless `DOMAIN_BENCH_ONLY` is set to a word not in `name` (for profiling one
+/// step with `perf`).
 fn measure(name: &str, mut step: impl FnMut()) {
+    if let Ok(only) = std::env::var("DOMAIN_BENCH_ONLY")
+        && !name.contains(only.as_str())
+    {
+        return;
+    }
     let mut times: Vec<Duration> = (0..REPETITIONS)
         .map(|_| {
             let started = Instant::now();
@@ -60,6 +67,9 @@ fn main() {
     });
     measure("paragraph_ranges (1 MB)", || {
         black_box(paragraph_ranges(black_box(text)));
+    });
+    measure("lanes (20k annotations)", || {
+        black_box(lanes(black_box(text), black_box(&document.annotations)));
     });
     let segmentation = segment(text, &document.annotations);
     let runs: usize = segmentation.paragraphs.iter().map(|p| p.runs.len()).sum();

@@ -51,7 +51,7 @@ proptest! {
         let mut rebuilt = String::new();
         for paragraph in &segmentation.paragraphs {
             prop_assert_eq!(paragraph.range.start().0, position);
-            let mut previous_set: Option<&Vec<AnnotationId>> = None;
+            let mut previous_set: Option<&Vec<usize>> = None;
             for run in &paragraph.runs {
                 prop_assert!(!run.range.is_empty());
                 prop_assert_eq!(run.range.start().0, position);
@@ -70,10 +70,10 @@ proptest! {
         let (text, annotations) = build(&content, &spans);
         let segmentation = segment(&text, &annotations);
         let runs: Vec<_> = segmentation.paragraphs.iter().flat_map(|p| &p.runs).collect();
-        for annotation in &annotations {
+        for (index, annotation) in annotations.iter().enumerate() {
             let read_back: String = runs
                 .iter()
-                .filter(|run| run.annotations.contains(&annotation.id))
+                .filter(|run| run.annotations.contains(&index))
                 .map(|run| text.slice(run.range).unwrap())
                 .collect();
             prop_assert_eq!(&read_back, &annotation.quote);
@@ -85,16 +85,22 @@ proptest! {
         (content, spans) in case_strategy()
     ) {
         let (text, annotations) = build(&content, &spans);
-        let mut in_order: Vec<&Annotation> = annotations.iter().filter(|a| !a.range.is_empty()).collect();
-        in_order.sort_by(|a, b| a.start().cmp(&b.start()).then(b.end().cmp(&a.end())).then(a.id.cmp(&b.id)));
+        let mut in_order: Vec<(usize, &Annotation)> =
+            annotations.iter().enumerate().filter(|(_, a)| !a.range.is_empty()).collect();
+        in_order.sort_by(|(_, a), (_, b)| {
+            a.start().cmp(&b.start()).then(b.end().cmp(&a.end())).then(a.id.cmp(&b.id))
+        });
         for paragraph in segment(&text, &annotations).paragraphs {
             for run in paragraph.runs {
-                let covering: Vec<AnnotationId> = in_order
+                let covering: Vec<usize> = in_order
                     .iter()
-                    .filter(|a| a.start() <= run.range.start() && run.range.end() <= a.end())
-                    .map(|a| a.id.clone())
+                    .filter(|(_, a)| a.start() <= run.range.start() && run.range.end() <= a.end())
+                    .map(|(index, _)| *index)
                     .collect();
                 prop_assert_eq!(run.depth(), covering.len());
+                let ids: Vec<&AnnotationId> = run.ids(&annotations).collect();
+                let expected_ids: Vec<&AnnotationId> = covering.iter().map(|i| &annotations[*i].id).collect();
+                prop_assert_eq!(ids, expected_ids);
                 prop_assert_eq!(run.annotations, covering);
             }
         }
@@ -104,19 +110,23 @@ proptest! {
     fn overlapping_annotations_never_share_a_lane((content, spans) in case_strategy()) {
         let (text, annotations) = build(&content, &spans);
         let lanes = segment(&text, &annotations).lanes;
-        let rendered: Vec<&Annotation> = annotations.iter().filter(|a| !a.range.is_empty()).collect();
+        let rendered: Vec<(usize, &Annotation)> =
+            annotations.iter().enumerate().filter(|(_, a)| !a.range.is_empty()).collect();
+        prop_assert_eq!(lanes.by_index.len(), annotations.len());
         let mut deepest = 0;
-        for first in &rendered {
-            let lane = lanes.lane(&first.id);
+        for (index, first) in &rendered {
+            let lane = lanes.lane(*index);
             prop_assert!(lane.is_some_and(|lane| lane < lanes.max_lanes));
-            let overlapping: Vec<_> = rendered.iter().filter(|other| other.range.overlap(&first.range) > 0).collect();
-            for other in &overlapping {
-                if other.id != first.id {
-                    prop_assert_ne!(lanes.lane(&other.id), lane);
+            for (other_index, other) in &rendered {
+                if other_index != index && other.range.overlap(&first.range) > 0 {
+                    prop_assert_ne!(lanes.lane(*other_index), lane);
                 }
             }
             // Depth at this annotation's start: the lanes needed there.
-            let depth = rendered.iter().filter(|a| a.start() <= first.start() && first.start() < a.end()).count();
+            let depth = rendered
+                .iter()
+                .filter(|(_, a)| a.start() <= first.start() && first.start() < a.end())
+                .count();
             deepest = deepest.max(depth);
         }
         prop_assert_eq!(lanes.max_lanes, deepest, "greedy partitioning uses the fewest lanes");
@@ -129,17 +139,14 @@ proptest! {
         let paragraphs = paragraph_ranges(&text);
         prop_assert_eq!(paragraphs.len(), whole.paragraphs.len());
         for annotation in annotations.iter().filter(|a| !a.range.is_empty()) {
-            for index in paragraphs_touching(&paragraphs, annotation.range) {
-                prop_assert!(paragraphs[index].overlap(&annotation.range) > 0);
-            }
+            let touched: Vec<usize> = paragraphs_touching(&paragraphs, annotation.range).collect();
+            let overlapping: Vec<usize> = (0..paragraphs.len())
+                .filter(|i| paragraphs[*i].overlap(&annotation.range) > 0)
+                .collect();
+            prop_assert_eq!(touched, overlapping);
         }
         for (index, paragraph) in paragraphs.iter().enumerate() {
-            let overlapping: Vec<Annotation> = annotations
-                .iter()
-                .filter(|a| a.range.overlap(paragraph) > 0)
-                .cloned()
-                .collect();
-            let alone = segment_paragraph(&text, *paragraph, &overlapping);
+            let alone = segment_paragraph(&text, *paragraph, &annotations);
             prop_assert_eq!(&alone, &whole.paragraphs[index]);
         }
     }

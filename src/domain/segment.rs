@@ -13,24 +13,40 @@
 //!
 //! One sweep over sorted start/end events: O((n + k) log k) for n code points and k
 //! annotations, plus the size of the output (a run lists every annotation covering it).
+//! Runs and lanes name annotations by their index in the slice given to [`segment`]: the
+//! view then reaches an annotation's tag and lane in O(1), and a 20,000-annotation article
+//! does not clone 20,000 ids (measured: cloning and freeing them was most of the time).
 
 use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::domain::text::{CodePointOffset, Text, TextRange};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 /// A stretch of one paragraph covered by the same annotations.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Run {
     pub range: TextRange,
-    /// Every annotation covering the run, by start, then longer first, then id.
-    pub annotations: Vec<AnnotationId>,
+    /// Every annotation covering the run, as indices into the slice given to [`segment`]
+    /// (or [`segment_paragraph`]), by start, then longer first, then id.
+    pub annotations: Vec<usize>,
 }
 
 impl Run {
     /// How many annotations cover this run.
     pub fn depth(&self) -> usize {
         self.annotations.len()
+    }
+
+    /// The ids of the covering annotations, in the run's order; `annotations` is the slice
+    /// the run was segmented from.
+    pub fn ids<'a>(
+        &'a self,
+        annotations: &'a [Annotation],
+    ) -> impl Iterator<Item = &'a AnnotationId> + 'a {
+        self.annotations
+            .iter()
+            .filter_map(|index| annotations.get(*index))
+            .map(|a| &a.id)
     }
 }
 
@@ -45,14 +61,17 @@ pub struct Paragraph {
 /// Underline lanes: overlapping annotations get different lanes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Lanes {
-    pub by_annotation: HashMap<AnnotationId, usize>,
+    /// The lane of each annotation, aligned with the slice given to [`segment`]; `None` for
+    /// annotations that are not rendered (orphans, empty, past the end of the text).
+    pub by_index: Vec<Option<usize>>,
     /// How many lanes are used (0 without annotations).
     pub max_lanes: usize,
 }
 
 impl Lanes {
-    pub fn lane(&self, id: &AnnotationId) -> Option<usize> {
-        self.by_annotation.get(id).copied()
+    /// The lane of the annotation at `index` in the segmented slice.
+    pub fn lane(&self, index: usize) -> Option<usize> {
+        self.by_index.get(index).copied().flatten()
     }
 }
 
@@ -69,27 +88,14 @@ pub fn is_line_break(c: char) -> bool {
 }
 
 /// The paragraphs of `text`, each its content plus its trailing run of line breaks. They
-/// concatenate to the text; an empty text has none. One pass over the bytes.
+/// concatenate to the text; an empty text has none. One pass over the characters.
 pub fn paragraph_ranges(text: &Text) -> Vec<TextRange> {
-    let bytes = text.as_str().as_bytes();
     let mut paragraphs = Vec::new();
     let mut paragraph_start = 0;
-    let mut code_point = 0;
     let mut in_breaks = false;
-    for (position, &byte) in bytes.iter().enumerate() {
-        // Continuation bytes neither start a character nor a line break.
-        if byte & 0xC0 == 0x80 {
-            continue;
-        }
-        let is_break = match byte {
-            b'\n' | b'\r' => true,
-            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
-            0xE2 => matches!(
-                bytes.get(position + 1..position + 3),
-                Some([0x80, 0xA8 | 0xA9])
-            ),
-            _ => false,
-        };
+    let mut code_point = 0;
+    for c in text.as_str().chars() {
+        let is_break = is_line_break(c);
         if in_breaks && !is_break {
             push_range(&mut paragraphs, paragraph_start, code_point);
             paragraph_start = code_point;
@@ -130,12 +136,13 @@ pub fn segment(text: &Text, annotations: &[Annotation]) -> Segmentation {
     let paragraphs = paragraph_ranges(text);
     Segmentation {
         paragraphs: sweep(&paragraphs, &spans),
-        lanes: assign_lanes(&spans),
+        lanes: assign_lanes(&spans, annotations.len()),
     }
 }
 
 /// The runs of one paragraph (from [`paragraph_ranges`]), for re-rendering only that one.
-/// `annotations` may be all of them or just those overlapping it; the rest are ignored.
+/// `annotations` is the same slice as given to [`segment`], so that run indices agree;
+/// only those overlapping the paragraph are looked at.
 pub fn segment_paragraph(
     text: &Text,
     paragraph: TextRange,
@@ -151,98 +158,110 @@ pub fn segment_paragraph(
 
 /// Lanes for the renderable annotations, on their own (they do not depend on paragraphs).
 pub fn lanes(text: &Text, annotations: &[Annotation]) -> Lanes {
-    assign_lanes(&renderable_spans(text, annotations, None))
+    assign_lanes(
+        &renderable_spans(text, annotations, None),
+        annotations.len(),
+    )
 }
 
 /// An annotation reduced to what segmentation needs.
-struct Span<'a> {
+struct Span {
     start: usize,
     end: usize,
-    id: &'a AnnotationId,
+    /// Where the annotation is in the input slice.
+    index: usize,
 }
 
 /// Renderable spans (clipped to `within` if given), sorted by start, longer first, then id
 /// (of the unclipped annotation): the order runs list their annotations in.
-fn renderable_spans<'a>(
+fn renderable_spans(
     text: &Text,
-    annotations: &'a [Annotation],
+    annotations: &[Annotation],
     within: Option<TextRange>,
-) -> Vec<Span<'a>> {
+) -> Vec<Span> {
     let len = text.len();
     let (low, high) = within.map_or((0, len), |w| (w.start().0, w.end().0.min(len)));
-    let mut kept: Vec<&'a Annotation> = annotations
+    let mut kept: Vec<(usize, &Annotation)> = annotations
         .iter()
-        .filter(|a| !a.is_orphan() && a.end().0 <= len && !a.range.is_empty())
-        .filter(|a| a.start().0 < high && a.end().0 > low)
+        .enumerate()
+        .filter(|(_, a)| !a.is_orphan() && a.end().0 <= len && !a.range.is_empty())
+        .filter(|(_, a)| a.start().0 < high && a.end().0 > low)
         .collect();
     // Order by the whole annotation, not its clipped part, so that one paragraph rendered
     // alone lists its annotations as the whole rendering does.
-    kept.sort_by(|a, b| {
+    kept.sort_by(|(_, a), (_, b)| {
         a.start()
             .cmp(&b.start())
-            .then(b.end().cmp(&a.end()))
-            .then(a.id.cmp(&b.id))
+            .then_with(|| b.end().cmp(&a.end()))
+            .then_with(|| a.id.cmp(&b.id))
     });
     kept.into_iter()
-        .map(|a| Span {
+        .map(|(index, a)| Span {
             start: a.start().0.max(low),
             end: a.end().0.min(high),
-            id: &a.id,
+            index,
         })
         .collect()
 }
 
 /// One sweep over span starts/ends and paragraph ends. `spans` are sorted as
 /// [`renderable_spans`] returns them; a span's rank in that order keeps run lists sorted.
-fn sweep(paragraph_ranges: &[TextRange], spans: &[Span<'_>]) -> Vec<Paragraph> {
-    let mut starts: Vec<(usize, usize)> = spans
-        .iter()
-        .enumerate()
-        .map(|(rank, s)| (s.start, rank))
-        .collect();
+fn sweep(paragraph_ranges: &[TextRange], spans: &[Span]) -> Vec<Paragraph> {
+    // Spans are sorted by start, so they are their own start events, in rank order.
     let mut ends: Vec<(usize, usize)> = spans
         .iter()
         .enumerate()
         .map(|(rank, s)| (s.end, rank))
         .collect();
-    starts.sort_unstable();
     ends.sort_unstable();
     let mut next_start = 0;
     let mut next_end = 0;
-    // Ranks of the spans covering the cursor, sorted. Inserting or removing costs O(depth),
-    // which the run emitted there pays anyway by listing all `depth` ids.
+    // Ranks of the spans covering the cursor, sorted. Removing costs O(depth), which the run
+    // emitted there pays anyway by listing all `depth` ids.
     let mut active: Vec<usize> = Vec::new();
     let mut paragraphs = Vec::with_capacity(paragraph_ranges.len());
     for paragraph in paragraph_ranges {
         let paragraph_end = paragraph.end().0;
         let mut cursor = paragraph.start().0;
         let mut runs: Vec<Run> = Vec::new();
+        let mut active_changed = true;
         loop {
             // Apply every event at the cursor, then cut at the next event or paragraph end.
             while let Some(&(_, rank)) = ends.get(next_end).filter(|(p, _)| *p <= cursor) {
                 if let Ok(index) = active.binary_search(&rank) {
                     active.remove(index);
+                    active_changed = true;
                 }
                 next_end += 1;
             }
-            while let Some(&(_, rank)) = starts.get(next_start).filter(|(p, _)| *p <= cursor) {
-                // Ranks follow starts, so this lands at the end: O(log depth).
-                if let Err(index) = active.binary_search(&rank) {
-                    active.insert(index, rank);
+            while spans.get(next_start).is_some_and(|s| s.start <= cursor) {
+                // Later ranks start later (or at the same place), so this appends.
+                if let Err(index) = active.binary_search(&next_start) {
+                    active.insert(index, next_start);
+                    active_changed = true;
                 }
                 next_start += 1;
             }
             if cursor >= paragraph_end {
                 break;
             }
-            let next_event = [starts.get(next_start), ends.get(next_end)]
-                .into_iter()
-                .flatten()
-                .map(|(position, _)| *position)
-                .min()
-                .unwrap_or(paragraph_end);
+            let next_event = match (spans.get(next_start), ends.get(next_end)) {
+                (Some(span), Some(&(end, _))) => span.start.min(end),
+                (Some(span), None) => span.start,
+                (None, Some(&(end, _))) => end,
+                (None, None) => paragraph_end,
+            };
             let run_end = next_event.min(paragraph_end).max(cursor + 1);
-            push_run(&mut runs, cursor, run_end, &active, spans);
+            match runs.last_mut() {
+                // Same annotations as the run before: extend it rather than cut.
+                Some(last) if !active_changed => {
+                    if let Ok(range) = TextRange::from_code_points(last.range.start().0, run_end) {
+                        last.range = range;
+                    }
+                }
+                _ => push_run(&mut runs, cursor, run_end, &active, spans),
+            }
+            active_changed = false;
             cursor = run_end;
         }
         paragraphs.push(Paragraph {
@@ -253,26 +272,12 @@ fn sweep(paragraph_ranges: &[TextRange], spans: &[Span<'_>]) -> Vec<Paragraph> {
     paragraphs
 }
 
-/// Appends the run `[start, end)` covered by `active`, merged into the previous run when
-/// that one has the same annotations.
-fn push_run(runs: &mut Vec<Run>, start: usize, end: usize, active: &[usize], spans: &[Span<'_>]) {
-    let same_as_last = runs.last().is_some_and(|last| {
-        last.annotations.len() == active.len()
-            && active
-                .iter()
-                .zip(&last.annotations)
-                .all(|(rank, id)| spans.get(*rank).is_some_and(|s| s.id == id))
-    });
-    if same_as_last && let Some(last) = runs.last_mut() {
-        if let Ok(range) = TextRange::from_code_points(last.range.start().0, end) {
-            last.range = range;
-        }
-        return;
-    }
+/// Appends the run `[start, end)` listing the ids of `active` (ranks into `spans`).
+fn push_run(runs: &mut Vec<Run>, start: usize, end: usize, active: &[usize], spans: &[Span]) {
     let annotations = active
         .iter()
         .filter_map(|rank| spans.get(*rank))
-        .map(|s| s.id.clone())
+        .map(|s| s.index)
         .collect();
     if let Ok(range) = TextRange::new(CodePointOffset(start), CodePointOffset(end)) {
         runs.push(Run { range, annotations });
@@ -282,11 +287,11 @@ fn push_run(runs: &mut Vec<Run>, start: usize, end: usize, active: &[usize], spa
 /// Greedy interval partitioning in start order: each span takes the lowest lane freed by a
 /// span that ended at or before its start, else a new lane. Optimal: uses as many lanes as
 /// the deepest overlap.
-fn assign_lanes(spans: &[Span<'_>]) -> Lanes {
+fn assign_lanes(spans: &[Span], annotation_count: usize) -> Lanes {
     let mut busy: BinaryHeap<Reverse<(usize, usize)>> = BinaryHeap::new();
     let mut free: BinaryHeap<Reverse<usize>> = BinaryHeap::new();
     let mut lanes = Lanes {
-        by_annotation: HashMap::with_capacity(spans.len()),
+        by_index: vec![None; annotation_count],
         max_lanes: 0,
     };
     for span in spans {
@@ -305,7 +310,9 @@ fn assign_lanes(spans: &[Span<'_>]) -> Lanes {
             }
         };
         busy.push(Reverse((span.end, lane)));
-        lanes.by_annotation.insert(span.id.clone(), lane);
+        if let Some(slot) = lanes.by_index.get_mut(span.index) {
+            *slot = Some(lane);
+        }
     }
     lanes
 }
@@ -330,10 +337,10 @@ mod tests {
 
     /// Renders runs as `text=ids` (ids joined by `+`, no `=` when uncovered), runs joined by
     /// ` | `, paragraphs by ` ## `.
-    fn render(text: &Text, paragraphs: &[Paragraph]) -> String {
+    fn render(text: &Text, annotations: &[Annotation], paragraphs: &[Paragraph]) -> String {
         let render_run = |run: &Run| {
             let quote = text.slice(run.range).unwrap();
-            let ids: Vec<&str> = run.annotations.iter().map(AnnotationId::as_str).collect();
+            let ids: Vec<&str> = run.ids(annotations).map(AnnotationId::as_str).collect();
             if ids.is_empty() {
                 quote.to_string()
             } else {
@@ -367,7 +374,7 @@ mod tests {
             .collect();
         let segmentation = segment(&text, &annotations);
         assert_eq!(
-            render(&text, &segmentation.paragraphs),
+            render(&text, &annotations, &segmentation.paragraphs),
             expected,
             "runs of {content:?}"
         );
@@ -431,9 +438,11 @@ mod tests {
         let empty = annotation(&text, "e", 1, 1);
         let mut past_end = annotation(&text, "p", 0, 2);
         past_end.range = TextRange::from_code_points(1, 9).unwrap();
-        let segmentation = segment(&text, &[orphan, empty, past_end]);
-        assert_eq!(render(&text, &segmentation.paragraphs), "abc");
-        assert_eq!(segmentation.lanes, Lanes::default());
+        let annotations = [orphan, empty, past_end];
+        let segmentation = segment(&text, &annotations);
+        assert_eq!(render(&text, &annotations, &segmentation.paragraphs), "abc");
+        assert_eq!(segmentation.lanes.by_index, vec![None, None, None]);
+        assert_eq!(segmentation.lanes.max_lanes, 0);
     }
 
     #[test]
@@ -441,16 +450,15 @@ mod tests {
         let text = Text::new("abcdefghij");
         let annotations = [
             annotation(&text, "a", 0, 4),
-            annotation(&text, "b", 2, 6),
-            annotation(&text, "c", 4, 8),
             annotation(&text, "d", 6, 10),
+            annotation(&text, "c", 4, 8),
+            annotation(&text, "b", 2, 6),
         ];
         let lanes = segment(&text, &annotations).lanes;
-        let lane = |id: &str| lanes.lane(&AnnotationId(id.to_string()));
-        assert_eq!(
-            (lane("a"), lane("b"), lane("c"), lane("d")),
-            (Some(0), Some(1), Some(0), Some(1))
-        );
+        // Listed out of order: lanes follow the text, not the input order.
+        assert_eq!(lanes.by_index, vec![Some(0), Some(1), Some(0), Some(1)]);
+        assert_eq!(lanes.lane(3), Some(1));
+        assert_eq!(lanes.lane(9), None);
         assert_eq!(lanes.max_lanes, 2);
     }
 
