@@ -400,4 +400,96 @@ mod tests {
         let past = SelectionError::Offset(OffsetError::PastEnd { offset: 9, len: 4 });
         assert!(past.to_string().contains("past the end"));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+        use std::collections::BTreeSet;
+
+        fn text_strategy() -> impl Strategy<Value = String> {
+            let pieces = prop::sample::select(vec![
+                "a",
+                "Zü",
+                " ",
+                "\u{00A0}",
+                "\r\n",
+                "\n",
+                "🦀",
+                "👨\u{200D}👩",
+                "🇫🇷",
+                "👍🏽",
+                "e\u{0301}",
+                ",",
+                "'",
+                "ที่",
+            ]);
+            prop::collection::vec(pieces, 0..20).prop_map(|pieces| pieces.concat())
+        }
+
+        fn grapheme_boundaries(text: &Text) -> BTreeSet<usize> {
+            let mut boundaries: BTreeSet<usize> = text
+                .as_str()
+                .grapheme_indices(true)
+                .map(|(byte, _)| text.index().from_byte(ByteOffset(byte)).unwrap().0)
+                .collect();
+            boundaries.insert(text.len());
+            boundaries
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn chosen_ranges_are_tidy_and_cover_the_selected_characters(
+                content in text_strategy(),
+                anchor_share in 0.0..1.1f64,
+                focus_share in 0.0..1.1f64,
+                snap_to_words in any::<bool>(),
+            ) {
+                let text = Text::new(content);
+                let len_utf16 = text.index().len_utf16();
+                let anchor = Utf16Offset((anchor_share * len_utf16 as f64) as usize);
+                let focus = Utf16Offset((focus_share * len_utf16 as f64) as usize);
+                let options = SelectionOptions { snap_to_words };
+                let result = range_from_selection(&text, anchor, focus, options);
+                if anchor.0.max(focus.0) > len_utf16 {
+                    let is_past_end = matches!(result, Err(SelectionError::Offset(OffsetError::PastEnd { .. })));
+                    prop_assert!(is_past_end);
+                    return Ok(());
+                }
+                let first = code_point_from_utf16_outward(&text, anchor.min(focus), Outward::Backward).unwrap();
+                let last = code_point_from_utf16_outward(&text, anchor.max(focus), Outward::Forward).unwrap();
+                let raw = TextRange::new(first, last).unwrap();
+                let raw_text = text.slice(raw).unwrap();
+                match result {
+                    Err(SelectionError::Collapsed) => prop_assert!(raw.is_empty()),
+                    Err(SelectionError::OnlyWhitespace) => {
+                        prop_assert!(!raw.is_empty() && raw_text.chars().all(char::is_whitespace))
+                    }
+                    Err(other) => prop_assert!(false, "unexpected error {other}"),
+                    Ok(range) => {
+                        let chosen = text.slice(range).unwrap();
+                        prop_assert!(!chosen.is_empty());
+                        prop_assert_eq!(chosen.trim_matches(char::is_whitespace).len(), chosen.len());
+                        let boundaries = grapheme_boundaries(&text);
+                        prop_assert!(boundaries.contains(&range.start().0));
+                        prop_assert!(boundaries.contains(&range.end().0));
+                        // Every selected non-whitespace character is kept.
+                        let raw_start = raw.start().0;
+                        for (offset, c) in raw_text.chars().enumerate() {
+                            let position = raw_start + offset;
+                            if !c.is_whitespace() {
+                                prop_assert!(range.start().0 <= position && position < range.end().0);
+                            }
+                        }
+                        if !snap_to_words {
+                            // Exact: no wider than the clusters the raw selection touches.
+                            let outer = snap_to_graphemes(&text, raw).unwrap();
+                            prop_assert!(outer.start() <= range.start() && range.end() <= outer.end());
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
