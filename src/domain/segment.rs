@@ -148,10 +148,15 @@ pub fn segment_paragraph(
     paragraph: TextRange,
     annotations: &[Annotation],
 ) -> Paragraph {
-    let spans = renderable_spans(text, annotations, Some(paragraph));
-    let mut paragraphs = sweep(&[paragraph], &spans);
+    // A range reaching past the text (a stale paragraph list) is cut to the text.
+    let len = text.len();
+    let clipped =
+        TextRange::from_code_points(paragraph.start().0.min(len), paragraph.end().0.min(len))
+            .unwrap_or_default();
+    let spans = renderable_spans(text, annotations, Some(clipped));
+    let mut paragraphs = sweep(&[clipped], &spans);
     paragraphs.pop().unwrap_or(Paragraph {
-        range: paragraph,
+        range: clipped,
         runs: Vec::new(),
     })
 }
@@ -460,6 +465,16 @@ mod tests {
         assert_eq!(lanes.lane(3), Some(1));
         assert_eq!(lanes.lane(9), None);
         assert_eq!(lanes.max_lanes, 2);
+    }
+
+    #[test]
+    fn a_stale_paragraph_range_is_cut_to_the_text() {
+        let text = Text::new("abc");
+        let annotations = [annotation(&text, "x", 1, 3)];
+        let stale = TextRange::from_code_points(2, 40).unwrap();
+        let paragraph = segment_paragraph(&text, stale, &annotations);
+        assert_eq!(paragraph.range, TextRange::from_code_points(2, 3).unwrap());
+        assert_eq!(render(&text, &annotations, &[paragraph]), "c=x");
     }
 
     #[test]
