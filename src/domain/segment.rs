@@ -15,7 +15,8 @@
 //! annotations, plus the size of the output (a run lists every annotation covering it).
 //! Runs and lanes name annotations by their index in the slice given to [`segment`]: the
 //! view then reaches an annotation's tag and lane in O(1), and a 20,000-annotation article
-//! does not clone 20,000 ids (measured: cloning and freeing them was most of the time).
+//! does not clone 20,000 ids (measured: cloning, hashing and freeing them took about half
+//! the time).
 
 use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::domain::text::{CodePointOffset, Text, TextRange};
