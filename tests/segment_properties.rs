@@ -12,9 +12,28 @@ use proptest::prelude::*;
 /// Characters that stress the paragraph and offset logic.
 fn text_strategy() -> impl Strategy<Value = String> {
     let alphabet = prop::sample::select(vec![
-        'a', 'b', ' ', '\n', '\r', '\u{2028}', '\u{2029}', 'é', '\u{0301}', '🦀', '\u{00A0}',
+        'a', 'b', ' ', '\n', '\r', '\u{2028}', '\u{2029}', 'é', '\u{0301}', '🦀', '\u{00A0}', '…',
+        '€',
     ]);
     prop::collection::vec(alphabet, 0..60).prop_map(|chars| chars.into_iter().collect())
+}
+
+/// Paragraph starts the slow, obvious way: where a non-break follows a line break.
+fn reference_paragraphs(content: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = content.chars().collect();
+    let is_break = |c: char| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}');
+    let mut paragraphs = Vec::new();
+    let mut start = 0;
+    for position in 1..chars.len() {
+        if is_break(chars[position - 1]) && !is_break(chars[position]) {
+            paragraphs.push((start, position));
+            start = position;
+        }
+    }
+    if start < chars.len() {
+        paragraphs.push((start, chars.len()));
+    }
+    paragraphs
 }
 
 /// A text and up to 12 annotations (start, end) inside it, some of them empty.
@@ -42,6 +61,15 @@ fn build(content: &str, spans: &[(usize, usize)]) -> (Text, Vec<Annotation>) {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn paragraphs_end_after_each_run_of_line_breaks(content in text_strategy()) {
+        let paragraphs: Vec<(usize, usize)> = paragraph_ranges(&Text::new(content.clone()))
+            .iter()
+            .map(|p| (p.start().0, p.end().0))
+            .collect();
+        prop_assert_eq!(paragraphs, reference_paragraphs(&content));
+    }
 
     #[test]
     fn runs_cover_the_text_exactly_and_in_order((content, spans) in case_strategy()) {

@@ -19,7 +19,7 @@
 //! the time).
 
 use crate::domain::annotation::{Annotation, AnnotationId};
-use crate::domain::text::{CodePointOffset, Text, TextRange};
+use crate::domain::text::{ByteOffset, CodePointOffset, Text, TextRange};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -89,22 +89,50 @@ pub fn is_line_break(c: char) -> bool {
 }
 
 /// The paragraphs of `text`, each its content plus its trailing run of line breaks. They
-/// concatenate to the text; an empty text has none. One pass over the characters.
+/// concatenate to the text; an empty text has none. Scans the bytes for the few that can
+/// start a line break and converts only paragraph boundaries to code points.
 pub fn paragraph_ranges(text: &Text) -> Vec<TextRange> {
-    let mut paragraphs = Vec::new();
-    let mut paragraph_start = 0;
-    let mut in_breaks = false;
-    let mut code_point = 0;
-    for c in text.as_str().chars() {
-        let is_break = is_line_break(c);
-        if in_breaks && !is_break {
-            push_range(&mut paragraphs, paragraph_start, code_point);
-            paragraph_start = code_point;
+    let bytes = text.as_str().as_bytes();
+    let mut boundaries: Vec<usize> = Vec::new();
+    // Byte end of the run of line breaks seen last, if any.
+    let mut breaks_end: Option<usize> = None;
+    let mut position = 0;
+    while let Some(found) = bytes
+        .get(position..)
+        .and_then(|rest| rest.iter().position(|b| matches!(b, b'\n' | b'\r' | 0xE2)))
+    {
+        let at = position + found;
+        let break_len = match bytes.get(at) {
+            Some(b'\n' | b'\r') => 1,
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+            _ if matches!(bytes.get(at + 1..at + 3), Some([0x80, 0xA8 | 0xA9])) => 3,
+            _ => 0,
+        };
+        if break_len == 0 {
+            position = at + 1;
+            continue;
         }
-        in_breaks = is_break;
-        code_point += 1;
+        match breaks_end {
+            Some(end) if end == at => {}
+            Some(end) => boundaries.push(end),
+            None => {}
+        }
+        breaks_end = Some(at + break_len);
+        position = at + break_len;
     }
-    push_range(&mut paragraphs, paragraph_start, code_point);
+    if let Some(end) = breaks_end.filter(|end| *end < bytes.len()) {
+        boundaries.push(end);
+    }
+    let mut paragraphs = Vec::with_capacity(boundaries.len() + 1);
+    let mut start = 0;
+    for boundary in boundaries {
+        let Ok(end) = text.index().from_byte(ByteOffset(boundary)) else {
+            continue;
+        };
+        push_range(&mut paragraphs, start, end.0);
+        start = end.0;
+    }
+    push_range(&mut paragraphs, start, text.len());
     paragraphs
 }
 
