@@ -10,5 +10,9 @@ pub mod annotation;
 pub mod csv;
 pub mod document;
 pub mod import;
+pub mod segment;
+pub mod selection;
+#[doc(hidden)]
+pub mod synthetic;
 pub mod tag;
 pub mod text;
