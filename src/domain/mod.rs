@@ -12,3 +12,7 @@ pub mod tag;
 pub mod text;
 pub mod csv;
 pub mod import;
+pub mod change;
+pub mod command;
+pub mod history;
+pub mod merge;
