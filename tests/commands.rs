@@ -4,7 +4,8 @@
 use annotator::domain::annotation::{
     AnchorStatus, Annotation, AnnotationId, Relation, RelationId, RelationKind,
 };
-use annotator::domain::command::{Command, CommandError, RelationEnd, TagRemoval, apply, shorten};
+use annotator::domain::command::{Command, CommandError, RelationEnd, TagRemoval, apply};
+use annotator::domain::describe::shorten;
 use annotator::domain::document::{Document, DocumentId, Metadata};
 use annotator::domain::history::{Editor, History};
 use annotator::domain::merge::{ImportItem, IncomingBatch, RejectReason, plan_import};
@@ -907,6 +908,11 @@ fn importing_the_same_batch_twice_adds_nothing_the_second_time() {
         editor.document(),
         &base(),
         "the second import changes nothing"
+    );
+    assert_eq!(first.describe(), "Imported 3 annotations and 3 links");
+    assert_eq!(
+        second.describe(),
+        "Nothing new to import (3 already present)"
     );
     assert_eq!(
         editor.history().undo_len(),

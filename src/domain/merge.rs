@@ -156,7 +156,14 @@ impl ImportPlan {
 
     /// "Imported 3 annotations, 1 link and 1 tag (2 already present)".
     pub fn describe(&self) -> String {
-        let summary = &self.summary;
+        self.summary.describe()
+    }
+}
+
+impl ImportSummary {
+    /// "Imported 3 annotations, 1 link and 1 tag (2 already present)".
+    pub fn describe(&self) -> String {
+        let summary = self;
         let mut parts = vec![count(summary.added, "annotation", "annotations")];
         if summary.relations_added > 0 {
             parts.push(count(summary.relations_added, "link", "links"));
@@ -174,7 +181,12 @@ impl ImportPlan {
         if !summary.rejected.is_empty() {
             notes.push(format!("{} rejected", summary.rejected.len()));
         }
-        let mut sentence = format!("Imported {}", join_with_and(&parts));
+        let nothing_added =
+            summary.added == 0 && summary.relations_added == 0 && summary.tags_added.is_empty();
+        let mut sentence = match nothing_added {
+            true => "Nothing new to import".to_string(),
+            false => format!("Imported {}", join_with_and(&parts)),
+        };
         if !notes.is_empty() {
             sentence.push_str(&format!(" ({})", notes.join(", ")));
         }

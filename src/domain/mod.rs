@@ -16,3 +16,4 @@ pub mod change;
 pub mod command;
 pub mod history;
 pub mod merge;
+pub mod describe;
