@@ -1240,6 +1240,57 @@ fn any_command() -> impl Strategy<Value = Command> {
     ]
 }
 
+/// What every command must keep true: unique ids, relations between two distinct existing
+/// annotations with no exact duplicate, every annotation's tag in the taxonomy.
+fn check_invariants(document: &Document) -> Result<(), TestCaseError> {
+    let mut annotation_ids: Vec<_> = document.annotations.iter().map(|a| &a.id).collect();
+    annotation_ids.sort();
+    annotation_ids.dedup();
+    prop_assert_eq!(
+        annotation_ids.len(),
+        document.annotations.len(),
+        "annotation ids unique"
+    );
+    let mut relation_ids: Vec<_> = document.relations.iter().map(|r| &r.id).collect();
+    relation_ids.sort();
+    relation_ids.dedup();
+    prop_assert_eq!(
+        relation_ids.len(),
+        document.relations.len(),
+        "relation ids unique"
+    );
+    for (at, relation) in document.relations.iter().enumerate() {
+        prop_assert!(
+            document.annotation(&relation.from).is_some(),
+            "{:?} start exists",
+            relation
+        );
+        prop_assert!(
+            document.annotation(&relation.to).is_some(),
+            "{:?} end exists",
+            relation
+        );
+        prop_assert!(
+            relation.from != relation.to,
+            "{:?} links two annotations",
+            relation
+        );
+        let duplicates = document.relations[at + 1..]
+            .iter()
+            .filter(|r| r.kind == relation.kind && r.from == relation.from && r.to == relation.to)
+            .count();
+        prop_assert_eq!(duplicates, 0, "{:?} is not duplicated", relation);
+    }
+    for annotation in &document.annotations {
+        prop_assert!(
+            document.tags.contains(&annotation.tag),
+            "tag of {:?} exists",
+            annotation.id
+        );
+    }
+    Ok(())
+}
+
 /// Runs the commands; refused ones must leave the document as it was. Then undoing all steps
 /// must give the initial document back and redoing all the final one.
 fn check_undo_redo_round_trip(
@@ -1255,6 +1306,7 @@ fn check_undo_redo_round_trip(
         if editor.execute(command, now_ms, NOW).is_err() {
             prop_assert_eq!(editor.document(), &before);
         }
+        check_invariants(editor.document())?;
     }
     let last = editor.document().clone();
     let steps = editor.history().undo_len();
@@ -1308,6 +1360,7 @@ proptest! {
         let mut ids = counter("fresh-");
         editor.import(batch.clone(), &mut ids, 0, NOW).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let once = editor.document().clone();
+        check_invariants(&once)?;
         let second = editor.import(batch, &mut ids, 10_000, NOW).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(second.added, 0);
         prop_assert_eq!(second.relations_added, 0);
