@@ -7,9 +7,14 @@
 //! problems. `tests/architecture.rs` enforces the imports.
 
 pub mod annotation;
+pub mod change;
+pub mod command;
 pub mod csv;
+pub mod describe;
 pub mod document;
+pub mod history;
 pub mod import;
+pub mod merge;
 pub mod segment;
 pub mod selection;
 #[doc(hidden)]
