@@ -7,7 +7,7 @@ use annotator::domain::annotation::{
 use annotator::domain::document::{Document, DocumentId, Metadata};
 use annotator::domain::format::library::{
     EntryError, IndexEntry, IndexError, LibraryIndex, read_entry, read_index, read_library_backup,
-    write_entry, write_entry_with, write_index, write_library_backup,
+    read_library_backup_detailed, write_entry, write_entry_with, write_index, write_library_backup,
 };
 use annotator::domain::format::native::{
     ClassroomFields, ClassroomRole, Exercise, NativeRead, WriteOptions, document_from_native,
@@ -685,6 +685,17 @@ fn backup_reads_each_document_with_its_own_problems() {
         "$.documents[1].annotations[0].start"
     );
 
+    let (reads, _) = read_library_backup_detailed(&write_library_backup(&[exercise_document().0]));
+    let restored = reads
+        .iter()
+        .map(|read| document_from_native(read).map(|(doc, _)| doc))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        restored,
+        vec![Ok(in_text_order(exercise_document().0))],
+        "backups keep anchor statuses"
+    );
+
     let (batches, problems) = read_library_backup("{\"format\": \"other\"}");
     assert!(batches.is_empty() && problems[0].location == "$.format");
     let (_, problems) = read_library_backup("[");
@@ -904,6 +915,14 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
         let _ = read_native_bytes(&bytes);
         let text = String::from_utf8_lossy(&bytes);
+        let _ = read_entry(&text);
+        let _ = read_library_backup(&text);
+        let _ = read_index(&text);
+    }
+
+    #[test]
+    fn json_like_strings_never_panic(text in "[\\[\\]{}\",:0-9a-z\\\\ .eE+\\-]{0,120}") {
+        let _ = read_native(&text);
         let _ = read_entry(&text);
         let _ = read_library_backup(&text);
         let _ = read_index(&text);

@@ -357,6 +357,14 @@ pub fn write_library_backup(documents: &[Document]) -> String {
 /// Reads a backup: one batch per document (each with its own problems, located as
 /// `$.documents[2]…`), plus problems of the backup as a whole. Never panics.
 pub fn read_library_backup(input: &str) -> (Vec<ImportBatch>, Vec<Problem>) {
+    let (reads, problems) = read_library_backup_detailed(input);
+    (reads.into_iter().map(|read| read.batch).collect(), problems)
+}
+
+/// Like [`read_library_backup`], keeping what only the native format carries (anchor
+/// statuses, classroom fields), so a restore can rebuild each document with
+/// [`native::document_from_native`].
+pub fn read_library_backup_detailed(input: &str) -> (Vec<NativeRead>, Vec<Problem>) {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     let value = match serde_json::from_str::<Value>(input) {
         Ok(value) => value,
@@ -378,7 +386,7 @@ pub fn read_library_backup(input: &str) -> (Vec<ImportBatch>, Vec<Problem>) {
                 "this is a single document, not a library backup; reading it as one",
             ));
             return (
-                vec![native::read_native_value(Value::Object(fields), "$").batch],
+                vec![native::read_native_value(Value::Object(fields), "$")],
                 problems,
             );
         }
@@ -405,7 +413,7 @@ pub fn read_library_backup(input: &str) -> (Vec<ImportBatch>, Vec<Problem>) {
             .into_iter()
             .enumerate()
             .map(|(index, document)| {
-                native::read_native_value(document, &format!("$.documents[{index}]")).batch
+                native::read_native_value(document, &format!("$.documents[{index}]"))
             })
             .collect(),
         other => {
