@@ -392,6 +392,44 @@ fn problems_name_where_and_what() {
         3,
         &[(Warning, "$.role", "unknown role")],
     );
+    check(
+        "version as text",
+        &edited(|v| v["version"] = json!("1")),
+        3,
+        &[(Warning, "$.version", "should be a whole number")],
+    );
+    let batch = check(
+        "unknown offset unit",
+        &edited(|v| v["offset_unit"] = json!("graphemes")),
+        3,
+        &[(
+            Warning,
+            "$.offset_unit",
+            "unknown offset unit \"graphemes\"",
+        )],
+    );
+    assert_eq!(batch.offset_unit, None);
+    let batch = check(
+        "empty annotation id",
+        &edited(|v| v["annotations"][0]["id"] = json!("")),
+        3,
+        &[(Warning, "$.annotations[0].id", "no id")],
+    );
+    assert_eq!(batch.annotations[0].id, None);
+    let batch = check(
+        "attribute kinds",
+        &edited(|v| v["annotations"][1]["attributes"] = json!({"n": 3, "deep": {"x": 1}})),
+        3,
+        &[(
+            Warning,
+            "$.annotations[1].attributes.deep",
+            "found an object",
+        )],
+    );
+    assert_eq!(
+        batch.annotations[1].attributes.get("n").map(String::as_str),
+        Some("3")
+    );
 }
 
 #[test]

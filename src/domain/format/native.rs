@@ -431,13 +431,17 @@ pub(crate) fn read_native_value(value: Value, root: &str) -> NativeRead {
     read.declared_version = version;
     let version = version.unwrap_or(u64::from(CURRENT_VERSION));
     let object = if version < u64::from(CURRENT_VERSION) {
-        match migrate(Value::Object(object), version) {
-            Ok(Value::Object(migrated)) => migrated,
-            Ok(_) | Err(MigrationError::NotAnObject) => return read,
+        let migrated = migrate(Value::Object(object), version).and_then(|value| match value {
+            Value::Object(migrated) => Ok(migrated),
+            _ => Err(MigrationError::NotAnObject),
+        });
+        match migrated {
+            Ok(migrated) => migrated,
             Err(error) => {
+                let location = format!("{root}.version");
                 read.batch
                     .problems
-                    .push(Problem::error(format!("{root}.version"), error.to_string()));
+                    .push(Problem::error(location, error.to_string()));
                 return read;
             }
         }
@@ -793,7 +797,7 @@ fn read_annotation(
         ));
         return None;
     };
-    let id = optional_string(fields, "id", &location, problems);
+    let id = optional_string(fields, "id", &location, problems).filter(|id| !id.is_empty());
     let named = match &id {
         Some(id) => format!("annotation \"{id}\""),
         None => "this annotation".to_string(),
