@@ -12,6 +12,7 @@ pub mod command;
 pub mod csv;
 pub mod describe;
 pub mod document;
+pub mod format;
 pub mod history;
 pub mod import;
 pub mod merge;

@@ -1,0 +1,429 @@
+//! What the browser stores, and the whole-library backup.
+//!
+//! A stored entry is the native version-1 document (text always included) plus a `revision`
+//! counter and a `saved` time, so the browser edge can tell that another tab saved a newer
+//! revision. Stored data is ours, so it is placed at its stored offsets without re-anchoring,
+//! but still checked: a bad annotation becomes a problem, never a panic or a lost document.
+//! An entry that cannot be read at all comes back as an error carrying the raw text, so the
+//! user can still download it. The index lists the documents for the library view; it is
+//! derived data, so a bad index is an error the caller answers by rebuilding it from entries.
+
+use crate::domain::document::Document;
+use crate::domain::format::native::{
+    self, CURRENT_VERSION, ClassroomFields, LIBRARY_FORMAT_NAME, NativeFile, NativeRead,
+    WriteOptions,
+};
+use crate::domain::format::{json_kind, to_pretty_json};
+use crate::domain::import::{ImportBatch, Problem};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The version of the index and backup layouts.
+pub const LIBRARY_VERSION: u32 = 1;
+
+// ---------------------------------------------------------------------------------------------
+// One stored document.
+
+#[derive(Serialize)]
+struct EntryFile<'a> {
+    #[serde(flatten)]
+    document: NativeFile<'a>,
+    revision: u64,
+    saved: &'a str,
+}
+
+/// The stored form of `doc`: native JSON with the text, its revision and the time it was saved.
+pub fn write_entry(doc: &Document, revision: u64, saved: &str) -> String {
+    let options = WriteOptions::default();
+    to_pretty_json(&EntryFile {
+        document: NativeFile::from_document(doc, &options),
+        revision,
+        saved,
+    })
+}
+
+/// Like [`write_entry`], keeping the classroom fields (role, annotator, exercise).
+pub fn write_entry_with(
+    doc: &Document,
+    classroom: &ClassroomFields,
+    revision: u64,
+    saved: &str,
+) -> String {
+    let options = WriteOptions {
+        include_text: true,
+        classroom: classroom.clone(),
+    };
+    to_pretty_json(&EntryFile {
+        document: NativeFile::from_document(doc, &options),
+        revision,
+        saved,
+    })
+}
+
+/// A stored document read back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredEntry {
+    pub document: Document,
+    pub revision: u64,
+    pub saved: String,
+    pub classroom: ClassroomFields,
+    /// What was wrong but could be kept (orphaned annotations, skipped relations…).
+    pub problems: Vec<Problem>,
+}
+
+/// Why a stored entry cannot be opened normally.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EntryError {
+    /// Not JSON, or not a stored document; `raw` is kept so the user can download it.
+    Unreadable { reason: String, raw: String },
+    /// Written by a newer Article Annotator. `read_only` is what this build could read of it,
+    /// to show without saving over it.
+    WrittenByNewerVersion {
+        found: u64,
+        supported: u32,
+        read_only: Option<Box<StoredEntry>>,
+        raw: String,
+    },
+}
+
+impl EntryError {
+    /// The stored text, for a "download the raw data" button.
+    pub fn raw(&self) -> &str {
+        match self {
+            EntryError::Unreadable { raw, .. } | EntryError::WrittenByNewerVersion { raw, .. } => {
+                raw
+            }
+        }
+    }
+}
+
+impl fmt::Display for EntryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EntryError::Unreadable { reason, .. } => {
+                write!(
+                    f,
+                    "this saved document cannot be read ({reason}); you can download its raw data"
+                )
+            }
+            EntryError::WrittenByNewerVersion {
+                found, supported, ..
+            } => write!(
+                f,
+                "this document was saved by a newer Article Annotator (format version {found}); this build \
+                 reads up to version {supported}, so it is opened read-only"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EntryError {}
+
+/// Reads a stored entry; never panics.
+pub fn read_entry(raw: &str) -> Result<StoredEntry, EntryError> {
+    let unreadable = |reason: String| EntryError::Unreadable {
+        reason,
+        raw: raw.to_string(),
+    };
+    let input = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+    let value: Value = serde_json::from_str(input)
+        .map_err(|error| unreadable(format!("not valid JSON: {error}")))?;
+    let Value::Object(fields) = &value else {
+        return Err(unreadable(format!(
+            "expected an object, found {}",
+            json_kind(&value)
+        )));
+    };
+    let mut problems = Vec::new();
+    let revision = match fields.get("revision").map(|value| (value, value.as_u64())) {
+        Some((_, Some(revision))) => revision,
+        Some((value, None)) => {
+            return Err(unreadable(format!(
+                "revision should be a whole number, found {value}"
+            )));
+        }
+        None => {
+            problems.push(Problem::warning(
+                "$.revision",
+                "no revision stored; counting from 0",
+            ));
+            0
+        }
+    };
+    let saved = fields
+        .get("saved")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let read = native::read_native_value(value, "$");
+    let newer = read
+        .declared_version
+        .filter(|_| read.is_from_newer_version());
+    let entry = entry_from_read(read, revision, saved, problems);
+    match (newer, entry) {
+        (Some(found), entry) => Err(EntryError::WrittenByNewerVersion {
+            found,
+            supported: CURRENT_VERSION,
+            read_only: entry.ok().map(Box::new),
+            raw: raw.to_string(),
+        }),
+        (None, entry) => entry.map_err(unreadable),
+    }
+}
+
+fn entry_from_read(
+    read: NativeRead,
+    revision: u64,
+    saved: String,
+    mut problems: Vec<Problem>,
+) -> Result<StoredEntry, String> {
+    if let Some(fatal) = read
+        .batch
+        .problems
+        .iter()
+        .find(|problem| is_fatal_for_entry(problem))
+    {
+        return Err(fatal.to_string());
+    }
+    let (document, placement_problems) =
+        native::document_from_native(&read).map_err(|error| error.to_string())?;
+    problems.extend(read.batch.problems);
+    problems.extend(placement_problems);
+    Ok(StoredEntry {
+        document,
+        revision,
+        saved,
+        classroom: read.classroom,
+        problems,
+    })
+}
+
+/// A wrong `format` or a non-object document means this is not one of our entries at all.
+fn is_fatal_for_entry(problem: &Problem) -> bool {
+    problem.severity == crate::domain::import::Severity::Error
+        && (problem.location == "$"
+            || problem.location == "$.format"
+            || problem.location == "$.document")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index.
+
+/// One line of the library view.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexEntry {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub published: String,
+    /// Annotations per tag id.
+    pub counts: BTreeMap<String, usize>,
+    pub annotation_count: usize,
+    pub modified: String,
+    pub revision: u64,
+}
+
+impl IndexEntry {
+    pub fn for_document(doc: &Document, revision: u64, modified: &str) -> Self {
+        let mut counts = BTreeMap::new();
+        for annotation in &doc.annotations {
+            *counts.entry(annotation.tag.0.clone()).or_insert(0) += 1;
+        }
+        IndexEntry {
+            id: doc.id.0.clone(),
+            title: doc.metadata.title.clone(),
+            publisher: doc.metadata.publisher.clone(),
+            published: doc.metadata.published.clone(),
+            counts,
+            annotation_count: doc.annotations.len(),
+            modified: modified.to_string(),
+            revision,
+        }
+    }
+}
+
+/// The list of stored documents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryIndex {
+    pub version: u32,
+    pub documents: Vec<IndexEntry>,
+}
+
+impl Default for LibraryIndex {
+    fn default() -> Self {
+        LibraryIndex {
+            version: LIBRARY_VERSION,
+            documents: Vec::new(),
+        }
+    }
+}
+
+impl LibraryIndex {
+    /// The index as it should be for these entries (used when the stored one is bad).
+    pub fn rebuild(entries: &[StoredEntry]) -> Self {
+        let documents = entries
+            .iter()
+            .map(|entry| IndexEntry::for_document(&entry.document, entry.revision, &entry.saved))
+            .collect();
+        LibraryIndex {
+            version: LIBRARY_VERSION,
+            documents,
+        }
+    }
+
+    /// Adds or replaces the line for `entry.id`, keeping the order of the others.
+    pub fn upsert(&mut self, entry: IndexEntry) {
+        match self
+            .documents
+            .iter_mut()
+            .find(|existing| existing.id == entry.id)
+        {
+            Some(existing) => *existing = entry,
+            None => self.documents.push(entry),
+        }
+    }
+
+    pub fn remove(&mut self, id: &str) {
+        self.documents.retain(|entry| entry.id != id);
+    }
+}
+
+pub fn write_index(index: &LibraryIndex) -> String {
+    to_pretty_json(index)
+}
+
+/// Why a stored index cannot be used; the caller rebuilds it from the entries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndexError {
+    Unreadable(String),
+    WrittenByNewerVersion { found: u32, supported: u32 },
+}
+
+impl fmt::Display for IndexError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IndexError::Unreadable(reason) => write!(
+                f,
+                "the library index cannot be read ({reason}); it will be rebuilt"
+            ),
+            IndexError::WrittenByNewerVersion { found, supported } => write!(
+                f,
+                "the library index was written by a newer Article Annotator (version {found}); this build reads up to version {supported}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for IndexError {}
+
+pub fn read_index(raw: &str) -> Result<LibraryIndex, IndexError> {
+    let index: LibraryIndex =
+        serde_json::from_str(raw).map_err(|error| IndexError::Unreadable(error.to_string()))?;
+    if index.version > LIBRARY_VERSION {
+        return Err(IndexError::WrittenByNewerVersion {
+            found: index.version,
+            supported: LIBRARY_VERSION,
+        });
+    }
+    Ok(index)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The backup.
+
+#[derive(Serialize)]
+struct BackupFile<'a> {
+    format: &'static str,
+    version: u32,
+    documents: Vec<NativeFile<'a>>,
+}
+
+/// "Export library": every document as native version 1, text included.
+pub fn write_library_backup(documents: &[Document]) -> String {
+    let options = WriteOptions::default();
+    let documents = documents
+        .iter()
+        .map(|doc| NativeFile::from_document(doc, &options))
+        .collect();
+    to_pretty_json(&BackupFile {
+        format: LIBRARY_FORMAT_NAME,
+        version: LIBRARY_VERSION,
+        documents,
+    })
+}
+
+/// Reads a backup: one batch per document (each with its own problems, located as
+/// `$.documents[2]…`), plus problems of the backup as a whole. Never panics.
+pub fn read_library_backup(input: &str) -> (Vec<ImportBatch>, Vec<Problem>) {
+    let (reads, problems) = read_library_backup_detailed(input);
+    (reads.into_iter().map(|read| read.batch).collect(), problems)
+}
+
+/// Like [`read_library_backup`], keeping what only the native format carries (anchor
+/// statuses, classroom fields), so a restore can rebuild each document with
+/// [`native::document_from_native`].
+pub fn read_library_backup_detailed(input: &str) -> (Vec<NativeRead>, Vec<Problem>) {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let value = match serde_json::from_str::<Value>(input) {
+        Ok(value) => value,
+        Err(error) => return (Vec::new(), vec![native::not_json_problem(&error)]),
+    };
+    let Value::Object(mut fields) = value else {
+        let message = format!(
+            "expected a library backup (a JSON object), found {}",
+            json_kind(&value)
+        );
+        return (Vec::new(), vec![Problem::error("$", message)]);
+    };
+    let mut problems = Vec::new();
+    match fields.get("format").and_then(Value::as_str) {
+        Some(LIBRARY_FORMAT_NAME) => {}
+        Some(native::FORMAT_NAME) => {
+            problems.push(Problem::warning(
+                "$.format",
+                "this is a single document, not a library backup; reading it as one",
+            ));
+            return (
+                vec![native::read_native_value(Value::Object(fields), "$")],
+                problems,
+            );
+        }
+        _ => {
+            let message = format!(
+                "this is not an Article Annotator library backup (format \"{LIBRARY_FORMAT_NAME}\")"
+            );
+            return (Vec::new(), vec![Problem::error("$.format", message)]);
+        }
+    }
+    match fields.get("version").and_then(Value::as_u64) {
+        Some(version) if version > u64::from(LIBRARY_VERSION) => problems.push(Problem::error(
+            "$.version",
+            format!(
+                "written by a newer Article Annotator (backup version {version}); this build reads up to \
+                 version {LIBRARY_VERSION}. What could be read is shown"
+            ),
+        )),
+        Some(_) => {}
+        None => problems.push(Problem::warning("$.version", "no whole-number version; reading it as version 1")),
+    }
+    let batches = match fields.remove("documents") {
+        Some(Value::Array(documents)) => documents
+            .into_iter()
+            .enumerate()
+            .map(|(index, document)| {
+                native::read_native_value(document, &format!("$.documents[{index}]"))
+            })
+            .collect(),
+        other => {
+            let found = other.as_ref().map_or("nothing", json_kind);
+            problems.push(Problem::error(
+                "$.documents",
+                format!("expected the list of documents, found {found}"),
+            ));
+            Vec::new()
+        }
+    };
+    (batches, problems)
+}

@@ -1,0 +1,1268 @@
+//! The native file format (version 1): what "Export" writes and "Import" reads back, and
+//! what the browser stores (see `library`).
+//!
+//! Why by hand: stored files outlive app versions, so the serde types below mirror the file,
+//! not the domain, and are converted explicitly. The writer borrows from the `Document`; the
+//! reader walks a `serde_json::Value` field by field so that one bad annotation costs only
+//! itself, and every problem names its JSON path. Offsets are code points; they are *not*
+//! checked against the text here: placing candidates in a text is the anchoring step's job.
+//!
+//! Versioning: `version` is a whole number. A file from a newer build is read as far as the
+//! fields are understood and reported; an older one goes through [`migrate`] first, one step
+//! per version. Version 0 is the pre-release layout (no `offset_unit`, `label` instead of
+//! `tag` on annotations) and exists so the migration chain is exercised by tests.
+
+use crate::domain::annotation::{
+    AnchorStatus, Annotation, AnnotationId, Relation, RelationId, RelationKind,
+};
+use crate::domain::document::{Document, DocumentId, Metadata};
+use crate::domain::format::{json_kind, to_pretty_json};
+use crate::domain::import::{
+    CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
+};
+use crate::domain::tag::{Tag, TagId, Taxonomy, validate_color};
+use crate::domain::text::{Text, TextRange, sha256_hex};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// The value of the `format` field.
+pub const FORMAT_NAME: &str = "article-annotator";
+/// The format's name for people, used in `ImportBatch::format`.
+pub const FORMAT_LABEL: &str = "Article Annotator JSON";
+/// The `format` of a whole-library backup, recognised here to point the user to the right import.
+pub const LIBRARY_FORMAT_NAME: &str = "article-annotator-library";
+/// The newest version this build writes and reads.
+pub const CURRENT_VERSION: u32 = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Classroom fields: optional, used by the exercise feature.
+
+/// What a classroom file is: the teacher's exercise, the answer key, or a student's attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClassroomRole {
+    Exercise,
+    Key,
+    Attempt,
+}
+
+impl ClassroomRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClassroomRole::Exercise => "exercise",
+            ClassroomRole::Key => "key",
+            ClassroomRole::Attempt => "attempt",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "exercise" => Some(ClassroomRole::Exercise),
+            "key" => Some(ClassroomRole::Key),
+            "attempt" => Some(ClassroomRole::Attempt),
+            _ => None,
+        }
+    }
+}
+
+/// The teacher's instructions: what to do, which tags students may use, and hints.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Exercise {
+    pub instructions: String,
+    /// Tag ids students may use; empty means all.
+    pub tags: Vec<String>,
+    pub hints: Vec<String>,
+}
+
+/// The optional top-level fields of the classroom feature.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClassroomFields {
+    pub role: Option<ClassroomRole>,
+    pub annotator: Option<String>,
+    pub exercise: Option<Exercise>,
+}
+
+impl ClassroomFields {
+    /// Recovers the typed fields from `ImportBatch::extra`, where the reader keeps them as
+    /// `role`, `annotator` and `exercise` (the exercise as compact JSON).
+    pub fn from_extra(extra: &BTreeMap<String, String>) -> Self {
+        let exercise = extra
+            .get("exercise")
+            .and_then(|json| serde_json::from_str::<Value>(json).ok())
+            .and_then(|value| read_exercise(&value, "$.exercise", &mut Vec::new()));
+        ClassroomFields {
+            role: extra
+                .get("role")
+                .and_then(|name| ClassroomRole::parse(name)),
+            annotator: extra.get("annotator").cloned(),
+            exercise,
+        }
+    }
+}
+
+/// What the writer includes besides the document itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Whether to include the article's text (users may leave it out for copyright).
+    pub include_text: bool,
+    pub classroom: ClassroomFields,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        WriteOptions {
+            include_text: true,
+            classroom: ClassroomFields::default(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The serde types: the file's layout, key order = field order.
+
+#[derive(Serialize)]
+pub(crate) struct NativeFile<'a> {
+    format: &'static str,
+    version: u32,
+    offset_unit: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    annotator: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exercise: Option<NativeExercise<'a>>,
+    document: NativeDocument<'a>,
+    tags: Vec<NativeTag<'a>>,
+    annotations: Vec<NativeAnnotation<'a>>,
+    relations: Vec<NativeRelation<'a>>,
+}
+
+#[derive(Serialize)]
+struct NativeExercise<'a> {
+    instructions: &'a str,
+    tags: &'a [String],
+    hints: &'a [String],
+}
+
+#[derive(Serialize)]
+struct NativeDocument<'a> {
+    id: &'a str,
+    title: Option<&'a str>,
+    url: Option<&'a str>,
+    publisher: Option<&'a str>,
+    author: Option<&'a str>,
+    published: Option<&'a str>,
+    text_sha256: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct NativeTag<'a> {
+    id: &'a str,
+    label: &'a str,
+    color: &'a str,
+    key: Option<String>,
+    description: &'a str,
+}
+
+#[derive(Serialize)]
+struct NativeAnnotation<'a> {
+    id: &'a str,
+    tag: &'a str,
+    start: usize,
+    end: usize,
+    quote: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+    note: &'a str,
+    attributes: &'a BTreeMap<String, String>,
+    created: &'a str,
+    modified: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    anchor: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    anchor_score: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct NativeRelation<'a> {
+    id: &'a str,
+    kind: &'a str,
+    from: &'a str,
+    to: &'a str,
+}
+
+fn null_if_empty(field: &str) -> Option<&str> {
+    if field.is_empty() { None } else { Some(field) }
+}
+
+impl<'a> NativeFile<'a> {
+    pub(crate) fn from_document(doc: &'a Document, options: &'a WriteOptions) -> Self {
+        let classroom = &options.classroom;
+        NativeFile {
+            format: FORMAT_NAME,
+            version: CURRENT_VERSION,
+            offset_unit: OffsetUnit::CodePoint.name(),
+            role: classroom.role.map(ClassroomRole::as_str),
+            annotator: classroom.annotator.as_deref(),
+            exercise: classroom.exercise.as_ref().map(|exercise| NativeExercise {
+                instructions: &exercise.instructions,
+                tags: &exercise.tags,
+                hints: &exercise.hints,
+            }),
+            document: NativeDocument {
+                id: &doc.id.0,
+                title: null_if_empty(&doc.metadata.title),
+                url: null_if_empty(&doc.metadata.url),
+                publisher: null_if_empty(&doc.metadata.publisher),
+                author: null_if_empty(&doc.metadata.author),
+                published: null_if_empty(&doc.metadata.published),
+                text_sha256: doc.text.sha256(),
+                text: options.include_text.then(|| doc.text.as_str()),
+            },
+            tags: doc.tags.tags().iter().map(native_tag).collect(),
+            annotations: doc
+                .annotations_in_text_order()
+                .into_iter()
+                .map(native_annotation)
+                .collect(),
+            relations: doc
+                .relations
+                .iter()
+                .map(|relation| NativeRelation {
+                    id: &relation.id.0,
+                    kind: relation.kind.as_str(),
+                    from: relation.from.as_str(),
+                    to: relation.to.as_str(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn native_tag(tag: &Tag) -> NativeTag<'_> {
+    NativeTag {
+        id: tag.id.as_str(),
+        label: &tag.label,
+        color: &tag.color,
+        key: tag.key.map(String::from),
+        description: &tag.description,
+    }
+}
+
+fn native_annotation(annotation: &Annotation) -> NativeAnnotation<'_> {
+    let (anchor, anchor_score) = match annotation.anchor {
+        AnchorStatus::Exact => (None, None),
+        AnchorStatus::Fuzzy(score) => (Some("fuzzy"), Some(score)),
+        ref other => (Some(other.name()), None),
+    };
+    NativeAnnotation {
+        id: annotation.id.as_str(),
+        tag: annotation.tag.as_str(),
+        start: annotation.start().0,
+        end: annotation.end().0,
+        quote: &annotation.quote,
+        prefix: &annotation.prefix,
+        suffix: &annotation.suffix,
+        note: &annotation.note,
+        attributes: &annotation.attributes,
+        created: &annotation.created,
+        modified: &annotation.modified,
+        anchor,
+        anchor_score,
+    }
+}
+
+/// The document as native JSON: pretty, UTF-8 without BOM, annotations in text order.
+pub fn write_document(doc: &Document, options: &WriteOptions) -> String {
+    to_pretty_json(&NativeFile::from_document(doc, options))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading.
+
+/// A native file as read: the batch every format produces, plus what only this format carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NativeRead {
+    pub batch: ImportBatch,
+    /// The stored anchor status of each of `batch.annotations`, in the same order.
+    pub anchors: Vec<AnchorStatus>,
+    pub classroom: ClassroomFields,
+    /// The `version` the file declared, when it declared a whole number.
+    pub declared_version: Option<u64>,
+}
+
+impl NativeRead {
+    fn empty() -> Self {
+        NativeRead {
+            batch: ImportBatch::new(FORMAT_LABEL),
+            anchors: Vec::new(),
+            classroom: ClassroomFields::default(),
+            declared_version: None,
+        }
+    }
+
+    /// Whether the file came from a newer build than this one.
+    pub fn is_from_newer_version(&self) -> bool {
+        self.declared_version
+            .is_some_and(|version| version > u64::from(CURRENT_VERSION))
+    }
+}
+
+/// Reads a native file; never panics, keeps whatever is readable.
+pub fn read_native(input: &str) -> ImportBatch {
+    read_native_detailed(input).batch
+}
+
+/// Reads a native file from bytes: refuses anything but UTF-8, tolerates a leading BOM.
+pub fn read_native_bytes(bytes: &[u8]) -> ImportBatch {
+    match crate::domain::format::decode_utf8(bytes) {
+        Ok(input) => read_native(input),
+        Err(message) => {
+            let mut batch = ImportBatch::new(FORMAT_LABEL);
+            batch.problems.push(Problem::error("", message));
+            batch
+        }
+    }
+}
+
+/// Like [`read_native`], with the anchor statuses, classroom fields and declared version.
+pub fn read_native_detailed(input: &str) -> NativeRead {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    match serde_json::from_str::<Value>(input) {
+        Ok(value) => read_native_value(value, "$"),
+        Err(error) => {
+            let mut read = NativeRead::empty();
+            read.batch.problems.push(not_json_problem(&error));
+            read
+        }
+    }
+}
+
+pub(crate) fn not_json_problem(error: &serde_json::Error) -> Problem {
+    Problem::error(
+        format!("line {}, column {}", error.line(), error.column()),
+        format!("the file is not valid JSON: {error}"),
+    )
+}
+
+/// Why an older layout could not be brought up to date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MigrationError {
+    /// No migration step starts at this version.
+    UnknownVersion(u64),
+    /// The layout is not what that version wrote.
+    NotAnObject,
+}
+
+impl fmt::Display for MigrationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MigrationError::UnknownVersion(version) => {
+                write!(
+                    f,
+                    "format version {version} was never written by Article Annotator"
+                )
+            }
+            MigrationError::NotAnObject => write!(f, "the file is not a JSON object"),
+        }
+    }
+}
+
+impl std::error::Error for MigrationError {}
+
+/// Brings a file written as `from_version` up to [`CURRENT_VERSION`], one step per version.
+/// A current file comes back unchanged.
+pub fn migrate(mut value: Value, from_version: u64) -> Result<Value, MigrationError> {
+    let mut version = from_version;
+    while version < u64::from(CURRENT_VERSION) {
+        value = match version {
+            0 => migrate_0_to_1(value)?,
+            other => return Err(MigrationError::UnknownVersion(other)),
+        };
+        version += 1;
+    }
+    Ok(value)
+}
+
+/// Version 0 had no `offset_unit` (always code points) and called the annotation's tag `label`.
+fn migrate_0_to_1(value: Value) -> Result<Value, MigrationError> {
+    let Value::Object(mut object) = value else {
+        return Err(MigrationError::NotAnObject);
+    };
+    object.insert("version".into(), Value::from(1));
+    object
+        .entry("offset_unit")
+        .or_insert_with(|| Value::from("codepoint"));
+    if let Some(Value::Array(annotations)) = object.get_mut("annotations") {
+        for annotation in annotations.iter_mut() {
+            if let Value::Object(fields) = annotation
+                && !fields.contains_key("tag")
+                && let Some(label) = fields.remove("label")
+            {
+                fields.insert("tag".into(), label);
+            }
+        }
+    }
+    Ok(Value::Object(object))
+}
+
+/// Reads one native document from a parsed value; `root` is its JSON path (`$` or
+/// `$.documents[2]`), the prefix of every problem's location.
+pub(crate) fn read_native_value(value: Value, root: &str) -> NativeRead {
+    let mut read = NativeRead::empty();
+    let problems = &mut read.batch.problems;
+    let Value::Object(object) = value else {
+        problems.push(Problem::error(
+            root,
+            format!(
+                "expected an Article Annotator document (a JSON object), found {}",
+                json_kind(&value)
+            ),
+        ));
+        return read;
+    };
+    if !check_format(&object, root, problems) {
+        return read;
+    }
+    let version = read_version(&object, root, problems);
+    read.declared_version = version;
+    let version = version.unwrap_or(u64::from(CURRENT_VERSION));
+    let object = if version < u64::from(CURRENT_VERSION) {
+        let migrated = migrate(Value::Object(object), version).and_then(|value| match value {
+            Value::Object(migrated) => Ok(migrated),
+            _ => Err(MigrationError::NotAnObject),
+        });
+        match migrated {
+            Ok(migrated) => migrated,
+            Err(error) => {
+                let location = format!("{root}.version");
+                read.batch
+                    .problems
+                    .push(Problem::error(location, error.to_string()));
+                return read;
+            }
+        }
+    } else {
+        object
+    };
+    read_body(&object, root, &mut read);
+    read
+}
+
+/// Whether `format` names this format (a missing one is tolerated with a warning).
+fn check_format(object: &Map<String, Value>, root: &str, problems: &mut Vec<Problem>) -> bool {
+    let location = format!("{root}.format");
+    match object.get("format") {
+        None => {
+            problems.push(Problem::warning(
+                location,
+                "no \"format\" field; reading it as an Article Annotator document",
+            ));
+            true
+        }
+        Some(Value::String(name)) if name == FORMAT_NAME => true,
+        Some(Value::String(name)) if name == LIBRARY_FORMAT_NAME => {
+            problems.push(Problem::error(
+                location,
+                "this is a whole-library backup, not one document; use \"Import library\"",
+            ));
+            false
+        }
+        Some(other) => {
+            problems.push(Problem::error(
+                location,
+                format!("format is {other}, not \"{FORMAT_NAME}\": this is not an Article Annotator document"),
+            ));
+            false
+        }
+    }
+}
+
+fn read_version(
+    object: &Map<String, Value>,
+    root: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<u64> {
+    let location = format!("{root}.version");
+    let current = CURRENT_VERSION;
+    match object.get("version") {
+        None => {
+            problems.push(Problem::warning(
+                location,
+                format!("no \"version\"; reading it as version {current}"),
+            ));
+            None
+        }
+        Some(value) => match value.as_u64() {
+            Some(version) if version > u64::from(current) => {
+                problems.push(Problem::error(
+                    location,
+                    format!(
+                        "written by a newer Article Annotator (format version {version}); this build \
+                         reads up to version {current}. What could be read is shown; update the app to read the rest"
+                    ),
+                ));
+                Some(version)
+            }
+            Some(version) => Some(version),
+            None => {
+                problems.push(Problem::warning(
+                    location,
+                    format!("version should be a whole number, found {value}; reading it as version {current}"),
+                ));
+                None
+            }
+        },
+    }
+}
+
+fn read_body(object: &Map<String, Value>, root: &str, read: &mut NativeRead) {
+    let batch = &mut read.batch;
+    batch.offset_unit = read_offset_unit(object, root, &mut batch.problems);
+    read.classroom = read_classroom(object, root, &mut batch.problems);
+    store_classroom_in_extra(&read.classroom, &mut batch.extra);
+    read_document(object, root, batch);
+    let mut taxonomy = read_tags(object, root, &mut batch.problems);
+    let (annotations, anchors) = read_annotations(object, root, &mut taxonomy, &mut batch.problems);
+    batch.annotations = annotations;
+    read.anchors = anchors;
+    batch.tags = taxonomy.tags().to_vec();
+    batch.relations = read_relations(object, root, &batch.annotations, &mut batch.problems);
+}
+
+fn read_offset_unit(
+    object: &Map<String, Value>,
+    root: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<OffsetUnit> {
+    let location = format!("{root}.offset_unit");
+    let Some(value) = object.get("offset_unit") else {
+        problems.push(Problem::warning(
+            location,
+            "no \"offset_unit\"; counting offsets in Unicode code points",
+        ));
+        return Some(OffsetUnit::CodePoint);
+    };
+    let unit = match value.as_str() {
+        Some("codepoint") => return Some(OffsetUnit::CodePoint),
+        Some("utf16") => OffsetUnit::Utf16,
+        Some("utf8") | Some("byte") | Some("utf8byte") => OffsetUnit::Utf8Byte,
+        _ => {
+            problems.push(Problem::warning(
+                location,
+                format!("unknown offset unit {value}; offsets will be checked against the quotes"),
+            ));
+            return None;
+        }
+    };
+    problems.push(Problem::warning(
+        location,
+        format!(
+            "offsets are counted in {} (this app writes code points); they will be converted",
+            unit.describe()
+        ),
+    ));
+    Some(unit)
+}
+
+fn read_classroom(
+    object: &Map<String, Value>,
+    root: &str,
+    problems: &mut Vec<Problem>,
+) -> ClassroomFields {
+    let role = optional_string(object, "role", root, problems).and_then(|name| {
+        let role = ClassroomRole::parse(&name);
+        if role.is_none() {
+            problems.push(Problem::warning(
+                format!("{root}.role"),
+                format!("unknown role \"{name}\" (expected exercise, key or attempt); ignored"),
+            ));
+        }
+        role
+    });
+    let annotator = optional_string(object, "annotator", root, problems);
+    let exercise = match object.get("exercise") {
+        None | Some(Value::Null) => None,
+        Some(value) => read_exercise(value, &format!("{root}.exercise"), problems),
+    };
+    ClassroomFields {
+        role,
+        annotator,
+        exercise,
+    }
+}
+
+fn read_exercise(value: &Value, location: &str, problems: &mut Vec<Problem>) -> Option<Exercise> {
+    let Value::Object(fields) = value else {
+        problems.push(Problem::warning(
+            location,
+            format!(
+                "exercise should be an object, found {}; ignored",
+                json_kind(value)
+            ),
+        ));
+        return None;
+    };
+    Some(Exercise {
+        instructions: optional_string(fields, "instructions", location, problems)
+            .unwrap_or_default(),
+        tags: string_list(fields, "tags", location, problems),
+        hints: string_list(fields, "hints", location, problems),
+    })
+}
+
+fn store_classroom_in_extra(classroom: &ClassroomFields, extra: &mut BTreeMap<String, String>) {
+    if let Some(role) = classroom.role {
+        extra.insert("role".into(), role.as_str().into());
+    }
+    if let Some(annotator) = &classroom.annotator {
+        extra.insert("annotator".into(), annotator.clone());
+    }
+    if let Some(exercise) = &classroom.exercise {
+        let native = NativeExercise {
+            instructions: &exercise.instructions,
+            tags: &exercise.tags,
+            hints: &exercise.hints,
+        };
+        if let Ok(json) = serde_json::to_string(&native) {
+            extra.insert("exercise".into(), json);
+        }
+    }
+}
+
+fn read_document(object: &Map<String, Value>, root: &str, batch: &mut ImportBatch) {
+    let location = format!("{root}.document");
+    let problems = &mut batch.problems;
+    let fields = match object.get("document") {
+        Some(Value::Object(fields)) => fields,
+        other => {
+            let found = other.map_or("nothing", json_kind);
+            problems.push(Problem::error(
+                location,
+                format!("expected the document (an object with id, title, text…), found {found}"),
+            ));
+            return;
+        }
+    };
+    batch.document_id = optional_string(fields, "id", &location, problems);
+    let mut field =
+        |name: &str| optional_string(fields, name, &location, problems).unwrap_or_default();
+    batch.metadata = Some(Metadata {
+        title: field("title"),
+        url: field("url"),
+        publisher: field("publisher"),
+        author: field("author"),
+        published: field("published"),
+    });
+    batch.text_sha256 = optional_string(fields, "text_sha256", &location, problems);
+    batch.text = optional_string(fields, "text", &location, problems);
+    if let (Some(text), Some(declared)) = (&batch.text, &batch.text_sha256)
+        && !declared.eq_ignore_ascii_case(&sha256_hex(text))
+    {
+        problems.push(Problem::warning(
+            format!("{location}.text_sha256"),
+            "does not match the text: the text was changed after this file was written, \
+             so annotations will be found again by their quotes",
+        ));
+    }
+}
+
+fn read_tags(object: &Map<String, Value>, root: &str, problems: &mut Vec<Problem>) -> Taxonomy {
+    let mut taxonomy = Taxonomy::empty();
+    for (_, value, location) in array_items(object, "tags", root, problems) {
+        let Value::Object(fields) = value else {
+            problems.push(Problem::error(
+                location,
+                format!(
+                    "a tag should be an object, found {}; skipped",
+                    json_kind(value)
+                ),
+            ));
+            continue;
+        };
+        let Some(id) =
+            optional_string(fields, "id", &location, problems).filter(|id| !id.is_empty())
+        else {
+            problems.push(Problem::error(
+                format!("{location}.id"),
+                "this tag has no id; skipped",
+            ));
+            continue;
+        };
+        let id = TagId(id);
+        if taxonomy.contains(&id) {
+            problems.push(Problem::error(
+                format!("{location}.id"),
+                format!("tag \"{id}\" appears twice; the first one is kept"),
+            ));
+            continue;
+        }
+        let label =
+            optional_string(fields, "label", &location, problems).unwrap_or_else(|| id.0.clone());
+        let color = match optional_string(fields, "color", &location, problems) {
+            Some(color) if validate_color(&color).is_ok() => color,
+            declared => {
+                let chosen = taxonomy.next_color().to_string();
+                if let Some(declared) = declared {
+                    problems.push(Problem::warning(
+                        format!("{location}.color"),
+                        format!("colour \"{declared}\" is not of the form #rrggbb; using {chosen}"),
+                    ));
+                }
+                chosen
+            }
+        };
+        let key = optional_string(fields, "key", &location, problems).and_then(|key| {
+            let mut chars = key.chars();
+            match (chars.next(), chars.next()) {
+                (Some(single), None) => Some(single),
+                _ => {
+                    problems.push(Problem::warning(
+                        format!("{location}.key"),
+                        format!("shortcut \"{key}\" should be one character; the tag gets none"),
+                    ));
+                    None
+                }
+            }
+        });
+        let description =
+            optional_string(fields, "description", &location, problems).unwrap_or_default();
+        taxonomy.insert_at(
+            taxonomy.tags().len(),
+            Tag {
+                id,
+                label,
+                color,
+                key,
+                description,
+            },
+        );
+    }
+    taxonomy
+}
+
+fn read_annotations(
+    object: &Map<String, Value>,
+    root: &str,
+    taxonomy: &mut Taxonomy,
+    problems: &mut Vec<Problem>,
+) -> (Vec<CandidateAnnotation>, Vec<AnchorStatus>) {
+    let mut candidates = Vec::new();
+    let mut anchors = Vec::new();
+    let mut seen_ids = BTreeSet::new();
+    for (_, value, location) in array_items(object, "annotations", root, problems) {
+        let Some((candidate, anchor)) = read_annotation(value, location, problems) else {
+            continue;
+        };
+        if let Some(id) = &candidate.id
+            && !seen_ids.insert(id.clone())
+        {
+            problems.push(Problem::error(
+                format!("{}.id", candidate.location),
+                format!(
+                    "annotation id \"{id}\" is used twice; the first one is kept, this one skipped"
+                ),
+            ));
+            continue;
+        }
+        let tag = TagId(candidate.tag.clone());
+        if !taxonomy.contains(&tag) {
+            problems.push(Problem::warning(
+                format!("{}.tag", candidate.location),
+                format!("tag \"{tag}\" is not among the file's tags; it is added as a new tag"),
+            ));
+            taxonomy.ensure(&tag);
+        }
+        candidates.push(candidate);
+        anchors.push(anchor);
+    }
+    (candidates, anchors)
+}
+
+fn read_annotation(
+    value: &Value,
+    location: String,
+    problems: &mut Vec<Problem>,
+) -> Option<(CandidateAnnotation, AnchorStatus)> {
+    let Value::Object(fields) = value else {
+        problems.push(Problem::error(
+            location,
+            format!(
+                "an annotation should be an object, found {}; skipped",
+                json_kind(value)
+            ),
+        ));
+        return None;
+    };
+    let id = optional_string(fields, "id", &location, problems).filter(|id| !id.is_empty());
+    let named = match &id {
+        Some(id) => format!("annotation \"{id}\""),
+        None => "this annotation".to_string(),
+    };
+    if id.is_none() {
+        problems.push(Problem::warning(
+            format!("{location}.id"),
+            "this annotation has no id; it gets a new one",
+        ));
+    }
+    let Some(tag) =
+        optional_string(fields, "tag", &location, problems).filter(|tag| !tag.is_empty())
+    else {
+        problems.push(Problem::error(
+            format!("{location}.tag"),
+            format!("{named} has no tag; skipped"),
+        ));
+        return None;
+    };
+    let mut start = read_offset(fields, "start", &location, &named, problems);
+    let mut end = read_offset(fields, "end", &location, &named, problems);
+    if let (Some(first), Some(last)) = (start, end)
+        && first > last
+    {
+        problems.push(Problem::warning(
+            format!("{location}.start"),
+            format!(
+                "{named} starts at {first}, after its end at {last}; it will be found by its quote"
+            ),
+        ));
+        start = None;
+        end = None;
+    }
+    let anchor = read_anchor(fields, &location, &named, problems);
+    let mut text = |name: &str| optional_string(fields, name, &location, problems);
+    let candidate = CandidateAnnotation {
+        id,
+        tag,
+        start,
+        end,
+        quote: text("quote"),
+        prefix: text("prefix"),
+        suffix: text("suffix"),
+        note: text("note").unwrap_or_default(),
+        created: text("created"),
+        modified: text("modified"),
+        attributes: read_attributes(fields, &location, problems),
+        location,
+    };
+    Some((candidate, anchor))
+}
+
+fn read_offset(
+    fields: &Map<String, Value>,
+    name: &str,
+    location: &str,
+    named: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<usize> {
+    let location = format!("{location}.{name}");
+    let complaint = match fields.get(name) {
+        None | Some(Value::Null) => "is missing".to_string(),
+        Some(Value::Number(number)) => match (number.as_u64(), number.as_i64(), number.as_f64()) {
+            (Some(offset), _, _) => match usize::try_from(offset) {
+                Ok(offset) => return Some(offset),
+                Err(_) => format!("is {offset}, too large for any text"),
+            },
+            (None, Some(negative), _) => format!("is {negative}; offsets count from 0"),
+            (None, None, Some(fraction)) => format!("is {fraction}, not a whole number"),
+            (None, None, None) => format!("is {number}, not a whole number"),
+        },
+        Some(other) => format!("is {}, not a number", json_kind(other)),
+    };
+    problems.push(Problem::warning(
+        location,
+        format!("the {name} of {named} {complaint}; it will be found by its quote"),
+    ));
+    None
+}
+
+fn read_anchor(
+    fields: &Map<String, Value>,
+    location: &str,
+    named: &str,
+    problems: &mut Vec<Problem>,
+) -> AnchorStatus {
+    let Some(name) = optional_string(fields, "anchor", location, problems) else {
+        return AnchorStatus::Exact;
+    };
+    match name.as_str() {
+        "exact" => AnchorStatus::Exact,
+        "moved" => AnchorStatus::Moved,
+        "orphaned" => AnchorStatus::Orphaned,
+        "fuzzy" => match fields.get("anchor_score").and_then(Value::as_f64) {
+            Some(score) if (0.0..=1.0).contains(&score) => AnchorStatus::Fuzzy(score),
+            _ => {
+                problems.push(Problem::warning(
+                    format!("{location}.anchor_score"),
+                    format!(
+                        "{named} was found approximately but has no score from 0 to 1; using 0"
+                    ),
+                ));
+                AnchorStatus::Fuzzy(0.0)
+            }
+        },
+        other => {
+            problems.push(Problem::warning(
+                format!("{location}.anchor"),
+                format!("unknown anchor status \"{other}\" on {named}; it will be checked again"),
+            ));
+            AnchorStatus::Exact
+        }
+    }
+}
+
+fn read_attributes(
+    fields: &Map<String, Value>,
+    location: &str,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, String> {
+    let location = format!("{location}.attributes");
+    let mut attributes = BTreeMap::new();
+    match fields.get("attributes") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(entries)) => {
+            for (name, value) in entries {
+                match value {
+                    Value::String(text) => {
+                        attributes.insert(name.clone(), text.clone());
+                    }
+                    Value::Number(_) | Value::Bool(_) => {
+                        attributes.insert(name.clone(), value.to_string());
+                    }
+                    other => problems.push(Problem::warning(
+                        format!("{location}.{name}"),
+                        format!(
+                            "an attribute value should be text, found {}; skipped",
+                            json_kind(other)
+                        ),
+                    )),
+                }
+            }
+        }
+        Some(other) => problems.push(Problem::warning(
+            location,
+            format!(
+                "attributes should be an object, found {}; skipped",
+                json_kind(other)
+            ),
+        )),
+    }
+    attributes
+}
+
+fn read_relations(
+    object: &Map<String, Value>,
+    root: &str,
+    annotations: &[CandidateAnnotation],
+    problems: &mut Vec<Problem>,
+) -> Vec<CandidateRelation> {
+    let known: BTreeSet<&str> = annotations.iter().filter_map(|a| a.id.as_deref()).collect();
+    let mut seen_ids = BTreeSet::new();
+    let mut relations = Vec::new();
+    for (_, value, location) in array_items(object, "relations", root, problems) {
+        let Value::Object(fields) = value else {
+            problems.push(Problem::error(
+                location,
+                format!(
+                    "a relation should be an object, found {}; skipped",
+                    json_kind(value)
+                ),
+            ));
+            continue;
+        };
+        let id = optional_string(fields, "id", &location, problems);
+        if let Some(id) = &id
+            && !seen_ids.insert(id.clone())
+        {
+            problems.push(Problem::error(
+                format!("{location}.id"),
+                format!(
+                    "relation id \"{id}\" is used twice; the first one is kept, this one skipped"
+                ),
+            ));
+            continue;
+        }
+        let mut end = |name: &str| -> Option<String> {
+            let target = optional_string(fields, name, &location, problems);
+            match target {
+                Some(target) if known.contains(target.as_str()) => Some(target),
+                Some(target) => {
+                    problems.push(Problem::error(
+                        format!("{location}.{name}"),
+                        format!("the relation points to annotation \"{target}\", which is not in the file; skipped"),
+                    ));
+                    None
+                }
+                None => {
+                    problems.push(Problem::error(
+                        format!("{location}.{name}"),
+                        format!("the relation has no \"{name}\"; skipped"),
+                    ));
+                    None
+                }
+            }
+        };
+        let (Some(from), Some(to)) = (end("from"), end("to")) else {
+            continue;
+        };
+        let Some(kind) =
+            optional_string(fields, "kind", &location, problems).filter(|kind| !kind.is_empty())
+        else {
+            problems.push(Problem::error(
+                format!("{location}.kind"),
+                "the relation has no kind; skipped",
+            ));
+            continue;
+        };
+        relations.push(CandidateRelation {
+            location,
+            id,
+            kind,
+            from,
+            to,
+        });
+    }
+    relations
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small field readers: each reports a wrong kind of value and carries on.
+
+/// A string field; missing or null is `None`, any other kind is reported and ignored.
+fn optional_string(
+    fields: &Map<String, Value>,
+    name: &str,
+    location: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<String> {
+    match fields.get(name) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(other) => {
+            problems.push(Problem::warning(
+                format!("{location}.{name}"),
+                format!("should be text, found {}; ignored", json_kind(other)),
+            ));
+            None
+        }
+    }
+}
+
+fn string_list(
+    fields: &Map<String, Value>,
+    name: &str,
+    location: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<String> {
+    let location = format!("{location}.{name}");
+    match fields.get(name) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(index, item)| match item {
+                Value::String(text) => Some(text.clone()),
+                other => {
+                    problems.push(Problem::warning(
+                        format!("{location}[{index}]"),
+                        format!("should be text, found {}; skipped", json_kind(other)),
+                    ));
+                    None
+                }
+            })
+            .collect(),
+        Some(other) => {
+            problems.push(Problem::warning(
+                location,
+                format!("should be a list, found {}; ignored", json_kind(other)),
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// The items of an array field with their index and JSON path; a missing array is empty,
+/// another kind of value is reported.
+fn array_items<'a>(
+    object: &'a Map<String, Value>,
+    name: &str,
+    root: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<(usize, &'a Value, String)> {
+    match object.get(name) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| (index, item, format!("{root}.{name}[{index}]")))
+            .collect(),
+        Some(other) => {
+            problems.push(Problem::error(
+                format!("{root}.{name}"),
+                format!(
+                    "should be a list, found {}; nothing read from it",
+                    json_kind(other)
+                ),
+            ));
+            Vec::new()
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Back to a document: for our own stored data, where offsets are trusted but still checked.
+
+/// Why a native reading cannot become a document at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NativeDocumentError {
+    MissingDocumentId,
+    MissingText,
+}
+
+impl fmt::Display for NativeDocumentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NativeDocumentError::MissingDocumentId => write!(f, "the document has no id"),
+            NativeDocumentError::MissingText => {
+                write!(
+                    f,
+                    "the file does not include the article's text, so it cannot be opened on its own"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for NativeDocumentError {}
+
+/// Places every candidate at its stored offsets (no re-anchoring). An annotation whose offsets
+/// fall outside the text or whose quote no longer matches is kept as an orphan, with a problem;
+/// one without an id or offsets is dropped with a problem. Returns the new problems only.
+pub fn document_from_native(
+    read: &NativeRead,
+) -> Result<(Document, Vec<Problem>), NativeDocumentError> {
+    let batch = &read.batch;
+    let id = batch
+        .document_id
+        .clone()
+        .ok_or(NativeDocumentError::MissingDocumentId)?;
+    let text = batch.text.clone().ok_or(NativeDocumentError::MissingText)?;
+    let mut document = Document::new(
+        DocumentId(id),
+        batch.metadata.clone().unwrap_or_default(),
+        Text::new(text),
+    );
+    let mut problems = Vec::new();
+    let mut taxonomy = Taxonomy::empty();
+    for tag in &batch.tags {
+        taxonomy.insert_at(taxonomy.tags().len(), tag.clone());
+    }
+    document.tags = taxonomy;
+    for (index, candidate) in batch.annotations.iter().enumerate() {
+        let stored = read
+            .anchors
+            .get(index)
+            .cloned()
+            .unwrap_or(AnchorStatus::Exact);
+        if let Some(annotation) = place_candidate(candidate, stored, &document.text, &mut problems)
+        {
+            document.annotations.push(annotation);
+        }
+    }
+    for candidate in &batch.relations {
+        let Some(id) = candidate.id.clone() else {
+            problems.push(Problem::error(
+                candidate.location.clone(),
+                "this relation has no id; skipped",
+            ));
+            continue;
+        };
+        let from = AnnotationId(candidate.from.clone());
+        let to = AnnotationId(candidate.to.clone());
+        if document.annotation(&from).is_none() || document.annotation(&to).is_none() {
+            problems.push(Problem::error(
+                candidate.location.clone(),
+                format!("relation \"{id}\" links an annotation that could not be read; skipped"),
+            ));
+            continue;
+        }
+        let kind = RelationKind::parse(&candidate.kind);
+        document.relations.push(Relation {
+            id: RelationId(id),
+            kind,
+            from,
+            to,
+        });
+    }
+    Ok((document, problems))
+}
+
+fn place_candidate(
+    candidate: &CandidateAnnotation,
+    stored: AnchorStatus,
+    text: &Text,
+    problems: &mut Vec<Problem>,
+) -> Option<Annotation> {
+    let location = candidate.location.clone();
+    let Some(id) = candidate.id.clone() else {
+        problems.push(Problem::error(
+            location,
+            "this annotation has no id; skipped",
+        ));
+        return None;
+    };
+    let range = match (candidate.start, candidate.end) {
+        (Some(start), Some(end)) => TextRange::from_code_points(start, end).ok(),
+        _ => None,
+    };
+    let mut anchor = stored;
+    let quote = match (range, &candidate.quote) {
+        (Some(range), quote) => {
+            let slice = text.slice(range).ok();
+            let matches = slice.is_some() && (quote.is_none() || quote.as_deref() == slice);
+            if !matches && anchor != AnchorStatus::Orphaned {
+                let why = match slice {
+                    None => format!(
+                        "its offsets {}–{} lie outside the text ({} characters)",
+                        range.start().0,
+                        range.end().0,
+                        text.len()
+                    ),
+                    Some(_) => "its quote no longer matches the text at its offsets".to_string(),
+                };
+                problems.push(Problem::warning(
+                    format!("{location} ({id})"),
+                    format!("annotation \"{id}\": {why}; kept as an orphan to review"),
+                ));
+                anchor = AnchorStatus::Orphaned;
+            }
+            quote
+                .clone()
+                .or(slice.map(str::to_string))
+                .unwrap_or_default()
+        }
+        (None, quote) => {
+            problems.push(Problem::warning(
+                format!("{location} ({id})"),
+                format!("annotation \"{id}\" has no usable offsets; kept as an orphan to review"),
+            ));
+            anchor = AnchorStatus::Orphaned;
+            quote.clone().unwrap_or_default()
+        }
+    };
+    Some(Annotation {
+        id: AnnotationId(id),
+        tag: TagId(candidate.tag.clone()),
+        range: range.unwrap_or_default(),
+        quote,
+        prefix: candidate.prefix.clone().unwrap_or_default(),
+        suffix: candidate.suffix.clone().unwrap_or_default(),
+        note: candidate.note.clone(),
+        attributes: candidate.attributes.clone(),
+        created: candidate.created.clone().unwrap_or_default(),
+        modified: candidate.modified.clone().unwrap_or_default(),
+        anchor,
+    })
+}
