@@ -836,11 +836,30 @@ fn timing_of_a_large_import() {
     );
 
     let edited = content.replace("minister", "ministre");
-    let fuzzy = timed("words edited", &edited, &batch(None, candidates));
+    let fuzzy = timed("words edited", &edited, &batch(None, candidates.clone()));
     let counts = fuzzy.counts;
+
     assert_eq!(
         counts.exact + counts.moved + counts.fuzzy + counts.orphaned,
         spans
     );
     assert!(counts.fuzzy > 0, "{counts:?}");
+
+    // The worst case: no positions, and quotes that are nowhere (each costs a whole-text
+    // approximate search until the import's budget is spent).
+    let lost: Vec<CandidateAnnotation> = candidates_for_worst_case(spans);
+    let worst = timed("absent quotes, no positions", &content, &batch(None, lost));
+    assert_eq!(worst.counts.orphaned, spans);
+}
+
+fn candidates_for_worst_case(count: usize) -> Vec<CandidateAnnotation> {
+    (0..count)
+        .map(|number| {
+            candidate(
+                None,
+                None,
+                Some(&format!("quote number {number} is nowhere")),
+            )
+        })
+        .collect()
 }

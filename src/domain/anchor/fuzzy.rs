@@ -3,7 +3,8 @@
 //! Sellers' dynamic programme finds every place where the quote matches with at most
 //! `k` edits (k = 20% of the quote's length), and Ukkonen's cut-off only computes the part of
 //! each column that can still stay within `k`, so the work is about `k × window` rather than
-//! `quote × window`. The search looks around the old position first, then the whole text, and
+//! `quote × window`. The search looks close to the old position first, then further, then
+//! in the whole text, and
 //! every search is capped in cells computed, per annotation and per import, so a 1 MB article
 //! with thousands of changed annotations cannot freeze the page: what the budget cannot
 //! reach is orphaned for review, never dropped.
@@ -23,8 +24,8 @@ pub const FUZZY_THRESHOLD: f64 = 0.75;
 /// Edits allowed, as a share of the quote's length in code points.
 pub const MAX_ERROR_RATE: f64 = 0.2;
 
-/// Code points searched either side of the old position before trying the whole text.
-const NEAR_WINDOW: usize = 2_048;
+/// Code points searched either side of the old position, in turn, before the whole text.
+const NEAR_WINDOWS: [usize; 2] = [256, 4_096];
 
 /// Quotes longer than this (code points) are not searched approximately.
 const MAX_QUOTE_LEN: usize = 4_000;
@@ -98,11 +99,9 @@ fn search_window(
 ) -> (Vec<ApproximateMatch>, bool) {
     let length = pattern.len();
     let ceiling = max_errors + 1;
-    // errors[i]: fewest edits matching pattern[..i] ending here (capped at ceiling);
-    // starts[i]: where that match starts. Both have length + 1 entries, and every index used
-    // below is at most `top <= length`.
-    let mut errors: Vec<usize> = (0..=length).map(|i| i.min(ceiling)).collect();
-    let mut starts: Vec<usize> = vec![0; length + 1];
+    // cells[i] = (fewest edits matching pattern[..i] ending here, capped at ceiling; where
+    // that match starts), for the column of the current text position.
+    let mut cells: Vec<(usize, usize)> = (0..=length).map(|i| (i.min(ceiling), 0)).collect();
     let mut last_active = max_errors.min(length);
     let mut matches: Vec<ApproximateMatch> = Vec::new();
     let mut previous_end: Option<usize> = None;
@@ -112,35 +111,44 @@ fn search_window(
         if *cells_used > cell_budget {
             return (matches, false);
         }
-        let mut diagonal_errors = errors[0];
-        let mut diagonal_start = starts[0];
-        starts[0] = position + 1;
-        for i in 1..=top {
-            let (above_errors, above_start) = (errors[i], starts[i]);
-            let mut best = diagonal_errors + usize::from(pattern[i - 1] != text_char);
-            let mut best_start = diagonal_start;
-            if errors[i - 1] + 1 < best {
-                best = errors[i - 1] + 1;
-                best_start = starts[i - 1];
+        let Some((first, rows)) = cells.split_first_mut() else {
+            break;
+        };
+        let mut diagonal = *first;
+        *first = (0, position + 1);
+        let mut above = *first;
+        for (cell, pattern_char) in rows.iter_mut().take(top).zip(pattern) {
+            let old = *cell;
+            let mut best = (
+                diagonal.0 + usize::from(*pattern_char != text_char),
+                diagonal.1,
+            );
+            if above.0 + 1 < best.0 {
+                best = (above.0 + 1, above.1);
             }
-            if above_errors + 1 < best {
-                best = above_errors + 1;
-                best_start = above_start;
+            if old.0 + 1 < best.0 {
+                best = (old.0 + 1, old.1);
             }
-            diagonal_errors = above_errors;
-            diagonal_start = above_start;
-            errors[i] = best.min(ceiling);
-            starts[i] = best_start;
+            best.0 = best.0.min(ceiling);
+            *cell = best;
+            diagonal = old;
+            above = best;
         }
         last_active = top;
-        while last_active > 0 && errors[last_active] > max_errors {
+        while last_active > 0
+            && cells
+                .get(last_active)
+                .is_some_and(|cell| cell.0 > max_errors)
+        {
             last_active -= 1;
         }
-        if last_active == length {
+        if last_active == length
+            && let Some(&(errors, start)) = cells.get(length)
+        {
             let found = ApproximateMatch {
-                start: starts[length],
+                start,
                 end: position + 1,
-                errors: errors[length],
+                errors,
             };
             match matches.last_mut() {
                 // Adjacent ends are the same place, give or take a character: keep the best.
@@ -197,20 +205,23 @@ pub(crate) fn find_approximate(
         return FuzzySearch::QuoteTooLong;
     }
     let whole = (0, text.len());
-    let windows = match expectation.hint {
-        Some(hint) => {
-            let near_start = hint.saturating_sub(NEAR_WINDOW);
-            let near_end = hint
-                .saturating_add(NEAR_WINDOW + pattern.len())
-                .min(text.len());
-            if (near_start, near_end) == whole {
-                vec![whole]
-            } else {
-                vec![(near_start, near_end), whole]
-            }
-        }
-        None => vec![whole],
-    };
+    let mut windows: Vec<(usize, usize)> = expectation
+        .hint
+        .map(|hint| {
+            NEAR_WINDOWS
+                .iter()
+                .map(|radius| {
+                    let start = hint.saturating_sub(*radius);
+                    (
+                        start,
+                        hint.saturating_add(radius + pattern.len()).min(text.len()),
+                    )
+                })
+                .take_while(|window| *window != whole)
+                .collect()
+        })
+        .unwrap_or_default();
+    windows.push(whole);
     let cell_budget = budget.remaining_cells.min(CELLS_PER_ANNOTATION);
     let mut cells_used = 0;
     let mut outcome = FuzzySearch::Absent;

@@ -16,6 +16,7 @@
 //! to place and nothing to show.
 
 mod fuzzy;
+mod grams;
 mod quote;
 mod units;
 
@@ -28,6 +29,7 @@ use crate::domain::import::{CandidateAnnotation, ImportBatch, OffsetUnit, Proble
 use crate::domain::tag::TagId;
 use crate::domain::text::{OffsetError, Text, TextRange};
 use fuzzy::{FuzzySearch, WorkBudget};
+use grams::QuoteFinder;
 use quote::{ExactSearch, Expectation};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -181,7 +183,22 @@ impl<'a> Target<'a> {
     }
 }
 
-fn locate(text: &Text, unit: OffsetUnit, target: &Target, budget: &mut WorkBudget) -> Located {
+/// What placing shares across one batch: the text's quote finder and the work budget.
+struct Search<'a> {
+    finder: QuoteFinder<'a>,
+    budget: WorkBudget,
+}
+
+impl<'a> Search<'a> {
+    fn new(text: &'a Text) -> Self {
+        Search {
+            finder: QuoteFinder::new(text.as_str()),
+            budget: WorkBudget::for_one_import(),
+        }
+    }
+}
+
+fn locate(text: &Text, unit: OffsetUnit, target: &Target, search: &mut Search) -> Located {
     let range = target
         .position
         .map(|(start, end)| units::range_in(text, unit, start, end));
@@ -204,7 +221,7 @@ fn locate(text: &Text, unit: OffsetUnit, target: &Target, budget: &mut WorkBudge
         suffix: target.suffix,
         hint: target.hint,
     };
-    match quote::find_exact(text, &expectation) {
+    match quote::find_exact(text, &search.finder, &expectation) {
         ExactSearch::Found(range) => return Located::Placed(range, AnchorStatus::Moved),
         ExactSearch::Ambiguous { occurrences } => {
             return Located::Orphaned(OrphanReason::Ambiguous {
@@ -213,7 +230,7 @@ fn locate(text: &Text, unit: OffsetUnit, target: &Target, budget: &mut WorkBudge
         }
         ExactSearch::Absent => {}
     }
-    match fuzzy::find_approximate(text, &expectation, budget) {
+    match fuzzy::find_approximate(text, &expectation, &mut search.budget) {
         FuzzySearch::Found { range, score } => Located::Placed(range, AnchorStatus::Fuzzy(score)),
         FuzzySearch::Ambiguous { places, .. } => {
             Located::Orphaned(OrphanReason::Ambiguous { places })
@@ -302,7 +319,7 @@ pub fn place(
 ) -> Placement {
     let unit_choice = units::choose_unit(text, batch.offset_unit, &batch.annotations);
     let unit = unit_choice.unit;
-    let mut budget = WorkBudget::for_one_import();
+    let mut search = Search::new(text);
     let mut placement = Placement {
         annotations: Vec::new(),
         relations: Vec::new(),
@@ -317,7 +334,7 @@ pub fn place(
     for (number, candidate) in batch.annotations.iter().enumerate() {
         let location = location_of(candidate, number);
         let target = Target::from_candidate(text, unit, candidate);
-        let located = locate(text, unit, &target, &mut budget);
+        let located = locate(text, unit, &target, &mut search);
         count(&mut placement.counts, &located);
         let placed = match located {
             Located::Rejected(reason) => {
@@ -423,7 +440,7 @@ fn place_relations(
 /// using each one's old range as the position hint. Ids, tags, notes, attributes and times
 /// are kept; every annotation comes back, those that cannot be found as orphans.
 pub fn reanchor(text: &Text, annotations: &[Annotation]) -> Vec<Annotation> {
-    let mut budget = WorkBudget::for_one_import();
+    let mut search = Search::new(text);
     annotations
         .iter()
         .map(|annotation| {
@@ -436,7 +453,7 @@ pub fn reanchor(text: &Text, annotations: &[Annotation]) -> Vec<Annotation> {
                 prefix: &annotation.prefix,
                 suffix: &annotation.suffix,
             };
-            let placed = match locate(text, OffsetUnit::CodePoint, &target, &mut budget) {
+            let placed = match locate(text, OffsetUnit::CodePoint, &target, &mut search) {
                 Located::Placed(range, status) => Some((range, status)),
                 Located::Orphaned(_) | Located::Rejected(_) => None,
             };

@@ -6,6 +6,7 @@
 //! plain "take the best", a tie that nearness cannot break is reported as ambiguous: silently
 //! pinning a claim to the wrong copy of a sentence is worse than asking the person.
 
+use crate::domain::anchor::grams::{self, QuoteFinder};
 use crate::domain::annotation::CONTEXT_LEN;
 use crate::domain::text::{ByteOffset, CodePointOffset, Text, TextRange};
 
@@ -167,8 +168,13 @@ pub(crate) fn pick(scored: &[(TextRange, f64)], hint: Option<usize>) -> Pick {
 }
 
 /// Code point starts of every occurrence (overlapping ones too) of `quote` within
-/// `[window_start, window_end)` code points.
-fn occurrences(text: &Text, quote: &str, window_start: usize, window_end: usize) -> Vec<usize> {
+/// `[window_start, window_end)` code points, by a scan of that window.
+fn occurrences_near(
+    text: &Text,
+    quote: &str,
+    window_start: usize,
+    window_end: usize,
+) -> Vec<usize> {
     let index = text.index();
     let to_byte = |offset: usize| index.to_byte(CodePointOffset(offset)).map(|b| b.0);
     let (Ok(byte_start), Ok(byte_end)) = (to_byte(window_start), to_byte(window_end)) else {
@@ -177,24 +183,19 @@ fn occurrences(text: &Text, quote: &str, window_start: usize, window_end: usize)
     let Some(window) = text.as_str().get(byte_start..byte_end) else {
         return Vec::new();
     };
-    let mut found = Vec::new();
-    let mut searched_from = 0;
-    while let Some(relative) = window
-        .get(searched_from..)
-        .and_then(|rest| rest.find(quote))
-    {
-        let byte = searched_from + relative;
-        if let Ok(start) = index.from_byte(ByteOffset(byte_start + byte)) {
-            found.push(start.0);
-        }
-        // Step one character on, so overlapping occurrences ("aa" in "aaa") are seen too.
-        let step = window
-            .get(byte..)
-            .and_then(|rest| rest.chars().next())
-            .map_or(1, char::len_utf8);
-        searched_from = byte + step;
-    }
-    found
+    to_code_points(
+        text,
+        grams::scan(window, quote)
+            .into_iter()
+            .map(|byte| byte_start + byte),
+    )
+}
+
+fn to_code_points(text: &Text, byte_starts: impl Iterator<Item = usize>) -> Vec<usize> {
+    byte_starts
+        .filter_map(|byte| text.index().from_byte(ByteOffset(byte)).ok())
+        .map(|start| start.0)
+        .collect()
 }
 
 fn score_occurrences(
@@ -216,7 +217,11 @@ fn score_occurrences(
 }
 
 /// Where the exact quote occurs, best context first and nearness as the tiebreak.
-pub(crate) fn find_exact(text: &Text, expectation: &Expectation) -> ExactSearch {
+pub(crate) fn find_exact(
+    text: &Text,
+    finder: &QuoteFinder,
+    expectation: &Expectation,
+) -> ExactSearch {
     if expectation.quote.is_empty() {
         return ExactSearch::Absent;
     }
@@ -224,7 +229,7 @@ pub(crate) fn find_exact(text: &Text, expectation: &Expectation) -> ExactSearch 
     if let Some(hint) = expectation.hint {
         let window_start = hint.saturating_sub(NEAR_WINDOW);
         let window_end = hint.saturating_add(NEAR_WINDOW + quote_len).min(text.len());
-        let near = occurrences(text, expectation.quote, window_start, window_end);
+        let near = occurrences_near(text, expectation.quote, window_start, window_end);
         let scored = score_occurrences(text, expectation, &near);
         if let Pick::Best { range, score } = pick(&scored, Some(hint))
             && score >= 1.0 - SCORE_EPSILON
@@ -232,7 +237,7 @@ pub(crate) fn find_exact(text: &Text, expectation: &Expectation) -> ExactSearch 
             return ExactSearch::Found(range);
         }
     }
-    let mut all = occurrences(text, expectation.quote, 0, text.len());
+    let mut all = to_code_points(text, finder.byte_starts(expectation.quote).into_iter());
     if all.len() > MAX_OCCURRENCES_SCORED {
         let Some(hint) = expectation.hint else {
             return ExactSearch::Ambiguous {
