@@ -807,7 +807,8 @@ fn timing_of_a_large_import() {
         let placement = place_batch(text, batch);
         let counts = placement.counts;
         println!(
-            "{label}: {spans} candidates on {} bytes in {:?} ({counts:?}, {:?} {:?})",
+            "{label}: {} candidates on {} bytes in {:?} ({counts:?}, {:?} {:?})",
+            batch.annotations.len(),
             text.len(),
             began.elapsed(),
             placement.unit_used,
@@ -847,9 +848,10 @@ fn timing_of_a_large_import() {
 
     // The worst case: no positions, and quotes that are nowhere (each costs a whole-text
     // approximate search until the import's budget is spent).
-    let lost: Vec<CandidateAnnotation> = candidates_for_worst_case(spans);
+    let lost_count = if cfg!(debug_assertions) { 20 } else { spans };
+    let lost: Vec<CandidateAnnotation> = candidates_for_worst_case(lost_count);
     let worst = timed("absent quotes, no positions", &content, &batch(None, lost));
-    assert_eq!(worst.counts.orphaned, spans);
+    assert_eq!(worst.counts.orphaned, lost_count);
 }
 
 fn candidates_for_worst_case(count: usize) -> Vec<CandidateAnnotation> {

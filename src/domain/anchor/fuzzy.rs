@@ -271,3 +271,42 @@ pub(crate) fn find_approximate(
     budget.remaining_cells = budget.remaining_cells.saturating_sub(cells_used);
     outcome
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (start, end, errors) of every match of `pattern` in `window` with ≤ `max_errors` edits.
+    fn check(window: &str, pattern: &str, max_errors: usize, expected: &[(usize, usize, usize)]) {
+        let pattern: Vec<char> = pattern.chars().collect();
+        let mut cells_used = 0;
+        let (found, finished) =
+            search_window(window, &pattern, max_errors, u64::MAX, &mut cells_used);
+        assert!(finished);
+        let found: Vec<(usize, usize, usize)> = found
+            .iter()
+            .map(|found| (found.start, found.end, found.errors))
+            .collect();
+        assert_eq!(found, expected, "{window:?}");
+    }
+
+    #[test]
+    fn approximate_matches_and_where_they_start() {
+        check("the minister said", "minister", 1, &[(4, 12, 0)]);
+        // "ministr" is one deletion away, "ministre" two: the best of the run is kept.
+        check("the ministre said", "minister", 2, &[(4, 11, 1)]);
+        check("🦀 taxes will fal 🦀", "taxes will fall", 2, &[(2, 16, 1)]);
+        check("a taxes b taxis c", "taxes", 1, &[(2, 7, 0), (10, 15, 1)]);
+        check("nothing alike here", "minister", 1, &[]);
+    }
+
+    #[test]
+    fn the_cell_budget_stops_a_search() {
+        let pattern: Vec<char> = "a long quote to look for".chars().collect();
+        let window = "x".repeat(10_000);
+        let mut cells_used = 0;
+        let (_, finished) = search_window(&window, &pattern, 4, 1_000, &mut cells_used);
+        assert!(!finished);
+        assert!(cells_used > 1_000 && cells_used < 1_100);
+    }
+}

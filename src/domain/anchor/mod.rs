@@ -18,31 +18,21 @@
 mod fuzzy;
 mod grams;
 mod quote;
+mod relations;
+mod report;
 mod units;
 
 pub use fuzzy::{FUZZY_THRESHOLD, MAX_ERROR_RATE};
+pub use report::{OrphanReason, PlacementCounts, RejectReason};
 
-use crate::domain::annotation::{
-    AnchorStatus, Annotation, AnnotationId, Relation, RelationId, RelationKind,
-};
+use crate::domain::annotation::{AnchorStatus, Annotation, AnnotationId, Relation};
 use crate::domain::import::{CandidateAnnotation, ImportBatch, OffsetUnit, Problem};
 use crate::domain::tag::TagId;
-use crate::domain::text::{OffsetError, Text, TextRange};
+use crate::domain::text::{Text, TextRange};
 use fuzzy::{FuzzySearch, WorkBudget};
 use grams::QuoteFinder;
 use quote::{ExactSearch, Expectation};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
-
-/// How many candidates ended up in each state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PlacementCounts {
-    pub exact: usize,
-    pub moved: usize,
-    pub fuzzy: usize,
-    pub orphaned: usize,
-    pub rejected: usize,
-}
 
 /// The result of placing one import batch in a text.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,95 +48,6 @@ pub struct Placement {
     pub unit_note: Option<String>,
     pub problems: Vec<Problem>,
     pub counts: PlacementCounts,
-}
-
-/// Why a candidate could not be found in the text (it is kept as an orphan).
-#[derive(Clone, Debug, PartialEq)]
-pub enum OrphanReason {
-    /// Neither the quote nor anything close enough to it is in the text.
-    QuoteNotFound,
-    /// The quote occurs this many times with equally good context and none is nearer to
-    /// the old position, so choosing one would be a guess.
-    Ambiguous { places: usize },
-    /// The closest approximate match scored below [`FUZZY_THRESHOLD`].
-    TooDifferent { score: f64 },
-    /// The quote is too short to be looked for approximately, and is not in the text as is.
-    QuoteTooShortForApproximateSearch,
-    /// The quote is too long to be looked for approximately, and is not in the text as is.
-    QuoteTooLongForApproximateSearch,
-    /// The import's time budget for approximate search was used up before this one.
-    SearchBudgetUsedUp,
-}
-
-impl fmt::Display for OrphanReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            OrphanReason::QuoteNotFound => {
-                write!(
-                    f,
-                    "its quote is not in this text; kept as an orphan for review"
-                )
-            }
-            OrphanReason::Ambiguous { places } => write!(
-                f,
-                "ambiguous: its quote occurs {places} times with the same surrounding text and \
-                 no position tells them apart; kept as an orphan, attach it by hand"
-            ),
-            OrphanReason::TooDifferent { score } => write!(
-                f,
-                "the closest passage differs too much (score {score:.2}, at least \
-                 {FUZZY_THRESHOLD:.2} needed); kept as an orphan for review"
-            ),
-            OrphanReason::QuoteTooShortForApproximateSearch => write!(
-                f,
-                "its quote is not in this text and is too short to be looked for approximately; \
-                 kept as an orphan for review"
-            ),
-            OrphanReason::QuoteTooLongForApproximateSearch => write!(
-                f,
-                "its quote is not in this text and is too long to be looked for approximately; \
-                 kept as an orphan for review"
-            ),
-            OrphanReason::SearchBudgetUsedUp => write!(
-                f,
-                "its quote is not in this text as is, and the time allowed for approximate search \
-                 in this import was used up; kept as an orphan for review"
-            ),
-        }
-    }
-}
-
-/// Why a candidate has nothing to place (it is dropped, with an error problem).
-#[derive(Clone, Debug, PartialEq)]
-pub enum RejectReason {
-    /// No quote, and no start and end.
-    NothingToPlace,
-    /// No quote, and the offsets do not fit the text.
-    UnusableOffsets(OffsetError),
-    /// No quote, and the offsets cover no text.
-    EmptySpan,
-}
-
-impl fmt::Display for RejectReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RejectReason::NothingToPlace => {
-                write!(
-                    f,
-                    "the annotation has neither a quote nor a start and end; skipped"
-                )
-            }
-            RejectReason::UnusableOffsets(error) => {
-                write!(
-                    f,
-                    "the annotation has no quote and its offsets do not fit the text ({error}); skipped"
-                )
-            }
-            RejectReason::EmptySpan => {
-                write!(f, "the annotation has no quote and covers no text; skipped")
-            }
-        }
-    }
 }
 
 /// Where one candidate ends up.
@@ -388,52 +289,8 @@ pub fn place(
         };
         placement.annotations.push(build(text, carried, placed));
     }
-    place_relations(batch, &placed_ids, &rejected_ids, new_id, &mut placement);
+    relations::place_relations(batch, &placed_ids, &rejected_ids, new_id, &mut placement);
     placement
-}
-
-fn place_relations(
-    batch: &ImportBatch,
-    placed_ids: &BTreeMap<&str, AnnotationId>,
-    rejected_ids: &BTreeSet<&str>,
-    new_id: &mut dyn FnMut() -> String,
-    placement: &mut Placement,
-) {
-    let mut used_ids: BTreeSet<String> = BTreeSet::new();
-    for (number, relation) in batch.relations.iter().enumerate() {
-        let location = if relation.location.is_empty() {
-            format!("relation #{}", number + 1)
-        } else {
-            relation.location.clone()
-        };
-        let end = |file_id: &str| match placed_ids.get(file_id) {
-            Some(id) => Ok(id.clone()),
-            None if rejected_ids.contains(file_id) => Err(format!(
-                "the relation's annotation {file_id} was skipped, so the relation is skipped too"
-            )),
-            None => Err(format!(
-                "the relation points to annotation {file_id}, which is not in the file; skipped"
-            )),
-        };
-        let (from, to) = match (end(&relation.from), end(&relation.to)) {
-            (Ok(from), Ok(to)) => (from, to),
-            (Err(message), _) | (_, Err(message)) => {
-                placement.problems.push(Problem::error(location, message));
-                continue;
-            }
-        };
-        let id = match &relation.id {
-            Some(id) if !used_ids.contains(id) => id.clone(),
-            _ => new_id(),
-        };
-        used_ids.insert(id.clone());
-        placement.relations.push(Relation {
-            id: RelationId(id),
-            kind: RelationKind::parse(&relation.kind),
-            from,
-            to,
-        });
-    }
 }
 
 /// Finds `annotations` again in `text`, a corrected version of the text they were made on,

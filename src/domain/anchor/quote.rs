@@ -258,3 +258,60 @@ pub(crate) fn find_exact(
         Pick::Nothing => ExactSearch::Absent,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similarity_is_one_minus_the_edit_share() {
+        for (actual, expected, score) in [
+            ("abc", "abc", 1.0),
+            ("", "", 1.0),
+            ("abc", "", 0.0),
+            ("kitten", "sitting", 1.0 - 3.0 / 7.0),
+            ("😃b", "ab", 0.5),
+        ] {
+            assert!(
+                (similarity(actual, expected) - score).abs() < 1e-12,
+                "{actual:?} {expected:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ties_are_broken_only_by_strict_nearness() {
+        let range = |start| TextRange::from_code_points(start, start + 3).unwrap();
+        let tied = [(range(10), 1.0), (range(30), 1.0)];
+        assert_eq!(
+            pick(&tied, None),
+            Pick::Tied {
+                places: 2,
+                score: 1.0
+            }
+        );
+        assert_eq!(
+            pick(&tied, Some(20)),
+            Pick::Tied {
+                places: 2,
+                score: 1.0
+            }
+        );
+        assert_eq!(
+            pick(&tied, Some(25)),
+            Pick::Best {
+                range: range(30),
+                score: 1.0
+            }
+        );
+        let better = [(range(10), 0.5), (range(30), 0.9)];
+        assert_eq!(
+            pick(&better, Some(10)),
+            Pick::Best {
+                range: range(30),
+                score: 0.9
+            }
+        );
+        assert_eq!(pick(&[], Some(10)), Pick::Nothing);
+    }
+}
