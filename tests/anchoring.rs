@@ -641,7 +641,7 @@ fn text_strategy() -> impl Strategy<Value = String> {
 }
 
 fn candidate_strategy() -> impl Strategy<Value = CandidateAnnotation> {
-    let offset = prop::option::of(0usize..200);
+    let offset = prop::option::of(prop_oneof![0usize..200, Just(usize::MAX), any::<usize>()]);
     let quote = prop::option::of(prop::sample::select(vec![
         "the minister",
         "taxes",
@@ -864,4 +864,25 @@ fn candidates_for_worst_case(count: usize) -> Vec<CandidateAnnotation> {
             )
         })
         .collect()
+}
+
+#[test]
+fn a_very_common_quote_without_a_position_is_not_guessed() {
+    let text = "taxes and more taxes. ".repeat(3_000);
+    let placement = place_batch(&text, &batch(None, vec![quoted("taxes", "", "")]));
+    assert_eq!(placement.counts.orphaned, 1);
+    assert!(
+        placement.problems[0].message.contains("occurs 6000 times"),
+        "{:?}",
+        placement.problems
+    );
+    // With a position, the nearest occurrence is taken.
+    let placement = place_batch(&text, &batch(None, vec![at(15, 20, "taxes")]));
+    assert_eq!(placement.counts.exact, 1);
+    let placement = place_batch(&text, &batch(None, vec![at(16, 21, "taxes")]));
+    assert_eq!(placement.annotations[0].anchor, AnchorStatus::Moved);
+    assert_eq!(
+        placement.annotations[0].range,
+        TextRange::from_code_points(15, 20).unwrap()
+    );
 }

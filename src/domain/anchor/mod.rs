@@ -129,6 +129,9 @@ fn locate(text: &Text, unit: OffsetUnit, target: &Target, search: &mut Search) -
                 places: occurrences,
             });
         }
+        ExactSearch::TooCommon { occurrences } => {
+            return Located::Orphaned(OrphanReason::TooCommon { occurrences });
+        }
         ExactSearch::Absent => {}
     }
     match fuzzy::find_approximate(text, &expectation, &mut search.budget) {

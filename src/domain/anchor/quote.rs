@@ -49,7 +49,13 @@ pub(crate) enum Pick {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum ExactSearch {
     Found(TextRange),
-    Ambiguous { occurrences: usize },
+    Ambiguous {
+        occurrences: usize,
+    },
+    /// More occurrences than are worth comparing, and no position to narrow them down.
+    TooCommon {
+        occurrences: usize,
+    },
     Absent,
 }
 
@@ -240,7 +246,7 @@ pub(crate) fn find_exact(
     let mut all = to_code_points(text, finder.byte_starts(expectation.quote).into_iter());
     if all.len() > MAX_OCCURRENCES_SCORED {
         let Some(hint) = expectation.hint else {
-            return ExactSearch::Ambiguous {
+            return ExactSearch::TooCommon {
                 occurrences: all.len(),
             };
         };

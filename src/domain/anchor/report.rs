@@ -23,6 +23,8 @@ pub enum OrphanReason {
     /// The quote occurs this many times with equally good context and none is nearer to
     /// the old position, so choosing one would be a guess.
     Ambiguous { places: usize },
+    /// The quote occurs this many times, too many to compare, and there is no position.
+    TooCommon { occurrences: usize },
     /// The closest approximate match scored below [`FUZZY_THRESHOLD`].
     TooDifferent { score: f64 },
     /// The quote is too short to be looked for approximately, and is not in the text as is.
@@ -46,6 +48,11 @@ impl fmt::Display for OrphanReason {
                 f,
                 "ambiguous: its quote occurs {places} times with the same surrounding text and \
                  no position tells them apart; kept as an orphan, attach it by hand"
+            ),
+            OrphanReason::TooCommon { occurrences } => write!(
+                f,
+                "ambiguous: its quote occurs {occurrences} times and no position tells them \
+                 apart; kept as an orphan, attach it by hand"
             ),
             OrphanReason::TooDifferent { score } => write!(
                 f,
