@@ -823,6 +823,28 @@ fn timing_of_a_large_import() {
     );
     assert_eq!(same.counts.exact, spans);
 
+    let in_utf16: Vec<CandidateAnnotation> = candidates
+        .iter()
+        .map(|candidate| {
+            let utf16 = |offset: Option<usize>| {
+                let offset = offset.map(annotator::domain::text::CodePointOffset)?;
+                text.index().to_utf16(offset).ok().map(|utf16| utf16.0)
+            };
+            CandidateAnnotation {
+                start: utf16(candidate.start),
+                end: utf16(candidate.end),
+                ..candidate.clone()
+            }
+        })
+        .collect();
+    let detected = timed(
+        "UTF-16 offsets, undeclared",
+        &content,
+        &batch(None, in_utf16),
+    );
+    assert_eq!(detected.unit_used, OffsetUnit::Utf16);
+    assert_eq!(detected.counts.exact, spans);
+
     let shifted = format!("A new first paragraph was added by the editor.\n{content}");
     let moved = timed(
         "paragraph inserted",

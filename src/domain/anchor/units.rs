@@ -124,13 +124,13 @@ pub(crate) fn choose_unit(
     }
     let note = match declared {
         Some(declared) => format!(
-            "offsets looked like {} although the file declared {} ({matched} of {total} quotes \
+            "offsets looked like {} although the file declared {} ({matched} of {total} checked quotes \
              matched that way, {default_count} the declared way); converted",
             unit.describe(),
             declared.describe()
         ),
         None => format!(
-            "offsets looked like {} ({matched} of {total} quotes matched that way, \
+            "offsets looked like {} ({matched} of {total} checked quotes matched that way, \
              {default_count} as code points); converted",
             unit.describe()
         ),
