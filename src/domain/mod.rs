@@ -6,6 +6,7 @@
 //! the caller. Nothing here panics on input: readers return what they could read plus
 //! problems. `tests/architecture.rs` enforces the imports.
 
+pub mod anchor;
 pub mod annotation;
 pub mod change;
 pub mod command;
