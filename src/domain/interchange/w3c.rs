@@ -1,0 +1,977 @@
+//! W3C Web Annotation Data Model (JSON-LD): export as an `AnnotationCollection`, and read
+//! single annotations, arrays, pages and collections written by us or by other tools.
+//!
+//! Why this shape: the collection carries the context once and the document's identity; each
+//! annotation is `motivation: tagging` with a `tagging` body (the tag id), a `commenting` body
+//! (the note) and, for attributes, a `describing` body whose value is a JSON object as text
+//! (`format: application/json`), which the schemas accept and we read back losslessly.
+//! The target source is the article URL when it is http(s), else `urn:sha256:<text sha256>`;
+//! selectors are a TextQuoteSelector and a TextPositionSelector in code points, as the
+//! Recommendation requires (Hypothesis and Recogito write UTF-16: placement verifies).
+//! Relations are `motivation: linking` annotations: the target is the IRI of the `from`
+//! annotation, the body holds a `tagging` TextualBody with the relation kind and the IRI of
+//! the `to` annotation.
+//!
+//! The reader checks the MUST rules that matter to import ([`structural_defects`]) and
+//! refuses an annotation that breaks one; features we cannot place in a text (SVG, CSS,
+//! XPath, range, fragment-only selectors, non-text targets) are reported as unsupported.
+
+use crate::domain::annotation::{Annotation, Relation};
+use crate::domain::document::{Document, Metadata};
+use crate::domain::import::{
+    CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
+};
+use crate::domain::interchange::{percent_decode, percent_encode};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub const FORMAT_NAME: &str = "W3C Web Annotation";
+pub const ANNO_CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+const ANNOTATION_IRI_PREFIX: &str = "urn:article-annotator:annotation:";
+const RELATION_IRI_PREFIX: &str = "urn:article-annotator:relation:";
+const COLLECTION_IRI_PREFIX: &str = "urn:article-annotator:document:";
+const SHA256_IRI_PREFIX: &str = "urn:sha256:";
+/// Our namespace, declared in the context, for the one extension on the collection.
+const EXTENSION_NAMESPACE: &str = "https://article-annotator.invalid/ns#";
+
+/// Characters kept as they are in an id put into an IRI (RFC 3986 unreserved).
+fn iri_safe(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~')
+}
+
+pub fn annotation_iri(id: &str) -> String {
+    format!("{ANNOTATION_IRI_PREFIX}{}", percent_encode(id, iri_safe))
+}
+
+fn relation_iri(id: &str) -> String {
+    format!("{RELATION_IRI_PREFIX}{}", percent_encode(id, iri_safe))
+}
+
+/// Our own id back from our IRI; any other IRI is kept whole as the id.
+fn id_from_iri(iri: &str, prefix: &str) -> String {
+    match iri.strip_prefix(prefix) {
+        Some(encoded) => percent_decode(encoded),
+        None => iri.to_string(),
+    }
+}
+
+fn target_source(document: &Document) -> String {
+    let url = document.metadata.url.trim();
+    let is_web = url.starts_with("https://") || url.starts_with("http://");
+    if is_web && is_iri(url) {
+        url.to_string()
+    } else {
+        format!("{SHA256_IRI_PREFIX}{}", document.text.sha256())
+    }
+}
+
+/// The export: one `AnnotationCollection` whose first page holds every annotation and
+/// relation, pretty-printed.
+pub fn export(document: &Document) -> String {
+    let source = target_source(document);
+    let mut items: Vec<Value> = document
+        .annotations_in_text_order()
+        .into_iter()
+        .map(|a| annotation_json(a, &source))
+        .collect();
+    items.extend(document.relations.iter().map(relation_json));
+    let collection_id = format!(
+        "{COLLECTION_IRI_PREFIX}{}",
+        percent_encode(&document.id.0, iri_safe)
+    );
+    let mut collection = json!({
+        "@context": [ANNO_CONTEXT, { "aa": EXTENSION_NAMESPACE }],
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "total": items.len(),
+        "aa:offsetUnit": "codepoint",
+        "aa:textSha256": document.text.sha256(),
+        "first": { "id": format!("{collection_id}:page:1"), "type": "AnnotationPage", "startIndex": 0, "items": items },
+    });
+    let title = document.metadata.title.trim();
+    if !title.is_empty()
+        && let Some(object) = collection.as_object_mut()
+    {
+        object.insert("label".into(), Value::String(title.to_string()));
+    }
+    serde_json::to_string_pretty(&collection).unwrap_or_default()
+}
+
+fn textual_body(purpose: &str, value: &str) -> Value {
+    json!({ "type": "TextualBody", "purpose": purpose, "value": value })
+}
+
+fn annotation_json(annotation: &Annotation, source: &str) -> Value {
+    let mut bodies = vec![textual_body("tagging", annotation.tag.as_str())];
+    if !annotation.note.is_empty() {
+        bodies.push(textual_body("commenting", &annotation.note));
+    }
+    if !annotation.attributes.is_empty() {
+        let attributes = serde_json::to_string(&annotation.attributes).unwrap_or_default();
+        let mut body = textual_body("describing", &attributes);
+        if let Some(object) = body.as_object_mut() {
+            object.insert("format".into(), Value::String("application/json".into()));
+        }
+        bodies.push(body);
+    }
+    let mut object = Map::new();
+    object.insert(
+        "id".into(),
+        Value::String(annotation_iri(annotation.id.as_str())),
+    );
+    object.insert("type".into(), Value::String("Annotation".into()));
+    object.insert("motivation".into(), Value::String("tagging".into()));
+    for (key, time) in [
+        ("created", &annotation.created),
+        ("modified", &annotation.modified),
+    ] {
+        if is_datetime(time) {
+            object.insert(key.into(), Value::String(time.clone()));
+        }
+    }
+    object.insert("body".into(), Value::Array(bodies));
+    object.insert(
+        "target".into(),
+        json!({
+            "source": source,
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": annotation.quote,
+                    "prefix": annotation.prefix,
+                    "suffix": annotation.suffix,
+                },
+                {
+                    "type": "TextPositionSelector",
+                    "start": annotation.start().0,
+                    "end": annotation.end().0,
+                }
+            ]
+        }),
+    );
+    Value::Object(object)
+}
+
+fn relation_json(relation: &Relation) -> Value {
+    json!({
+        "id": relation_iri(&relation.id.0),
+        "type": "Annotation",
+        "motivation": "linking",
+        "body": [textual_body("tagging", relation.kind.as_str()), annotation_iri(relation.to.as_str())],
+        "target": annotation_iri(relation.from.as_str()),
+    })
+}
+
+/// A MUST rule of the Web Annotation model that an annotation breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Defect {
+    MissingContext,
+    BadContext,
+    BadId,
+    MultipleIds,
+    MissingType,
+    BadType,
+    MissingTarget,
+    BadTarget,
+    TargetWithoutSource,
+    BodyAndBodyValue,
+    BadBodyValue,
+    BadBody,
+    TextualBodyWithoutValue,
+    BadTextualBodyValue,
+    BadBodyProperty(&'static str),
+    BadDateTime(&'static str),
+    BadAgent(&'static str),
+    BadIriProperty(&'static str),
+    BadSelector(String),
+}
+
+impl fmt::Display for Defect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rule = match self {
+            Defect::MissingContext => {
+                "missing @context (it must be \"http://www.w3.org/ns/anno.jsonld\")".to_string()
+            }
+            Defect::BadContext => {
+                "bad @context: it must be or include \"http://www.w3.org/ns/anno.jsonld\""
+                    .to_string()
+            }
+            Defect::BadId => "bad id: it must be one IRI such as \"urn:uuid:…\"".to_string(),
+            Defect::MultipleIds => {
+                "multiple identifiers: id must be one IRI, not a list".to_string()
+            }
+            Defect::MissingType => {
+                "missing type: an annotation must have type \"Annotation\"".to_string()
+            }
+            Defect::BadType => "bad type: an annotation must have type \"Annotation\"".to_string(),
+            Defect::MissingTarget => "missing target: an annotation must have a target".to_string(),
+            Defect::BadTarget => "bad target: it must be an IRI or an object".to_string(),
+            Defect::TargetWithoutSource => {
+                "no source for specific resource: a target with a selector needs a source"
+                    .to_string()
+            }
+            Defect::BodyAndBodyValue => {
+                "body and bodyValue: only one of them may be given".to_string()
+            }
+            Defect::BadBodyValue => "bad bodyValue: it must be one string".to_string(),
+            Defect::BadBody => {
+                "bad body: a body must be an IRI or an object (a plain word is not an IRI)"
+                    .to_string()
+            }
+            Defect::TextualBodyWithoutValue => "no value for textual body".to_string(),
+            Defect::BadTextualBodyValue => {
+                "bad value for textual body: it must be one string".to_string()
+            }
+            Defect::BadBodyProperty(property) => format!("bad body {property}"),
+            Defect::BadDateTime(property) => format!(
+                "bad {property}: it must be an RFC 3339 date-time such as 2024-05-01T10:00:00Z"
+            ),
+            Defect::BadAgent(property) => {
+                format!("bad {property}: it must be an IRI or an agent object")
+            }
+            Defect::BadIriProperty(property) => format!("bad {property}: it must be an IRI"),
+            Defect::BadSelector(why) => format!("bad selector: {why}"),
+        };
+        write!(f, "breaks the Web Annotation model: {rule}")
+    }
+}
+
+impl std::error::Error for Defect {}
+
+/// A feature of the model we read correctly but cannot place in an article's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unsupported {
+    NoTextSelector(Vec<String>),
+    TargetNotText,
+    PageByReference,
+    ChoiceBody,
+}
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unsupported::NoTextSelector(kinds) if !kinds.is_empty() => write!(
+                f,
+                "unsupported: only TextQuoteSelector and TextPositionSelector can be placed in a text, this target has {}",
+                kinds.join(", ")
+            ),
+            Unsupported::NoTextSelector(_) | Unsupported::TargetNotText => write!(
+                f,
+                "unsupported: the target is a whole resource, not a span of text (no TextQuoteSelector or TextPositionSelector)"
+            ),
+            Unsupported::PageByReference => write!(
+                f,
+                "unsupported: the collection points to its pages by IRI; export the annotations with the page embedded"
+            ),
+            Unsupported::ChoiceBody => {
+                write!(
+                    f,
+                    "unsupported: a Choice body; only its first option was read"
+                )
+            }
+        }
+    }
+}
+
+/// True for an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
+pub fn is_datetime(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|part| !part.is_empty() && part.iter().all(u8::is_ascii_digit))
+    };
+    let at = |position: usize, expected: &[u8]| {
+        bytes.get(position).is_some_and(|b| expected.contains(b))
+    };
+    let shape = digits(0..4)
+        && at(4, b"-")
+        && digits(5..7)
+        && at(7, b"-")
+        && digits(8..10)
+        && at(10, b"Tt")
+        && digits(11..13)
+        && at(13, b":")
+        && digits(14..16)
+        && at(16, b":")
+        && digits(17..19);
+    if !shape {
+        return false;
+    }
+    let mut rest = bytes.get(19..).unwrap_or_default();
+    if let Some((b'.', after)) = rest.split_first() {
+        let fraction = after.iter().take_while(|b| b.is_ascii_digit()).count();
+        if fraction == 0 {
+            return false;
+        }
+        rest = after.get(fraction..).unwrap_or_default();
+    }
+    let offset_ok = match rest {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|b| b.is_ascii_digit()),
+        _ => false,
+    };
+    let number = |range: std::ops::Range<usize>| {
+        text.get(range)
+            .and_then(|part| part.parse::<u32>().ok())
+            .unwrap_or(99)
+    };
+    offset_ok
+        && (1..=12).contains(&number(5..7))
+        && (1..=31).contains(&number(8..10))
+        && number(11..13) <= 23
+        && number(14..16) <= 59
+        && number(17..19) <= 60
+}
+
+/// True for an absolute IRI: a scheme, a colon, and no spaces or characters IRIs forbid.
+pub fn is_iri(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let mut scheme_chars = scheme.chars();
+    let scheme_ok = scheme_chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme_chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    scheme_ok
+        && !rest.is_empty()
+        && !rest
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c))
+}
+
+fn context_ok(context: &Value) -> bool {
+    match context {
+        Value::String(iri) => iri == ANNO_CONTEXT,
+        Value::Array(items) => items.iter().any(|item| item.as_str() == Some(ANNO_CONTEXT)),
+        _ => false,
+    }
+}
+
+fn has_type(value: &Value, wanted: &str) -> bool {
+    match value.get("type") {
+        Some(Value::String(kind)) => kind == wanted,
+        Some(Value::Array(kinds)) => kinds.iter().any(|k| k.as_str() == Some(wanted)),
+        _ => false,
+    }
+}
+
+/// Every MUST rule the annotation breaks among those that matter to import. `context` is
+/// the `@context` in force (the annotation's own, or its page's or collection's).
+pub fn structural_defects(annotation: &Value, context: Option<&Value>) -> Vec<Defect> {
+    let mut defects = Vec::new();
+    let Some(object) = annotation.as_object() else {
+        return vec![Defect::BadType];
+    };
+    match annotation.get("@context").or(context) {
+        None => defects.push(Defect::MissingContext),
+        Some(context) if !context_ok(context) => defects.push(Defect::BadContext),
+        Some(_) => {}
+    }
+    match object.get("id") {
+        None => {}
+        Some(Value::String(id)) if is_iri(id) => {}
+        Some(Value::Array(_)) => defects.push(Defect::MultipleIds),
+        Some(_) => defects.push(Defect::BadId),
+    }
+    match object.get("type") {
+        None => defects.push(Defect::MissingType),
+        Some(_) if has_type(annotation, "Annotation") => {}
+        Some(_) => defects.push(Defect::BadType),
+    }
+    match object.get("target") {
+        None => defects.push(Defect::MissingTarget),
+        Some(target) => check_targets(target, &mut defects),
+    }
+    if object.contains_key("body") && object.contains_key("bodyValue") {
+        defects.push(Defect::BodyAndBodyValue);
+    }
+    if let Some(value) = object.get("bodyValue")
+        && !value.is_string()
+    {
+        defects.push(Defect::BadBodyValue);
+    }
+    if let Some(body) = object.get("body") {
+        check_bodies(body, &mut defects);
+    }
+    for property in ["created", "modified", "generated"] {
+        if let Some(value) = object.get(property)
+            && !value.as_str().is_some_and(is_datetime)
+        {
+            defects.push(Defect::BadDateTime(property));
+        }
+    }
+    for property in ["creator", "generator"] {
+        if let Some(value) = object.get(property) {
+            let ok = |v: &Value| v.as_str().is_some_and(is_iri) || v.is_object();
+            let fine = match value {
+                Value::Array(agents) => agents.iter().all(ok),
+                other => ok(other),
+            };
+            if !fine {
+                defects.push(Defect::BadAgent(property));
+            }
+        }
+    }
+    for property in ["rights", "via", "canonical"] {
+        if let Some(value) = object.get(property) {
+            let fine = match value {
+                Value::Array(iris) if property != "canonical" => {
+                    iris.iter().all(|v| v.as_str().is_some_and(is_iri))
+                }
+                other => other.as_str().is_some_and(is_iri),
+            };
+            if !fine {
+                defects.push(Defect::BadIriProperty(property));
+            }
+        }
+    }
+    defects
+}
+
+fn as_list(value: &Value) -> Vec<&Value> {
+    match value {
+        Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    }
+}
+
+fn check_targets(target: &Value, defects: &mut Vec<Defect>) {
+    let targets = as_list(target);
+    if targets.is_empty() {
+        defects.push(Defect::MissingTarget);
+    }
+    for target in targets {
+        match target {
+            Value::String(iri) if is_iri(iri) => {}
+            Value::Object(object) => {
+                let specific =
+                    object.contains_key("selector") || has_type(target, "SpecificResource");
+                if specific && !object.contains_key("source") {
+                    defects.push(Defect::TargetWithoutSource);
+                }
+                if let Some(selector) = object.get("selector") {
+                    check_selectors(selector, defects);
+                }
+            }
+            _ => defects.push(Defect::BadTarget),
+        }
+    }
+}
+
+fn check_selectors(selector: &Value, defects: &mut Vec<Defect>) {
+    for selector in as_list(selector) {
+        let Some(object) = selector.as_object() else {
+            if !selector.as_str().is_some_and(is_iri) {
+                defects.push(Defect::BadSelector(
+                    "a selector must be an object or an IRI".into(),
+                ));
+            }
+            continue;
+        };
+        let is_string = |key: &str| object.get(key).is_none_or(Value::is_string);
+        let offset_ok = |key: &str| object.get(key).is_some_and(|v| v.as_u64().is_some());
+        if has_type(selector, "TextQuoteSelector") {
+            if !object.get("exact").is_some_and(Value::is_string) {
+                defects.push(Defect::BadSelector(
+                    "a TextQuoteSelector needs one string \"exact\"".into(),
+                ));
+            }
+            if !is_string("prefix") || !is_string("suffix") {
+                defects.push(Defect::BadSelector(
+                    "TextQuoteSelector prefix and suffix must be strings".into(),
+                ));
+            }
+        }
+        if has_type(selector, "TextPositionSelector") && !(offset_ok("start") && offset_ok("end")) {
+            defects.push(Defect::BadSelector(
+                "a TextPositionSelector needs \"start\" and \"end\" as non-negative integers"
+                    .into(),
+            ));
+        }
+        if has_type(selector, "FragmentSelector")
+            && !object.get("value").is_some_and(Value::is_string)
+        {
+            defects.push(Defect::BadSelector(
+                "a FragmentSelector needs one string \"value\"".into(),
+            ));
+        }
+        if let Some(refined) = object.get("refinedBy") {
+            check_selectors(refined, defects);
+        }
+    }
+}
+
+fn check_bodies(body: &Value, defects: &mut Vec<Defect>) {
+    for body in as_list(body) {
+        match body {
+            Value::String(iri) if is_iri(iri) => {}
+            Value::Object(object) => {
+                if let Some(id) = object.get("id")
+                    && !id.as_str().is_some_and(is_iri)
+                {
+                    defects.push(Defect::BadBodyProperty("id: it must be one IRI"));
+                }
+                if has_type(body, "TextualBody") {
+                    match object.get("value") {
+                        None => defects.push(Defect::TextualBodyWithoutValue),
+                        Some(Value::String(_)) => {}
+                        Some(_) => defects.push(Defect::BadTextualBodyValue),
+                    }
+                }
+                if has_type(body, "Choice") || has_type(body, "List") || has_type(body, "Composite")
+                {
+                    let kinds = ["Choice", "List", "Composite", "Independents"];
+                    let count = kinds.iter().filter(|k| has_type(body, k)).count();
+                    if count > 1 {
+                        defects.push(Defect::BadBodyProperty(
+                            "type: one body may be only one kind of set",
+                        ));
+                    }
+                }
+                let typed_set = ["Choice", "List", "Composite", "Independents"]
+                    .iter()
+                    .any(|k| has_type(body, k));
+                if object.contains_key("items") && !typed_set {
+                    defects.push(Defect::BadBodyProperty(
+                        "items: a body with items must be a Choice",
+                    ));
+                }
+                check_body_properties(object, defects);
+                if let Some(items) = object.get("items") {
+                    check_bodies(items, defects);
+                }
+            }
+            _ => defects.push(Defect::BadBody),
+        }
+    }
+}
+
+fn check_body_properties(object: &Map<String, Value>, defects: &mut Vec<Defect>) {
+    if let Some(format) = object.get("format") {
+        let ok = |v: &Value| {
+            v.as_str()
+                .is_some_and(|f| f.contains('/') && !f.contains(' '))
+        };
+        let fine = match format {
+            Value::Array(formats) => formats.iter().all(ok),
+            other => ok(other),
+        };
+        if !fine {
+            defects.push(Defect::BadBodyProperty(
+                "format: it must be a media type such as text/plain",
+            ));
+        }
+    }
+    if let Some(language) = object.get("language") {
+        let ok = |v: &Value| {
+            v.as_str().is_some_and(|l| {
+                !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+        };
+        let fine = match language {
+            Value::Array(languages) => languages.iter().all(ok),
+            other => ok(other),
+        };
+        if !fine {
+            defects.push(Defect::BadBodyProperty(
+                "language: it must be a BCP 47 tag such as en",
+            ));
+        }
+    }
+    if let Some(language) = object.get("processingLanguage")
+        && !language.is_string()
+    {
+        defects.push(Defect::BadBodyProperty(
+            "processingLanguage: only one is allowed",
+        ));
+    }
+    if let Some(direction) = object.get("textDirection")
+        && !matches!(direction.as_str(), Some("ltr" | "rtl" | "auto"))
+    {
+        defects.push(Defect::BadBodyProperty(
+            "textDirection: it must be ltr, rtl or auto",
+        ));
+    }
+}
+
+/// Reads a W3C Web Annotation file (one annotation, an array, a page or a collection).
+pub fn read(text: &str) -> ImportBatch {
+    let mut batch = ImportBatch::new(FORMAT_NAME);
+    batch.offset_unit = Some(OffsetUnit::CodePoint);
+    let root: Value = match serde_json::from_str(text) {
+        Ok(root) => root,
+        Err(error) => {
+            batch.problems.push(Problem::error(
+                format!("line {}", error.line()),
+                format!("this is not valid JSON ({error}); a Web Annotation file must be JSON-LD"),
+            ));
+            return batch;
+        }
+    };
+    read_value(&root, &mut batch);
+    batch
+}
+
+/// Reads an already parsed JSON value into `batch`.
+pub fn read_value(root: &Value, batch: &mut ImportBatch) {
+    let root_context = root.get("@context");
+    if let Some(Value::String(sha)) = root.get("aa:textSha256") {
+        batch.text_sha256 = Some(sha.clone());
+    }
+    if let Some(Value::String(label)) = root.get("label") {
+        batch.metadata.get_or_insert_with(Metadata::default).title = label.clone();
+    }
+    if let Some(Value::String(id)) = root.get("id")
+        && let Some(encoded) = id.strip_prefix(COLLECTION_IRI_PREFIX)
+    {
+        batch.document_id = Some(percent_decode(encoded));
+    }
+    let annotations: Vec<(String, &Value)> = if has_type(root, "AnnotationCollection") {
+        match root.get("first") {
+            Some(page @ Value::Object(_)) => page_items(page, "$.first"),
+            Some(Value::String(_)) => {
+                batch.problems.push(Problem::error(
+                    "$.first",
+                    Unsupported::PageByReference.to_string(),
+                ));
+                Vec::new()
+            }
+            _ => {
+                batch.problems.push(Problem::error(
+                    "$",
+                    "the AnnotationCollection has no first page",
+                ));
+                Vec::new()
+            }
+        }
+    } else if has_type(root, "AnnotationPage") {
+        page_items(root, "$")
+    } else if let Value::Array(items) = root {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (format!("$[{i}]"), item))
+            .collect()
+    } else if root.is_object() {
+        vec![("$".to_string(), root)]
+    } else {
+        batch.problems.push(Problem::error(
+            "$",
+            "this JSON holds no annotation: expected an Annotation, an array of them, an AnnotationPage or an AnnotationCollection",
+        ));
+        return;
+    };
+    let context = if root.is_array() { None } else { root_context };
+    for (location, annotation) in annotations {
+        read_annotation(annotation, context, &location, batch);
+    }
+}
+
+fn page_items<'a>(page: &'a Value, path: &str) -> Vec<(String, &'a Value)> {
+    match page.get("items") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (format!("{path}.items[{i}]"), item))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn read_annotation(
+    annotation: &Value,
+    context: Option<&Value>,
+    location: &str,
+    batch: &mut ImportBatch,
+) {
+    let defects = structural_defects(annotation, context);
+    if !defects.is_empty() {
+        for defect in defects {
+            batch
+                .problems
+                .push(Problem::error(location, defect.to_string()));
+        }
+        return;
+    }
+    let id = annotation.get("id").and_then(Value::as_str);
+    let motivation = annotation
+        .get("motivation")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if motivation == "linking"
+        && let Some(relation) = relation_from(annotation, location)
+    {
+        batch.relations.push(relation);
+        return;
+    }
+    let mut candidate = CandidateAnnotation {
+        location: location.to_string(),
+        id: id.map(|iri| id_from_iri(iri, ANNOTATION_IRI_PREFIX)),
+        created: annotation
+            .get("created")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        modified: annotation
+            .get("modified")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        ..CandidateAnnotation::default()
+    };
+    let mut tag = None;
+    let mut notes = Vec::new();
+    if let Some(Value::String(value)) = annotation.get("bodyValue") {
+        if motivation == "tagging" {
+            tag = Some(value.clone())
+        } else {
+            notes.push(value.clone())
+        }
+    }
+    if let Some(body) = annotation.get("body") {
+        read_bodies(
+            body,
+            &mut tag,
+            &mut notes,
+            &mut candidate.attributes,
+            location,
+            batch,
+        );
+    }
+    candidate.note = notes.join("\n\n");
+    candidate.tag = tag.unwrap_or_else(|| {
+        if motivation.is_empty() {
+            "annotation".into()
+        } else {
+            motivation.into()
+        }
+    });
+    let Some(target) = annotation.get("target") else {
+        return;
+    };
+    match read_target(target, &mut candidate, batch) {
+        Ok(()) => batch.annotations.push(candidate),
+        Err(unsupported) => batch
+            .problems
+            .push(Problem::error(location, unsupported.to_string())),
+    }
+}
+
+fn read_bodies(
+    body: &Value,
+    tag: &mut Option<String>,
+    notes: &mut Vec<String>,
+    attributes: &mut BTreeMap<String, String>,
+    location: &str,
+    batch: &mut ImportBatch,
+) {
+    for body in as_list(body) {
+        match body {
+            Value::String(iri) => {
+                let entry = attributes.entry("body".to_string()).or_default();
+                if !entry.is_empty() {
+                    entry.push(' ');
+                }
+                entry.push_str(iri);
+            }
+            Value::Object(object) if has_type(body, "Choice") => {
+                batch.problems.push(Problem::warning(
+                    location,
+                    Unsupported::ChoiceBody.to_string(),
+                ));
+                if let Some(first) = object
+                    .get("items")
+                    .and_then(|items| as_list(items).first().copied())
+                {
+                    read_bodies(first, tag, notes, attributes, location, batch);
+                }
+            }
+            Value::Object(object) => {
+                let value = object.get("value").and_then(Value::as_str);
+                let purpose = object.get("purpose").and_then(Value::as_str).unwrap_or("");
+                let format = object.get("format").and_then(Value::as_str).unwrap_or("");
+                match (value, purpose) {
+                    (Some(value), "tagging") if tag.is_none() => *tag = Some(value.to_string()),
+                    (Some(value), "describing") if format == "application/json" => {
+                        match serde_json::from_str::<BTreeMap<String, String>>(value) {
+                            Ok(read) => attributes.extend(read),
+                            Err(_) => notes.push(value.to_string()),
+                        }
+                    }
+                    (Some(value), _) => notes.push(value.to_string()),
+                    (None, _) => {
+                        if let Some(Value::String(iri)) = object.get("id").or(object.get("source"))
+                        {
+                            read_bodies(
+                                &Value::String(iri.clone()),
+                                tag,
+                                notes,
+                                attributes,
+                                location,
+                                batch,
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn read_target(
+    target: &Value,
+    candidate: &mut CandidateAnnotation,
+    batch: &mut ImportBatch,
+) -> Result<(), Unsupported> {
+    let mut last_error = Unsupported::TargetNotText;
+    let targets = as_list(target);
+    for target in &targets {
+        let Some(selector) = target.get("selector") else {
+            continue;
+        };
+        let mut kinds = Vec::new();
+        let mut quote = None;
+        let mut position = None;
+        collect_selectors(selector, &mut quote, &mut position, &mut kinds, 0);
+        if quote.is_none() && position.is_none() {
+            last_error = Unsupported::NoTextSelector(kinds);
+            continue;
+        }
+        if let Some((exact, prefix, suffix)) = quote {
+            candidate.quote = Some(exact);
+            candidate.prefix = prefix;
+            candidate.suffix = suffix;
+        }
+        if let Some((start, end)) = position {
+            candidate.start = Some(start);
+            candidate.end = Some(end);
+        }
+        note_source(target.get("source"), batch);
+        if targets.len() > 1 {
+            batch.problems.push(Problem::warning(
+                candidate.location.clone(),
+                "the annotation has several targets; only the first with a text selector was read",
+            ));
+        }
+        return Ok(());
+    }
+    Err(last_error)
+}
+
+type Quote = (String, Option<String>, Option<String>);
+
+fn collect_selectors(
+    selector: &Value,
+    quote: &mut Option<Quote>,
+    position: &mut Option<(usize, usize)>,
+    kinds: &mut Vec<String>,
+    depth: usize,
+) {
+    if depth > 16 {
+        return;
+    }
+    for selector in as_list(selector) {
+        let text = |key: &str| {
+            selector
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let offset = |key: &str| {
+            selector
+                .get(key)
+                .and_then(Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok())
+        };
+        if has_type(selector, "TextQuoteSelector") {
+            if let (None, Some(exact)) = (&quote, text("exact")) {
+                *quote = Some((exact, text("prefix"), text("suffix")));
+            }
+        } else if has_type(selector, "TextPositionSelector") {
+            if let (None, Some(start), Some(end)) = (&position, offset("start"), offset("end")) {
+                *position = Some((start, end));
+            }
+        } else {
+            let kind = selector
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("an untyped selector");
+            kinds.push(kind.to_string());
+        }
+        if let Some(refined) = selector.get("refinedBy") {
+            collect_selectors(refined, quote, position, kinds, depth + 1);
+        }
+    }
+}
+
+fn note_source(source: Option<&Value>, batch: &mut ImportBatch) {
+    let Some(Value::String(source)) = source else {
+        return;
+    };
+    if let Some(sha) = source.strip_prefix(SHA256_IRI_PREFIX) {
+        batch.text_sha256.get_or_insert_with(|| sha.to_string());
+    } else if source.starts_with("http://") || source.starts_with("https://") {
+        let metadata = batch.metadata.get_or_insert_with(Metadata::default);
+        if metadata.url.is_empty() {
+            metadata.url = source.clone();
+        }
+    }
+}
+
+/// A `linking` annotation between two annotations: the target is the `from` IRI, the body
+/// holds the `to` IRI and a `tagging` TextualBody with the kind.
+fn relation_from(annotation: &Value, location: &str) -> Option<CandidateRelation> {
+    let from = annotation.get("target")?.as_str()?;
+    let bodies = as_list(annotation.get("body")?);
+    let to = bodies.iter().find_map(|body| match body {
+        Value::String(iri) => Some(iri.as_str()),
+        Value::Object(object) if !object.contains_key("value") => {
+            object.get("id").and_then(Value::as_str)
+        }
+        _ => None,
+    })?;
+    let kind = bodies
+        .iter()
+        .find(|body| body.get("purpose").and_then(Value::as_str) == Some("tagging"))
+        .and_then(|body| body.get("value").and_then(Value::as_str))
+        .unwrap_or("linking");
+    Some(CandidateRelation {
+        location: location.to_string(),
+        id: annotation
+            .get("id")
+            .and_then(Value::as_str)
+            .map(|iri| id_from_iri(iri, RELATION_IRI_PREFIX)),
+        kind: kind.to_string(),
+        from: id_from_iri(from, ANNOTATION_IRI_PREFIX),
+        to: id_from_iri(to, ANNOTATION_IRI_PREFIX),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetimes_and_iris() {
+        for (text, expected) in [
+            ("2024-05-01T10:00:00Z", true),
+            ("2024-05-01T10:00:00.123+02:00", true),
+            ("2024-05-01", false),
+            ("yesterday", false),
+            ("2024-13-01T10:00:00Z", false),
+            ("2024-05-01T10:00:00", false),
+            ("2024-05-01T10:00:00.Z", false),
+        ] {
+            assert_eq!(is_datetime(text), expected, "{text}");
+        }
+        for (text, expected) in [
+            ("urn:uuid:1", true),
+            ("https://example.org/a b", false),
+            ("claim", false),
+            ("not a uri", false),
+            ("1a:b", false),
+        ] {
+            assert_eq!(is_iri(text), expected, "{text}");
+        }
+    }
+}
