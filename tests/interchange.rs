@@ -624,7 +624,7 @@ fn brat_tutorial_documents_read_with_events_reported() {
         let on_events = batch
             .problems
             .iter()
-            .filter(|p| p.message.contains("unknown annotation E"))
+            .filter(|p| p.message.starts_with("an attribute on"))
             .count();
         assert_eq!(
             imported_attributes + on_events,
@@ -953,24 +953,59 @@ fn jsonl_reads_each_line_and_reports_bad_ones() {
         r#"{"text":"abc","entities":[{"id":7,"label":"x","start_offset":0,"end_offset":1},{"id":8,"label":"y","start_offset":2,"end_offset":3}],"relations":[{"id":1,"from_id":7,"to_id":8,"type":"about"}]}"#,
         "\n",
     );
-    let batch = jsonl::read(file);
-    let quotes: Vec<_> = batch
-        .annotations
+    let documents = jsonl::read_documents(file);
+    let summary: Vec<(&str, Vec<String>, usize, usize)> = documents
         .iter()
-        .map(|a| a.quote.clone().unwrap_or_default())
+        .map(|(location, batch)| {
+            let quotes = batch
+                .annotations
+                .iter()
+                .map(|a| a.quote.clone().unwrap_or_default())
+                .collect();
+            (
+                location.as_str(),
+                quotes,
+                batch.relations.len(),
+                batch.problems.len(),
+            )
+        })
         .collect();
-    assert_eq!(quotes, ["Zoë", "said", "ok", "a", "c"]);
-    assert_eq!(batch.problems.len(), 1);
-    assert_eq!(batch.problems[0].location, "line 2");
-    assert_eq!(batch.relations.len(), 1);
+    assert_eq!(
+        summary,
+        [
+            ("line 1", vec!["Zoë".to_string(), "said".into()], 0, 0),
+            ("line 2", vec![], 0, 1),
+            ("line 3", vec!["ok".into()], 0, 0),
+            ("line 4", vec!["a".into(), "c".into()], 1, 0),
+        ]
+    );
+    assert_eq!(documents[2].1.format, "spaCy/Prodigy JSONL");
+    let relation = &documents[3].1.relations[0];
     assert_eq!(
         (
-            batch.relations[0].from.as_str(),
-            batch.relations[0].to.as_str()
+            relation.from.as_str(),
+            relation.to.as_str(),
+            relation.kind.as_str()
         ),
-        ("4:7", "4:8")
+        ("7", "8", "about")
     );
-    assert_eq!(batch.annotations[3].id.as_deref(), Some("4:7"));
+    // One import takes the first document and says what it left.
+    let first = jsonl::read(file);
+    assert_eq!(first.text.as_deref(), Some("Zoë said hi"));
+    assert_eq!(first.annotations.len(), 2);
+    let locations: Vec<(&str, Severity)> = first
+        .problems
+        .iter()
+        .map(|p| (p.location.as_str(), p.severity))
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            ("line 2", Severity::Error),
+            ("line 3", Severity::Warning),
+            ("line 4", Severity::Warning)
+        ]
+    );
 }
 
 #[test]

@@ -241,6 +241,12 @@ pub fn read(ann: &[u8], text: Option<&str>) -> ImportBatch {
             )),
         }
     }
+    let by_id: BTreeMap<String, usize> = batch
+        .annotations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.id.clone().map(|id| (id, i)))
+        .collect();
     for (location, body) in attributes {
         let parts: Vec<&str> = body.split(' ').filter(|p| !p.is_empty()).collect();
         let (name, target, value) = match parts.as_slice() {
@@ -254,26 +260,28 @@ pub fn read(ann: &[u8], text: Option<&str>) -> ImportBatch {
                 continue;
             }
         };
-        match batch
-            .annotations
-            .iter_mut()
-            .find(|a| a.id.as_deref() == Some(target))
+        match by_id
+            .get(target)
+            .and_then(|i| batch.annotations.get_mut(*i))
         {
             Some(candidate) => {
                 candidate.attributes.insert(percent_decode(name), value);
             }
+            None if !target.starts_with('T') => batch.problems.push(Problem::warning(
+                location,
+                format!("an attribute on {target}, which is not a span; skipped"),
+            )),
             None => batch.problems.push(Problem::error(
                 location,
-                format!("unknown annotation {target}"),
+                format!("an attribute on unknown annotation {target}"),
             )),
         }
     }
     for (location, body, note) in notes {
         let target = body.split(' ').nth(1).unwrap_or("");
-        match batch
-            .annotations
-            .iter_mut()
-            .find(|a| a.id.as_deref() == Some(target))
+        match by_id
+            .get(target)
+            .and_then(|i| batch.annotations.get_mut(*i))
         {
             Some(candidate) => {
                 if !candidate.note.is_empty() {
@@ -288,13 +296,7 @@ pub fn read(ann: &[u8], text: Option<&str>) -> ImportBatch {
         }
     }
     for (location, id, body) in relations {
-        if let Some(relation) = read_relation(
-            &id,
-            &body,
-            &location,
-            &batch.annotations,
-            &mut batch.problems,
-        ) {
+        if let Some(relation) = read_relation(&id, &body, &location, &by_id, &mut batch.problems) {
             batch.relations.push(relation);
         }
     }
@@ -305,7 +307,7 @@ fn read_relation(
     id: &str,
     body: &str,
     location: &str,
-    annotations: &[CandidateAnnotation],
+    spans: &BTreeMap<String, usize>,
     problems: &mut Vec<Problem>,
 ) -> Option<CandidateRelation> {
     let mut parts = body.split(' ').filter(|p| !p.is_empty());
@@ -321,7 +323,7 @@ fn read_relation(
         return None;
     };
     for target in [from, to] {
-        if !annotations.iter().any(|a| a.id.as_deref() == Some(*target)) {
+        if !spans.contains_key(*target) {
             problems.push(Problem::error(
                 location,
                 format!("relation {id} refers to unknown annotation {target}"),

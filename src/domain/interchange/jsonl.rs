@@ -14,6 +14,8 @@ use crate::domain::document::Document;
 use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
+use crate::domain::interchange::first_document;
+use crate::domain::text::{Text, TextRange};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -114,77 +116,59 @@ fn read_extras(object: &Value, candidate: &mut CandidateAnnotation) {
 }
 
 /// A quote from the line's text, when both offsets fit.
-fn quote(text: Option<&str>, start: Option<usize>, end: Option<usize>) -> Option<String> {
-    let (text, start, end) = (text?, start?, end?);
-    let count = end.checked_sub(start)?;
-    let quote: String = text.chars().skip(start).take(count).collect();
-    (quote.chars().count() == count).then_some(quote)
+fn quote(text: Option<&Text>, start: Option<usize>, end: Option<usize>) -> Option<String> {
+    let range = TextRange::from_code_points(start?, end?).ok()?;
+    text?.slice(range).ok().map(str::to_string)
 }
 
-/// Reads doccano or spaCy/Prodigy JSONL: each line is one document; a line that is not a
-/// JSON object is a problem and the others are still read. Annotations of line `n` get
-/// ids prefixed `n:` when the file holds several documents, so relations stay apart.
-pub fn read(text: &str) -> ImportBatch {
-    let mut batch = ImportBatch::new(DOCCANO_FORMAT_NAME);
-    batch.offset_unit = Some(OffsetUnit::CodePoint);
-    let lines: Vec<(usize, &str)> = text
-        .split('\n')
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .collect();
-    let several = lines.len() > 1;
-    let mut saw_spacy = false;
-    for (number, line) in lines {
+/// Reads doccano or spaCy/Prodigy JSONL: one batch per line, each line one document. A line
+/// that is not a JSON object gives a batch holding only that problem.
+pub fn read_documents(text: &str) -> Vec<(String, ImportBatch)> {
+    let mut batches = Vec::new();
+    for (number, line) in text.split('\n').enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
         let location = format!("line {}", number + 1);
-        let value: Value = match serde_json::from_str(line.trim()) {
-            Ok(value @ Value::Object(_)) => value,
-            Ok(_) => {
-                batch
-                    .problems
-                    .push(Problem::error(location, "this line is not a JSON object"));
-                continue;
+        let mut batch = ImportBatch::new(DOCCANO_FORMAT_NAME);
+        batch.offset_unit = Some(OffsetUnit::CodePoint);
+        match serde_json::from_str(line.trim()) {
+            Ok(value @ Value::Object(_)) => {
+                if value.get("spans").is_some() && value.get("entities").is_none() {
+                    batch.format = SPACY_FORMAT_NAME.to_string();
+                }
+                batch.text = text_of(value.get("text"));
+                batch.text_sha256 = text_of(
+                    value
+                        .get("text_sha256")
+                        .or(value.pointer("/meta/text_sha256")),
+                );
+                batch.document_id = text_of(value.get("id").or(value.pointer("/meta/document_id")));
+                read_line(&value, &location, &mut batch);
             }
-            Err(error) => {
-                batch.problems.push(Problem::error(
-                    location,
-                    format!("this line is not valid JSON ({error})"),
-                ));
-                continue;
-            }
-        };
-        let prefix = if several {
-            format!("{}:", number + 1)
-        } else {
-            String::new()
-        };
-        let line_text = text_of(value.get("text"));
-        if batch.text.is_none() {
-            batch.text = line_text.clone();
-            batch.text_sha256 = text_of(
-                value
-                    .get("text_sha256")
-                    .or(value.pointer("/meta/text_sha256")),
-            );
-            batch.document_id = text_of(value.get("id").or(value.pointer("/meta/document_id")));
+            Ok(_) => batch.problems.push(Problem::error(
+                location.clone(),
+                "this line is not a JSON object",
+            )),
+            Err(error) => batch.problems.push(Problem::error(
+                location.clone(),
+                format!("this line is not valid JSON ({error})"),
+            )),
         }
-        if value.get("spans").is_some() && value.get("entities").is_none() {
-            saw_spacy = true;
-        }
-        read_line(&value, line_text.as_deref(), &location, &prefix, &mut batch);
+        batches.push((location, batch));
     }
-    if saw_spacy {
-        batch.format = SPACY_FORMAT_NAME.to_string();
-    }
-    batch
+    batches
 }
 
-fn read_line(
-    value: &Value,
-    text: Option<&str>,
-    location: &str,
-    prefix: &str,
-    batch: &mut ImportBatch,
-) {
+/// Reads the first document of a JSONL file, with the problems of every bad line and a
+/// warning for each further document (import those with [`read_documents`]).
+pub fn read(text: &str) -> ImportBatch {
+    first_document(read_documents(text), DOCCANO_FORMAT_NAME)
+}
+
+fn read_line(value: &Value, location: &str, batch: &mut ImportBatch) {
+    let text = batch.text.clone().map(Text::new);
+    let text = text.as_ref();
     let list = |key: &str| {
         value
             .get(key)
@@ -214,7 +198,7 @@ fn read_line(
         }
         let mut candidate = CandidateAnnotation {
             location: item_location,
-            id: id.map(|id| format!("{prefix}{id}")),
+            id,
             tag,
             start,
             end,
@@ -262,8 +246,8 @@ fn read_line(
                 location: format!("{location}, relations[{i}]"),
                 id: field("id"),
                 kind: field("type").unwrap_or_else(|| "related".to_string()),
-                from: format!("{prefix}{from}"),
-                to: format!("{prefix}{to}"),
+                from,
+                to,
             });
         }
     } else if value.get("spans").is_some() {
@@ -274,7 +258,7 @@ fn read_line(
             let tag = text_of(span.get("label"));
             let id = text_of(span.get("id")).unwrap_or_else(|| format!("span{}", i + 1));
             if let (Some(s), Some(e), Some(t)) = (start, end, &tag) {
-                by_position.insert((s, e, t.clone()), format!("{prefix}{id}"));
+                by_position.insert((s, e, t.clone()), id.clone());
             }
             push(
                 batch,

@@ -5,10 +5,11 @@
 //! in its `meta.text` (Label Studio's own per-region note), attributes in `meta.attributes`;
 //! the task's `meta.offset_unit` says `codepoint`.
 
-use crate::domain::document::Document;
+use crate::domain::document::{Document, Metadata};
 use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
+use crate::domain::interchange::first_document;
 use serde_json::{Map, Value, json};
 
 pub const FORMAT_NAME: &str = "Label Studio";
@@ -63,18 +64,23 @@ fn id_of(value: Option<&Value>) -> Option<String> {
     })
 }
 
-/// Reads a Label Studio export: an array of tasks, or one task object.
-pub fn read(text: &str) -> ImportBatch {
-    let mut batch = ImportBatch::new(FORMAT_NAME);
-    batch.offset_unit = Some(OffsetUnit::CodePoint);
+/// Reads a Label Studio export (an array of tasks, or one task object): one batch per task,
+/// each with its location (`$[2]`). A file that is not JSON gives one batch with the problem.
+pub fn read_tasks(text: &str) -> Vec<(String, ImportBatch)> {
+    let new_batch = || {
+        let mut batch = ImportBatch::new(FORMAT_NAME);
+        batch.offset_unit = Some(OffsetUnit::CodePoint);
+        batch
+    };
     let root: Value = match serde_json::from_str(text) {
         Ok(root) => root,
         Err(error) => {
+            let mut batch = new_batch();
             batch.problems.push(Problem::error(
                 format!("line {}", error.line()),
                 format!("this is not valid JSON ({error})"),
             ));
-            return batch;
+            return vec![("$".to_string(), batch)];
         }
     };
     let tasks: Vec<&Value> = match &root {
@@ -83,49 +89,65 @@ pub fn read(text: &str) -> ImportBatch {
         _ => Vec::new(),
     };
     if tasks.is_empty() {
+        let mut batch = new_batch();
         batch.problems.push(Problem::error(
             "$",
             "no Label Studio task found: expected an array of tasks with \"data\"",
         ));
+        return vec![("$".to_string(), batch)];
     }
-    let several = tasks.len() > 1;
+    let mut batches = Vec::new();
     for (t, task) in tasks.into_iter().enumerate() {
         let task_path = format!("$[{t}]");
-        let Some(data) = task.get("data") else {
-            batch
+        let mut batch = new_batch();
+        match task.get("data") {
+            Some(data) => {
+                batch.text = text_of(data.get("text"));
+                batch.text_sha256 = text_of(task.pointer("/meta/text_sha256"));
+                batch.document_id = text_of(task.pointer("/meta/document_id"));
+                let title = text_of(data.get("title")).unwrap_or_default();
+                let url = text_of(data.get("url")).unwrap_or_default();
+                if !title.is_empty() || !url.is_empty() {
+                    batch.metadata = Some(Metadata {
+                        title,
+                        url,
+                        ..Metadata::default()
+                    });
+                }
+                read_task(task, &task_path, &mut batch);
+            }
+            None => batch
                 .problems
-                .push(Problem::error(task_path, "a task needs \"data\""));
+                .push(Problem::error(task_path.clone(), "a task needs \"data\"")),
+        }
+        batches.push((task_path, batch));
+    }
+    batches
+}
+
+fn read_task(task: &Value, task_path: &str, batch: &mut ImportBatch) {
+    for key in ["annotations", "predictions"] {
+        let Some(Value::Array(runs)) = task.get(key) else {
             continue;
         };
-        if batch.text.is_none() {
-            batch.text = text_of(data.get("text"));
-            batch.text_sha256 = text_of(task.pointer("/meta/text_sha256"));
-            batch.document_id = text_of(task.pointer("/meta/document_id"));
-        }
-        let prefix = if several {
-            format!("{}:", t + 1)
-        } else {
-            String::new()
-        };
-        for key in ["annotations", "predictions"] {
-            let Some(Value::Array(runs)) = task.get(key) else {
+        for (r, run) in runs.iter().enumerate() {
+            let Some(Value::Array(results)) = run.get("result") else {
                 continue;
             };
-            for (r, run) in runs.iter().enumerate() {
-                let Some(Value::Array(results)) = run.get("result") else {
-                    continue;
-                };
-                for (i, item) in results.iter().enumerate() {
-                    let location = format!("{task_path}.{key}[{r}].result[{i}]");
-                    read_result(item, &location, &prefix, &mut batch);
-                }
+            for (i, item) in results.iter().enumerate() {
+                let location = format!("{task_path}.{key}[{r}].result[{i}]");
+                read_result(item, &location, batch);
             }
         }
     }
-    batch
 }
 
-fn read_result(item: &Value, location: &str, prefix: &str, batch: &mut ImportBatch) {
+/// Reads the first task, with a warning for each further one (see [`read_tasks`]).
+pub fn read(text: &str) -> ImportBatch {
+    first_document(read_tasks(text), FORMAT_NAME)
+}
+
+fn read_result(item: &Value, location: &str, batch: &mut ImportBatch) {
     let kind = item.get("type").and_then(Value::as_str).unwrap_or("");
     if kind == "relation" {
         let (Some(from), Some(to)) = (id_of(item.get("from_id")), id_of(item.get("to_id"))) else {
@@ -143,8 +165,8 @@ fn read_result(item: &Value, location: &str, prefix: &str, batch: &mut ImportBat
             location: location.to_string(),
             id: id_of(item.get("id")),
             kind: kind.to_string(),
-            from: format!("{prefix}{from}"),
-            to: format!("{prefix}{to}"),
+            from,
+            to,
         });
         return;
     }
@@ -152,7 +174,7 @@ fn read_result(item: &Value, location: &str, prefix: &str, batch: &mut ImportBat
         return;
     };
     if kind == "textarea" {
-        let region_id = id_of(item.get("id")).map(|id| format!("{prefix}{id}"));
+        let region_id = id_of(item.get("id"));
         let notes: Vec<&str> = value
             .get("text")
             .and_then(Value::as_array)
@@ -191,7 +213,7 @@ fn read_result(item: &Value, location: &str, prefix: &str, batch: &mut ImportBat
         .unwrap_or(kind);
     let mut candidate = CandidateAnnotation {
         location: location.to_string(),
-        id: id_of(item.get("id")).map(|id| format!("{prefix}{id}")),
+        id: id_of(item.get("id")),
         tag: tag.to_string(),
         start: Some(start),
         end: Some(end),
