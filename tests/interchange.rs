@@ -83,6 +83,7 @@ fn sample_document(url: &str) -> Document {
 struct Carries {
     ids: bool,
     context: bool,
+    times: bool,
 }
 
 fn span_key(
@@ -151,6 +152,19 @@ fn check_round_trip(
                 "{format:?} id"
             );
         }
+        if carries.times {
+            let kept = |time: &str| w3c::is_datetime(time).then(|| time.to_string());
+            assert_eq!(
+                candidate.created,
+                kept(&original.created),
+                "{format:?} created"
+            );
+            assert_eq!(
+                candidate.modified,
+                kept(&original.modified),
+                "{format:?} modified"
+            );
+        }
         if carries.context {
             assert_eq!(
                 candidate.prefix.as_deref().unwrap_or(""),
@@ -205,18 +219,26 @@ fn contents<'a>(files: &'a [ExportedFile], suffix: &str) -> &'a str {
 const ALL_FIELDS: Carries = Carries {
     ids: true,
     context: true,
+    times: false,
+};
+const W3C_FIELDS: Carries = Carries {
+    ids: true,
+    context: true,
+    times: true,
 };
 const NO_CONTEXT: Carries = Carries {
     ids: true,
     context: false,
+    times: false,
 };
 const CONTENT_ONLY: Carries = Carries {
     ids: false,
     context: false,
+    times: false,
 };
 
 fn check_all_formats(document: &Document) {
-    check_round_trip(document, ExportFormat::W3cWebAnnotation, ALL_FIELDS, |f| {
+    check_round_trip(document, ExportFormat::W3cWebAnnotation, W3C_FIELDS, |f| {
         w3c::read(contents(f, ".jsonld"))
     });
     check_round_trip(document, ExportFormat::Brat, CONTENT_ONLY, |f| {
@@ -1177,7 +1199,7 @@ fn arbitrary_document() -> impl Strategy<Value = Document> {
                 .rev()
                 .take_while(|c| **c == '\n' || **c == '\r')
                 .count();
-            if lead + trail >= quote.len() {
+            if !quote.is_empty() && lead + trail >= quote.len() {
                 continue;
             }
             let tag = ["claim", "source", "entity"][tag];
@@ -1236,4 +1258,58 @@ proptest! {
         bytes.truncate(at);
         let _ = read_any(&bytes, Some(ARTICLE));
     }
+}
+
+#[test]
+fn w3c_reads_hypothesis_style_targets_and_exports_orphans_by_quote() {
+    let hypothesis = r#"{"@context":"http://www.w3.org/ns/anno.jsonld","id":"urn:x:h1","type":"Annotation",
+        "motivation":"commenting","bodyValue":"see the report",
+        "target":[{"source":"https://example.org/a","selector":[
+          {"type":"RangeSelector","startSelector":{"type":"XPathSelector","value":"/p[1]"},"endSelector":{"type":"XPathSelector","value":"/p[1]"}},
+          {"type":"TextPositionSelector","start":4,"end":12},
+          {"type":"TextQuoteSelector","exact":"the word","prefix":"See ","suffix":" here"}]}]}"#;
+    let batch = w3c::read(hypothesis);
+    let candidate = batch.annotations.first().expect("one annotation");
+    assert_eq!((candidate.start, candidate.end), (Some(4), Some(12)));
+    assert_eq!(
+        (
+            candidate.quote.as_deref(),
+            candidate.prefix.as_deref(),
+            candidate.suffix.as_deref()
+        ),
+        (Some("the word"), Some("See "), Some(" here"))
+    );
+    assert_eq!(
+        (candidate.note.as_str(), candidate.tag.as_str()),
+        ("see the report", "commenting")
+    );
+    assert_eq!(batch.offset_unit, Some(OffsetUnit::CodePoint));
+
+    let mut document = sample_document("");
+    document.annotations[0].anchor = annotator::domain::annotation::AnchorStatus::Orphaned;
+    let orphan_id = document.annotations[0].id.clone();
+    let exported = w3c::export(&document);
+    let batch = w3c::read(&exported);
+    let orphan = batch
+        .annotations
+        .iter()
+        .find(|a| a.id.as_deref() == Some(orphan_id.as_str()))
+        .expect("orphan kept");
+    assert_eq!((orphan.start, orphan.end), (None, None));
+    assert_eq!(
+        orphan.quote.as_deref(),
+        Some(document.annotations[0].quote.as_str())
+    );
+}
+
+#[test]
+fn an_empty_ann_beside_its_text_is_an_empty_brat_document() {
+    let batch = read_any(b"", Some("Some text."));
+    assert_eq!(batch.format, "brat standoff");
+    assert!(
+        batch.annotations.is_empty() && batch.problems.is_empty(),
+        "{batch:?}"
+    );
+    assert_eq!(batch.text.as_deref(), Some("Some text."));
+    assert!(matches!(sniff(b""), Sniffed::NotRecognised(_)));
 }

@@ -186,7 +186,11 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
 /// Reads any interchange format, or hands back the kind for the native reader. `companion_text`
 /// is the `.txt` beside a brat `.ann` (ignored by the other formats).
 pub fn read_or_defer(bytes: &[u8], companion_text: Option<&str>) -> Result<ImportBatch, Sniffed> {
-    let kind = sniff(bytes);
+    let mut kind = sniff(bytes);
+    // An empty `.ann` beside its `.txt` is a brat document with no annotations.
+    if companion_text.is_some() && kind == Sniffed::NotRecognised(NotRecognised::Empty) {
+        kind = Sniffed::BratAnn;
+    }
     let text = decode_utf8_without_bom(bytes).unwrap_or("");
     let batch = match &kind {
         Sniffed::NativeJson | Sniffed::LibraryBackup => return Err(kind),

@@ -7,7 +7,8 @@
 //! (`format: application/json`), which the schemas accept and we read back losslessly.
 //! The target source is the article URL when it is http(s), else `urn:sha256:<text sha256>`;
 //! selectors are a TextQuoteSelector and a TextPositionSelector in code points, as the
-//! Recommendation requires (Hypothesis and Recogito write UTF-16: placement verifies).
+//! Recommendation requires (Hypothesis and Recogito write UTF-16: placement verifies). An
+//! orphaned annotation keeps only its TextQuoteSelector, since its range selects nothing.
 //! Relations are `motivation: linking` annotations: the target is the IRI of the `from`
 //! annotation, the body holds a `tagging` TextualBody with the relation kind and the IRI of
 //! the `to` annotation.
@@ -131,24 +132,23 @@ fn annotation_json(annotation: &Annotation, source: &str) -> Value {
         }
     }
     object.insert("body".into(), Value::Array(bodies));
+    let mut selectors = vec![json!({
+        "type": "TextQuoteSelector",
+        "exact": annotation.quote,
+        "prefix": annotation.prefix,
+        "suffix": annotation.suffix,
+    })];
+    // An orphan's range no longer selects its quote: only the quote is worth keeping.
+    if !annotation.is_orphan() {
+        selectors.push(json!({
+            "type": "TextPositionSelector",
+            "start": annotation.start().0,
+            "end": annotation.end().0,
+        }));
+    }
     object.insert(
         "target".into(),
-        json!({
-            "source": source,
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": annotation.quote,
-                    "prefix": annotation.prefix,
-                    "suffix": annotation.suffix,
-                },
-                {
-                    "type": "TextPositionSelector",
-                    "start": annotation.start().0,
-                    "end": annotation.end().0,
-                }
-            ]
-        }),
+        json!({ "source": source, "selector": selectors }),
     );
     Value::Object(object)
 }
