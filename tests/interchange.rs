@@ -1214,3 +1214,65 @@ fn an_empty_ann_beside_its_text_is_an_empty_brat_document() {
     assert_eq!(batch.text.as_deref(), Some("Some text."));
     assert!(matches!(sniff(b""), Sniffed::NotRecognised(_)));
 }
+
+// ---------------------------------------------------------------- Unicode fixture
+
+#[test]
+fn unicode_fixture_spans_round_trip_and_csv_gives_their_utf16_offsets() {
+    let fixture: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("../shared/fixtures/unicode/unicode_cases.json")
+            .expect("unicode fixture"),
+    )
+    .expect("json");
+    let mut spans_checked = 0;
+    for case in fixture["cases"].as_array().expect("cases") {
+        let name = case["id"].as_str().unwrap_or("?");
+        let text = Text::new(case["text"].as_str().expect("text"));
+        let mut document =
+            Document::new(DocumentId(name.into()), Metadata::default(), text.clone());
+        let mut utf16_by_id = BTreeMap::new();
+        for (i, span) in case["annotations"]
+            .as_array()
+            .expect("annotations")
+            .iter()
+            .enumerate()
+        {
+            let offsets = |unit: &str| (span[unit]["start"].as_u64(), span[unit]["end"].as_u64());
+            let (Some(start), Some(end)) = offsets("code_points") else {
+                continue;
+            };
+            let Ok(range) = TextRange::from_code_points(start as usize, end as usize) else {
+                continue;
+            };
+            if text.slice(range).ok() != span["quote"].as_str() {
+                continue; // a deliberately invalid span of the fixture
+            }
+            let id = format!("u{i}");
+            let tag = span["label"].as_str().unwrap_or("claim");
+            let mut annotation = annotation(&text, &id, tag, range.start().0, range.end().0);
+            annotation.note = span["note"].as_str().unwrap_or("").to_string();
+            if document
+                .annotations
+                .iter()
+                .any(|a| a.range == annotation.range && a.tag == annotation.tag)
+            {
+                continue;
+            }
+            utf16_by_id.insert(id, offsets("utf16"));
+            document.annotations.push(annotation);
+        }
+        check_all_formats(&document);
+        let csv = csv_export::export(&document);
+        for record in csv_export::parse_records(&csv).iter().skip(1) {
+            let number = |i: usize| record.get(i).and_then(|(t, _)| t.parse::<u64>().ok());
+            let id = &record[1].0;
+            assert_eq!(
+                Some(&(number(5), number(6))),
+                utf16_by_id.get(id),
+                "{name} {id}"
+            );
+            spans_checked += 1;
+        }
+    }
+    assert!(spans_checked >= 40, "{spans_checked}");
+}

@@ -158,3 +158,68 @@ fn w3c_exports_pass_the_w3c_schemas_and_selector_check() {
         )],
     );
 }
+
+/// All texts of the Unicode fixture (those without `\r`, see [`check`]) joined into one
+/// article, with every valid span: one validator run checks code points on all of them.
+#[test]
+fn w3c_export_of_the_unicode_fixture_passes_the_selector_check() {
+    let fixture: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("../shared/fixtures/unicode/unicode_cases.json")
+            .expect("unicode fixture"),
+    )
+    .expect("json");
+    let mut article = String::new();
+    let mut spans = Vec::new();
+    for case in fixture["cases"].as_array().expect("cases") {
+        let text = case["text"].as_str().expect("text");
+        if text.contains('\r') {
+            continue;
+        }
+        let base = article.chars().count();
+        article.push_str(text);
+        article.push_str("\n\n");
+        let case_text = Text::new(text);
+        for span in case["annotations"].as_array().expect("annotations") {
+            let (Some(start), Some(end)) = (
+                span["code_points"]["start"].as_u64(),
+                span["code_points"]["end"].as_u64(),
+            ) else {
+                continue;
+            };
+            let Ok(range) = TextRange::from_code_points(start as usize, end as usize) else {
+                continue;
+            };
+            if case_text.slice(range).ok() == span["quote"].as_str() {
+                spans.push((
+                    base + start as usize,
+                    base + end as usize,
+                    span["label"].as_str().unwrap_or("claim").to_string(),
+                ));
+            }
+        }
+    }
+    let text = Text::new(article);
+    let mut document = Document::new(
+        DocumentId("unicode".into()),
+        Metadata::default(),
+        text.clone(),
+    );
+    for (i, (start, end, tag)) in spans.iter().enumerate() {
+        let range = TextRange::from_code_points(*start, *end).expect("range");
+        let annotation = Annotation::new(
+            AnnotationId(format!("u{i}")),
+            TagId(tag.clone()),
+            &text,
+            range,
+            "2024-05-01T10:00:00Z",
+        )
+        .expect("annotation");
+        document.annotations.push(annotation);
+    }
+    assert!(
+        document.annotations.len() >= 40,
+        "{}",
+        document.annotations.len()
+    );
+    check("unicode", &[document]);
+}
