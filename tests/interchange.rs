@@ -1276,3 +1276,30 @@ fn unicode_fixture_spans_round_trip_and_csv_gives_their_utf16_offsets() {
     }
     assert!(spans_checked >= 40, "{spans_checked}");
 }
+
+#[test]
+fn w3c_bodies_inherit_the_motivation_and_extra_tags_are_kept() {
+    let file = r#"{"@context":"http://www.w3.org/ns/anno.jsonld","id":"urn:x:1","type":"Annotation",
+        "motivation":"tagging",
+        "body":[{"type":"TextualBody","value":"claim"},
+                {"type":"TextualBody","value":"disputed","purpose":"tagging"},
+                {"type":"TextualBody","value":"why not","purpose":"commenting"},
+                "http://example.org/tags/economy"],
+        "target":{"source":"urn:x:doc","selector":{"type":"TextQuoteSelector","exact":"w"}}}"#;
+    let batch = w3c::read(file);
+    let candidate = batch.annotations.first().expect("one annotation");
+    assert_eq!(candidate.tag, "claim");
+    assert_eq!(candidate.note, "why not");
+    let attributes: Vec<(&str, &str)> = candidate
+        .attributes
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        attributes,
+        [
+            ("body", "http://example.org/tags/economy"),
+            ("tags", "disputed")
+        ]
+    );
+}

@@ -325,27 +325,19 @@ fn read_annotation(
             .map(str::to_string),
         ..CandidateAnnotation::default()
     };
-    let mut tag = None;
-    let mut notes = Vec::new();
+    let mut bodies = Bodies {
+        motivation: motivation.to_string(),
+        ..Bodies::default()
+    };
     if let Some(Value::String(value)) = annotation.get("bodyValue") {
-        if motivation == "tagging" {
-            tag = Some(value.clone())
-        } else {
-            notes.push(value.clone())
-        }
+        bodies.add_text(value, motivation, "");
     }
     if let Some(body) = annotation.get("body") {
-        read_bodies(
-            body,
-            &mut tag,
-            &mut notes,
-            &mut candidate.attributes,
-            location,
-            batch,
-        );
+        bodies.read(body, location, batch, 0);
     }
-    candidate.note = notes.join("\n\n");
-    candidate.tag = tag.unwrap_or_else(|| {
+    candidate.note = bodies.notes.join("\n\n");
+    candidate.attributes = bodies.attributes;
+    candidate.tag = bodies.tag.unwrap_or_else(|| {
         if motivation.is_empty() {
             "annotation".into()
         } else {
@@ -363,64 +355,74 @@ fn read_annotation(
     }
 }
 
-fn read_bodies(
-    body: &Value,
-    tag: &mut Option<String>,
-    notes: &mut Vec<String>,
-    attributes: &mut BTreeMap<String, String>,
-    location: &str,
-    batch: &mut ImportBatch,
-) {
-    for body in as_list(body) {
-        match body {
-            Value::String(iri) => {
-                let entry = attributes.entry("body".to_string()).or_default();
-                if !entry.is_empty() {
-                    entry.push(' ');
+/// What the bodies of one annotation say: the first tag, the notes, the attributes.
+#[derive(Default)]
+struct Bodies {
+    /// The annotation's motivation, which a body without a `purpose` inherits.
+    motivation: String,
+    tag: Option<String>,
+    notes: Vec<String>,
+    attributes: BTreeMap<String, String>,
+}
+
+impl Bodies {
+    /// Appends `value` to the attribute `key`, space-separated.
+    fn append_attribute(&mut self, key: &str, value: &str) {
+        let entry = self.attributes.entry(key.to_string()).or_default();
+        if !entry.is_empty() {
+            entry.push(' ');
+        }
+        entry.push_str(value);
+    }
+
+    /// A textual value for `purpose`: the first tag, further tags into the attribute
+    /// `tags`, our JSON attributes, and anything else as a note.
+    fn add_text(&mut self, value: &str, purpose: &str, format: &str) {
+        match purpose {
+            "tagging" | "classifying" if self.tag.is_none() => self.tag = Some(value.to_string()),
+            "tagging" | "classifying" => self.append_attribute("tags", value),
+            "describing" if format == "application/json" => {
+                match serde_json::from_str::<BTreeMap<String, String>>(value) {
+                    Ok(read) => self.attributes.extend(read),
+                    Err(_) => self.notes.push(value.to_string()),
                 }
-                entry.push_str(iri);
             }
-            Value::Object(object) if has_type(body, "Choice") => {
-                batch.problems.push(Problem::warning(
-                    location,
-                    Unsupported::ChoiceBody.to_string(),
-                ));
-                if let Some(first) = object
-                    .get("items")
-                    .and_then(|items| as_list(items).first().copied())
-                {
-                    read_bodies(first, tag, notes, attributes, location, batch);
-                }
-            }
-            Value::Object(object) => {
-                let value = object.get("value").and_then(Value::as_str);
-                let purpose = object.get("purpose").and_then(Value::as_str).unwrap_or("");
-                let format = object.get("format").and_then(Value::as_str).unwrap_or("");
-                match (value, purpose) {
-                    (Some(value), "tagging") if tag.is_none() => *tag = Some(value.to_string()),
-                    (Some(value), "describing") if format == "application/json" => {
-                        match serde_json::from_str::<BTreeMap<String, String>>(value) {
-                            Ok(read) => attributes.extend(read),
-                            Err(_) => notes.push(value.to_string()),
-                        }
+            _ => self.notes.push(value.to_string()),
+        }
+    }
+
+    fn read(&mut self, body: &Value, location: &str, batch: &mut ImportBatch, depth: usize) {
+        if depth > 8 {
+            return;
+        }
+        for body in as_list(body) {
+            match body {
+                Value::String(iri) => self.append_attribute("body", iri),
+                Value::Object(object) if has_type(body, "Choice") => {
+                    batch.problems.push(Problem::warning(
+                        location,
+                        Unsupported::ChoiceBody.to_string(),
+                    ));
+                    if let Some(first) = object
+                        .get("items")
+                        .and_then(|items| as_list(items).first().copied())
+                    {
+                        self.read(first, location, batch, depth + 1);
                     }
-                    (Some(value), _) => notes.push(value.to_string()),
-                    (None, _) => {
-                        if let Some(Value::String(iri)) = object.get("id").or(object.get("source"))
-                        {
-                            read_bodies(
-                                &Value::String(iri.clone()),
-                                tag,
-                                notes,
-                                attributes,
-                                location,
-                                batch,
-                            );
+                }
+                Value::Object(object) => {
+                    let text = |key: &str| object.get(key).and_then(Value::as_str);
+                    let purpose = text("purpose").unwrap_or(&self.motivation).to_string();
+                    match (text("value"), text("id").or(text("source"))) {
+                        (Some(value), _) => {
+                            self.add_text(value, &purpose, text("format").unwrap_or(""))
                         }
+                        (None, Some(iri)) => self.append_attribute("body", iri),
+                        (None, None) => {}
                     }
                 }
+                _ => {}
             }
-            _ => {}
         }
     }
 }
