@@ -1068,7 +1068,8 @@ fn arbitrary_document() -> impl Strategy<Value = Document> {
             Just(','),
             Just('"'),
             Just('='),
-            Just('%')
+            Just('%'),
+            Just('\t')
         ],
         1..60,
     );

@@ -186,7 +186,7 @@ pub fn read(ann: &[u8], text: Option<&str>) -> ImportBatch {
         if line.trim().is_empty() {
             continue;
         }
-        let fields: Vec<&str> = line.split('\t').collect();
+        let fields: Vec<&str> = line.splitn(3, '\t').collect();
         let id = fields.first().copied().unwrap_or("");
         if fields.len() < 2 {
             batch.problems.push(Problem::error(
