@@ -1304,3 +1304,86 @@ fn w3c_bodies_inherit_the_motivation_and_extra_tags_are_kept() {
         ]
     );
 }
+
+/// JSON built from the words our readers look for, so arbitrary input reaches deep paths.
+fn format_shaped_json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let words = prop_oneof![
+        Just("type"),
+        Just("target"),
+        Just("selector"),
+        Just("start"),
+        Just("end"),
+        Just("body"),
+        Just("bodyValue"),
+        Just("items"),
+        Just("first"),
+        Just("data"),
+        Just("annotations"),
+        Just("predictions"),
+        Just("result"),
+        Just("value"),
+        Just("labels"),
+        Just("text"),
+        Just("entities"),
+        Just("relations"),
+        Just("spans"),
+        Just("label"),
+        Just("from_id"),
+        Just("to_id"),
+        Just("refinedBy"),
+        Just("exact"),
+        Just("@context"),
+        Just("id"),
+        Just("purpose"),
+        Just("motivation"),
+        Just("head_span"),
+        Just("start_offset"),
+    ];
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        (0u64..40).prop_map(Value::from),
+        prop_oneof![
+            Just("Annotation"),
+            Just("AnnotationPage"),
+            Just("AnnotationCollection"),
+            Just("TextQuoteSelector"),
+            Just("TextPositionSelector"),
+            Just("TextualBody"),
+            Just("Choice"),
+            Just("http://www.w3.org/ns/anno.jsonld"),
+            Just("tagging"),
+            Just("linking"),
+            Just("relation"),
+            Just("labels"),
+            Just("textarea"),
+            Just("😃\r\n"),
+        ]
+        .prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 48, 6, move |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::btree_map(words.clone(), inner, 0..6).prop_map(|map| {
+                Value::Object(map.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            }),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn readers_never_panic_on_format_shaped_json(value in format_shaped_json()) {
+        let json = value.to_string();
+        let _ = read_any(json.as_bytes(), Some("some text 😃"));
+        let _ = w3c::read(&json);
+        let _ = label_studio::read(&json);
+        let _ = jsonl::read(&json);
+        let _ = csv_export::read(&json);
+        let _ = brat::read(json.as_bytes(), None);
+    }
+}
