@@ -16,6 +16,7 @@ pub mod document;
 pub mod format;
 pub mod history;
 pub mod import;
+pub mod interchange;
 pub mod merge;
 pub mod segment;
 pub mod selection;
