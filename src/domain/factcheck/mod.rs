@@ -22,17 +22,10 @@ pub mod rating;
 pub mod relations;
 pub mod report;
 
-use crate::domain::tag::TagId;
-
 /// The tag ids of the default taxonomy that this workflow gives meaning to.
 pub const CLAIM_TAG: &str = "claim";
 pub const SOURCE_TAG: &str = "source";
 pub const ENTITY_TAG: &str = "entity";
-
-/// Whether `tag` is the built-in tag with id `id` (one of the constants above).
-pub fn is_tag(tag: &TagId, id: &str) -> bool {
-    tag.as_str() == id
-}
 
 /// What a library keeps for fact-checking, beside its documents: the verdict scale and the
 /// name that signs exported reviews. The UI stores it; this is plain data.
