@@ -1008,6 +1008,80 @@ fn claims_missing_required_fields_are_listed_not_exported() {
     );
 }
 
+#[test]
+fn claim_review_json_is_safe_inside_a_script_element() {
+    let mut doc = new_document(Metadata {
+        title: "Q&A <live>".into(),
+        ..Metadata::default()
+    });
+    let statement = "Roe said </script><script>alert(1)</script> & more\u{2028}here";
+    annotate(
+        &mut doc,
+        "c1",
+        "claim",
+        "crime doubled",
+        &[
+            ("verdict", "false"),
+            ("statement", statement),
+            ("factcheck_url", "https://c.example/?a=1&b=2"),
+        ],
+    );
+    let export = claim_reviews(&doc, &settings("Checks <&> Co"), "2024-03-05");
+    assert_eq!(export.exported, ids(&["c1"]));
+    for forbidden in ['<', '>', '&', '\u{2028}'] {
+        assert!(
+            !export.json.contains(forbidden),
+            "{forbidden:?} in {}",
+            export.json
+        );
+    }
+    let parsed: serde_json::Value = serde_json::from_str(&export.json).expect("valid JSON");
+    assert_eq!(parsed[0]["claimReviewed"], statement);
+    assert_eq!(parsed[0]["url"], "https://c.example/?a=1&b=2");
+    assert_eq!(parsed[0]["author"]["name"], "Checks <&> Co");
+    assert_eq!(
+        parsed[0]["itemReviewed"]["appearance"]["headline"],
+        "Q&A <live>"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Whatever the attributes say, every claim with a verdict is either exported as valid
+    /// JSON carrying the required properties or listed as a gap, never both, never lost.
+    #[test]
+    fn every_claim_with_a_verdict_is_exported_or_listed(
+        verdict in prop_oneof![Just("true".to_string()), Just("unverifiable".to_string()), "\\PC{0,8}"],
+        statement in "\\PC{0,12}",
+        url in prop_oneof![Just("https://c.example/x".to_string()), "\\PC{0,12}"],
+        organisation in "\\PC{0,6}",
+        published in "\\PC{0,10}",
+    ) {
+        let mut doc = checked_article();
+        doc.metadata.published = published;
+        for annotation in doc.annotations.iter_mut().filter(|a| a.tag.as_str() == "claim") {
+            annotation.attributes.insert("verdict".into(), verdict.clone());
+            annotation.attributes.insert("statement".into(), statement.clone());
+            annotation.attributes.insert("factcheck_url".into(), url.clone());
+        }
+        let export = claim_reviews(&doc, &settings(&organisation), "2024-03-05");
+        let parsed: Vec<serde_json::Value> = serde_json::from_str(&export.json).expect("valid JSON");
+        prop_assert_eq!(parsed.len(), export.exported.len());
+        let with_verdict = if verdict.trim().is_empty() { 0 } else { 4 };
+        prop_assert_eq!(export.exported.len() + export.gaps.len(), with_verdict);
+        for review in &parsed {
+            for path in [&["claimReviewed"][..], &["reviewRating", "alternateName"], &["url"], &["author", "name"]] {
+                let value = path.iter().fold(review, |v, key| &v[*key]);
+                prop_assert!(value.as_str().is_some_and(|s| !s.trim().is_empty()), "{:?} in {}", path, review);
+            }
+        }
+        for gap in &export.gaps {
+            prop_assert!(!gap.missing.is_empty());
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report
 

@@ -10,7 +10,8 @@
 //! days; the numbers of `reviewRating` only when the verdict has one (see [`rating`]).
 //!
 //! The JSON is built from structs, so keys come out in the order declared here, pretty-printed:
-//! the same document always gives the same bytes.
+//! the same document always gives the same bytes. `<`, `>` and `&` are written as `\u` escapes
+//! so the text can be pasted into a `<script>` element as it is.
 //!
 //! [`rating`]: crate::domain::factcheck::rating
 
@@ -141,7 +142,7 @@ pub fn claim_reviews(
     // Serialising these structs cannot fail: they hold only strings and integers.
     let json = serde_json::to_string_pretty(&reviews).unwrap_or_else(|_| "[]".to_string());
     ClaimReviewExport {
-        json,
+        json: escape_for_html_script(&json),
         exported,
         gaps,
     }
@@ -227,6 +228,25 @@ fn claimant_of(entity: &Annotation) -> Option<Claimant> {
         type_name,
         name: name.to_string(),
     })
+}
+
+/// JSON-LD is pasted into `<script type="application/ld+json">`, where a `</script>` inside a
+/// claim would end the script and let the rest run as HTML. Outside strings, JSON never uses
+/// `<`, `>` or `&`, so writing them (and the two line separators JavaScript does not accept
+/// in strings) as `\uXXXX` escapes changes no value and makes the text safe to embed.
+fn escape_for_html_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The trimmed attribute, if it says anything.
