@@ -13,6 +13,7 @@ pub mod command;
 pub mod csv;
 pub mod describe;
 pub mod document;
+pub mod factcheck;
 pub mod format;
 pub mod history;
 pub mod import;
