@@ -12,3 +12,4 @@ pub mod tag;
 pub mod text;
 pub mod csv;
 pub mod import;
+pub mod classroom;
