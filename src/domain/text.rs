@@ -210,6 +210,7 @@ impl TextIndex {
     }
 
     /// Shared inverse mapping: `position` is where a wide char starts in the other unit.
+    #[allow(clippy::wrong_self_convention)] // a private helper, named like the public from_* it serves
     fn from_unit(
         &self,
         offset: usize,

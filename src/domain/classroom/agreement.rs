@@ -30,7 +30,7 @@
 
 use crate::domain::annotation::Annotation;
 use crate::domain::classroom::class::word_ranges;
-use crate::domain::classroom::matching::{match_attempt, MatchRule};
+use crate::domain::classroom::matching::{MatchRule, match_attempt};
 use crate::domain::classroom::scores::score_matching;
 use crate::domain::tag::TagId;
 use crate::domain::text::TextRange;
@@ -59,7 +59,9 @@ pub struct PairwiseAgreement {
 /// Mean pairwise F1 among the given attempts (all over one text).
 pub fn pairwise_f1(attempts: &[&[Annotation]], rule: MatchRule) -> PairwiseAgreement {
     let f1 = |key: &[Annotation], attempt: &[Annotation]| {
-        score_matching(&match_attempt(key, attempt, rule)).overall.f1
+        score_matching(&match_attempt(key, attempt, rule))
+            .overall
+            .f1
     };
     let mut pairs = Vec::new();
     for (first, first_spans) in attempts.iter().enumerate() {
@@ -73,7 +75,10 @@ pub fn pairwise_f1(attempts: &[&[Annotation]], rule: MatchRule) -> PairwiseAgree
         }
     }
     let mean_f1 = (!pairs.is_empty()).then(|| {
-        let total: f64 = pairs.iter().map(|p| p.f1_first_as_key + p.f1_second_as_key).sum();
+        let total: f64 = pairs
+            .iter()
+            .map(|p| p.f1_first_as_key + p.f1_second_as_key)
+            .sum();
         total / (2 * pairs.len()) as f64
     });
     PairwiseAgreement { pairs, mean_f1 }
@@ -83,9 +88,15 @@ pub fn pairwise_f1(attempts: &[&[Annotation]], rule: MatchRule) -> PairwiseAgree
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KappaError {
     NoSubjects,
-    TooFewRaters { raters: usize },
+    TooFewRaters {
+        raters: usize,
+    },
     /// Subject `subject` was rated `found` times, the first one `expected` times.
-    UnevenRatings { subject: usize, expected: usize, found: usize },
+    UnevenRatings {
+        subject: usize,
+        expected: usize,
+        found: usize,
+    },
     /// Every rating fell in one category, so chance agreement is already perfect.
     SingleCategory,
 }
@@ -95,9 +106,16 @@ impl fmt::Display for KappaError {
         match self {
             KappaError::NoSubjects => write!(f, "there is nothing to rate: the text has no words"),
             KappaError::TooFewRaters { raters } => {
-                write!(f, "agreement needs at least two students, there are {raters}")
+                write!(
+                    f,
+                    "agreement needs at least two students, there are {raters}"
+                )
             }
-            KappaError::UnevenRatings { subject, expected, found } => write!(
+            KappaError::UnevenRatings {
+                subject,
+                expected,
+                found,
+            } => write!(
                 f,
                 "item {subject} has {found} ratings but the first item has {expected}; \
                  every item needs the same number"
@@ -131,9 +149,15 @@ pub fn fleiss_kappa(table: &[Vec<usize>]) -> Result<FleissKappa, KappaError> {
     let Some(first_row) = table.first() else {
         return Err(KappaError::NoSubjects);
     };
-    let raters = first_row.iter().try_fold(0usize, |sum, &count| sum.checked_add(count));
+    let raters = first_row
+        .iter()
+        .try_fold(0usize, |sum, &count| sum.checked_add(count));
     let Some(raters) = raters else {
-        return Err(KappaError::UnevenRatings { subject: 0, expected: usize::MAX, found: usize::MAX });
+        return Err(KappaError::UnevenRatings {
+            subject: 0,
+            expected: usize::MAX,
+            found: usize::MAX,
+        });
     };
     if raters < 2 {
         return Err(KappaError::TooFewRaters { raters });
@@ -144,10 +168,16 @@ pub fn fleiss_kappa(table: &[Vec<usize>]) -> Result<FleissKappa, KappaError> {
     // Arithmetic on squares and products is in f64, so no table can overflow it.
     let pairs_of_raters = raters as f64 * (raters as f64 - 1.0);
     for (subject, row) in table.iter().enumerate() {
-        let found = row.iter().try_fold(0usize, |sum, &count| sum.checked_add(count));
+        let found = row
+            .iter()
+            .try_fold(0usize, |sum, &count| sum.checked_add(count));
         if found != Some(raters) {
             let found = found.unwrap_or(usize::MAX);
-            return Err(KappaError::UnevenRatings { subject, expected: raters, found });
+            return Err(KappaError::UnevenRatings {
+                subject,
+                expected: raters,
+                found,
+            });
         }
         for (total, &count) in category_totals.iter_mut().zip(row) {
             *total = total.saturating_add(count);
@@ -157,21 +187,31 @@ pub fn fleiss_kappa(table: &[Vec<usize>]) -> Result<FleissKappa, KappaError> {
     }
     let subjects = table.len();
     let all_ratings = subjects as f64 * raters as f64;
-    let expected: f64 =
-        category_totals.iter().map(|&total| (total as f64 / all_ratings).powi(2)).sum();
+    let expected: f64 = category_totals
+        .iter()
+        .map(|&total| (total as f64 / all_ratings).powi(2))
+        .sum();
     let observed = agreement_sum / subjects as f64;
     if expected >= 1.0 {
         return Err(KappaError::SingleCategory);
     }
-    Ok(FleissKappa { kappa: (observed - expected) / (1.0 - expected), observed, expected, subjects, raters })
+    Ok(FleissKappa {
+        kappa: (observed - expected) / (1.0 - expected),
+        observed,
+        expected,
+        subjects,
+        raters,
+    })
 }
 
 /// One student's category for each word: `None` is "no tag", else the tag covering most of
 /// the word (ties to the smallest tag id).
 fn word_categories(words: &[TextRange], attempt: &[Annotation]) -> Vec<Option<TagId>> {
     let mut covered: Vec<BTreeMap<&TagId, usize>> = vec![BTreeMap::new(); words.len()];
-    let mut spans: Vec<&Annotation> =
-        attempt.iter().filter(|a| !a.is_orphan() && !a.range.is_empty()).collect();
+    let mut spans: Vec<&Annotation> = attempt
+        .iter()
+        .filter(|a| !a.is_orphan() && !a.range.is_empty())
+        .collect();
     spans.sort_by_key(|a| a.range);
     // Per tag, code points of each word covered (overlaps within a tag counted once).
     let mut by_tag: BTreeMap<&TagId, Vec<TextRange>> = BTreeMap::new();
@@ -182,11 +222,18 @@ fn word_categories(words: &[TextRange], attempt: &[Annotation]) -> Vec<Option<Ta
         let ranges = crate::domain::classroom::scores::merge_ranges(ranges);
         let mut next_range = 0;
         for (word, counts) in words.iter().zip(covered.iter_mut()) {
-            while ranges.get(next_range).is_some_and(|r| r.end() <= word.start()) {
+            while ranges
+                .get(next_range)
+                .is_some_and(|r| r.end() <= word.start())
+            {
                 next_range += 1;
             }
-            let shared: usize =
-                ranges.iter().skip(next_range).take_while(|r| r.start() < word.end()).map(|r| r.overlap(word)).sum();
+            let shared: usize = ranges
+                .iter()
+                .skip(next_range)
+                .take_while(|r| r.start() < word.end())
+                .map(|r| r.overlap(word))
+                .sum();
             if shared > 0 {
                 counts.insert(tag, shared);
             }
@@ -197,7 +244,11 @@ fn word_categories(words: &[TextRange], attempt: &[Annotation]) -> Vec<Option<Ta
         .map(|counts| {
             // BTreeMap iterates by tag id, and max_by_key keeps the last maximum: reverse so
             // that a tie goes to the smallest id.
-            counts.into_iter().rev().max_by_key(|&(_, shared)| shared).map(|(tag, _)| tag.clone())
+            counts
+                .into_iter()
+                .rev()
+                .max_by_key(|&(_, shared)| shared)
+                .map(|(tag, _)| tag.clone())
         })
         .collect()
 }
@@ -206,11 +257,15 @@ fn word_categories(words: &[TextRange], attempt: &[Annotation]) -> Vec<Option<Ta
 /// every tag any attempt used.
 pub fn word_kappa(text: &str, attempts: &[&[Annotation]]) -> Result<FleissKappa, KappaError> {
     if attempts.len() < 2 {
-        return Err(KappaError::TooFewRaters { raters: attempts.len() });
+        return Err(KappaError::TooFewRaters {
+            raters: attempts.len(),
+        });
     }
     let words = word_ranges(text);
-    let per_student: Vec<Vec<Option<TagId>>> =
-        attempts.iter().map(|attempt| word_categories(&words, attempt)).collect();
+    let per_student: Vec<Vec<Option<TagId>>> = attempts
+        .iter()
+        .map(|attempt| word_categories(&words, attempt))
+        .collect();
     let mut category_of: BTreeMap<Option<&TagId>, usize> = BTreeMap::new();
     category_of.insert(None, 0);
     for tag in per_student.iter().flatten().flatten() {
@@ -220,7 +275,10 @@ pub fn word_kappa(text: &str, attempts: &[&[Annotation]]) -> Result<FleissKappa,
     let mut table = vec![vec![0usize; category_of.len()]; words.len()];
     for categories in &per_student {
         for (row, category) in table.iter_mut().zip(categories) {
-            if let Some(cell) = category_of.get(&category.as_ref()).and_then(|&c| row.get_mut(c)) {
+            if let Some(cell) = category_of
+                .get(&category.as_ref())
+                .and_then(|&c| row.get_mut(c))
+            {
                 *cell += 1;
             }
         }

@@ -16,8 +16,8 @@
 //! and tag however many spans they drew there.
 
 use crate::domain::annotation::{Annotation, AnnotationId};
-use crate::domain::classroom::matching::{match_attempt, Ignored, MatchRule};
-use crate::domain::classroom::scores::{coverage_by_tag, score_matching, Score, ScoreCard};
+use crate::domain::classroom::matching::{Ignored, MatchRule, match_attempt};
+use crate::domain::classroom::scores::{Score, ScoreCard, coverage_by_tag, score_matching};
 use crate::domain::csv::CsvWriter;
 use crate::domain::tag::TagId;
 use crate::domain::text::{Text, TextRange};
@@ -109,7 +109,7 @@ pub fn review_class(
         rule: Some(rule),
         ..ClassReview::default()
     };
-    let mut tags: BTreeSet<TagId> = key.iter().map(|a| a.tag.clone()).collect();
+    let mut tags: BTreeSet<&TagId> = key.iter().map(|a| &a.tag).collect();
     let mut found_by: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut scored: Vec<&[Annotation]> = Vec::new();
     for (position, submission) in submissions.iter().enumerate() {
@@ -123,9 +123,12 @@ pub fn review_class(
         }
         let matching = match_attempt(key, submission.annotations, rule);
         for hit in &matching.hits {
-            found_by.entry(hit.key.index).or_default().push(submission.annotator.to_string());
+            found_by
+                .entry(hit.key.index)
+                .or_default()
+                .push(submission.annotator.to_string());
         }
-        tags.extend(submission.annotations.iter().map(|a| a.tag.clone()));
+        tags.extend(submission.annotations.iter().map(|a| &a.tag));
         review.rows.push(StudentRow {
             annotator: submission.annotator.to_string(),
             submission: position,
@@ -134,15 +137,21 @@ pub fn review_class(
         });
         scored.push(submission.annotations);
     }
-    review.tags = tags.into_iter().collect();
+    review.tags = tags.into_iter().cloned().collect();
     review.key_found = key_spans_found(key, found_by);
-    review.heat_map = heat_map(text, key, &scored);
+    review.heat_map = heat_map(text, key, &scored, &review.tags);
     review
 }
 
-fn key_spans_found(key: &[Annotation], mut found_by: BTreeMap<usize, Vec<String>>) -> Vec<KeySpanFound> {
-    let mut found: Vec<(usize, &Annotation)> =
-        key.iter().enumerate().filter(|(_, a)| !a.is_orphan()).collect();
+fn key_spans_found(
+    key: &[Annotation],
+    mut found_by: BTreeMap<usize, Vec<String>>,
+) -> Vec<KeySpanFound> {
+    let mut found: Vec<(usize, &Annotation)> = key
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !a.is_orphan())
+        .collect();
     found.sort_by(|(_, a), (_, b)| a.range.cmp(&b.range).then_with(|| a.id.cmp(&b.id)));
     found
         .into_iter()
@@ -161,10 +170,12 @@ pub fn word_ranges(text: &str) -> Vec<TextRange> {
     let mut position = 0;
     for segment in text.split_word_bounds() {
         let length = segment.chars().count();
-        if segment.chars().any(char::is_alphanumeric) {
-            if let Ok(range) = TextRange::from_code_points(position, position + length) {
-                words.push(range);
-            }
+        let is_word = segment.chars().any(char::is_alphanumeric);
+        if let (true, Ok(range)) = (
+            is_word,
+            TextRange::from_code_points(position, position + length),
+        ) {
+            words.push(range);
         }
         position += length;
     }
@@ -181,34 +192,63 @@ pub(crate) fn for_each_covered_word(
     for (tag, ranges) in coverage_by_tag(annotations) {
         let mut next_range = 0;
         for (word_index, word) in words.iter().enumerate() {
-            while ranges.get(next_range).is_some_and(|r| r.end() <= word.start()) {
+            while ranges
+                .get(next_range)
+                .is_some_and(|r| r.end() <= word.start())
+            {
                 next_range += 1;
             }
             if ranges.get(next_range).is_some_and(|r| r.overlap(word) > 0) {
-                on_word(word_index, &tag);
+                on_word(word_index, tag);
             }
         }
     }
 }
 
-fn heat_map(text: &Text, key: &[Annotation], attempts: &[&[Annotation]]) -> HeatMap {
+fn heat_map(
+    text: &Text,
+    key: &[Annotation],
+    attempts: &[&[Annotation]],
+    tags: &[TagId],
+) -> HeatMap {
     let words = word_ranges(text.as_str());
-    let mut counts: BTreeMap<(usize, TagId), (usize, bool)> = BTreeMap::new();
+    // Dense counts, word-major: (students, in key) for each (word, tag column).
+    let mut counts: Vec<(usize, bool)> = vec![(0, false); words.len() * tags.len()];
+    let cell = |word: usize, tag: &TagId| {
+        tags.binary_search(tag)
+            .ok()
+            .map(|column| word * tags.len() + column)
+    };
     for attempt in attempts {
         for_each_covered_word(&words, attempt, |word, tag| {
-            counts.entry((word, tag.clone())).or_default().0 += 1;
+            if let Some(count) = cell(word, tag).and_then(|at| counts.get_mut(at)) {
+                count.0 += 1;
+            }
         });
     }
     for_each_covered_word(&words, key, |word, tag| {
-        counts.entry((word, tag.clone())).or_default().1 = true;
+        if let Some(count) = cell(word, tag).and_then(|at| counts.get_mut(at)) {
+            count.1 = true;
+        }
     });
-    let cells = counts
-        .into_iter()
-        .filter_map(|((word, tag), (students, in_key))| {
-            words.get(word).map(|&word| HeatCell { word, tag, students, in_key })
-        })
-        .collect();
-    HeatMap { words, cells, students: attempts.len() }
+    let mut cells = Vec::new();
+    for (word, row) in words.iter().zip(counts.chunks(tags.len().max(1))) {
+        for (tag, &(students, in_key)) in tags.iter().zip(row) {
+            if students > 0 || in_key {
+                cells.push(HeatCell {
+                    word: *word,
+                    tag: tag.clone(),
+                    students,
+                    in_key,
+                });
+            }
+        }
+    }
+    HeatMap {
+        words,
+        cells,
+        students: attempts.len(),
+    }
 }
 
 /// Which number of a score a column shows.
@@ -223,8 +263,14 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 6] =
-        [Metric::Precision, Metric::Recall, Metric::F1, Metric::Hits, Metric::Misses, Metric::Extras];
+    pub const ALL: [Metric; 6] = [
+        Metric::Precision,
+        Metric::Recall,
+        Metric::F1,
+        Metric::Hits,
+        Metric::Misses,
+        Metric::Extras,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -269,12 +315,12 @@ pub fn sort_rows(rows: &mut [StudentRow], column: &Column, direction: Direction)
     rows.sort_by(|a, b| {
         let primary = match column {
             Column::Annotator => a.annotator.to_lowercase().cmp(&b.annotator.to_lowercase()),
-            Column::Overall(metric) => {
-                metric.value(&a.scores.overall).total_cmp(&metric.value(&b.scores.overall))
-            }
-            Column::Tag(tag, metric) => {
-                metric.value(&a.scores.tag(tag)).total_cmp(&metric.value(&b.scores.tag(tag)))
-            }
+            Column::Overall(metric) => metric
+                .value(&a.scores.overall)
+                .total_cmp(&metric.value(&b.scores.overall)),
+            Column::Tag(tag, metric) => metric
+                .value(&a.scores.tag(tag))
+                .total_cmp(&metric.value(&b.scores.tag(tag))),
         };
         let primary = match direction {
             Direction::Ascending => primary,
@@ -285,7 +331,9 @@ pub fn sort_rows(rows: &mut [StudentRow], column: &Column, direction: Direction)
 }
 
 fn tie_break(a: &StudentRow, b: &StudentRow) -> Ordering {
-    a.annotator.cmp(&b.annotator).then(a.submission.cmp(&b.submission))
+    a.annotator
+        .cmp(&b.annotator)
+        .then(a.submission.cmp(&b.submission))
 }
 
 fn percent(value: f64) -> String {
@@ -297,7 +345,9 @@ fn percent(value: f64) -> String {
 /// percentages with one decimal.
 pub fn grades_csv(review: &ClassReview) -> String {
     let mut csv = CsvWriter::new();
-    let mut header: Vec<String> = ["student", "status", "text_sha256"].map(String::from).to_vec();
+    let mut header: Vec<String> = ["student", "status", "text_sha256"]
+        .map(String::from)
+        .to_vec();
     let column_names = |prefix: &str| Metric::ALL.map(|m| format!("{prefix}{}", m.name()));
     header.extend(column_names("overall_"));
     for tag in &review.tags {
@@ -312,7 +362,11 @@ pub fn grades_csv(review: &ClassReview) -> String {
         })
     };
     for row in &review.rows {
-        let mut line = vec![row.annotator.clone(), "scored".to_string(), review.text_sha256.clone()];
+        let mut line = vec![
+            row.annotator.clone(),
+            "scored".to_string(),
+            review.text_sha256.clone(),
+        ];
         line.extend(cells(&row.scores.overall));
         for tag in &review.tags {
             line.extend(cells(&row.scores.tag(tag)));
@@ -320,7 +374,11 @@ pub fn grades_csv(review: &ClassReview) -> String {
         csv.row(&line);
     }
     for other in &review.other_text {
-        let mut line = vec![other.annotator.clone(), "other text".to_string(), other.text_sha256.clone()];
+        let mut line = vec![
+            other.annotator.clone(),
+            "other text".to_string(),
+            other.text_sha256.clone(),
+        ];
         line.resize(width, String::new());
         csv.row(&line);
     }

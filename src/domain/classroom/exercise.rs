@@ -93,7 +93,9 @@ pub fn make_exercise(
     exercise_id: DocumentId,
 ) -> (ClassroomDocument, ClassroomDocument) {
     let mut exercise = exercise;
-    exercise.allowed_tags.retain(|tag| teacher_document.tags.contains(tag));
+    exercise
+        .allowed_tags
+        .retain(|tag| teacher_document.tags.contains(tag));
     let mut handout = Document::new(
         exercise_id,
         teacher_document.metadata.clone(),
@@ -161,7 +163,9 @@ pub fn start_attempt(
     attempt_id: DocumentId,
 ) -> Result<ClassroomDocument, AttemptError> {
     if exercise.role != Role::Exercise {
-        return Err(AttemptError::NotAnExercise { role: exercise.role });
+        return Err(AttemptError::NotAnExercise {
+            role: exercise.role,
+        });
     }
     let student = student.trim();
     if student.is_empty() {

@@ -57,13 +57,21 @@ impl fmt::Display for FragmentError {
                  share it as a file instead"
             ),
             FragmentError::UnknownFormat => {
-                write!(f, "this link does not hold an exercise (or was made by a newer version)")
+                write!(
+                    f,
+                    "this link does not hold an exercise (or was made by a newer version)"
+                )
             }
             FragmentError::BadCharacter { position } => {
-                write!(f, "the link is damaged: unexpected character at position {position}")
+                write!(
+                    f,
+                    "the link is damaged: unexpected character at position {position}"
+                )
             }
             FragmentError::Truncated => write!(f, "the link was cut short: copy the whole link"),
-            FragmentError::Corrupt => write!(f, "the link is damaged and the exercise cannot be read"),
+            FragmentError::Corrupt => {
+                write!(f, "the link is damaged and the exercise cannot be read")
+            }
             FragmentError::TooLargeWhenUnpacked { limit } => {
                 write!(f, "the exercise in this link is larger than {limit} bytes")
             }
@@ -79,7 +87,10 @@ pub fn encode_fragment(json: &str) -> Result<String, FragmentError> {
     let packed = compress_to_vec(json.as_bytes(), COMPRESSION_LEVEL);
     let length = FRAGMENT_PREFIX.len() + base64_length(packed.len());
     if length > MAX_FRAGMENT_LEN {
-        return Err(FragmentError::TooLong { length, limit: MAX_FRAGMENT_LEN });
+        return Err(FragmentError::TooLong {
+            length,
+            limit: MAX_FRAGMENT_LEN,
+        });
     }
     let mut fragment = String::with_capacity(length);
     fragment.push_str(FRAGMENT_PREFIX);
@@ -91,18 +102,26 @@ pub fn encode_fragment(json: &str) -> Result<String, FragmentError> {
 pub fn decode_fragment(fragment: &str) -> Result<String, FragmentError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     if fragment.len() > MAX_FRAGMENT_LEN {
-        return Err(FragmentError::TooLong { length: fragment.len(), limit: MAX_FRAGMENT_LEN });
+        return Err(FragmentError::TooLong {
+            length: fragment.len(),
+            limit: MAX_FRAGMENT_LEN,
+        });
     }
-    let data = fragment.strip_prefix(FRAGMENT_PREFIX).ok_or(FragmentError::UnknownFormat)?;
+    let data = fragment
+        .strip_prefix(FRAGMENT_PREFIX)
+        .ok_or(FragmentError::UnknownFormat)?;
     let packed = decode_base64(data)?;
-    let bytes = decompress_to_vec_with_limit(&packed, MAX_UNPACKED_LEN).map_err(|error| {
-        match error.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
-                FragmentError::TooLargeWhenUnpacked { limit: MAX_UNPACKED_LEN }
+    let bytes =
+        decompress_to_vec_with_limit(&packed, MAX_UNPACKED_LEN).map_err(|error| {
+            match error.status {
+                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+                    FragmentError::TooLargeWhenUnpacked {
+                        limit: MAX_UNPACKED_LEN,
+                    }
+                }
+                _ => FragmentError::Corrupt,
             }
-            _ => FragmentError::Corrupt,
-        }
-    })?;
+        })?;
     String::from_utf8(bytes).map_err(|_| FragmentError::NotText)
 }
 
@@ -114,7 +133,10 @@ fn base64_length(bytes: usize) -> usize {
 
 fn push_base64(out: &mut String, bytes: &[u8]) {
     for chunk in bytes.chunks(3) {
-        let group = chunk.iter().enumerate().fold(0u32, |group, (i, &b)| group | (b as u32) << (16 - 8 * i));
+        let group = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |group, (i, &b)| group | (b as u32) << (16 - 8 * i));
         for i in 0..=chunk.len() {
             let sextet = (group >> (18 - 6 * i)) & 63;
             out.push(ALPHABET[sextet as usize] as char);

@@ -35,7 +35,9 @@ pub enum MatchRule {
 
 impl Default for MatchRule {
     fn default() -> Self {
-        MatchRule::Overlap { threshold: DEFAULT_THRESHOLD }
+        MatchRule::Overlap {
+            threshold: DEFAULT_THRESHOLD,
+        }
     }
 }
 
@@ -176,7 +178,9 @@ fn overlapping_pairs(
     let (mut next_key, mut next_attempt) = (0, 0);
     loop {
         let key_next = key_indices.get(next_key).map(|&i| (i, key[i].range));
-        let attempt_next = attempt_indices.get(next_attempt).map(|&i| (i, attempt[i].range));
+        let attempt_next = attempt_indices
+            .get(next_attempt)
+            .map(|&i| (i, attempt[i].range));
         let take_key = match (key_next, attempt_next) {
             (None, None) => break,
             (Some(_), None) => true,
@@ -184,13 +188,17 @@ fn overlapping_pairs(
             (Some((_, k)), Some((_, a))) => k.start() <= a.start(),
         };
         if take_key {
-            let Some((index, range)) = key_next else { break };
+            let Some((index, range)) = key_next else {
+                break;
+            };
             open_attempt.retain(|&a| attempt[a].range.end() > range.start());
             out.extend(open_attempt.iter().map(|&a| (index, a)));
             open_key.push(index);
             next_key += 1;
         } else {
-            let Some((index, range)) = attempt_next else { break };
+            let Some((index, range)) = attempt_next else {
+                break;
+            };
             open_key.retain(|&k| key[k].range.end() > range.start());
             out.extend(open_key.iter().map(|&k| (k, index)));
             open_attempt.push(index);
@@ -211,14 +219,20 @@ pub fn match_attempt(key: &[Annotation], attempt: &[Annotation], rule: MatchRule
         let attempt_indices = attempt_by_tag.get(tag).unwrap_or(&no_spans);
         pairs.clear();
         match rule {
-            MatchRule::Strict => identical_pairs(key, attempt, key_indices, attempt_indices, &mut pairs),
+            MatchRule::Strict => {
+                identical_pairs(key, attempt, key_indices, attempt_indices, &mut pairs)
+            }
             MatchRule::Overlap { .. } => {
                 overlapping_pairs(key, attempt, key_indices, attempt_indices, &mut pairs)
             }
         }
         for &(k, a) in &pairs {
             if let Some(iou) = rule.accepts(key[k].range, attempt[a].range) {
-                candidates.push(Candidate { key: k, attempt: a, iou });
+                candidates.push(Candidate {
+                    key: k,
+                    attempt: a,
+                    iou,
+                });
             }
         }
     }
@@ -233,9 +247,10 @@ pub fn match_attempt(key: &[Annotation], attempt: &[Annotation], rule: MatchRule
     let mut attempt_used = vec![false; attempt.len()];
     let mut hits = Vec::new();
     for candidate in candidates {
-        let (Some(key_taken), Some(attempt_taken)) =
-            (key_used.get(candidate.key), attempt_used.get(candidate.attempt))
-        else {
+        let (Some(key_taken), Some(attempt_taken)) = (
+            key_used.get(candidate.key),
+            attempt_used.get(candidate.attempt),
+        ) else {
             continue;
         };
         if *key_taken || *attempt_taken {
@@ -269,7 +284,10 @@ fn identical_pairs(
 ) {
     let mut attempt_by_range: HashMap<TextRange, Vec<usize>> = HashMap::new();
     for &a in attempt_indices {
-        attempt_by_range.entry(attempt[a].range).or_default().push(a);
+        attempt_by_range
+            .entry(attempt[a].range)
+            .or_default()
+            .push(a);
     }
     for &k in key_indices {
         if let Some(same) = attempt_by_range.get(&key[k].range) {
@@ -290,5 +308,8 @@ fn unused_in_text_order(
         .filter(|&i| !used.get(i).copied().unwrap_or(false))
         .collect();
     unused.sort_by(|&a, &b| by_position(&annotations[a], &annotations[b]));
-    unused.into_iter().map(|i| MatchedSpan::of(i, &annotations[i])).collect()
+    unused
+        .into_iter()
+        .map(|i| MatchedSpan::of(i, &annotations[i]))
+        .collect()
 }

@@ -126,26 +126,29 @@ impl ScoreCard {
 
 /// Span-level scores of a matching.
 pub fn score_matching(matching: &Matching) -> ScoreCard {
-    let mut per_tag: BTreeMap<TagId, Counts> = BTreeMap::new();
+    let mut per_tag: BTreeMap<&TagId, Counts> = BTreeMap::new();
     for hit in &matching.hits {
-        per_tag.entry(hit.key.tag.clone()).or_default().hits += 1;
+        per_tag.entry(&hit.key.tag).or_default().hits += 1;
     }
     for miss in &matching.misses {
-        per_tag.entry(miss.tag.clone()).or_default().misses += 1;
+        per_tag.entry(&miss.tag).or_default().misses += 1;
     }
     for extra in &matching.extras {
-        per_tag.entry(extra.tag.clone()).or_default().extras += 1;
+        per_tag.entry(&extra.tag).or_default().extras += 1;
     }
     card_from_counts(per_tag)
 }
 
-fn card_from_counts(per_tag: BTreeMap<TagId, Counts>) -> ScoreCard {
+fn card_from_counts(per_tag: BTreeMap<&TagId, Counts>) -> ScoreCard {
     let mut overall = Counts::default();
     for counts in per_tag.values() {
         overall.add(*counts);
     }
     ScoreCard {
-        per_tag: per_tag.into_iter().map(|(tag, counts)| (tag, counts.score())).collect(),
+        per_tag: per_tag
+            .into_iter()
+            .map(|(tag, counts)| (tag.clone(), counts.score()))
+            .collect(),
         overall: overall.score(),
     }
 }
@@ -154,7 +157,7 @@ fn card_from_counts(per_tag: BTreeMap<TagId, Counts>) -> ScoreCard {
 pub fn character_scores(key: &[Annotation], attempt: &[Annotation]) -> ScoreCard {
     let key_coverage = coverage_by_tag(key);
     let attempt_coverage = coverage_by_tag(attempt);
-    let mut per_tag: BTreeMap<TagId, Counts> = BTreeMap::new();
+    let mut per_tag: BTreeMap<&TagId, Counts> = BTreeMap::new();
     let no_ranges = Vec::new();
     for tag in key_coverage.keys().chain(attempt_coverage.keys()) {
         if per_tag.contains_key(tag) {
@@ -164,7 +167,7 @@ pub fn character_scores(key: &[Annotation], attempt: &[Annotation]) -> ScoreCard
         let attempt_ranges = attempt_coverage.get(tag).unwrap_or(&no_ranges);
         let both = covered_by_both(key_ranges, attempt_ranges);
         per_tag.insert(
-            tag.clone(),
+            tag,
             Counts {
                 hits: both,
                 misses: total_length(key_ranges) - both,
@@ -176,10 +179,16 @@ pub fn character_scores(key: &[Annotation], attempt: &[Annotation]) -> ScoreCard
 }
 
 /// Per tag, the union of the tag's spans as sorted, disjoint, non-empty ranges.
-pub(crate) fn coverage_by_tag(annotations: &[Annotation]) -> BTreeMap<TagId, Vec<TextRange>> {
-    let mut by_tag: BTreeMap<TagId, Vec<TextRange>> = BTreeMap::new();
-    for annotation in annotations.iter().filter(|a| !a.is_orphan() && !a.range.is_empty()) {
-        by_tag.entry(annotation.tag.clone()).or_default().push(annotation.range);
+pub(crate) fn coverage_by_tag(annotations: &[Annotation]) -> BTreeMap<&TagId, Vec<TextRange>> {
+    let mut by_tag: BTreeMap<&TagId, Vec<TextRange>> = BTreeMap::new();
+    for annotation in annotations
+        .iter()
+        .filter(|a| !a.is_orphan() && !a.range.is_empty())
+    {
+        by_tag
+            .entry(&annotation.tag)
+            .or_default()
+            .push(annotation.range);
     }
     for ranges in by_tag.values_mut() {
         *ranges = merge_ranges(std::mem::take(ranges));
@@ -194,10 +203,9 @@ pub(crate) fn merge_ranges(mut ranges: Vec<TextRange>) -> Vec<TextRange> {
     for range in ranges {
         match merged.last_mut() {
             Some(last) if range.start() <= last.end() => {
-                if range.end() > last.end() {
-                    if let Ok(joined) = TextRange::new(last.start(), range.end()) {
-                        *last = joined;
-                    }
+                let joined = TextRange::new(last.start(), range.end().max(last.end()));
+                if let Ok(joined) = joined {
+                    *last = joined;
                 }
             }
             _ => merged.push(range),
