@@ -17,7 +17,9 @@
 
 use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::domain::classroom::matching::{Ignored, MatchRule, match_attempt};
-use crate::domain::classroom::scores::{Score, ScoreCard, coverage_by_tag, score_matching};
+use crate::domain::classroom::scores::{
+    Score, ScoreCard, character_scores, coverage_by_tag, score_matching,
+};
 use crate::domain::csv::CsvWriter;
 use crate::domain::tag::TagId;
 use crate::domain::text::{Text, TextRange};
@@ -40,7 +42,11 @@ pub struct StudentRow {
     pub annotator: String,
     /// Position of the submission in the list given to [`review_class`].
     pub submission: usize,
+    /// Span-level scores: what the grades are.
     pub scores: ScoreCard,
+    /// Code-point-level scores: partial credit for near misses, shown beside the grades.
+    pub character_scores: ScoreCard,
+    /// The student's orphaned and empty annotations, left out of the scores.
     pub ignored: Ignored,
 }
 
@@ -88,6 +94,8 @@ pub struct ClassReview {
     /// The key's text: attempts on any other text are in `other_text`.
     pub text_sha256: String,
     pub rule: Option<MatchRule>,
+    /// The key's orphaned and empty annotations, which nobody can find.
+    pub key_ignored: Ignored,
     /// The table's tag columns: every tag of the key or a scored attempt, sorted by id.
     pub tags: Vec<TagId>,
     pub rows: Vec<StudentRow>,
@@ -108,6 +116,13 @@ pub fn review_class(
         text_sha256: text.sha256().to_string(),
         rule: Some(rule),
         ..ClassReview::default()
+    };
+    review.key_ignored = Ignored {
+        orphaned: key.iter().filter(|a| a.is_orphan()).count(),
+        empty: key
+            .iter()
+            .filter(|a| !a.is_orphan() && a.range.is_empty())
+            .count(),
     };
     let mut tags: BTreeSet<&TagId> = key.iter().map(|a| &a.tag).collect();
     let mut found_by: BTreeMap<usize, Vec<String>> = BTreeMap::new();
@@ -133,6 +148,7 @@ pub fn review_class(
             annotator: submission.annotator.to_string(),
             submission: position,
             scores: score_matching(&matching),
+            character_scores: character_scores(key, submission.annotations),
             ignored: matching.ignored_in_attempt,
         });
         scored.push(submission.annotations);

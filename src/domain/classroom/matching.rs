@@ -53,6 +53,18 @@ impl MatchRule {
         MatchRule::Overlap { threshold }
     }
 
+    /// The rule in words for teachers and students, e.g. "overlap by at least 50% of the
+    /// text the two spans cover together".
+    pub fn describe(&self) -> String {
+        match self {
+            MatchRule::Strict => "start and end at exactly the same characters".to_string(),
+            MatchRule::Overlap { threshold } => format!(
+                "overlap by at least {:.0}% of the text the two spans cover together",
+                threshold * 100.0
+            ),
+        }
+    }
+
     fn accepts(&self, key: TextRange, attempt: TextRange) -> Option<f64> {
         match self {
             MatchRule::Strict => (key == attempt).then_some(1.0),
