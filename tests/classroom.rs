@@ -1145,3 +1145,29 @@ proptest! {
         let _ = decode_fragment(&cut);
     }
 }
+
+#[test]
+fn a_file_with_thousands_of_tags_still_gets_a_heat_map() {
+    // 2,100 words × 2,100 tags is past the dense limit: the sparse count must agree.
+    let text = Text::new("word ".repeat(2100));
+    let attempt: Vec<Annotation> = (0..2100)
+        .map(|i| span(&format!("a{i}"), &format!("tag-{i:04}"), i * 5, i * 5 + 4))
+        .collect();
+    let key = spans("k", &[("tag-0007", 35, 39)]);
+    let students = vec![("Ana".to_string(), text.sha256().to_string(), attempt)];
+    let review = review_class(&text, &key, &submissions(&students), MatchRule::default());
+    assert_eq!(review.heat_map.cells.len(), 2100);
+    assert!(review.heat_map.cells.iter().enumerate().all(|(i, cell)| {
+        cell.word.start().0 == i * 5
+            && cell.tag.as_str() == format!("tag-{i:04}")
+            && cell.students == 1
+    }));
+    let in_key: Vec<usize> = review
+        .heat_map
+        .cells
+        .iter()
+        .filter(|c| c.in_key)
+        .map(|c| c.word.start().0)
+        .collect();
+    assert_eq!(in_key, [35]);
+}

@@ -185,7 +185,17 @@ pub fn fleiss_kappa(table: &[Vec<usize>]) -> Result<FleissKappa, KappaError> {
         let squares: f64 = row.iter().map(|&count| (count as f64).powi(2)).sum();
         agreement_sum += (squares - raters as f64) / pairs_of_raters;
     }
-    let subjects = table.len();
+    kappa_from_sums(table.len(), raters, agreement_sum, &category_totals)
+}
+
+/// The last steps, shared by the table and the word versions: `agreement_sum` is Σ P_i and
+/// `category_totals` holds Σ_i n_ij for each category.
+fn kappa_from_sums(
+    subjects: usize,
+    raters: usize,
+    agreement_sum: f64,
+    category_totals: &[usize],
+) -> Result<FleissKappa, KappaError> {
     let all_ratings = subjects as f64 * raters as f64;
     let expected: f64 = category_totals
         .iter()
@@ -272,16 +282,31 @@ pub fn word_kappa(text: &str, attempts: &[&[Annotation]]) -> Result<FleissKappa,
         let next = category_of.len();
         category_of.entry(Some(tag)).or_insert(next);
     }
-    let mut table = vec![vec![0usize; category_of.len()]; words.len()];
-    for categories in &per_student {
-        for (row, category) in table.iter_mut().zip(categories) {
-            if let Some(cell) = category_of
-                .get(&category.as_ref())
-                .and_then(|&c| row.get_mut(c))
-            {
-                *cell += 1;
+    // Word by word, without a words × categories table (a file may hold many tags): sort
+    // the students' categories for the word and count runs.
+    if words.is_empty() {
+        return Err(KappaError::NoSubjects);
+    }
+    let raters = attempts.len();
+    let pairs_of_raters = raters as f64 * (raters as f64 - 1.0);
+    let mut category_totals = vec![0usize; category_of.len()];
+    let mut agreement_sum = 0.0;
+    let mut chosen: Vec<usize> = Vec::with_capacity(raters);
+    for word in 0..words.len() {
+        chosen.clear();
+        chosen.extend(per_student.iter().map(|categories| {
+            let category = categories.get(word).and_then(Option::as_ref);
+            category_of.get(&category).copied().unwrap_or(0)
+        }));
+        chosen.sort_unstable();
+        let mut squares = 0.0;
+        for run in chosen.chunk_by(|a, b| a == b) {
+            squares += (run.len() as f64).powi(2);
+            if let Some(total) = run.first().and_then(|&c| category_totals.get_mut(c)) {
+                *total += run.len();
             }
         }
+        agreement_sum += (squares - raters as f64) / pairs_of_raters;
     }
-    fleiss_kappa(&table)
+    kappa_from_sums(words.len(), raters, agreement_sum, &category_totals)
 }

@@ -221,6 +221,60 @@ pub(crate) fn for_each_covered_word(
     }
 }
 
+/// Students per (word, tag column), and whether the key covers it. Dense (fast) for ordinary
+/// texts; sparse when a file brings so many tags that words × tags would not fit in memory.
+enum HeatCounts {
+    Dense {
+        columns: usize,
+        counts: Vec<(usize, bool)>,
+    },
+    Sparse {
+        counts: BTreeMap<(usize, usize), (usize, bool)>,
+    },
+}
+
+/// Beyond this many cells the heat map counts sparsely.
+const DENSE_HEAT_CELLS: usize = 1 << 22;
+
+impl HeatCounts {
+    fn new(words: usize, columns: usize) -> Self {
+        match words.checked_mul(columns) {
+            Some(cells) if cells <= DENSE_HEAT_CELLS => HeatCounts::Dense {
+                columns,
+                counts: vec![(0, false); cells],
+            },
+            _ => HeatCounts::Sparse {
+                counts: BTreeMap::new(),
+            },
+        }
+    }
+
+    fn cell(&mut self, word: usize, column: usize) -> Option<&mut (usize, bool)> {
+        match self {
+            HeatCounts::Dense { columns, counts } => counts.get_mut(word * *columns + column),
+            HeatCounts::Sparse { counts } => Some(counts.entry((word, column)).or_default()),
+        }
+    }
+
+    /// `(word, column, students, in_key)` of every cell touched, word-major.
+    fn touched(self) -> Vec<(usize, usize, usize, bool)> {
+        match self {
+            HeatCounts::Dense { columns, counts } => counts
+                .into_iter()
+                .enumerate()
+                .filter(|(_, (students, in_key))| *students > 0 || *in_key)
+                .map(|(at, (students, in_key))| {
+                    (at / columns.max(1), at % columns.max(1), students, in_key)
+                })
+                .collect(),
+            HeatCounts::Sparse { counts } => counts
+                .into_iter()
+                .map(|((word, column), (students, in_key))| (word, column, students, in_key))
+                .collect(),
+        }
+    }
+}
+
 fn heat_map(
     text: &Text,
     key: &[Annotation],
@@ -228,38 +282,33 @@ fn heat_map(
     tags: &[TagId],
 ) -> HeatMap {
     let words = word_ranges(text.as_str());
-    // Dense counts, word-major: (students, in key) for each (word, tag column).
-    let mut counts: Vec<(usize, bool)> = vec![(0, false); words.len() * tags.len()];
-    let cell = |word: usize, tag: &TagId| {
-        tags.binary_search(tag)
-            .ok()
-            .map(|column| word * tags.len() + column)
-    };
+    let mut counts = HeatCounts::new(words.len(), tags.len());
+    let column_of = |tag: &TagId| tags.binary_search(tag).ok();
     for attempt in attempts {
         for_each_covered_word(&words, attempt, |word, tag| {
-            if let Some(count) = cell(word, tag).and_then(|at| counts.get_mut(at)) {
-                count.0 += 1;
+            if let Some(cell) = column_of(tag).and_then(|column| counts.cell(word, column)) {
+                cell.0 += 1;
             }
         });
     }
     for_each_covered_word(&words, key, |word, tag| {
-        if let Some(count) = cell(word, tag).and_then(|at| counts.get_mut(at)) {
-            count.1 = true;
+        if let Some(cell) = column_of(tag).and_then(|column| counts.cell(word, column)) {
+            cell.1 = true;
         }
     });
-    let mut cells = Vec::new();
-    for (word, row) in words.iter().zip(counts.chunks(tags.len().max(1))) {
-        for (tag, &(students, in_key)) in tags.iter().zip(row) {
-            if students > 0 || in_key {
-                cells.push(HeatCell {
-                    word: *word,
-                    tag: tag.clone(),
-                    students,
-                    in_key,
-                });
-            }
-        }
-    }
+    let cells = counts
+        .touched()
+        .into_iter()
+        .filter_map(|(word, column, students, in_key)| {
+            let (word, tag) = (words.get(word)?, tags.get(column)?);
+            Some(HeatCell {
+                word: *word,
+                tag: tag.clone(),
+                students,
+                in_key,
+            })
+        })
+        .collect();
     HeatMap {
         words,
         cells,
