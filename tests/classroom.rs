@@ -1171,3 +1171,52 @@ fn a_file_with_thousands_of_tags_still_gets_a_heat_map() {
         .collect();
     assert_eq!(in_key, [35]);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Spans past the end of the text, orphans, empty spans: the review and the agreement
+    /// measures return numbers or errors, never a panic, and every number is a proportion.
+    #[test]
+    fn the_review_takes_any_annotations(
+        raw_key in arbitrary_spans(),
+        raw_attempts in prop::collection::vec((arbitrary_spans(), any::<bool>()), 0..5),
+        text in "[a-z ,.😃]{0,40}",
+    ) {
+        let text = Text::new(text);
+        let key = to_annotations("k", &raw_key);
+        let attempts: Vec<Vec<Annotation>> = raw_attempts
+            .iter()
+            .map(|(raw, orphan_first)| {
+                let mut annotations = to_annotations("a", raw);
+                if let (true, Some(first)) = (orphan_first, annotations.first_mut()) {
+                    first.anchor = AnchorStatus::Orphaned;
+                }
+                annotations
+            })
+            .collect();
+        let students: Students = attempts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("s{i}"), text.sha256().to_string(), a.clone()))
+            .collect();
+        let review = review_class(&text, &key, &submissions(&students), MatchRule::default());
+        prop_assert_eq!(review.rows.len(), attempts.len());
+        for row in &review.rows {
+            for score in [row.scores.overall, row.character_scores.overall] {
+                prop_assert!((0.0..=1.0).contains(&score.f1));
+            }
+        }
+        for cell in &review.heat_map.cells {
+            prop_assert!(cell.students <= attempts.len());
+        }
+        let _ = grades_csv(&review);
+        let borrowed: Vec<&[Annotation]> = attempts.iter().map(Vec::as_slice).collect();
+        if let Some(mean) = pairwise_f1(&borrowed, MatchRule::Strict).mean_f1 {
+            prop_assert!((0.0..=1.0).contains(&mean));
+        }
+        if let Ok(result) = word_kappa(text.as_str(), &borrowed) {
+            prop_assert!(result.kappa <= 1.0 + 1e-9);
+        }
+    }
+}
