@@ -31,7 +31,7 @@
 use crate::domain::annotation::Annotation;
 use crate::domain::classroom::class::word_ranges;
 use crate::domain::classroom::matching::{MatchRule, match_attempt};
-use crate::domain::classroom::scores::score_matching;
+use crate::domain::classroom::scores::{merge_ranges, score_matching};
 use crate::domain::tag::TagId;
 use crate::domain::text::TextRange;
 use std::collections::BTreeMap;
@@ -229,7 +229,7 @@ fn word_categories(words: &[TextRange], attempt: &[Annotation]) -> Vec<Option<Ta
         by_tag.entry(&span.tag).or_default().push(span.range);
     }
     for (tag, ranges) in by_tag {
-        let ranges = crate::domain::classroom::scores::merge_ranges(ranges);
+        let ranges = merge_ranges(ranges);
         let mut next_range = 0;
         for (word, counts) in words.iter().zip(covered.iter_mut()) {
             while ranges
