@@ -9,6 +9,7 @@
 pub mod anchor;
 pub mod annotation;
 pub mod change;
+pub mod classroom;
 pub mod command;
 pub mod csv;
 pub mod describe;

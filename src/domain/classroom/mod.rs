@@ -1,0 +1,19 @@
+//! Classroom exercises: a teacher's answer key, students' attempts, and grades.
+//!
+//! A teacher annotates an article (the *key*), hands out the same text without annotations
+//! (the *exercise*), and each student annotates their own copy (an *attempt*). Everything
+//! here compares plain `&[Annotation]` lists made over one text (same `text_sha256`):
+//!
+//! - [`matching`] pairs student spans with key spans one-to-one (hits, misses, extras);
+//! - [`scores`] turns those into precision, recall and F1 per tag and overall;
+//! - [`class`] builds the teacher's review of a whole class (table, heat map, CSV);
+//! - [`agreement`] measures how much the students agree with one another;
+//! - [`exercise`] holds the roles and the pure steps from key to exercise to attempt;
+//! - [`fragment`] packs an exercise into a link's `#fragment` and back.
+
+pub mod agreement;
+pub mod class;
+pub mod exercise;
+pub mod fragment;
+pub mod matching;
+pub mod scores;
