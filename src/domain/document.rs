@@ -58,7 +58,9 @@ impl Document {
 
     /// Relations that start or end at `id`.
     pub fn relations_of<'a>(&'a self, id: &'a AnnotationId) -> impl Iterator<Item = &'a Relation> {
-        self.relations.iter().filter(move |r| &r.from == id || &r.to == id)
+        self.relations
+            .iter()
+            .filter(move |r| &r.from == id || &r.to == id)
     }
 
     /// Annotations in reading order (start, then longer first, then id).

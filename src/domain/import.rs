@@ -28,11 +28,19 @@ pub struct Problem {
 
 impl Problem {
     pub fn error(location: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { severity: Severity::Error, location: location.into(), message: message.into() }
+        Problem {
+            severity: Severity::Error,
+            location: location.into(),
+            message: message.into(),
+        }
     }
 
     pub fn warning(location: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { severity: Severity::Warning, location: location.into(), message: message.into() }
+        Problem {
+            severity: Severity::Warning,
+            location: location.into(),
+            message: message.into(),
+        }
     }
 }
 

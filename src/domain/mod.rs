@@ -7,8 +7,9 @@
 //! problems. `tests/architecture.rs` enforces the imports.
 
 pub mod annotation;
+pub mod article_input;
+pub mod csv;
 pub mod document;
+pub mod import;
 pub mod tag;
 pub mod text;
-pub mod csv;
-pub mod import;

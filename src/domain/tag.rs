@@ -79,8 +79,9 @@ impl Tag {
 
 /// Colours from the Okabe–Ito palette, chosen to stay distinct under the common colour-vision
 /// deficiencies. Custom tags take the next unused one.
-pub const PALETTE: [&str; 7] =
-    ["#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#b8a000"];
+pub const PALETTE: [&str; 7] = [
+    "#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#b8a000",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TagError {
@@ -106,8 +107,12 @@ impl fmt::Display for TagError {
             ),
             TagError::DuplicateId(id) => write!(f, "there is already a tag with id \"{id}\""),
             TagError::EmptyLabel => write!(f, "a tag needs a name"),
-            TagError::LabelTooLong(n) => write!(f, "a tag name may be 40 characters at most, not {n}"),
-            TagError::DuplicateLabel(label) => write!(f, "there is already a tag named \"{label}\""),
+            TagError::LabelTooLong(n) => {
+                write!(f, "a tag name may be 40 characters at most, not {n}")
+            }
+            TagError::DuplicateLabel(label) => {
+                write!(f, "there is already a tag named \"{label}\"")
+            }
             TagError::BadColor(color) => {
                 write!(f, "colour \"{color}\" is not of the form #rrggbb")
             }
@@ -125,7 +130,9 @@ pub fn validate_tag_id(id: &str) -> Result<(), TagError> {
         return Err(TagError::EmptyId);
     }
     let ok = id.chars().count() <= 40
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !ok {
         return Err(TagError::BadId(id.to_string()));
     }
@@ -173,9 +180,27 @@ impl Default for Taxonomy {
         };
         Taxonomy {
             tags: vec![
-                tag("claim", "Claim", PALETTE[0], '1', "A statement that can be checked."),
-                tag("source", "Source", PALETTE[1], '2', "Where a statement comes from: a person, document or outlet."),
-                tag("entity", "Entity", PALETTE[2], '3', "A named person, organisation, place or event."),
+                tag(
+                    "claim",
+                    "Claim",
+                    PALETTE[0],
+                    '1',
+                    "A statement that can be checked.",
+                ),
+                tag(
+                    "source",
+                    "Source",
+                    PALETTE[1],
+                    '2',
+                    "Where a statement comes from: a person, document or outlet.",
+                ),
+                tag(
+                    "entity",
+                    "Entity",
+                    PALETTE[2],
+                    '3',
+                    "A named person, organisation, place or event.",
+                ),
             ],
         }
     }
@@ -277,7 +302,9 @@ impl Taxonomy {
     }
 
     pub fn replace(&mut self, tag: Tag) -> Result<Tag, TagError> {
-        let position = self.position(&tag.id).ok_or_else(|| TagError::UnknownTag(tag.id.0.clone()))?;
+        let position = self
+            .position(&tag.id)
+            .ok_or_else(|| TagError::UnknownTag(tag.id.0.clone()))?;
         self.validate(&tag, true)?;
         Ok(std::mem::replace(&mut self.tags[position], tag))
     }
@@ -287,7 +314,11 @@ impl Taxonomy {
         if self.contains(id) {
             return;
         }
-        let label = if id.0.trim().is_empty() { "Untitled".to_string() } else { id.0.clone() };
+        let label = if id.0.trim().is_empty() {
+            "Untitled".to_string()
+        } else {
+            id.0.clone()
+        };
         let tag = Tag {
             id: id.clone(),
             label,
@@ -308,8 +339,14 @@ mod tests {
         let taxonomy = Taxonomy::default();
         let ids: Vec<_> = taxonomy.tags().iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["claim", "source", "entity"]);
-        assert_eq!(taxonomy.by_key('2').map(|t| t.label.as_str()), Some("Source"));
-        assert_eq!(taxonomy.underline(&TagId("entity".into())), UnderlineStyle::Dotted);
+        assert_eq!(
+            taxonomy.by_key('2').map(|t| t.label.as_str()),
+            Some("Source")
+        );
+        assert_eq!(
+            taxonomy.underline(&TagId("entity".into())),
+            UnderlineStyle::Dotted
+        );
     }
 
     #[test]
@@ -322,12 +359,30 @@ mod tests {
             key,
             description: String::new(),
         };
-        assert_eq!(taxonomy.add(tag("claim", "Other", "#000000", None)), Err(TagError::DuplicateId("claim".into())));
-        assert_eq!(taxonomy.add(tag("x", "claim", "#000000", None)), Err(TagError::DuplicateLabel("claim".into())));
-        assert_eq!(taxonomy.add(tag("x", "X", "red", None)), Err(TagError::BadColor("red".into())));
-        assert_eq!(taxonomy.add(tag("x", "X", "#000000", Some('1'))), Err(TagError::DuplicateKey('1')));
-        assert_eq!(taxonomy.add(tag("Bad Id", "X", "#000000", None)), Err(TagError::BadId("Bad Id".into())));
-        assert_eq!(taxonomy.add(tag("quote", "Quote", "#123abc", Some('4'))), Ok(()));
+        assert_eq!(
+            taxonomy.add(tag("claim", "Other", "#000000", None)),
+            Err(TagError::DuplicateId("claim".into()))
+        );
+        assert_eq!(
+            taxonomy.add(tag("x", "claim", "#000000", None)),
+            Err(TagError::DuplicateLabel("claim".into()))
+        );
+        assert_eq!(
+            taxonomy.add(tag("x", "X", "red", None)),
+            Err(TagError::BadColor("red".into()))
+        );
+        assert_eq!(
+            taxonomy.add(tag("x", "X", "#000000", Some('1'))),
+            Err(TagError::DuplicateKey('1'))
+        );
+        assert_eq!(
+            taxonomy.add(tag("Bad Id", "X", "#000000", None)),
+            Err(TagError::BadId("Bad Id".into()))
+        );
+        assert_eq!(
+            taxonomy.add(tag("quote", "Quote", "#123abc", Some('4'))),
+            Ok(())
+        );
         assert_eq!(taxonomy.tags().len(), 4);
     }
 

@@ -38,7 +38,10 @@ impl fmt::Display for OffsetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OffsetError::PastEnd { offset, len } => {
-                write!(f, "position {offset} is past the end of the text ({len} characters)")
+                write!(
+                    f,
+                    "position {offset} is past the end of the text ({len} characters)"
+                )
             }
             OffsetError::InsideSurrogatePair { offset } => write!(
                 f,
@@ -66,7 +69,10 @@ pub struct TextRange {
 impl TextRange {
     pub fn new(start: CodePointOffset, end: CodePointOffset) -> Result<Self, OffsetError> {
         if start > end {
-            return Err(OffsetError::StartAfterEnd { start: start.0, end: end.0 });
+            return Err(OffsetError::StartAfterEnd {
+                start: start.0,
+                end: end.0,
+            });
         }
         Ok(TextRange { start, end })
     }
@@ -176,7 +182,10 @@ impl TextIndex {
 
     fn check_code_point(&self, offset: CodePointOffset) -> Result<(), OffsetError> {
         if offset.0 > self.len_code_points {
-            return Err(OffsetError::PastEnd { offset: offset.0, len: self.len_code_points });
+            return Err(OffsetError::PastEnd {
+                offset: offset.0,
+                len: self.len_code_points,
+            });
         }
         Ok(())
     }
@@ -193,20 +202,36 @@ impl TextIndex {
 
     pub fn from_utf16(&self, offset: Utf16Offset) -> Result<CodePointOffset, OffsetError> {
         if offset.0 > self.len_utf16 {
-            return Err(OffsetError::PastEnd { offset: offset.0, len: self.len_utf16 });
+            return Err(OffsetError::PastEnd {
+                offset: offset.0,
+                len: self.len_utf16,
+            });
         }
         let position = |w: &WideChar| w.code_point + w.extra_utf16_before;
-        self.from_unit(offset.0, position, |w| w.extra_utf16_before, |w| w.extra_utf16)
-            .ok_or(OffsetError::InsideSurrogatePair { offset: offset.0 })
+        self.from_unit(
+            offset.0,
+            position,
+            |w| w.extra_utf16_before,
+            |w| w.extra_utf16,
+        )
+        .ok_or(OffsetError::InsideSurrogatePair { offset: offset.0 })
     }
 
     pub fn from_byte(&self, offset: ByteOffset) -> Result<CodePointOffset, OffsetError> {
         if offset.0 > self.len_bytes {
-            return Err(OffsetError::PastEnd { offset: offset.0, len: self.len_bytes });
+            return Err(OffsetError::PastEnd {
+                offset: offset.0,
+                len: self.len_bytes,
+            });
         }
         let position = |w: &WideChar| w.code_point + w.extra_bytes_before;
-        self.from_unit(offset.0, position, |w| w.extra_bytes_before, |w| w.extra_bytes)
-            .ok_or(OffsetError::InsideUtf8Sequence { offset: offset.0 })
+        self.from_unit(
+            offset.0,
+            position,
+            |w| w.extra_bytes_before,
+            |w| w.extra_bytes,
+        )
+        .ok_or(OffsetError::InsideUtf8Sequence { offset: offset.0 })
     }
 
     /// Shared inverse mapping: `position` is where a wide char starts in the other unit.
@@ -225,7 +250,9 @@ impl TextIndex {
         if offset < char_end {
             return None;
         }
-        Some(CodePointOffset(offset - extra_before(&last) - extra(&last) as usize))
+        Some(CodePointOffset(
+            offset - extra_before(&last) - extra(&last) as usize,
+        ))
     }
 
     pub fn range_from_utf16(
@@ -267,7 +294,11 @@ impl Text {
         let content = content.into();
         let index = TextIndex::new(&content);
         let sha256 = sha256_hex(&content);
-        Text { content, index, sha256 }
+        Text {
+            content,
+            index,
+            sha256,
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -294,7 +325,10 @@ impl Text {
     /// The range must lie inside the text, else an error says where it falls out.
     pub fn check_range(&self, range: TextRange) -> Result<(), OffsetError> {
         if range.end().0 > self.len() {
-            return Err(OffsetError::PastEnd { offset: range.end().0, len: self.len() });
+            return Err(OffsetError::PastEnd {
+                offset: range.end().0,
+                len: self.len(),
+            });
         }
         Ok(())
     }
@@ -341,16 +375,41 @@ pub fn sha256_hex(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn check(text: &str, code_points: (usize, usize), utf16: (usize, usize), bytes: (usize, usize)) {
+    fn check(
+        text: &str,
+        code_points: (usize, usize),
+        utf16: (usize, usize),
+        bytes: (usize, usize),
+    ) {
         let index = TextIndex::new(text);
         let range = TextRange::from_code_points(code_points.0, code_points.1).unwrap();
-        assert_eq!(index.to_utf16(range.start()).unwrap().0, utf16.0, "utf16 start of {text:?}");
-        assert_eq!(index.to_utf16(range.end()).unwrap().0, utf16.1, "utf16 end of {text:?}");
-        assert_eq!(index.to_byte(range.start()).unwrap().0, bytes.0, "byte start of {text:?}");
-        assert_eq!(index.to_byte(range.end()).unwrap().0, bytes.1, "byte end of {text:?}");
-        let back = index.range_from_utf16(Utf16Offset(utf16.0), Utf16Offset(utf16.1)).unwrap();
+        assert_eq!(
+            index.to_utf16(range.start()).unwrap().0,
+            utf16.0,
+            "utf16 start of {text:?}"
+        );
+        assert_eq!(
+            index.to_utf16(range.end()).unwrap().0,
+            utf16.1,
+            "utf16 end of {text:?}"
+        );
+        assert_eq!(
+            index.to_byte(range.start()).unwrap().0,
+            bytes.0,
+            "byte start of {text:?}"
+        );
+        assert_eq!(
+            index.to_byte(range.end()).unwrap().0,
+            bytes.1,
+            "byte end of {text:?}"
+        );
+        let back = index
+            .range_from_utf16(Utf16Offset(utf16.0), Utf16Offset(utf16.1))
+            .unwrap();
         assert_eq!(back, range);
-        let back = index.range_from_bytes(ByteOffset(bytes.0), ByteOffset(bytes.1)).unwrap();
+        let back = index
+            .range_from_bytes(ByteOffset(bytes.0), ByteOffset(bytes.1))
+            .unwrap();
         assert_eq!(back, range);
     }
 
@@ -370,8 +429,14 @@ mod tests {
             index.from_utf16(Utf16Offset(2)),
             Err(OffsetError::InsideSurrogatePair { offset: 2 })
         );
-        assert_eq!(index.from_byte(ByteOffset(3)), Err(OffsetError::InsideUtf8Sequence { offset: 3 }));
-        assert_eq!(index.from_utf16(Utf16Offset(7)), Err(OffsetError::PastEnd { offset: 7, len: 6 }));
+        assert_eq!(
+            index.from_byte(ByteOffset(3)),
+            Err(OffsetError::InsideUtf8Sequence { offset: 3 })
+        );
+        assert_eq!(
+            index.from_utf16(Utf16Offset(7)),
+            Err(OffsetError::PastEnd { offset: 7, len: 6 })
+        );
     }
 
     #[test]
