@@ -463,8 +463,11 @@ impl Converter {
     }
 
     fn inside_foreign_content(&self) -> bool {
-        self.dropped_counts.get(3).is_some_and(|&count| count > 0)
-            || self.dropped_counts.get(4).is_some_and(|&count| count > 0)
+        ["svg", "math"].iter().any(|name| {
+            dropped_container_index(name)
+                .and_then(|index| self.dropped_counts.get(index))
+                .is_some_and(|&count| count > 0)
+        })
     }
 
     fn close_dropped(&mut self, index: usize) {
