@@ -714,7 +714,6 @@ fn hostile_html_sizes_stay_fast() {
         } else {
             assert!(!article.text.is_empty(), "{name}");
         }
-        eprintln!("{name}: {elapsed:?}");
         assert!(elapsed.as_secs() < 5, "{name}: took {elapsed:?}");
     }
 }

@@ -109,19 +109,12 @@ fn other_entity(name: &str) -> Option<char> {
 
 /// A named reference, with its terminating `;` or (for the legacy names) without it.
 fn named_entity(name: &str, has_semicolon: bool) -> Option<char> {
-    let legacy = latin_1_entity(name).or_else(|| {
-        matches!(
-            name,
-            "amp" | "lt" | "gt" | "quot" | "AMP" | "LT" | "GT" | "QUOT"
-        )
-        .then(|| other_entity(name))
-        .flatten()
-    });
-    if has_semicolon {
-        legacy.or_else(|| other_entity(name))
-    } else {
-        legacy
+    const LEGACY_ASCII: [&str; 8] = ["amp", "lt", "gt", "quot", "AMP", "LT", "GT", "QUOT"];
+    let is_legacy = LEGACY_ASCII.contains(&name) || latin_1_entity(name).is_some();
+    if !has_semicolon && !is_legacy {
+        return None;
     }
+    latin_1_entity(name).or_else(|| other_entity(name))
 }
 
 fn numeric_character(value: u32) -> char {

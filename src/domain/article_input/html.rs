@@ -16,7 +16,7 @@
 //! Text: block elements become `\n\n`, `br` becomes `\n` (at most one blank line in a row),
 //! whitespace collapses as a browser would except inside `pre`, entities are decoded
 //! (numeric ones that name no character become U+FFFD), NUL characters are dropped as a
-//! browser drops them. Linear time, no recursion: any input is safe.
+//! browser drops them, a leading byte-order mark is dropped. List items get no bullet. Linear time, no recursion: any input is safe.
 
 use crate::domain::article_input::entities::decode_entities_into;
 use crate::domain::article_input::metadata::parse_date_line;
@@ -39,6 +39,8 @@ pub struct HtmlArticle {
 
 /// Converts HTML to text with paragraph breaks, following the module documentation.
 pub fn html_to_text(html: &str) -> HtmlArticle {
+    // A byte-order mark is the encoding's signature, not part of the page.
+    let html = html.strip_prefix('\u{FEFF}').unwrap_or(html);
     let mut converter = Converter::default();
     let mut tokenizer = Tokenizer {
         text: html,

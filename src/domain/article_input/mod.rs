@@ -6,7 +6,8 @@
 //! one function and show one error or the notices. Every step is also public on its own.
 //!
 //! Architecture invariant: the text this returns is stored exactly; offsets are counted over
-//! it. Nothing here normalises line endings or Unicode.
+//! it. Nothing here normalises line endings or Unicode; a UTF-8 byte-order mark stays as
+//! character U+FEFF at offset 0 of a plain text (see [`decode`]).
 
 pub mod decode;
 mod entities;
@@ -83,7 +84,13 @@ pub fn open_article_file(file_name: &str, bytes: &[u8]) -> Result<OpenedArticle,
 
 /// Takes pasted text: HTML when its content is unmistakably HTML, plain text otherwise.
 pub fn paste_article(pasted: &str) -> Result<OpenedArticle, OpenError> {
-    check_file_size(pasted.len())?;
+    // Nothing this long can convert to an article within the limit; refuse before working.
+    if pasted.len() > limits::MAX_FILE_BYTES {
+        return Err(LimitError::ArticleTooLarge {
+            bytes: pasted.len(),
+        }
+        .into());
+    }
     article_from_text("", pasted.to_owned(), Vec::new())
 }
 
