@@ -436,6 +436,11 @@ fn html_structure_becomes_paragraphs() {
             "Only",
         ),
         (
+            "byte-order mark dropped",
+            "\u{FEFF}<!DOCTYPE html><p>x</p>",
+            "x",
+        ),
+        (
             "figure and caption",
             "<figure><img src=x><figcaption>Photo: AP</figcaption></figure>Text",
             "Photo: AP\n\nText",
@@ -1007,7 +1012,7 @@ fn opening_and_pasting_go_through_every_step() {
             .any(|notice| notice.contains("Windows-1252"))
     );
 
-    let cases: [(&str, Result<_, OpenError>, &str); 4] = [
+    let cases: [(&str, Result<_, OpenError>, &str); 6] = [
         (
             "invalid bytes",
             open_article_file("x.txt", b"ok \xff\xfe no"),
@@ -1027,6 +1032,16 @@ fn opening_and_pasting_go_through_every_step() {
             "too long",
             paste_article(&"x".repeat(MAX_ARTICLE_BYTES + 1)),
             "opens articles up to 5 MB",
+        ),
+        (
+            "file over 20 MB",
+            open_article_file("big.txt", &vec![b'x'; MAX_FILE_BYTES + 1]),
+            "This file is 20.1 MB; Article Annotator opens files up to 20 MB",
+        ),
+        (
+            "far too long a paste",
+            paste_article(&"x".repeat(MAX_FILE_BYTES + 1)),
+            "This article is 20.1 MB",
         ),
     ];
     for (name, result, expected_message) in cases {
