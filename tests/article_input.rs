@@ -1003,6 +1003,12 @@ fn opening_and_pasting_go_through_every_step() {
             .any(|notice| notice.contains("converted from HTML"))
     );
 
+    let fragment = "<p>Saturday, 23 February 2019</p>\n<h1>Headline</h1><p>Body.</p>";
+    let pasted = paste_article(fragment).unwrap_or_else(|error| panic!("fragment: {error}"));
+    assert_eq!(pasted.source, ArticleSource::Html);
+    assert_eq!(pasted.suggestion.title.as_deref(), Some("Headline"));
+    assert_eq!(pasted.suggestion.published.as_deref(), Some("2019-02-23"));
+
     let latin = open_article_file("old.txt", b"Caf\xe9").unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(latin.text, "Café");
     assert!(

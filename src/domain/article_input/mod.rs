@@ -105,12 +105,15 @@ fn article_from_text(
             "converted from HTML: scripts, styles and markup were dropped; check the paragraphs"
                 .to_owned(),
         );
+        // What the markup does not say, the first lines of the text may (a pasted fragment
+        // has no <title> but often a date line and a headline).
+        let from_text = suggest_metadata_from_text(&article.text);
         let suggestion = MetadataSuggestion {
-            title: article.title,
-            url: article.url,
-            publisher: article.publisher,
-            author: article.author,
-            published: article.published,
+            title: article.title.or(from_text.title),
+            url: article.url.or(from_text.url),
+            publisher: article.publisher.or(from_text.publisher),
+            author: article.author.or(from_text.author),
+            published: article.published.or(from_text.published),
         };
         OpenedArticle {
             text: article.text,
