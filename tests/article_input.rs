@@ -307,6 +307,16 @@ fn hostile_html_leaves_no_script_content() {
             "AB",
         ),
         ("self-closing svg", "A<svg/>B", "AB"),
+        (
+            "unclosed svg ends at an html paragraph",
+            "<svg><path d=x>SECRET<p>Text</p>",
+            "Text",
+        ),
+        (
+            "svg inside template stays dropped",
+            "A<template><svg><p>SECRET</p></svg></template>B",
+            "AB",
+        ),
         ("math", "A<math><mi>SECRET</mi></math>B", "AB"),
         (
             "style",

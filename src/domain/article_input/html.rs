@@ -10,7 +10,8 @@
 //! Nothing from the HTML runs or survives as markup: the output is a `String` of text.
 //! Dropped with their content: `script`, `style`, `noscript`, `template`, `iframe`,
 //! `object`, `svg`, `math`, `head` (closed implicitly by body content, as browsers do),
-//! `noembed`, `noframes`; comments; all attributes. `<title>` and a few `<meta>`/`<link>`
+//! `noembed`, `noframes`; comments; all attributes. As in browsers, an HTML element such as
+//! `<p>` inside an unclosed `<svg>`/`<math>` ends it. `<title>` and a few `<meta>`/`<link>`
 //! tags become suggestions; only `http(s)` addresses are suggested as the URL.
 //!
 //! Text: block elements become `\n\n`, `br` becomes `\n` (at most one blank line in a row),
@@ -390,6 +391,53 @@ const DROPPED_RAW_TEXT: [&str; 6] = [
 const HEAD_CONTENT: [&str; 9] = [
     "title", "meta", "link", "style", "script", "base", "noscript", "template", "head",
 ];
+/// HTML start tags that end `svg`/`math` content (the HTML standard's foreign-content rule).
+const FOREIGN_BREAKOUT: [&str; 44] = [
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "listing",
+    "menu",
+    "meta",
+    "nobr",
+    "ol",
+    "p",
+    "pre",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "strike",
+    "sub",
+    "sup",
+    "table",
+    "tt",
+    "u",
+    "ul",
+    "var",
+];
 const BLOCKS: [&str; 43] = [
     "address",
     "article",
@@ -490,6 +538,19 @@ impl Converter {
         }
     }
 
+    /// An HTML element such as `<p>` inside an unclosed `<svg>` or `<math>` closes it, as in
+    /// browsers: one missing `</svg>` must not hide the rest of the article.
+    fn break_out_of_foreign_content(&mut self) {
+        let is_foreign = |index: &usize| {
+            DROPPED_CONTAINERS
+                .get(*index)
+                .is_some_and(|name| *name == "svg" || *name == "math")
+        };
+        while let Some(innermost) = self.dropped.last().copied().filter(is_foreign) {
+            self.close_dropped(innermost);
+        }
+    }
+
     fn close_implicit_head(&mut self) {
         if self.dropped.last() == Some(&HEAD_INDEX) {
             self.close_dropped(HEAD_INDEX);
@@ -529,6 +590,9 @@ impl Converter {
         let name = tag.name.as_str();
         if !HEAD_CONTENT.contains(&name) {
             self.close_implicit_head();
+        }
+        if FOREIGN_BREAKOUT.contains(&name) {
+            self.break_out_of_foreign_content();
         }
         match name {
             "meta" => self.read_meta(&tag.attributes),
