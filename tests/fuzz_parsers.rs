@@ -22,6 +22,15 @@ use std::time::{Duration, Instant};
 const CASES: u32 = 2_000;
 const MAX_RUN: Duration = Duration::from_secs(60);
 
+/// [`CASES`], or the number in `FUZZ_CASES` for a deeper run on a quiet machine
+/// (`FUZZ_CASES=50000 cargo test --release --test fuzz_parsers`).
+fn cases_to_run() -> u32 {
+    std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(CASES)
+}
+
 /// Runs `property` on [`CASES`] values of `strategy`; fails with the shrunk input on a panic
 /// or a failed property, or when the run is too slow.
 fn fuzz<S: Strategy>(
@@ -29,8 +38,9 @@ fn fuzz<S: Strategy>(
     strategy: S,
     property: impl Fn(S::Value) -> Result<(), TestCaseError>,
 ) {
+    let cases = cases_to_run();
     let config = Config {
-        cases: CASES,
+        cases,
         failure_persistence: None,
         ..Config::default()
     };
@@ -47,11 +57,12 @@ fn fuzz<S: Strategy>(
         panic!("{name}: {failure}");
     }
     assert!(
-        cases_run.get() >= CASES,
+        cases_run.get() >= cases,
         "{name}: only {} cases ran",
         cases_run.get()
     );
-    assert!(elapsed < MAX_RUN, "{name}: {CASES} cases took {elapsed:?}");
+    let allowed = MAX_RUN * (cases / CASES).max(1);
+    assert!(elapsed < allowed, "{name}: {cases} cases took {elapsed:?}");
 }
 
 /// Arbitrary bytes, half of them shaped like text files: ASCII with the characters parsers
