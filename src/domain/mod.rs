@@ -8,6 +8,7 @@
 
 pub mod anchor;
 pub mod annotation;
+pub mod article_input;
 pub mod change;
 pub mod classroom;
 pub mod command;
