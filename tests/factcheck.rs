@@ -1227,10 +1227,8 @@ fn read_csv(input: &str) -> Vec<Vec<String>> {
     let mut was_quoted = false;
     let mut chars = input.chars().peekable();
     let finish_field = |field: &mut String, was_quoted: &mut bool, row: &mut Vec<String>| {
-        let mut value = std::mem::take(field);
-        if *was_quoted && value.starts_with('\'') && value[1..].starts_with(['=', '+', '-', '@']) {
-            value.remove(0);
-        }
+        let value =
+            annotator::domain::csv::unguard(&std::mem::take(field), *was_quoted).to_string();
         *was_quoted = false;
         row.push(value);
     };

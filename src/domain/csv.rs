@@ -2,7 +2,8 @@
 //! holds a comma, quote, or line break is quoted, quotes are doubled, lines end in CRLF.
 //!
 //! Cells that start with `=`, `+`, `-` or `@` are prefixed with `'` so that a spreadsheet
-//! never runs a formula from an article or a note.
+//! never runs a formula from an article or a note. A cell that already starts with `'` before
+//! such a character gets one more, so [`unguard`] can always undo the guard exactly.
 
 /// A CSV document built row by row.
 #[derive(Clone, Debug, Default)]
@@ -36,8 +37,24 @@ impl CsvWriter {
     }
 }
 
+/// Whether a cell needs the formula guard: it starts with a formula character, possibly
+/// after apostrophes.
+pub fn needs_formula_guard(field: &str) -> bool {
+    field
+        .trim_start_matches('\'')
+        .starts_with(['=', '+', '-', '@'])
+}
+
+/// Undoes the writer's guard on a quoted cell read back from CSV.
+pub fn unguard(field: &str, was_quoted: bool) -> &str {
+    match field.strip_prefix('\'') {
+        Some(rest) if was_quoted && needs_formula_guard(rest) => rest,
+        _ => field,
+    }
+}
+
 fn push_field(out: &mut String, field: &str) {
-    let guarded = field.starts_with(['=', '+', '-', '@']);
+    let guarded = needs_formula_guard(field);
     let needs_quotes = guarded || field.contains([',', '"', '\r', '\n']);
     if !needs_quotes {
         out.push_str(field);
@@ -63,5 +80,17 @@ mod tests {
             csv.finish(),
             "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"'=SUM(A1)\",\r\n"
         );
+    }
+
+    #[test]
+    fn the_guard_is_undone_exactly() {
+        for value in ["=1", "'=1", "''@x", "'plain", "plain", "-", "'"] {
+            let guarded = if needs_formula_guard(value) {
+                format!("'{value}")
+            } else {
+                value.to_string()
+            };
+            assert_eq!(unguard(&guarded, true), value, "{value:?}");
+        }
     }
 }

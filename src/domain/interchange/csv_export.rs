@@ -137,11 +137,7 @@ pub fn parse_records(text: &str) -> Vec<Vec<Field>> {
 }
 
 fn unguard((text, quoted): &Field) -> String {
-    let mut chars = text.chars();
-    if *quoted && chars.next() == Some('\'') && chars.next().is_some_and(|c| "=+-@".contains(c)) {
-        return text.get(1..).unwrap_or_default().to_string();
-    }
-    text.clone()
+    crate::domain::csv::unguard(text, *quoted).to_string()
 }
 
 /// Reads a CSV written by [`export`]; rows that cannot be read are problems.
