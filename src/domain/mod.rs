@@ -17,6 +17,7 @@ pub mod describe;
 pub mod document;
 pub mod factcheck;
 pub mod format;
+pub mod highlight;
 pub mod history;
 pub mod import;
 pub mod interchange;
@@ -25,5 +26,6 @@ pub mod segment;
 pub mod selection;
 #[doc(hidden)]
 pub mod synthetic;
+pub mod tab_sync;
 pub mod tag;
 pub mod text;

@@ -21,7 +21,7 @@ impl fmt::Display for TagId {
 }
 
 /// How a tag's highlight is underlined: the cue that does not depend on colour.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnderlineStyle {
     Solid,
     Dashed,

@@ -1,8 +1,22 @@
 //! Leptos components. State lives in a few signals in [`state::AppState`], provided as
-//! context; components read them and call [`actions`] to change anything.
+//! context; components read them and call [`actions`] (the one place that changes state).
 
+pub mod actions;
+pub mod annotation_list;
 pub mod app;
+pub mod article;
+pub mod details;
+pub mod document_details;
+pub mod export_menu;
+pub mod header;
+pub mod library;
+pub mod load_article;
+pub mod notices;
 pub mod panic_screen;
+pub mod persistence;
+pub mod shortcuts;
+pub mod state;
+pub mod toolbar;
 
 /// Installs the panic screen and mounts the app on `<body>`.
 pub fn start() {

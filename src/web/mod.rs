@@ -2,6 +2,8 @@
 //! returns a typed error. No business rules live here; they are in `domain`.
 
 pub mod clock;
+pub mod dom_focus;
 pub mod dom_selection;
 pub mod files;
+pub mod library_store;
 pub mod storage;

@@ -1,0 +1,394 @@
+//! The article: paragraphs of runs, highlights as flat `mark`s, derived from the domain's
+//! segmentation on every change. Paragraphs are keyed by a fingerprint of what they show,
+//! so an edit re-renders only the paragraphs it touches.
+//!
+//! Contract (tests inside and outside the project rely on it): the element with
+//! `data-article-text` has exactly the document text as `textContent`; each highlighted run is
+//! a `mark` with `data-ids` and `data-tags`, never nested.
+
+use crate::domain::annotation::AnnotationId;
+use crate::domain::document::Document;
+use crate::domain::highlight::{Layer, mark_style};
+use crate::domain::segment::{Segmentation, segment};
+use crate::domain::selection::{SelectionOptions, range_from_selection};
+use crate::ui::actions;
+use crate::ui::state::{PendingSelection, use_app};
+use crate::web::dom_selection::{self, ScreenRect};
+use leptos::prelude::*;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+
+/// One paragraph as the list of paragraphs sees it: its fingerprint and position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ParagraphKey {
+    fingerprint: u64,
+    index: usize,
+}
+
+/// One version's layout, compared by identity: every change makes a new one.
+#[derive(Clone)]
+struct SharedLayout(Arc<Layout>);
+
+impl PartialEq for SharedLayout {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The segmentation of one version of the document, shared by the paragraph views.
+struct Layout {
+    segmentation: Segmentation,
+    keys: Vec<ParagraphKey>,
+}
+
+fn fingerprint(
+    document: &Document,
+    segmentation: &Segmentation,
+    index: usize,
+    selected: Option<&AnnotationId>,
+    flash: Option<&AnnotationId>,
+) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    let Some(paragraph) = segmentation.paragraphs.get(index) else {
+        return 0;
+    };
+    paragraph.range.hash(&mut hasher);
+    for run in &paragraph.runs {
+        run.range.hash(&mut hasher);
+        for &i in &run.annotations {
+            if let Some(annotation) = document.annotations.get(i) {
+                annotation.id.hash(&mut hasher);
+                annotation.tag.hash(&mut hasher);
+                segmentation.lanes.lane(i).hash(&mut hasher);
+                (Some(&annotation.id) == selected).hash(&mut hasher);
+                (Some(&annotation.id) == flash).hash(&mut hasher);
+                if let Some(tag) = document.tags.get(&annotation.tag) {
+                    tag.color.hash(&mut hasher);
+                    tag.label.hash(&mut hasher);
+                }
+            }
+        }
+    }
+    hasher.finish()
+}
+
+fn layout(
+    document: &Document,
+    selected: Option<&AnnotationId>,
+    flash: Option<&AnnotationId>,
+) -> Layout {
+    let segmentation = segment(&document.text, &document.annotations);
+    let keys = (0..segmentation.paragraphs.len())
+        .map(|index| ParagraphKey {
+            fingerprint: fingerprint(document, &segmentation, index, selected, flash),
+            index,
+        })
+        .collect();
+    Layout { segmentation, keys }
+}
+
+/// A run of one paragraph, ready to render.
+enum RunView {
+    Plain(String),
+    Marked {
+        text: String,
+        ids: String,
+        tags: String,
+        title: String,
+        style: String,
+        selected: bool,
+        flash: bool,
+    },
+}
+
+fn paragraph_runs(
+    document: &Document,
+    layout: &Layout,
+    index: usize,
+    selected: Option<&AnnotationId>,
+    flash: Option<&AnnotationId>,
+) -> (usize, Vec<RunView>) {
+    let Some(paragraph) = layout.segmentation.paragraphs.get(index) else {
+        return (0, Vec::new());
+    };
+    let text = &document.text;
+    let u16_start = text
+        .index()
+        .to_utf16(paragraph.range.start())
+        .map(|o| o.0)
+        .unwrap_or(0);
+    let runs = paragraph
+        .runs
+        .iter()
+        .map(|run| {
+            let run_text = text.slice(run.range).unwrap_or("").to_string();
+            if run.annotations.is_empty() {
+                return RunView::Plain(run_text);
+            }
+            let covering: Vec<_> = run
+                .annotations
+                .iter()
+                .filter_map(|&i| document.annotations.get(i).map(|a| (i, a)))
+                .collect();
+            let ids = covering
+                .iter()
+                .map(|(_, a)| a.id.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let tags = covering
+                .iter()
+                .map(|(_, a)| a.tag.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let title = covering
+                .iter()
+                .map(|(_, a)| {
+                    document
+                        .tags
+                        .get(&a.tag)
+                        .map(|t| t.label.clone())
+                        .unwrap_or_else(|| a.tag.0.clone())
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let layers: Vec<Layer> = covering
+                .iter()
+                .map(|(i, a)| Layer {
+                    color: document
+                        .tags
+                        .get(&a.tag)
+                        .map(|t| t.color.clone())
+                        .unwrap_or_else(|| "#777777".into()),
+                    lane: layout.segmentation.lanes.lane(*i).unwrap_or(0),
+                    underline: document.tags.underline(&a.tag),
+                })
+                .collect();
+            RunView::Marked {
+                text: run_text,
+                ids,
+                tags,
+                title,
+                style: mark_style(&layers),
+                selected: covering.iter().any(|(_, a)| Some(&a.id) == selected),
+                flash: covering.iter().any(|(_, a)| Some(&a.id) == flash),
+            }
+        })
+        .collect();
+    (u16_start, runs)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ParagraphRole {
+    Body,
+    Title,
+    Dateline,
+}
+
+/// The paragraph that is the article's title, and a date line before it, are picked out
+/// typographically (the text itself stays exactly as it is).
+fn paragraph_role(document: &Document, layout: &Layout, index: usize) -> ParagraphRole {
+    let Some(paragraph) = layout.segmentation.paragraphs.get(index) else {
+        return ParagraphRole::Body;
+    };
+    if index > 3 {
+        return ParagraphRole::Body;
+    }
+    let text = document.text.slice(paragraph.range).unwrap_or("").trim();
+    let title = document.metadata.title.trim();
+    if !title.is_empty() && text == title {
+        return ParagraphRole::Title;
+    }
+    if crate::domain::article_input::metadata::parse_date_line(text).is_some() {
+        return ParagraphRole::Dateline;
+    }
+    ParagraphRole::Body
+}
+
+fn render_run(run: RunView) -> AnyView {
+    match run {
+        RunView::Plain(text) => text.into_any(),
+        RunView::Marked {
+            text,
+            ids,
+            tags,
+            title,
+            style,
+            selected,
+            flash,
+        } => view! {
+            <mark
+                class="ann-mark"
+                class:ann-mark--selected=selected
+                class:ann-mark--flash=flash
+                data-ids=ids
+                data-tags=tags
+                title=title
+                style=style
+            >
+                {text}
+            </mark>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+pub fn ArticleView() -> impl IntoView {
+    let state = use_app();
+    let article_ref = NodeRef::<leptos::html::Div>::new();
+    let layout = Memo::new(move |_| {
+        let selected = state.selected.get();
+        let flash = state.flash.get();
+        state.editor.with(|e| {
+            SharedLayout(Arc::new(layout(
+                e.document(),
+                selected.as_ref(),
+                flash.as_ref(),
+            )))
+        })
+    });
+    let keys = move || layout.with(|l| l.0.keys.clone());
+    let render_paragraph = move |key: ParagraphKey| {
+        let current = layout.get_untracked();
+        let selected = state.selected.get_untracked();
+        let flash = state.flash.get_untracked();
+        let (u16_start, runs, role) = state.editor.with_untracked(|e| {
+            let (u16_start, runs) = paragraph_runs(
+                e.document(),
+                &current.0,
+                key.index,
+                selected.as_ref(),
+                flash.as_ref(),
+            );
+            (
+                u16_start,
+                runs,
+                paragraph_role(e.document(), &current.0, key.index),
+            )
+        });
+        view! {
+            <div
+                class="ann-para"
+                class:ann-para--title=role == ParagraphRole::Title
+                class:ann-para--dateline=role == ParagraphRole::Dateline
+                dir="auto"
+                data-u16=u16_start
+            >
+                {runs.into_iter().map(render_run).collect_view()}
+            </div>
+        }
+    };
+
+    let on_pointer_up = move |ev: leptos::ev::MouseEvent| {
+        let Some(article) = article_ref.get_untracked() else {
+            return;
+        };
+        let article: &web_sys::Element = article.unchecked_ref();
+        read_selection_or_click(
+            state,
+            article,
+            ev.alt_key(),
+            ev.target(),
+            ev.client_x(),
+            ev.client_y(),
+        );
+    };
+    let on_key_up = move |ev: leptos::ev::KeyboardEvent| {
+        if !ev.shift_key() {
+            return;
+        }
+        let Some(article) = article_ref.get_untracked() else {
+            return;
+        };
+        let article: &web_sys::Element = article.unchecked_ref();
+        if let Ok(raw) = dom_selection::read_selection(article) {
+            propose(state, raw, ev.alt_key());
+        }
+    };
+
+    view! {
+        <article class="ann-article-wrap" aria-label="Article">
+            <div
+                class="ann-article"
+                data-article-text=""
+                node_ref=article_ref
+                on:mouseup=on_pointer_up
+                on:touchend=move |_| {
+                    let Some(article) = article_ref.get_untracked() else { return };
+                    let article: &web_sys::Element = article.unchecked_ref();
+                    if let Ok(raw) = dom_selection::read_selection(article) {
+                        propose(state, raw, false);
+                    }
+                }
+                on:keyup=on_key_up
+            >
+                <For each=keys key=|k| (k.fingerprint, k.index) children=render_paragraph />
+            </div>
+        </article>
+    }
+}
+
+/// Turns the browser's selection into a pending selection, or handles a plain click on a
+/// highlight (select it, or offer a chooser when several annotations cover the point).
+fn read_selection_or_click(
+    state: crate::ui::state::AppState,
+    article: &web_sys::Element,
+    exact: bool,
+    target: Option<web_sys::EventTarget>,
+    x: i32,
+    y: i32,
+) {
+    match dom_selection::read_selection(article) {
+        Ok(raw) => propose(state, raw, exact),
+        Err(_) => {
+            state.pending.set(None);
+            let mark = target
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("mark[data-ids]").ok().flatten());
+            let Some(mark) = mark else {
+                actions::select_annotation(state, None);
+                return;
+            };
+            let ids: Vec<AnnotationId> = mark
+                .get_attribute("data-ids")
+                .unwrap_or_default()
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(|s| AnnotationId(s.to_string()))
+                .collect();
+            match ids.as_slice() {
+                [] => {}
+                [only] => actions::select_annotation(state, Some(only.clone())),
+                _ => {
+                    let rect = ScreenRect {
+                        left: x as f64,
+                        top: y as f64,
+                        width: 0.0,
+                        height: 0.0,
+                    };
+                    state.chooser.set(Some((ids, rect)));
+                }
+            }
+        }
+    }
+}
+
+fn propose(state: crate::ui::state::AppState, raw: dom_selection::RawSelection, exact: bool) {
+    let options = if exact || !state.snap_to_words.get_untracked() {
+        SelectionOptions::exact()
+    } else {
+        SelectionOptions::default()
+    };
+    let range = state.editor.with_untracked(|e| {
+        range_from_selection(&e.document().text, raw.anchor, raw.focus, options)
+    });
+    match range {
+        Ok(range) => state.pending.set(Some(PendingSelection {
+            range,
+            rect: raw.rect,
+        })),
+        Err(_) => state.pending.set(None),
+    }
+}

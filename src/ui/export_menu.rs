@@ -1,0 +1,111 @@
+//! Export: the native JSON (with or without the article text), every interchange format,
+//! and the whole library as one backup file. Files are made by the domain and handed to the
+//! browser as downloads; nothing leaves the machine otherwise.
+
+use crate::domain::article_input::metadata::suggested_file_stem;
+use crate::domain::format::native::{WriteOptions, write_document};
+use crate::domain::interchange::{ExportFormat, export};
+use crate::ui::actions;
+use crate::ui::state::{AppState, NoticeKind, use_app};
+use crate::web::files;
+use leptos::prelude::*;
+
+fn file_stem(state: AppState) -> String {
+    state.editor.with_untracked(|e| {
+        let m = &e.document().metadata;
+        suggested_file_stem(&m.title, &m.published)
+    })
+}
+
+fn offer(state: AppState, name: &str, mime: &str, contents: &str) {
+    match files::download(name, mime, contents) {
+        Ok(()) => actions::announce(state, format!("Downloaded {name}")),
+        Err(error) => actions::notify(
+            state,
+            NoticeKind::Error,
+            actions::capitalise(&error.to_string()),
+            Vec::new(),
+        ),
+    }
+}
+
+pub fn export_native(state: AppState, include_text: bool) {
+    let json = state.editor.with_untracked(|e| {
+        write_document(
+            e.document(),
+            &WriteOptions {
+                include_text,
+                ..Default::default()
+            },
+        )
+    });
+    let suffix = if include_text {
+        ""
+    } else {
+        "-annotations-only"
+    };
+    offer(
+        state,
+        &format!("{}{suffix}.json", file_stem(state)),
+        "application/json",
+        &json,
+    );
+}
+
+pub fn export_format(state: AppState, format: ExportFormat) {
+    let exported = state
+        .editor
+        .with_untracked(|e| export(e.document(), format));
+    for file in exported {
+        offer(state, &file.name, &file.mime, &file.contents);
+    }
+}
+
+#[component]
+pub fn ExportMenu() -> impl IntoView {
+    let state = use_app();
+    let include_text = RwSignal::new(true);
+    view! {
+        <details class="ann-menu">
+            <summary class="ann-button">"Export"</summary>
+            <div class="ann-menu__body" role="group" aria-label="Export">
+                <label class="ann-check">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || include_text.get()
+                        on:change=move |ev| include_text.set(event_target_checked(&ev))
+                    />
+                    "Include the article text"
+                </label>
+                <button
+                    type="button"
+                    class="ann-menu__item"
+                    on:click=move |_| export_native(state, include_text.get_untracked())
+                >
+                    "Export JSON"
+                </button>
+                {ExportFormat::ALL
+                    .into_iter()
+                    .map(|format| {
+                        view! {
+                            <button
+                                type="button"
+                                class="ann-menu__item"
+                                on:click=move |_| export_format(state, format)
+                            >
+                                {format.button_label()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+                <button
+                    type="button"
+                    class="ann-menu__item"
+                    on:click=move |_| crate::ui::persistence::export_library(state)
+                >
+                    "Export library"
+                </button>
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,285 @@
+//! The library: every document stored in this browser, with its annotation counts. Open,
+//! rename, duplicate and delete (asked first, and undoable for the session). Unreadable
+//! entries are listed with their raw data to download, never overwritten.
+
+use crate::domain::command::Command;
+use crate::domain::document::{Document, DocumentId};
+use crate::domain::format::library::{IndexEntry, StoredEntry};
+use crate::ui::actions;
+use crate::ui::persistence;
+use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
+use crate::web::{clock, files};
+use leptos::prelude::*;
+
+#[derive(Clone, PartialEq)]
+struct Listing {
+    documents: Vec<IndexEntry>,
+    unreadable: Vec<(String, String)>,
+    usage: String,
+}
+
+fn read_listing() -> Option<Listing> {
+    let store = persistence::store()?;
+    let (index, unreadable) = store.index();
+    let mut documents = index.documents;
+    documents.sort_by(|a, b| b.modified.cmp(&a.modified));
+    Some(Listing {
+        documents,
+        unreadable: unreadable
+            .into_iter()
+            .map(|u| (u.key, u.error.to_string()))
+            .collect(),
+        usage: store.usage(),
+    })
+}
+
+fn open(state: AppState, id: &str) {
+    let Some(store) = persistence::store() else {
+        return;
+    };
+    match store.entry(id) {
+        Some(Ok(StoredEntry {
+            document, revision, ..
+        })) => actions::open_stored(state, document, revision),
+        Some(Err(error)) => actions::notify(
+            state,
+            NoticeKind::Error,
+            actions::capitalise(&error.to_string()),
+            Vec::new(),
+        ),
+        None => actions::notify(
+            state,
+            NoticeKind::Error,
+            "That document is no longer stored",
+            Vec::new(),
+        ),
+    }
+}
+
+fn stored_document(id: &str) -> Option<Document> {
+    persistence::store()?.entry(id)?.ok().map(|e| e.document)
+}
+
+#[component]
+pub fn Library() -> impl IntoView {
+    let state = use_app();
+    persistence::flush(state);
+    let refresh = RwSignal::new(0u32);
+    let listing = Memo::new(move |_| {
+        refresh.track();
+        read_listing()
+    });
+    let deleted = RwSignal::new(Vec::<Document>::new());
+    let confirm = RwSignal::new(None::<String>);
+
+    let rename = move |id: String, title: String| {
+        let open_id = state.editor.with_untracked(|e| e.document().id.0.clone());
+        if open_id == id {
+            let mut metadata = state
+                .editor
+                .with_untracked(|e| e.document().metadata.clone());
+            metadata.title = title;
+            actions::execute(state, Command::EditMetadata { metadata });
+            persistence::flush(state);
+        } else if let (Some(store), Some(mut doc)) = (persistence::store(), stored_document(&id)) {
+            doc.metadata.title = title;
+            let revision = store.stored_revision(&id).unwrap_or(0) + 1;
+            if let Err(e) = store.save(&doc, revision, &clock::now_iso()) {
+                actions::notify(state, NoticeKind::Error, e.to_string(), Vec::new());
+            }
+        }
+        refresh.update(|n| *n += 1);
+    };
+    let duplicate = move |id: String| {
+        persistence::flush(state);
+        let (Some(store), Some(mut doc)) = (persistence::store(), stored_document(&id)) else {
+            return;
+        };
+        doc.id = DocumentId(clock::new_id("d"));
+        doc.metadata.title = format!("{} (copy)", doc.metadata.title);
+        match store.save(&doc, 1, &clock::now_iso()) {
+            Ok(()) => actions::announce(state, format!("Duplicated as “{}”", doc.metadata.title)),
+            Err(e) => actions::notify(state, NoticeKind::Error, e.to_string(), Vec::new()),
+        }
+        refresh.update(|n| *n += 1);
+    };
+    let delete = move |id: String| {
+        confirm.set(None);
+        let Some(store) = persistence::store() else {
+            return;
+        };
+        let Some(doc) = stored_document(&id) else {
+            return;
+        };
+        let open_id = state.editor.with_untracked(|e| e.document().id.0.clone());
+        match store.delete(&id) {
+            Ok(()) => {
+                actions::announce(state, format!("Deleted “{}”", doc.metadata.title));
+                deleted.update(|d| d.push(doc));
+                if open_id == id {
+                    crate::ui::load_article::open_sample(state);
+                    state.screen.set(Screen::Library);
+                }
+            }
+            Err(e) => actions::notify(state, NoticeKind::Error, e.to_string(), Vec::new()),
+        }
+        refresh.update(|n| *n += 1);
+    };
+    let undo_delete = move || {
+        let Some(doc) = deleted.try_update(|d| d.pop()).flatten() else {
+            return;
+        };
+        if let Some(store) = persistence::store() {
+            match store.save(&doc, 1, &clock::now_iso()) {
+                Ok(()) => actions::announce(state, format!("Restored “{}”", doc.metadata.title)),
+                Err(e) => actions::notify(state, NoticeKind::Error, e.to_string(), Vec::new()),
+            }
+        }
+        refresh.update(|n| *n += 1);
+    };
+
+    view! {
+        <main class="ann-library" id="main">
+            <div class="ann-library__head">
+                <h1>"Library"</h1>
+                <p class="ann-library__usage">
+                    {move || listing.get().map(|l| l.usage).unwrap_or_else(|| "Storage is not available in this browser".into())}
+                </p>
+                <button type="button" class="ann-button" on:click=move |_| state.screen.set(Screen::Annotate)>
+                    "Back to the open document"
+                </button>
+            </div>
+            <Show when=move || deleted.with(|d| !d.is_empty())>
+                <p class="ann-notice ann-notice--info" role="status">
+                    {move || deleted.with(|d| d.last().map(|doc| format!("Deleted “{}”.", doc.metadata.title)))}
+                    " "
+                    <button type="button" class="ann-button" on:click=move |_| undo_delete()>"Undo delete"</button>
+                </p>
+            </Show>
+            <table class="ann-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Title"</th>
+                        <th scope="col">"Publisher"</th>
+                        <th scope="col">"Published"</th>
+                        <th scope="col">"Annotations"</th>
+                        <th scope="col">"Last modified"</th>
+                        <th scope="col"><span class="ann-visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For
+                        each=move || listing.get().map(|l| l.documents).unwrap_or_default()
+                        key=|d| (d.id.clone(), d.revision, d.title.clone())
+                        let:doc
+                    >
+                        {
+                            let id = doc.id.clone();
+                            let (id_open, id_rename, id_dup, id_del, id_confirm) = (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+                            let title = if doc.title.trim().is_empty() { "Untitled article".to_string() } else { doc.title.clone() };
+                            let counts = doc.counts.iter().map(|(tag, n)| format!("{n} {tag}")).collect::<Vec<_>>().join(", ");
+                            let counts = if counts.is_empty() { "none".to_string() } else { counts };
+                            let rename_title = title.clone();
+                            let delete_title = title.clone();
+                            view! {
+                                <tr>
+                                    <th scope="row">
+                                        <button type="button" class="ann-link-button" on:click=move |_| open(state, &id_open)>
+                                            {title.clone()}
+                                        </button>
+                                    </th>
+                                    <td>{doc.publisher.clone()}</td>
+                                    <td>{doc.published.clone()}</td>
+                                    <td>{counts}</td>
+                                    <td>{doc.modified.get(..16).unwrap_or(&doc.modified).replace('T', " ")}</td>
+                                    <td class="ann-table__actions">
+                                        <button
+                                            type="button"
+                                            class="ann-button"
+                                            aria-label=format!("Rename “{rename_title}”")
+                                            on:click=move |_| {
+                                                let current = rename_title.clone();
+                                                let answer = web_sys::window()
+                                                    .and_then(|w| w.prompt_with_message_and_default("New title", &current).ok().flatten());
+                                                if let Some(answer) = answer.filter(|a| !a.trim().is_empty()) {
+                                                    rename(id_rename.clone(), answer.trim().to_string());
+                                                }
+                                            }
+                                        >
+                                            "Rename"
+                                        </button>
+                                        <button type="button" class="ann-button" on:click=move |_| duplicate(id_dup.clone())>
+                                            "Duplicate"
+                                        </button>
+                                        {move || {
+                                            let asking = confirm.get().as_deref() == Some(id_confirm.as_str());
+                                            let id_del = id_del.clone();
+                                            let id_ask = id_confirm.clone();
+                                            let delete_title = delete_title.clone();
+                                            if asking {
+                                                view! {
+                                                    <span class="ann-confirm" role="group" aria-label="Confirm delete">
+                                                        {format!("Delete “{delete_title}”? ")}
+                                                        <button type="button" class="ann-button ann-button--danger" on:click=move |_| delete(id_del.clone())>
+                                                            "Yes, delete"
+                                                        </button>
+                                                        <button type="button" class="ann-button" on:click=move |_| confirm.set(None)>
+                                                            "Keep"
+                                                        </button>
+                                                    </span>
+                                                }
+                                                .into_any()
+                                            } else {
+                                                view! {
+                                                    <button type="button" class="ann-button" on:click=move |_| confirm.set(Some(id_ask.clone()))>
+                                                        "Delete"
+                                                    </button>
+                                                }
+                                                .into_any()
+                                            }
+                                        }}
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+            <Show when=move || listing.with(|l| l.as_ref().is_some_and(|l| !l.unreadable.is_empty()))>
+                <h2>"Entries that could not be read"</h2>
+                <ul class="ann-library__unreadable">
+                    {move || {
+                        listing
+                            .get()
+                            .map(|l| l.unreadable)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|(key, reason)| {
+                                let key_for_download = key.clone();
+                                view! {
+                                    <li>
+                                        <code>{key.clone()}</code>
+                                        ": "
+                                        {reason}
+                                        " "
+                                        <button
+                                            type="button"
+                                            class="ann-button"
+                                            on:click=move |_| {
+                                                if let Some(raw) = persistence::store().and_then(|s| s.raw(&key_for_download)) {
+                                                    let _ = files::download("unreadable-entry.json", "application/json", &raw);
+                                                }
+                                            }
+                                        >
+                                            "Download raw data"
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </Show>
+        </main>
+    }
+}

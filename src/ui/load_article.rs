@@ -1,0 +1,184 @@
+//! Starting a document: paste an article with its details, open a `.txt`, `.md` or `.html`
+//! file, or open the bundled sample. Files go straight to the article (a textarea would
+//! rewrite their line endings); pasted text goes through the form.
+
+use crate::domain::article_input::{OpenedArticle, open_article_file, paste_article};
+use crate::domain::document::{Document, DocumentId, Metadata};
+use crate::domain::text::Text;
+use crate::ui::actions;
+use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
+use crate::web::{clock, files};
+use leptos::prelude::*;
+
+pub const SAMPLE_TEXT: &str = include_str!("../../assets/sample-article.txt");
+
+/// A new document from an article, with the suggested metadata filling what the user left
+/// empty.
+pub fn document_from(opened: OpenedArticle, mut metadata: Metadata) -> Document {
+    opened.suggestion.fill_empty(&mut metadata);
+    Document::new(
+        DocumentId(clock::new_id("d")),
+        metadata,
+        Text::new(opened.text),
+    )
+}
+
+pub fn sample_document() -> Option<Document> {
+    let opened = paste_article(SAMPLE_TEXT).ok()?;
+    Some(document_from(opened, Metadata::default()))
+}
+
+pub fn open_sample(state: AppState) {
+    if let Some(document) = sample_document() {
+        actions::open_document(state, document);
+    }
+}
+
+pub fn open_files(state: AppState, list: Option<web_sys::FileList>) {
+    let Some(file) = files::files_of(list).into_iter().next() else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let limit = crate::domain::article_input::limits::MAX_FILE_BYTES as f64;
+        let opened = match files::read_file(&file, limit).await {
+            Ok(opened) => opened,
+            Err(error) => {
+                actions::notify(
+                    state,
+                    NoticeKind::Error,
+                    actions::capitalise(&error.to_string()),
+                    Vec::new(),
+                );
+                return;
+            }
+        };
+        match open_article_file(&opened.name, &opened.bytes) {
+            Ok(article) => {
+                let notices = article.notices.clone();
+                actions::open_document(state, document_from(article, Metadata::default()));
+                for notice in notices {
+                    actions::notify(
+                        state,
+                        NoticeKind::Warning,
+                        format!("{}: {notice}", opened.name),
+                        Vec::new(),
+                    );
+                }
+            }
+            Err(error) => actions::notify(
+                state,
+                NoticeKind::Error,
+                format!("“{}” cannot be opened: {error}", opened.name),
+                Vec::new(),
+            ),
+        }
+    });
+}
+
+#[component]
+pub fn LoadArticle() -> impl IntoView {
+    let state = use_app();
+    let text = RwSignal::new(String::new());
+    let title = RwSignal::new(String::new());
+    let url = RwSignal::new(String::new());
+    let publisher = RwSignal::new(String::new());
+    let author = RwSignal::new(String::new());
+    let published = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+
+    let suggest = move || {
+        if let Ok(opened) = paste_article(&text.get_untracked()) {
+            let s = opened.suggestion;
+            for (signal, value) in [
+                (title, s.title),
+                (url, s.url),
+                (publisher, s.publisher),
+                (author, s.author),
+                (published, s.published),
+            ] {
+                if signal.get_untracked().trim().is_empty()
+                    && let Some(value) = value
+                {
+                    signal.set(value);
+                }
+            }
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match paste_article(&text.get_untracked()) {
+            Ok(opened) => {
+                let metadata = Metadata {
+                    title: title.get_untracked().trim().to_string(),
+                    url: url.get_untracked().trim().to_string(),
+                    publisher: publisher.get_untracked().trim().to_string(),
+                    author: author.get_untracked().trim().to_string(),
+                    published: published.get_untracked().trim().to_string(),
+                };
+                error.set(None);
+                actions::open_document(state, document_from(opened, metadata));
+            }
+            Err(e) => error.set(Some(actions::capitalise(&e.to_string()))),
+        }
+    };
+    let field = move |label: &'static str, signal: RwSignal<String>, kind: &'static str| {
+        view! {
+            <label class="ann-field">
+                <span>{label}</span>
+                <input
+                    type=kind
+                    prop:value=move || signal.get()
+                    on:input=move |ev| signal.set(event_target_value(&ev))
+                />
+            </label>
+        }
+    };
+    view! {
+        <main class="ann-load" id="main">
+            <h1 class="ann-load__heading">"Open an article"</h1>
+            <div class="ann-load__quick">
+                <button type="button" class="ann-button ann-button--primary" on:click=move |_| open_sample(state)>
+                    "Open sample article"
+                </button>
+                <label class="ann-file">
+                    <span class="ann-button">"Open article"</span>
+                    <input
+                        type="file"
+                        class="ann-file__input"
+                        aria-label="Open article"
+                        accept=".txt,.md,.markdown,.html,.htm,text/plain,text/markdown,text/html"
+                        on:change=move |ev| {
+                            let input: web_sys::HtmlInputElement = event_target(&ev);
+                            open_files(state, input.files());
+                            input.set_value("");
+                        }
+                    />
+                </label>
+                <button type="button" class="ann-button" on:click=move |_| state.screen.set(Screen::Annotate)>
+                    "Back to the open document"
+                </button>
+            </div>
+            <p class="ann-load__or">"…or paste the article and its details. Your text is kept exactly as pasted."</p>
+            <form class="ann-load__form" on:submit=submit>
+                <label class="ann-field ann-field--wide">
+                    <span>"Article text"</span>
+                    <textarea
+                        rows="12"
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                        on:blur=move |_| suggest()
+                    ></textarea>
+                </label>
+                <div class="ann-load__meta">
+                    {field("Title", title, "text")}
+                    {field("URL", url, "url")}
+                    {field("Publisher", publisher, "text")}
+                    {field("Author", author, "text")}
+                    {field("Published date", published, "text")}
+                </div>
+                {move || error.get().map(|e| view! { <p class="ann-notice ann-notice--error" role="alert">{e}</p> })}
+                <button type="submit" class="ann-button ann-button--primary">"Start annotating"</button>
+            </form>
+        </main>
+    }
+}

@@ -1,0 +1,163 @@
+//! Keyboard shortcuts for the whole app. They never fire while the user types in a field,
+//! except Escape, which always closes what is open.
+
+use crate::domain::tag::TagId;
+use crate::ui::actions;
+use crate::ui::state::{AppState, use_app};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The shortcuts, for the help sheet: keys and what they do.
+pub const SHORTCUTS: [(&str, &str); 9] = [
+    (
+        "1, 2, 3 …",
+        "Tag the selected text with the tag that has this key",
+    ),
+    ("Ctrl+Z (⌘Z)", "Undo"),
+    ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
+    ("Escape", "Dismiss the tag toolbar, a menu or a dialog"),
+    ("Delete", "Delete the selected annotation"),
+    ("J / K", "Select the next / previous annotation"),
+    (
+        "Alt while selecting",
+        "Exact characters instead of whole words",
+    ),
+    ("Shift+arrows in the article", "Extend a keyboard selection"),
+    ("?", "Show this list"),
+];
+
+fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
+    let Some(target) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    let tag = target.tag_name().to_ascii_lowercase();
+    matches!(tag.as_str(), "input" | "textarea" | "select")
+        || target
+            .closest("[contenteditable=true]")
+            .ok()
+            .flatten()
+            .is_some()
+}
+
+fn step_selection(state: AppState, forward: bool) {
+    let ids: Vec<_> = state.editor.with_untracked(|e| {
+        e.document()
+            .annotations_in_text_order()
+            .into_iter()
+            .map(|a| a.id.clone())
+            .collect()
+    });
+    if ids.is_empty() {
+        return;
+    }
+    let current = state
+        .selected
+        .get_untracked()
+        .and_then(|id| ids.iter().position(|i| *i == id));
+    let next = match (current, forward) {
+        (None, true) => 0,
+        (None, false) => ids.len() - 1,
+        (Some(i), true) => (i + 1).min(ids.len() - 1),
+        (Some(i), false) => i.saturating_sub(1),
+    };
+    if let Some(id) = ids.get(next) {
+        actions::reveal_annotation(state, id.clone());
+    }
+}
+
+pub fn handle(state: AppState, event: &web_sys::KeyboardEvent) {
+    let key = event.key();
+    if key == "Escape" {
+        state.show_help.set(false);
+        if state.pending.get_untracked().is_some() || state.chooser.get_untracked().is_some() {
+            actions::dismiss_selection(state);
+            event.prevent_default();
+        }
+        return;
+    }
+    if typing_in_field(event) {
+        return;
+    }
+    let command = event.ctrl_key() || event.meta_key();
+    if command && !event.alt_key() {
+        match key.to_ascii_lowercase().as_str() {
+            "z" if event.shift_key() => actions::redo(state),
+            "z" => actions::undo(state),
+            "y" => actions::redo(state),
+            _ => return,
+        }
+        event.prevent_default();
+        return;
+    }
+    if command || event.alt_key() {
+        return;
+    }
+    match key.as_str() {
+        "?" => state.show_help.set(true),
+        "Delete" | "Backspace" => {
+            if let Some(id) = state.selected.get_untracked() {
+                actions::delete_annotation(state, id);
+            } else {
+                return;
+            }
+        }
+        "j" | "J" => step_selection(state, true),
+        "k" | "K" => step_selection(state, false),
+        other => {
+            let mut chars = other.chars();
+            let (Some(c), None) = (chars.next(), chars.next()) else {
+                return;
+            };
+            let tag: Option<TagId> = state
+                .editor
+                .with_untracked(|e| e.document().tags.by_key(c).map(|t| t.id.clone()));
+            let Some(tag) = tag else { return };
+            if state.pending.get_untracked().is_none() {
+                return;
+            }
+            actions::tag_selection(state, tag);
+        }
+    }
+    event.prevent_default();
+}
+
+/// Installs the window's keydown listener for the lifetime of the app.
+#[component]
+pub fn Shortcuts() -> impl IntoView {
+    let state = use_app();
+    let handle_keys =
+        window_event_listener(leptos::ev::keydown, move |event| handle(state, &event));
+    on_cleanup(move || handle_keys.remove());
+}
+
+#[component]
+pub fn HelpSheet() -> impl IntoView {
+    let state = use_app();
+    view! {
+        <Show when=move || state.show_help.get()>
+            <div class="ann-dialog-backdrop" on:click=move |_| state.show_help.set(false)>
+                <div
+                    class="ann-dialog"
+                    role="dialog"
+                    aria-modal="true"
+                    aria-labelledby="ann-help-title"
+                    on:click=|ev| ev.stop_propagation()
+                >
+                    <h2 id="ann-help-title">"Keyboard shortcuts"</h2>
+                    <dl class="ann-shortcuts">
+                        {SHORTCUTS
+                            .iter()
+                            .map(|(keys, what)| view! { <dt><kbd>{*keys}</kbd></dt><dd>{*what}</dd> })
+                            .collect_view()}
+                    </dl>
+                    <button type="button" class="ann-button" autofocus on:click=move |_| state.show_help.set(false)>
+                        "Close"
+                    </button>
+                </div>
+            </div>
+        </Show>
+    }
+}

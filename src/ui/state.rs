@@ -1,0 +1,103 @@
+//! The app's state: a handful of signals, provided once as context. The open document and
+//! its undo history live together in one `Editor`; everything shown is derived from it.
+
+use crate::domain::annotation::AnnotationId;
+use crate::domain::history::Editor;
+use crate::domain::tag::TagId;
+use crate::domain::text::TextRange;
+use crate::web::dom_selection::ScreenRect;
+use leptos::prelude::*;
+
+/// A selection in the article waiting for a tag.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PendingSelection {
+    pub range: TextRange,
+    pub rect: ScreenRect,
+}
+
+/// Which screen fills the main area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Annotate,
+    LoadArticle,
+    Library,
+}
+
+/// A message that stays on screen until dismissed (errors, warnings, results of imports).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub id: u64,
+    pub kind: NoticeKind,
+    pub text: String,
+    pub details: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Warning,
+    Error,
+}
+
+/// Whether the open document is safely stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveState {
+    Saved,
+    Pending,
+    /// Stored nowhere but in this tab; the text says why.
+    NotSaved(String),
+    /// Opened from data a newer build wrote: shown, never written back.
+    ReadOnly(String),
+}
+
+/// Filters of the annotation list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// Tags hidden from the list; empty shows all.
+    pub hidden_tags: Vec<TagId>,
+    pub search: String,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub editor: RwSignal<Editor>,
+    /// Bumped by every change to the document, so saving can follow it.
+    pub changes: RwSignal<u64>,
+    pub screen: RwSignal<Screen>,
+    pub pending: RwSignal<Option<PendingSelection>>,
+    pub selected: RwSignal<Option<AnnotationId>>,
+    /// Several annotations under one click: the chooser lists them near the click.
+    pub chooser: RwSignal<Option<(Vec<AnnotationId>, ScreenRect)>>,
+    pub filter: RwSignal<ListFilter>,
+    pub notices: RwSignal<Vec<Notice>>,
+    /// Text for the polite live region that screen readers announce.
+    pub announcement: RwSignal<String>,
+    pub save_state: RwSignal<SaveState>,
+    pub snap_to_words: RwSignal<bool>,
+    pub flash: RwSignal<Option<AnnotationId>>,
+    pub show_help: RwSignal<bool>,
+}
+
+impl AppState {
+    pub fn new(editor: Editor) -> Self {
+        AppState {
+            editor: RwSignal::new(editor),
+            changes: RwSignal::new(0),
+            screen: RwSignal::new(Screen::Annotate),
+            pending: RwSignal::new(None),
+            selected: RwSignal::new(None),
+            chooser: RwSignal::new(None),
+            filter: RwSignal::new(ListFilter::default()),
+            notices: RwSignal::new(Vec::new()),
+            announcement: RwSignal::new(String::new()),
+            save_state: RwSignal::new(SaveState::Saved),
+            snap_to_words: RwSignal::new(true),
+            flash: RwSignal::new(None),
+            show_help: RwSignal::new(false),
+        }
+    }
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}

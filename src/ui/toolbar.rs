@@ -1,0 +1,130 @@
+//! The tag toolbar that appears next to a selection: one button per tag, named exactly by
+//! the tag's label (automation and screen readers rely on it), its shortcut shown beside.
+
+use crate::ui::actions;
+use crate::ui::state::use_app;
+use leptos::prelude::*;
+
+#[component]
+pub fn TagToolbar() -> impl IntoView {
+    let state = use_app();
+    let tags = move || state.editor.with(|e| e.document().tags.tags().to_vec());
+    let position = move || {
+        state.pending.get().map(|p| {
+            let width = web_sys::window()
+                .and_then(|w| w.inner_width().ok())
+                .and_then(|v| v.as_f64())
+                .unwrap_or(1024.0);
+            let left = p.rect.left.clamp(8.0, (width - 320.0).max(8.0));
+            let top = p.rect.top + p.rect.height + 8.0;
+            format!("left:{left:.0}px;top:{top:.0}px")
+        })
+    };
+    let preview = move || {
+        state.pending.get().map(|p| {
+            state.editor.with(|e| {
+                let quote = e.document().text.slice(p.range).unwrap_or("");
+                crate::domain::describe::shorten(quote, 60)
+            })
+        })
+    };
+    view! {
+        <Show when=move || state.pending.with(|p| p.is_some())>
+            <div class="ann-toolbar" role="toolbar" aria-label="Tag the selection" style=position>
+                <span class="ann-toolbar__preview" aria-live="polite">{preview}</span>
+                <div class="ann-toolbar__buttons">
+                    <For each=tags key=|t| (t.id.clone(), t.label.clone(), t.color.clone(), t.key) let:tag>
+                        {
+                            let id = tag.id.clone();
+                            let shortcut = tag.key.map(|k| k.to_string()).unwrap_or_default();
+                            let style = format!("--ann-tag:{}", tag.color);
+                            let shortcut_label = shortcut.clone();
+                            view! {
+                                <button
+                                    type="button"
+                                    class="ann-tag-button"
+                                    style=style
+                                    aria-keyshortcuts=shortcut.clone()
+                                    on:mousedown=|ev| ev.prevent_default()
+                                    on:click=move |_| actions::tag_selection(state, id.clone())
+                                >
+                                    {tag.label.clone()}
+                                    <kbd aria-hidden="true">{shortcut_label}</kbd>
+                                </button>
+                            }
+                        }
+                    </For>
+                    <button
+                        type="button"
+                        class="ann-icon-button"
+                        aria-label="Dismiss"
+                        title="Dismiss (Esc)"
+                        on:click=move |_| actions::dismiss_selection(state)
+                    >
+                        "×"
+                    </button>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+/// When several annotations cover a clicked point, a small list to pick one.
+#[component]
+pub fn AnnotationChooser() -> impl IntoView {
+    let state = use_app();
+    let items = move || {
+        state.chooser.get().map(|(ids, _)| {
+            state.editor.with(|e| {
+                let doc = e.document();
+                ids.iter()
+                    .filter_map(|id| doc.annotation(id))
+                    .map(|a| {
+                        let label = doc
+                            .tags
+                            .get(&a.tag)
+                            .map(|t| t.label.clone())
+                            .unwrap_or_default();
+                        (
+                            a.id.clone(),
+                            label,
+                            crate::domain::describe::shorten(&a.quote, 50),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let position = move || {
+        state
+            .chooser
+            .get()
+            .map(|(_, r)| format!("left:{:.0}px;top:{:.0}px", r.left.max(8.0), r.top + 12.0))
+    };
+    view! {
+        <Show when=move || state.chooser.with(|c| c.is_some())>
+            <div class="ann-chooser" role="menu" aria-label="Choose an annotation" style=position>
+                {move || {
+                    items()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(id, label, quote)| {
+                            view! {
+                                <button
+                                    type="button"
+                                    role="menuitem"
+                                    class="ann-chooser__item"
+                                    on:click=move |_| actions::select_annotation(state, Some(id.clone()))
+                                >
+                                    <span class="ann-badge">{label}</span>
+                                    " "
+                                    {quote}
+                                </button>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </div>
+        </Show>
+    }
+}
