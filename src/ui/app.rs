@@ -55,6 +55,7 @@ fn AnnotateScreen() -> impl IntoView {
             <aside class="ann-sidebar" aria-label="Annotations">
                 <DetailsPanel />
                 <AnnotationList />
+                <crate::ui::tag_manager::TagManager />
                 <DocumentDetails />
             </aside>
         </div>

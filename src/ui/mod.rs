@@ -16,6 +16,7 @@ pub mod panic_screen;
 pub mod persistence;
 pub mod shortcuts;
 pub mod state;
+pub mod tag_manager;
 pub mod toolbar;
 
 /// Installs the panic screen and mounts the app on `<body>`.
