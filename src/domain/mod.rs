@@ -19,11 +19,13 @@ pub mod factcheck;
 pub mod format;
 pub mod history;
 pub mod import;
+pub mod import_pipeline;
 pub mod interchange;
 pub mod merge;
 pub mod segment;
 pub mod selection;
 #[doc(hidden)]
 pub mod synthetic;
+pub mod tab_sync;
 pub mod tag;
 pub mod text;
