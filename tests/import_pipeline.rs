@@ -335,6 +335,39 @@ fn each_kind_of_file_finds_its_target() {
             problems: vec![],
         },
         Case {
+            name: "JSON nested too deep is refused before reading",
+            files: vec![file(
+                "deep.json",
+                format!("{}{}", "[".repeat(100), "]".repeat(100)),
+            )],
+            library: vec![],
+            open: Some(mayor.clone()),
+            expect: vec![],
+            problems: vec!["deep.json: The JSON nests more than 64 levels deep"],
+        },
+        Case {
+            name: "brat pair whose .txt is not UTF-8 gives a problem, not an empty item",
+            files: vec![
+                file("rain.ann", b"T1\tentity 0 3\tA d\n".to_vec()),
+                file("rain.txt", b"A d\xfcfferent".to_vec()),
+            ],
+            library: vec![],
+            open: Some(mayor.clone()),
+            expect: vec![],
+            problems: vec!["rain.ann + rain.txt: .txt: "],
+        },
+        Case {
+            name: "an empty JSONL line set holds no annotations",
+            files: vec![file(
+                "empty.jsonl",
+                b"{\"text\": \"x\", \"label\": []}\n".to_vec(),
+            )],
+            library: vec![],
+            open: None,
+            expect: vec![Expect::New("x", 0)],
+            problems: vec![],
+        },
+        Case {
             name: "an empty file",
             files: vec![file("empty.json", Vec::new())],
             library: vec![],
@@ -345,6 +378,64 @@ fn each_kind_of_file_finds_its_target() {
     ];
     for case in cases {
         check(case);
+    }
+}
+
+fn exported(doc: &Document, format: ExportFormat) -> String {
+    export(doc, format)
+        .into_iter()
+        .map(|file| file.contents)
+        .collect::<Vec<_>>()
+        .join("")
+}
+
+#[test]
+fn files_with_several_documents_give_one_item_each() {
+    let mayor = mayor_document();
+    let rain = other_document();
+    let library = library_of(&[&mayor]);
+    let jsonl = format!(
+        "{}\n{}",
+        exported(&mayor, ExportFormat::DoccanoJsonl).trim_end(),
+        exported(&rain, ExportFormat::DoccanoJsonl)
+    );
+    let mayor_tasks = exported(&mayor, ExportFormat::LabelStudio);
+    let rain_tasks = exported(&rain, ExportFormat::LabelStudio);
+    let tasks = format!(
+        "[{},{}]",
+        mayor_tasks
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']'),
+        rain_tasks
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+    );
+    for (name, contents) in [("both.jsonl", jsonl), ("both.json", tasks)] {
+        let preparation = prepare(&[file(name, contents.into_bytes())], &library, None);
+        assert!(
+            preparation.problems.is_empty(),
+            "{name}: {:?}",
+            preparation.problems
+        );
+        let targets: Vec<(bool, usize)> = preparation
+            .items
+            .iter()
+            .map(|item| {
+                (
+                    item.target == ImportTarget::Existing(mayor.id.clone()),
+                    item.incoming.annotations.len(),
+                )
+            })
+            .collect();
+        assert_eq!(targets, [(true, 3), (false, 2)], "{name}");
+        assert!(
+            preparation
+                .items
+                .iter()
+                .all(|item| item.source.starts_with(name))
+        );
     }
 }
 

@@ -19,7 +19,7 @@
 use crate::domain::anchor::{self, PlacementCounts};
 use crate::domain::annotation::AnchorStatus;
 use crate::domain::article_input::limits::{
-    check_annotation_count, check_article, check_file_size,
+    check_annotation_count, check_article, check_file_size, check_json_nesting,
 };
 use crate::domain::document::{Document, DocumentId};
 use crate::domain::format::decode_utf8;
@@ -291,8 +291,21 @@ impl<'a> Preparer<'a, '_> {
             .push(Problem::error(source, message));
     }
 
+    /// The size limit, and for JSON the nesting limit, checked before any reading.
     fn fits(&mut self, file: &InputFile) -> bool {
-        match check_file_size(file.bytes.len()) {
+        let looks_like_json = file
+            .bytes
+            .iter()
+            .find(|byte| !byte.is_ascii_whitespace())
+            .is_some_and(|first| *first == b'{' || *first == b'[');
+        let checked = check_file_size(file.bytes.len()).and_then(|()| {
+            if looks_like_json {
+                check_json_nesting(&file.bytes)
+            } else {
+                Ok(())
+            }
+        });
+        match checked {
             Ok(()) => true,
             Err(error) => {
                 self.problem(&file.name, error.to_string());
@@ -402,6 +415,15 @@ impl<'a> Preparer<'a, '_> {
             .cloned()
             .map(|problem| located(&source, problem))
             .collect();
+        let nothing_to_import =
+            batch.annotations.is_empty() && batch.relations.is_empty() && batch.text.is_none();
+        if nothing_to_import {
+            if problems.is_empty() {
+                problems.push(Problem::warning(&source, "the file holds no annotations"));
+            }
+            self.preparation.problems.extend(problems);
+            return;
+        }
         if let Err(error) = check_annotation_count(batch.annotations.len()) {
             self.problem(&source, error.to_string());
             return;
