@@ -440,6 +440,49 @@ fn files_with_several_documents_give_one_item_each() {
 }
 
 #[test]
+fn the_same_new_text_twice_makes_one_document() {
+    let rain = other_document();
+    let preparation = prepare(
+        &[
+            file("rain.json", native(&rain, true)),
+            file("rain-copy.json", native(&rain, true)),
+        ],
+        &[],
+        None,
+    );
+    let [first, second] = preparation.items.as_slice() else {
+        panic!("two items expected, got {:?}", preparation.items);
+    };
+    let ImportTarget::New(created) = &first.target else {
+        panic!("the first creates the document");
+    };
+    assert_eq!(second.target, ImportTarget::Existing(created.id.clone()));
+    let (after_first, _) = apply(created, first);
+    let (after_second, summary) = apply(&after_first, second);
+    assert_eq!((summary.added, summary.already_present), (0, 2));
+    assert_eq!(after_second, after_first);
+}
+
+#[test]
+fn generated_relation_ids_are_relation_ids() {
+    let mayor = mayor_document();
+    for format in ExportFormat::ALL {
+        let contents = exported(&mayor, format);
+        let name = format!("mayor.{}", format.extension());
+        let preparation = prepare(&[file(&name, contents.into_bytes())], &[], Some(&mayor));
+        for item in &preparation.items {
+            for relation in &item.incoming.relations {
+                assert!(
+                    !relation.id.0.starts_with("a-fresh-"),
+                    "{name}: relation got an annotation id {:?}",
+                    relation.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn refusals_of_unreadable_files_list_the_accepted_formats() {
     let preparation = prepare(
         &[

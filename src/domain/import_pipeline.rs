@@ -14,10 +14,12 @@
 //! Merging is not done here: the caller applies [`PreparedImport::incoming`] with
 //! `history::Editor::import` against the document as it is at apply time (for a new
 //! document, against [`ImportTarget::New`]'s empty document), then reports with
-//! [`describe_outcome`] and [`ImportPreparation::summary_line`].
+//! [`describe_outcome`] and [`ImportPreparation::summary_line`]. Items are applied in order:
+//! an `Existing` target may name a document that an earlier `New` item creates (two files
+//! with the same new text make one document, not twins).
 
 use crate::domain::anchor::{self, PlacementCounts};
-use crate::domain::annotation::AnchorStatus;
+use crate::domain::annotation::{AnchorStatus, Annotation, Relation, RelationId};
 use crate::domain::article_input::limits::{
     check_annotation_count, check_article, check_file_size, check_json_nesting,
 };
@@ -208,6 +210,7 @@ pub fn prepare_import(
             .map(|entry| entry.id.clone())
             .chain(open_document.map(|doc| doc.id.clone()))
             .collect(),
+        created: Vec::new(),
         preparation: ImportPreparation {
             file_count: files.len(),
             ..ImportPreparation::default()
@@ -281,6 +284,9 @@ struct Preparer<'a, 'b> {
     new_id: &'b mut dyn FnMut(&str) -> String,
     now: &'a str,
     taken_document_ids: BTreeSet<DocumentId>,
+    /// (text SHA-256, id) of the documents earlier items create, so that a second batch
+    /// with the same text merges into the first instead of making a twin.
+    created: Vec<(String, DocumentId)>,
     preparation: ImportPreparation,
 }
 
@@ -434,9 +440,19 @@ impl<'a> Preparer<'a, '_> {
             }
             (Some(text), open) => {
                 let sha = sha256_hex(text);
-                let in_library = self.library.iter().find(|entry| entry.text_sha256 == sha);
+                let in_library = self
+                    .library
+                    .iter()
+                    .find(|entry| entry.text_sha256.eq_ignore_ascii_case(&sha))
+                    .map(|entry| &entry.id)
+                    .or_else(|| {
+                        self.created
+                            .iter()
+                            .find(|(created, _)| *created == sha)
+                            .map(|(_, id)| id)
+                    });
                 match (in_library, open) {
-                    (Some(entry), _) => Placing::OwnTextOfExisting(entry.id.clone()),
+                    (Some(id), _) => Placing::OwnTextOfExisting(id.clone()),
                     (None, Some(open)) if open.text.sha256() == sha => {
                         Placing::OwnTextOfExisting(open.id.clone())
                     }
@@ -519,6 +535,8 @@ impl<'a> Preparer<'a, '_> {
                     document.tags = taxonomy;
                 }
                 let title = title_or_id(&document.metadata.title, &document.id);
+                self.created
+                    .push((document.text.sha256().to_string(), document.id.clone()));
                 (ImportTarget::New(document), title)
             }
         };
@@ -569,11 +587,37 @@ impl<'a> Preparer<'a, '_> {
                 problems,
             };
         }
+        // `anchor::place` draws annotation and relation ids from one generator: note which
+        // ids it drew, and give relations that got one a relation id instead.
         let new_id = &mut *self.new_id;
-        let placement = anchor::place(text, batch, &mut || new_id("a"), self.now);
+        let mut drawn: BTreeSet<String> = BTreeSet::new();
+        let placement = anchor::place(
+            text,
+            batch,
+            &mut || {
+                let id = new_id("a");
+                drawn.insert(id.clone());
+                id
+            },
+            self.now,
+        );
+        let relations = placement
+            .relations
+            .into_iter()
+            .map(|relation| {
+                if drawn.contains(&relation.id.0) {
+                    Relation {
+                        id: RelationId((self.new_id)("r")),
+                        ..relation
+                    }
+                } else {
+                    relation
+                }
+            })
+            .collect();
         Placed {
             annotations: placement.annotations,
-            relations: placement.relations,
+            relations,
             unit_note: placement.unit_note,
             counts: placement.counts,
             problems: placement.problems,
@@ -616,8 +660,8 @@ impl<'a> Preparer<'a, '_> {
 
 /// What placing one batch gave, whichever way it was placed.
 struct Placed {
-    annotations: Vec<crate::domain::annotation::Annotation>,
-    relations: Vec<crate::domain::annotation::Relation>,
+    annotations: Vec<Annotation>,
+    relations: Vec<Relation>,
     unit_note: Option<String>,
     counts: PlacementCounts,
     problems: Vec<Problem>,
