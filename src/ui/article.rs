@@ -375,7 +375,7 @@ fn read_selection_or_click(
     }
 }
 
-fn propose(state: crate::ui::state::AppState, raw: dom_selection::RawSelection, exact: bool) {
+pub fn propose(state: crate::ui::state::AppState, raw: dom_selection::RawSelection, exact: bool) {
     let options = if exact || !state.snap_to_words.get_untracked() {
         SelectionOptions::exact()
     } else {
@@ -388,6 +388,8 @@ fn propose(state: crate::ui::state::AppState, raw: dom_selection::RawSelection, 
         Ok(range) => state.pending.set(Some(PendingSelection {
             range,
             rect: raw.rect,
+            anchor: raw.anchor,
+            focus: raw.focus,
         })),
         Err(_) => state.pending.set(None),
     }

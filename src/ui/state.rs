@@ -4,7 +4,7 @@
 use crate::domain::annotation::AnnotationId;
 use crate::domain::history::Editor;
 use crate::domain::tag::TagId;
-use crate::domain::text::TextRange;
+use crate::domain::text::{TextRange, Utf16Offset};
 use crate::web::dom_selection::ScreenRect;
 use leptos::prelude::*;
 
@@ -13,6 +13,9 @@ use leptos::prelude::*;
 pub struct PendingSelection {
     pub range: TextRange,
     pub rect: ScreenRect,
+    /// The raw selection it came from, to snap it again when the snapping option changes.
+    pub anchor: Utf16Offset,
+    pub focus: Utf16Offset,
 }
 
 /// Which screen fills the main area.

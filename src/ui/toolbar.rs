@@ -64,6 +64,20 @@ pub fn TagToolbar() -> impl IntoView {
                         "×"
                     </button>
                 </div>
+                <label class="ann-check ann-toolbar__option" title="Hold Alt while selecting for exact characters">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || state.snap_to_words.get()
+                        on:change=move |ev| {
+                            state.snap_to_words.set(event_target_checked(&ev));
+                            if let Some(p) = state.pending.get_untracked() {
+                                let raw = crate::web::dom_selection::RawSelection { anchor: p.anchor, focus: p.focus, rect: p.rect };
+                                crate::ui::article::propose(state, raw, false);
+                            }
+                        }
+                    />
+                    "Snap to whole words"
+                </label>
             </div>
         </Show>
     }
