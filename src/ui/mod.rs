@@ -7,5 +7,6 @@ pub mod panic_screen;
 /// Installs the panic screen and mounts the app on `<body>`.
 pub fn start() {
     panic_screen::install();
+    crate::web::service_worker::register_service_worker_in_background();
     leptos::mount::mount_to_body(app::App);
 }

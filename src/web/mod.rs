@@ -4,4 +4,5 @@
 pub mod clock;
 pub mod dom_selection;
 pub mod files;
+pub mod service_worker;
 pub mod storage;
