@@ -10,7 +10,7 @@ use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
 use crate::web::{clock, files};
 use leptos::prelude::*;
 
-pub const SAMPLE_TEXT: &str = include_str!("../../assets/sample-article.txt");
+pub const SAMPLE_TEXT: &str = include_str!("sample-article.txt");
 
 /// A new document from an article, with the suggested metadata filling what the user left
 /// empty.

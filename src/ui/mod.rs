@@ -22,5 +22,6 @@ pub mod toolbar;
 /// Installs the panic screen and mounts the app on `<body>`.
 pub fn start() {
     panic_screen::install();
+    crate::web::service_worker::register_service_worker_in_background();
     leptos::mount::mount_to_body(app::App);
 }

@@ -6,4 +6,5 @@ pub mod dom_focus;
 pub mod dom_selection;
 pub mod files;
 pub mod library_store;
+pub mod service_worker;
 pub mod storage;

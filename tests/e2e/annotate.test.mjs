@@ -19,7 +19,7 @@ import {
   useHarness,
 } from './harness.mjs';
 
-const SAMPLE = fs.readFileSync(path.join(ROOT, 'assets/sample-article.txt'), 'utf8');
+const SAMPLE = fs.readFileSync(path.join(ROOT, 'src/ui/sample-article.txt'), 'utf8');
 const CASES = JSON.parse(
   fs.readFileSync(path.join(ROOT, '../shared/fixtures/unicode/unicode_cases.json'), 'utf8'),
 ).cases;

@@ -1,0 +1,243 @@
+// Offline use, the Content-Security-Policy and the web app manifest, checked in headless
+// Chromium against the release build in ../../dist (`trunk build --release` first).
+//
+// Self-contained for now (its own static server and browser launch); to be folded into the
+// shared harness. The server serves dist/ under a path prefix, /app/, to prove the build
+// works from any folder, and can "go offline" itself (it then drops every connection),
+// because Chromium's offline emulation does not reliably cover a service worker's own fetches.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readFile, readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const PREFIX = '/app/';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** The app has started when the article text is on screen. */
+const APP_STARTED = () => {
+  const article = document.querySelector('[data-article-text]');
+  return article !== null && article.textContent.trim().length > 0;
+};
+
+let browser;
+let server;
+
+before(async () => {
+  server = await startStaticServer(DIST);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the release build is stamped: sw.js names this build and lists every other file', async () => {
+  const serviceWorker = await readFile(path.join(DIST, 'sw.js'), 'utf8');
+  const version = serviceWorker.match(/^const BUILD_VERSION = '([0-9a-f]{16})';$/m);
+  assert.ok(version, 'BUILD_VERSION is not a stamped hash: did the post_build hook run?');
+  const listed = serviceWorker.match(/^const BUILD_FILES = \[(.*)\];$/m);
+  assert.ok(listed, 'BUILD_FILES was not stamped');
+  const listedFiles = [...listed[1].matchAll(/'([^']+)'/g)].map((match) => match[1]).sort();
+  const distFiles = (await listFiles(DIST)).filter((file) => file !== 'sw.js').sort();
+  assert.deepEqual(listedFiles, distFiles);
+});
+
+test('starts under the CSP with no console errors and no request to another origin', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  const foreignRequests = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).origin !== server.origin) foreignRequests.push(request.url());
+  });
+
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+  const inlineScripts = await page.$$eval('script:not([src])', (scripts) => scripts.length);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+
+  const directives = new Map(csp.split(';').map((directive) => {
+    const [name, ...sources] = directive.trim().split(/\s+/);
+    return [name, sources.join(' ')];
+  }));
+  assert.equal(directives.get('script-src'), "'self' 'wasm-unsafe-eval'");
+  assert.equal(directives.get('connect-src'), "'self'");
+  for (const name of ['object-src', 'base-uri', 'form-action']) {
+    assert.equal(directives.get(name), "'none'", name);
+  }
+  assert.deepEqual(problems, []);
+  assert.equal(inlineScripts, 0, 'an inline <script> would be blocked by the CSP');
+  assert.deepEqual(foreignRequests, []);
+  await context.close();
+});
+
+test('the web app manifest parses without errors and its icon is local', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url);
+  const devtools = await context.newCDPSession(page);
+  const manifest = await devtools.send('Page.getAppManifest');
+
+  assert.deepEqual(manifest.errors, []);
+  const parsed = JSON.parse(manifest.data);
+  assert.equal(parsed.name, 'Article Annotator');
+  assert.equal(new URL(parsed.start_url, manifest.url).href, server.url);
+  for (const icon of parsed.icons) {
+    const response = await page.request.get(new URL(icon.src, manifest.url).href);
+    assert.equal(response.status(), 200, `icon ${icon.src}`);
+  }
+  await context.close();
+});
+
+test('after one visit the app opens with the network off', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  // The worker copies the whole build while installing, then takes control of this page:
+  // no second online visit is needed.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+  server.offline = true;
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await page.waitForFunction(APP_STARTED, null, { timeout: 15_000 });
+    // A fresh tab, too, and a navigation to a URL never visited (falls back to index.html).
+    const freshPage = await context.newPage();
+    await freshPage.goto(server.url + '?never-visited');
+    await freshPage.waitForFunction(APP_STARTED, null, { timeout: 15_000 });
+  } finally {
+    server.offline = false;
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a new build replaces the old copy: one cache, named after the new version', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const cachesBefore = await page.evaluate(() => caches.keys());
+
+  server.serviceWorkerVersionOverride = 'ffffffffffffffff';
+  try {
+    const newCache = 'article-annotator-ffffffffffffffff';
+    await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
+    await waitUntil(async () => {
+      const names = await page.evaluate(() => caches.keys());
+      return names.length === 1 && names[0] === newCache;
+    }, 'the old cache was not replaced by the new version\'s');
+    await page.reload();
+    await page.waitForFunction(APP_STARTED);
+  } finally {
+    server.serviceWorkerVersionOverride = null;
+  }
+  assert.equal(cachesBefore.length, 1);
+  assert.notEqual(cachesBefore[0], 'article-annotator-ffffffffffffffff');
+  await context.close();
+});
+
+/** Console errors, uncaught exceptions, and warnings from our own code. */
+function collectProblems(page) {
+  const problems = [];
+  page.on('console', (message) => {
+    const text = message.text();
+    if (message.type() === 'error' || (message.type() === 'warning' && /offline copy/.test(text))) {
+      problems.push(`${message.type()}: ${text}`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  return problems;
+}
+
+async function waitUntil(condition, failure, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    assert.ok(Date.now() < deadline, failure);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function listFiles(directory, prefix = '') {
+  const entries = await readdir(directory, { withFileTypes: true });
+  const files = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const relative = prefix + entry.name;
+    if (entry.isDirectory()) {
+      files.push(...(await listFiles(path.join(directory, entry.name), relative + '/')));
+    } else {
+      files.push(relative);
+    }
+  }
+  return files;
+}
+
+/**
+ * Serves `root` at http://127.0.0.1:<free port>/app/ with real MIME types and no caching
+ * headers. `offline = true` drops every connection; `serviceWorkerVersionOverride` serves a
+ * sw.js whose BUILD_VERSION is that string, as a new build would.
+ */
+async function startStaticServer(root) {
+  const state = { offline: false, serviceWorkerVersionOverride: null };
+  const httpServer = createServer(async (request, response) => {
+    if (state.offline) {
+      request.socket.destroy();
+      return;
+    }
+    const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    if (!pathname.startsWith(PREFIX) || pathname.includes('..')) {
+      response.writeHead(404).end();
+      return;
+    }
+    const relative = pathname.slice(PREFIX.length) || 'index.html';
+    try {
+      let body = await readFile(path.join(root, relative));
+      if (relative === 'sw.js' && state.serviceWorkerVersionOverride) {
+        body = body
+          .toString('utf8')
+          .replace(/^const BUILD_VERSION = '[^']*';$/m,
+            `const BUILD_VERSION = '${state.serviceWorkerVersionOverride}';`);
+      }
+      const type = MIME_TYPES[path.extname(relative)] ?? 'application/octet-stream';
+      response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' }).end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${httpServer.address().port}`;
+  return Object.assign(state, {
+    origin,
+    url: origin + PREFIX,
+    close: () => new Promise((resolve) => {
+      httpServer.closeAllConnections();
+      httpServer.close(resolve);
+    }),
+  });
+}
