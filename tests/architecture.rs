@@ -31,8 +31,15 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn the_domain_imports_no_browser_crate_clock_or_randomness() {
     let mut files = Vec::new();
-    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain"), &mut files);
-    assert!(files.len() > 10, "expected the domain's modules, found {}", files.len());
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain"),
+        &mut files,
+    );
+    assert!(
+        files.len() > 10,
+        "expected the domain's modules, found {}",
+        files.len()
+    );
     let mut offences = Vec::new();
     for file in &files {
         let source = fs::read_to_string(file).expect("source is UTF-8");
@@ -45,7 +52,11 @@ fn the_domain_imports_no_browser_crate_clock_or_randomness() {
             }
         }
     }
-    assert!(offences.is_empty(), "the domain must stay pure:\n{}", offences.join("\n"));
+    assert!(
+        offences.is_empty(),
+        "the domain must stay pure:\n{}",
+        offences.join("\n")
+    );
 }
 
 #[test]

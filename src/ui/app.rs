@@ -4,7 +4,8 @@ const SAMPLE: &str = include_str!("../../assets/sample-article.txt");
 
 #[component]
 pub fn App() -> impl IntoView {
-    let paragraphs: Vec<String> = SAMPLE.split("\n\n").map(|p| format!("{p}\n\n")).collect();
+    // split_inclusive keeps every separator, so the article's textContent is SAMPLE exactly.
+    let paragraphs: Vec<String> = SAMPLE.split_inclusive("\n\n").map(String::from).collect();
     view! {
         <header class="ann-header"><h1>"Article Annotator"</h1></header>
         <main>
