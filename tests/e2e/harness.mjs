@@ -477,12 +477,27 @@ export async function selectByOffsets(page, start, end, { steps = 12 } = {}) {
       if (!inView(a) || !inView(b)) {
         return { error: `[${start}, ${end}) does not fit in the viewport; open the page with a taller viewport` };
       }
-      // Left quarter of the first character puts the caret before it; right quarter of the
-      // last puts it after.
-      return {
-        from: { x: a.left + (a.right - a.left) * 0.25, y: (a.top + a.bottom) / 2 },
-        to: { x: b.right - (b.right - b.left) * 0.25, y: (b.top + b.bottom) / 2 },
+      // In left-to-right text the left quarter of the first character puts the caret before
+      // it and the right quarter of the last puts it after; in right-to-left text it is the
+      // other way round. Ask the browser which side gives the wanted caret offset.
+      const caretOffset = (x, y) => {
+        const caret = document.caretRangeFromPoint(x, y);
+        if (!caret || !article.contains(caret.startContainer)) return -1;
+        const before = document.createRange();
+        before.setStart(article, 0);
+        before.setEnd(caret.startContainer, caret.startOffset);
+        return before.toString().length;
       };
+      const pick = (rect, wanted, leftFirst) => {
+        const y = (rect.top + rect.bottom) / 2;
+        const left = { x: rect.left + (rect.right - rect.left) * 0.25, y };
+        const right = { x: rect.right - (rect.right - rect.left) * 0.25, y };
+        const [first, second] = leftFirst ? [left, right] : [right, left];
+        if (caretOffset(first.x, first.y) === wanted) return first;
+        if (caretOffset(second.x, second.y) === wanted) return second;
+        return first;
+      };
+      return { from: pick(a, start, true), to: pick(b, end, false) };
     },
     [start, end],
   );
