@@ -343,6 +343,9 @@ pub fn ArticleView() -> impl IntoView {
                 class="ann-article"
                 data-article-text=""
                 id="ann-article"
+                lang=move || {
+                    state.editor.with(|e| e.document().metadata.language_tag().map(str::to_string))
+                }
                 tabindex="0"
                 role="document"
                 aria-label=crate::ui::strings::ARTICLE_LABEL

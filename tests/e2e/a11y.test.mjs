@@ -312,3 +312,18 @@ test('360 px wide: the sidebar is a bottom sheet with a handle, the toolbar sits
   });
   assert.deepEqual(between, [], 'nothing prints between the article and the endnotes');
 });
+
+test('the article language set in Article details becomes its lang; nonsense is ignored', async () => {
+  const page = await openApp();
+  const article = page.locator(ARTICLE);
+  assert.equal(await article.getAttribute('lang'), null, 'unknown: the page language applies');
+  await page.locator('.ann-doc-details > summary').press('Enter');
+  const language = page.getByLabel('Language', { exact: true });
+  await language.fill('fr-CA');
+  await language.press('Tab');
+  await page.waitForFunction(() => document.querySelector('[data-article-text]').getAttribute('lang') === 'fr-CA');
+  await language.fill('not a language');
+  await language.press('Tab');
+  await page.waitForFunction(() => !document.querySelector('[data-article-text]').hasAttribute('lang'));
+  expectNoConsoleErrors(page);
+});
