@@ -228,6 +228,7 @@ test('axe-core finds no WCAG 2.2 AA violation in any view, light or dark', async
     await page.keyboard.press('j');
     await page.locator('.ann-details').waitFor();
     await expectNoAxeViolations(page, `${colorScheme}: annotations and details open`);
+    await screenshot(page, `a11y-${colorScheme}-details`);
 
     await page.keyboard.press('?');
     await page.getByRole('dialog').waitFor();
@@ -277,6 +278,8 @@ test('360 px wide: the sidebar is a bottom sheet with a handle, the toolbar sits
   const sheet = await page.locator('.ann-sidebar').boundingBox();
   const bar = await toolbar.boundingBox();
   assert.ok(bar.y + bar.height <= sheet.y + 1, 'the tag toolbar sits above the sheet');
+  const cursor = await page.locator('.ann-caret').boundingBox();
+  assert.ok(cursor.y + cursor.height <= bar.y, 'the selection stays visible above the toolbar');
   await screenshot(page, 'a11y-360-toolbar');
   await page.keyboard.press('1');
   const handle = page.getByRole('button', { name: 'Hide annotations' });
