@@ -2,7 +2,7 @@
 //! translated. Keys and labels that tests and assistive technology rely on ("Claim",
 //! "Undo"...) come from the document's taxonomy or stay where they are named.
 
-pub const ARTICLE_LABEL: &str = "Article text";
+pub const ARTICLE_LABEL: &str = "Article to annotate";
 pub const ARTICLE_HELP: &str = "Arrow keys move the reading cursor (Ctrl+arrows by word, ( and ) by sentence, Ctrl+Up and Down by paragraph, Home and End to the line's ends). Shift+arrows or Space then arrows select; 1, 2 or 3 tags the selection; Enter opens the highlight under the cursor; ? lists every shortcut.";
 pub const SELECTION_STARTED: &str =
     "Selection started: move with the arrow keys, then press Space to finish";

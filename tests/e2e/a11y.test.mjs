@@ -330,3 +330,26 @@ test('the article language set in Article details becomes its lang; nonsense is 
   await page.waitForFunction(() => !document.querySelector('[data-article-text]').hasAttribute('lang'));
   expectNoConsoleErrors(page);
 });
+
+test('right-to-left: arrows move the way they point, Shift+arrows select whole Arabic words', async () => {
+  const page = await openApp();
+  const arabic = 'قال الوزير إن البطالة انخفضت.\n\nمصدر: وزارة العمل.';
+  await page.getByRole('button', { name: 'New article' }).press('Enter');
+  const field = page.getByLabel('Article text', { exact: true });
+  await field.focus();
+  await page.keyboard.insertText(arabic);
+  await page.getByRole('button', { name: 'Start annotating' }).press('Enter');
+  await page.waitForFunction((t) => document.querySelector('[data-article-text]')?.textContent === t, arabic);
+  await focusArticleByKeyboard(page);
+  assert.equal((await selection(page)).start, 0);
+  // In right-to-left text the first word is on the right: Left moves forward.
+  await page.keyboard.press('ArrowLeft');
+  assert.equal((await selection(page)).start, 1, 'ArrowLeft moves into right-to-left text');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Control+Shift+ArrowLeft');
+  await page.keyboard.press('1');
+  await waitForLive(page, /^Claim added: /);
+  assert.deepEqual((await markWith(page, 'claim')).map((m) => m.text), ['قال']);
+  assert.equal(await articleText(page), arabic);
+  expectNoConsoleErrors(page);
+});
