@@ -287,7 +287,16 @@ fn install_selection_listener() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let redraw = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| caret::redraw(false));
+    let redraw = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+        // A click or a touch moves the cursor too: remember it, so the cursor comes back
+        // there (not to an older keyboard position) after the article re-renders.
+        if let Some(article) = caret::article()
+            && caret::selection_inside(&article)
+        {
+            remember_offset(&article);
+        }
+        caret::redraw(false);
+    });
     let callback = redraw.as_ref().unchecked_ref();
     let _ = document.add_event_listener_with_callback("selectionchange", callback);
     let _ = document.add_event_listener_with_callback("focusin", callback);
