@@ -449,6 +449,7 @@ fn metadata_and_tag_commands() {
         publisher: "Example Times".into(),
         author: "A. Writer".into(),
         published: "2026-01-31".into(),
+        language: String::new(),
     };
     let renamed_claim = Tag {
         label: "Statement".into(),

@@ -43,6 +43,7 @@ fn article_metadata() -> Metadata {
         publisher: "Example News".into(),
         author: "A. Writer".into(),
         published: "2024-02-29".into(),
+        language: String::new(),
     }
 }
 

@@ -55,6 +55,7 @@ fn sample_document() -> Document {
         publisher: String::new(),
         author: "A. Writer".into(),
         published: "2024-05-01".into(),
+        language: String::new(),
     };
     let mut doc = Document::new(DocumentId("doc-1".into()), metadata, Text::new(text));
     // Added out of text order on purpose: the writer sorts.
@@ -813,6 +814,7 @@ fn any_document() -> impl Strategy<Value = Document> {
                 publisher,
                 author,
                 published,
+                language: String::new(),
             };
             let mut doc = Document::new(DocumentId("d".into()), metadata, Text::new(text));
             let mut taxonomy = Taxonomy::default();
@@ -1007,4 +1009,42 @@ fn replace_nth(value: &mut Value, n: &mut usize, replacement: Value) -> Option<V
         }
     }
     replacement
+}
+
+/// The article's language travels as the optional `document.language`: written only when
+/// set (files without it are unchanged), read back as it was.
+#[test]
+fn document_language_is_optional_and_round_trips() {
+    let without = write_document(&sample_document(), &WriteOptions::default());
+    assert!(!without.contains("\"language\""), "absent when unknown");
+
+    let mut doc = sample_document();
+    doc.metadata.language = "fr-CA".into();
+    let written = write_document(&doc, &WriteOptions::default());
+    assert!(written.contains("\"language\": \"fr-CA\""));
+    let (read, _) = read_back(&written);
+    assert_eq!(read.metadata.language, "fr-CA");
+    assert_eq!(read, in_text_order(doc));
+}
+
+#[test]
+fn language_tag_accepts_bcp47_shapes_only() {
+    let cases: [(&str, Option<&str>); 9] = [
+        ("en", Some("en")),
+        (" ar ", Some("ar")),
+        ("fr-CA", Some("fr-CA")),
+        ("zh-Hant-TW", Some("zh-Hant-TW")),
+        ("", None),
+        ("e", None),
+        ("en_US", None),
+        ("en-", None),
+        ("english language", None),
+    ];
+    for (input, expected) in cases {
+        let metadata = Metadata {
+            language: input.into(),
+            ..Metadata::default()
+        };
+        assert_eq!(metadata.language_tag(), expected, "{input:?}");
+    }
 }

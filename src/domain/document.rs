@@ -20,6 +20,25 @@ pub struct Metadata {
     pub author: String,
     /// As written in the article or by the user, ideally `YYYY-MM-DD`.
     pub published: String,
+    /// The article's language as a BCP 47 tag ("en", "fr-CA", "ar"), or empty when unknown.
+    /// Screen readers pick their voice by it; browsers hyphenate and spell-check by it.
+    pub language: String,
+}
+
+impl Metadata {
+    /// The language, if it looks like a BCP 47 tag (letters, then letter/digit subtags of up
+    /// to 8 characters joined by hyphens); anything else is ignored rather than handed to the
+    /// browser as an invalid `lang`.
+    pub fn language_tag(&self) -> Option<&str> {
+        let tag = self.language.trim();
+        let mut parts = tag.split('-');
+        let primary = parts.next()?;
+        let primary_ok =
+            (2..=8).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic());
+        let rest_ok = parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        (primary_ok && rest_ok).then_some(tag)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -317,5 +317,6 @@ fn merge_metadata(
             &ours.published,
             &theirs.published,
         ),
+        language: field("language", &base.language, &ours.language, &theirs.language),
     }
 }

@@ -158,6 +158,15 @@ pub fn AnnotationList() -> impl IntoView {
                                         style=style
                                         aria-current=move || if selected.get() { Some("true") } else { None }
                                         data-annotation-id=item.id.0.clone()
+                                        on:keydown={
+                                            let id = id.clone();
+                                            move |ev: leptos::ev::KeyboardEvent| {
+                                                if ev.key() == "Enter" {
+                                                    ev.prevent_default();
+                                                    crate::ui::reading_cursor::open_details(state, id.clone());
+                                                }
+                                            }
+                                        }
                                         on:click=move |_| actions::reveal_annotation(state, id.clone())
                                     >
                                         <span class="ann-badge" aria-hidden="true">{item.badge.to_string()}</span>

@@ -27,7 +27,7 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     state.editor.set(initial_editor(state));
     view! {
-        <a class="ann-skip" href="#ann-main">"Skip to the article"</a>
+        <a class="ann-skip" href="#ann-article">"Skip to the article"</a>
         <Header />
         <Notices />
         <LiveRegion />
@@ -44,21 +44,40 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn AnnotateScreen() -> impl IntoView {
+    // On small screens the sidebar is a bottom sheet that can be folded away.
+    let sheet_open = RwSignal::new(true);
     view! {
-        <div class="ann-workspace">
+        <div class="ann-workspace" class:ann-workspace--sheet-closed=move || !sheet_open.get()>
             <main class="ann-main" id="ann-main">
                 <ArticleHeading />
                 <ArticleView />
                 <TagToolbar />
                 <AnnotationChooser />
             </main>
-            <aside class="ann-sidebar" aria-label="Annotations">
+            <aside class="ann-sidebar" id="ann-sidebar" aria-label=crate::ui::strings::SIDEBAR_LABEL>
+                <button
+                    type="button"
+                    class="ann-sheet-handle"
+                    aria-controls="ann-sidebar"
+                    aria-expanded=move || sheet_open.get().to_string()
+                    on:click=move |_| sheet_open.update(|open| *open = !*open)
+                >
+                    <span class="ann-sheet-handle__grip" aria-hidden="true"></span>
+                    {move || {
+                        if sheet_open.get() {
+                            crate::ui::strings::SHEET_HIDE
+                        } else {
+                            crate::ui::strings::SHEET_SHOW
+                        }
+                    }}
+                </button>
                 <DetailsPanel />
                 <AnnotationList />
                 <crate::ui::tag_manager::TagManager />
                 <DocumentDetails />
             </aside>
         </div>
+        <crate::ui::print_notes::PrintEndnotes />
     }
 }
 

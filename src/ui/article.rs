@@ -41,6 +41,8 @@ impl PartialEq for SharedLayout {
 struct Layout {
     segmentation: Segmentation,
     keys: Vec<ParagraphKey>,
+    /// Each annotation's endnote number (text order), printed after its last highlight.
+    note_numbers: std::collections::HashMap<AnnotationId, usize>,
 }
 
 fn fingerprint(
@@ -49,6 +51,7 @@ fn fingerprint(
     index: usize,
     selected: Option<&AnnotationId>,
     flash: Option<&AnnotationId>,
+    note_numbers: &std::collections::HashMap<AnnotationId, usize>,
 ) -> u64 {
     let mut hasher = DefaultHasher::new();
     let Some(paragraph) = segmentation.paragraphs.get(index) else {
@@ -61,6 +64,7 @@ fn fingerprint(
             if let Some(annotation) = document.annotations.get(i) {
                 annotation.id.hash(&mut hasher);
                 annotation.tag.hash(&mut hasher);
+                note_numbers.get(&annotation.id).hash(&mut hasher);
                 segmentation.lanes.lane(i).hash(&mut hasher);
                 (Some(&annotation.id) == selected).hash(&mut hasher);
                 (Some(&annotation.id) == flash).hash(&mut hasher);
@@ -80,13 +84,25 @@ fn layout(
     flash: Option<&AnnotationId>,
 ) -> Layout {
     let segmentation = segment(&document.text, &document.annotations);
+    let note_numbers = crate::ui::print_notes::note_numbers(document);
     let keys = (0..segmentation.paragraphs.len())
         .map(|index| ParagraphKey {
-            fingerprint: fingerprint(document, &segmentation, index, selected, flash),
+            fingerprint: fingerprint(
+                document,
+                &segmentation,
+                index,
+                selected,
+                flash,
+                &note_numbers,
+            ),
             index,
         })
         .collect();
-    Layout { segmentation, keys }
+    Layout {
+        segmentation,
+        keys,
+        note_numbers,
+    }
 }
 
 /// A run of one paragraph, ready to render.
@@ -98,6 +114,7 @@ enum RunView {
         tags: String,
         title: String,
         style: String,
+        notes: Option<String>,
         selected: bool,
         flash: bool,
     },
@@ -165,12 +182,21 @@ fn paragraph_runs(
                     underline: document.tags.underline(&a.tag),
                 })
                 .collect();
+            // Endnote numbers of the annotations that end with this run (print shows them).
+            let notes = covering
+                .iter()
+                .filter(|(_, a)| a.range.end() == run.range.end())
+                .filter_map(|(_, a)| layout.note_numbers.get(&a.id))
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
             RunView::Marked {
                 text: run_text,
                 ids,
                 tags,
                 title,
                 style: mark_style(&layers),
+                notes: (!notes.is_empty()).then_some(notes),
                 selected: covering.iter().any(|(_, a)| Some(&a.id) == selected),
                 flash: covering.iter().any(|(_, a)| Some(&a.id) == flash),
             }
@@ -215,6 +241,7 @@ fn render_run(run: RunView) -> AnyView {
             tags,
             title,
             style,
+            notes,
             selected,
             flash,
         } => view! {
@@ -223,7 +250,9 @@ fn render_run(run: RunView) -> AnyView {
                 class:ann-mark--selected=selected
                 class:ann-mark--flash=flash
                 data-ids=ids
+                aria-describedby=crate::ui::reading_cursor::described_by(&tags)
                 data-tags=tags
+                data-notes=notes
                 title=title
                 style=style
             >
@@ -313,6 +342,15 @@ pub fn ArticleView() -> impl IntoView {
             <div
                 class="ann-article"
                 data-article-text=""
+                id="ann-article"
+                lang=move || {
+                    state.editor.with(|e| e.document().metadata.language_tag().map(str::to_string))
+                }
+                tabindex="0"
+                role="document"
+                aria-label=crate::ui::strings::ARTICLE_LABEL
+                aria-describedby="ann-article-help"
+                on:focus=move |_| crate::ui::reading_cursor::on_article_focus()
                 node_ref=article_ref
                 on:mouseup=on_pointer_up
                 on:touchend=move |_| {
@@ -326,6 +364,7 @@ pub fn ArticleView() -> impl IntoView {
             >
                 <For each=keys key=|k| (k.fingerprint, k.index) children=render_paragraph />
             </div>
+            <crate::ui::reading_cursor::ReadingCursor />
         </article>
     }
 }
@@ -375,7 +414,11 @@ fn read_selection_or_click(
     }
 }
 
-pub fn propose(state: crate::ui::state::AppState, raw: dom_selection::RawSelection, exact: bool) {
+pub(crate) fn propose(
+    state: crate::ui::state::AppState,
+    raw: dom_selection::RawSelection,
+    exact: bool,
+) {
     let options = if exact || !state.snap_to_words.get_untracked() {
         SelectionOptions::exact()
     } else {

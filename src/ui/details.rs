@@ -103,12 +103,15 @@ fn Details(id: AnnotationId) -> impl IntoView {
     view! {
         <section class="ann-details" aria-labelledby="ann-details-heading" data-annotation-id=id.0.clone()>
             <div class="ann-details__head">
-                <h2 id="ann-details-heading" class="ann-panel-heading">{tag_label}</h2>
+                <h2 id="ann-details-heading" class="ann-panel-heading" tabindex="-1">{tag_label}</h2>
                 <button
                     type="button"
                     class="ann-icon-button"
                     aria-label="Close details"
-                    on:click=move |_| actions::select_annotation(state, None)
+                    on:click=move |_| {
+                        actions::select_annotation(state, None);
+                        crate::ui::reading_cursor::focus_article();
+                    }
                 >
                     "×"
                 </button>
@@ -160,7 +163,10 @@ fn Details(id: AnnotationId) -> impl IntoView {
             <button
                 type="button"
                 class="ann-button ann-button--danger"
-                on:click=move |_| actions::delete_annotation(state, id_for_delete.clone())
+                on:click=move |_| {
+                    actions::delete_annotation(state, id_for_delete.clone());
+                    crate::ui::reading_cursor::focus_article();
+                }
             >
                 "Delete annotation"
             </button>

@@ -37,6 +37,8 @@ pub fn DocumentDetails() -> impl IntoView {
             {field("Publisher", |m| &m.publisher, |m, v| m.publisher = v)}
             {field("Author", |m| &m.author, |m, v| m.author = v)}
             {field("Published date", |m| &m.published, |m, v| m.published = v)}
+            {field(crate::ui::strings::LANGUAGE, |m| &m.language, |m, v| m.language = v)}
+            <p class="ann-field-hint">{crate::ui::strings::LANGUAGE_HINT}</p>
         </details>
     }
 }

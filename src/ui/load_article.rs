@@ -114,6 +114,7 @@ pub fn LoadArticle() -> impl IntoView {
                     publisher: publisher.get_untracked().trim().to_string(),
                     author: author.get_untracked().trim().to_string(),
                     published: published.get_untracked().trim().to_string(),
+                    language: String::new(),
                 };
                 error.set(None);
                 actions::open_document(state, document_from(opened, metadata));

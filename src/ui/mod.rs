@@ -14,9 +14,13 @@ pub mod load_article;
 pub mod notices;
 pub mod panic_screen;
 pub mod persistence;
+pub mod print_notes;
+pub mod reading_cursor;
 pub mod shortcuts;
 pub mod state;
+pub mod strings;
 pub mod tag_manager;
+pub mod theme;
 pub mod toolbar;
 
 /// Installs the panic screen and mounts the app on `<body>`.

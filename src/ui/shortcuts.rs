@@ -8,21 +8,49 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The shortcuts, for the help sheet: keys and what they do.
-pub const SHORTCUTS: [(&str, &str); 9] = [
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    (
+        "Tab / Shift+Tab",
+        "Move between the article, the tag buttons, the annotation list and the panels",
+    ),
+    (
+        "← → in the article",
+        "Move the reading cursor by a character",
+    ),
+    ("Ctrl+← Ctrl+→", "Move by a word"),
+    ("( and )", "Move to the previous / next sentence"),
+    ("↑ ↓", "Move by a line"),
+    ("Ctrl+↑ Ctrl+↓", "Move to the previous / next paragraph"),
+    (
+        "Home / End",
+        "Move to the start / end of the line (with Ctrl: of the article)",
+    ),
+    ("Shift + any move", "Select from the cursor"),
+    (
+        "Space or S",
+        "Start a selection at the cursor; press again to finish it",
+    ),
     (
         "1, 2, 3 …",
         "Tag the selected text with the tag that has this key",
     ),
+    (
+        "Enter on a highlight or list item",
+        "Open its details (press again for the next of overlapping highlights)",
+    ),
+    ("J / K", "Select the next / previous annotation"),
+    ("Delete", "Delete the selected annotation"),
+    ("L", "Reserved for linking annotations"),
     ("Ctrl+Z (⌘Z)", "Undo"),
     ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
-    ("Escape", "Dismiss the tag toolbar, a menu or a dialog"),
-    ("Delete", "Delete the selected annotation"),
-    ("J / K", "Select the next / previous annotation"),
+    (
+        "Escape",
+        "Cancel the selection, close details, a menu or a dialog",
+    ),
     (
         "Alt while selecting",
         "Exact characters instead of whole words",
     ),
-    ("Shift+arrows in the article", "Extend a keyboard selection"),
     ("?", "Show this list"),
 ];
 
@@ -69,6 +97,9 @@ fn step_selection(state: AppState, forward: bool) {
 }
 
 pub fn handle(state: AppState, event: &web_sys::KeyboardEvent) {
+    if crate::ui::reading_cursor::handle_key(state, event) {
+        return;
+    }
     let key = event.key();
     if key == "Escape" {
         state.show_help.set(false);
@@ -136,6 +167,25 @@ pub fn Shortcuts() -> impl IntoView {
 #[component]
 pub fn HelpSheet() -> impl IntoView {
     let state = use_app();
+    let dialog_ref = NodeRef::<leptos::html::Div>::new();
+    // Focus moves into the sheet when it opens and back where it was when it closes.
+    Effect::new(move |was_open: Option<bool>| {
+        let open = state.show_help.get();
+        if open && was_open != Some(true) {
+            crate::web::focus_trap::remember_focus();
+            set_timeout(
+                move || {
+                    if let Some(dialog) = dialog_ref.get_untracked() {
+                        crate::web::focus_trap::focus_first(&dialog, Some("#ann-help-close"));
+                    }
+                },
+                std::time::Duration::from_millis(0),
+            );
+        } else if !open && was_open == Some(true) {
+            crate::web::focus_trap::restore_focus();
+        }
+        open
+    });
     view! {
         <Show when=move || state.show_help.get()>
             <div class="ann-dialog-backdrop" on:click=move |_| state.show_help.set(false)>
@@ -144,7 +194,13 @@ pub fn HelpSheet() -> impl IntoView {
                     role="dialog"
                     aria-modal="true"
                     aria-labelledby="ann-help-title"
+                    node_ref=dialog_ref
                     on:click=|ev| ev.stop_propagation()
+                    on:keydown=move |ev| {
+                        if let Some(dialog) = dialog_ref.get_untracked() {
+                            crate::web::focus_trap::keep_tab_inside(&dialog, &ev);
+                        }
+                    }
                 >
                     <h2 id="ann-help-title">"Keyboard shortcuts"</h2>
                     <dl class="ann-shortcuts">
@@ -153,7 +209,12 @@ pub fn HelpSheet() -> impl IntoView {
                             .map(|(keys, what)| view! { <dt><kbd>{*keys}</kbd></dt><dd>{*what}</dd> })
                             .collect_view()}
                     </dl>
-                    <button type="button" class="ann-button" autofocus on:click=move |_| state.show_help.set(false)>
+                    <button
+                        type="button"
+                        class="ann-button"
+                        id="ann-help-close"
+                        on:click=move |_| state.show_help.set(false)
+                    >
                         "Close"
                     </button>
                 </div>

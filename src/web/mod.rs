@@ -1,10 +1,12 @@
 //! Thin browser edges: each module wraps one browser facility in a small function that
 //! returns a typed error. No business rules live here; they are in `domain`.
 
+pub mod caret;
 pub mod clock;
 pub mod dom_focus;
 pub mod dom_selection;
 pub mod files;
+pub mod focus_trap;
 pub mod library_store;
 pub mod service_worker;
 pub mod storage;

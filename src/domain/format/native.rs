@@ -153,6 +153,9 @@ struct NativeDocument<'a> {
     publisher: Option<&'a str>,
     author: Option<&'a str>,
     published: Option<&'a str>,
+    /// Optional: written only when known, so files without it stay byte-identical.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
     text_sha256: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<&'a str>,
@@ -219,6 +222,7 @@ impl<'a> NativeFile<'a> {
                 publisher: null_if_empty(&doc.metadata.publisher),
                 author: null_if_empty(&doc.metadata.author),
                 published: null_if_empty(&doc.metadata.published),
+                language: null_if_empty(&doc.metadata.language),
                 text_sha256: doc.text.sha256(),
                 text: options.include_text.then(|| doc.text.as_str()),
             },
@@ -656,6 +660,7 @@ fn read_document(object: &Map<String, Value>, root: &str, batch: &mut ImportBatc
         publisher: field("publisher"),
         author: field("author"),
         published: field("published"),
+        language: field("language"),
     });
     batch.text_sha256 = optional_string(fields, "text_sha256", &location, problems);
     batch.text = optional_string(fields, "text", &location, problems);

@@ -1,0 +1,99 @@
+//! The theme switch: System (follow the operating system), Light or Dark, remembered in this
+//! browser. The choice is `data-theme` on `<html>`; style/base.css defines both palettes.
+
+use crate::ui::strings;
+use crate::web::storage::{PREFIX, Store};
+use leptos::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    fn stored_name(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    fn from_stored(name: &str) -> Theme {
+        match name {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::System,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Theme::System => strings::THEME_SYSTEM,
+            Theme::Light => strings::THEME_LIGHT,
+            Theme::Dark => strings::THEME_DARK,
+        }
+    }
+
+    fn next(self) -> Theme {
+        match self {
+            Theme::System => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::System,
+        }
+    }
+}
+
+fn storage_key() -> String {
+    format!("{PREFIX}theme")
+}
+
+fn stored() -> Theme {
+    Store::open()
+        .ok()
+        .and_then(|s| s.get(&storage_key()).ok().flatten())
+        .map(|name| Theme::from_stored(&name))
+        .unwrap_or(Theme::System)
+}
+
+fn apply(theme: Theme) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match theme {
+        Theme::System => root.remove_attribute("data-theme"),
+        other => root.set_attribute("data-theme", other.stored_name()),
+    };
+}
+
+/// The switch in the header: each press moves System → Light → Dark → System.
+#[component]
+pub fn ThemeSwitch() -> impl IntoView {
+    let theme = RwSignal::new(stored());
+    apply(theme.get_untracked());
+    let cycle = move |_| {
+        let next = theme.get_untracked().next();
+        theme.set(next);
+        apply(next);
+        // Not being able to remember the choice is no reason to bother the user: the theme
+        // still applies to this visit.
+        if let Ok(store) = Store::open() {
+            let _ = store.set(&storage_key(), next.stored_name());
+        }
+    };
+    view! {
+        <button
+            type="button"
+            class="ann-button ann-theme-switch"
+            title="Theme: System, Light or Dark"
+            on:click=cycle
+        >
+            {move || strings::theme_button(theme.get().label())}
+        </button>
+    }
+}

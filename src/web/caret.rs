@@ -1,0 +1,231 @@
+//! The reading cursor: the window's selection used as a caret in the (non-editable) article.
+//! The browser moves it (`Selection.modify`, which knows words, sentences, lines and
+//! bidirectional text); this module moves it, puts it at a text offset, and places the
+//! overlay that makes it visible (browsers draw no caret in text that cannot be edited).
+//! The overlay lives outside `[data-article-text]`, so the article's text never changes.
+
+use crate::web::dom_selection;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, Node};
+
+/// How far one key press moves the cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Character,
+    Word,
+    Sentence,
+    Line,
+    Paragraph,
+    LineBoundary,
+    DocumentBoundary,
+}
+
+impl Step {
+    fn granularity(self) -> &'static str {
+        match self {
+            Step::Character => "character",
+            Step::Word => "word",
+            Step::Sentence => "sentence",
+            Step::Line => "line",
+            Step::Paragraph => "paragraph",
+            Step::LineBoundary => "lineboundary",
+            Step::DocumentBoundary => "documentboundary",
+        }
+    }
+}
+
+/// The direction of a move. Left and right are visual (right-to-left text moves the way the
+/// arrow points); forward and backward follow the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Left,
+    Right,
+    Forward,
+    Backward,
+}
+
+impl Direction {
+    fn name(self) -> &'static str {
+        match self {
+            Direction::Left => "left",
+            Direction::Right => "right",
+            Direction::Forward => "forward",
+            Direction::Backward => "backward",
+        }
+    }
+}
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window().and_then(|w| w.document())
+}
+
+fn selection() -> Option<web_sys::Selection> {
+    web_sys::window()?.get_selection().ok().flatten()
+}
+
+/// The article element (`[data-article-text]`), if it is on the page.
+pub fn article() -> Option<Element> {
+    document()?
+        .query_selector("[data-article-text]")
+        .ok()
+        .flatten()
+}
+
+/// Whether the selection's focus point is inside `article`.
+pub fn selection_inside(article: &Element) -> bool {
+    let Some(selection) = selection() else {
+        return false;
+    };
+    if selection.range_count() == 0 {
+        return false;
+    }
+    let article: &Node = article.unchecked_ref();
+    selection
+        .focus_node()
+        .is_some_and(|node| article.contains(Some(&node)))
+}
+
+/// Moves (or, with `extend`, extends) the selection by one step.
+pub fn step(extend: bool, direction: Direction, step: Step) {
+    if let Some(selection) = selection() {
+        let alter = if extend { "extend" } else { "move" };
+        let _ = selection.modify(alter, direction.name(), step.granularity());
+    }
+}
+
+/// Collapses the selection to its focus point (where the cursor is).
+pub fn collapse_to_focus() {
+    if let Some(selection) = selection()
+        && let Some(node) = selection.focus_node()
+    {
+        let _ = selection.collapse_with_offset(Some(&node), selection.focus_offset());
+    }
+}
+
+/// Whether the selection covers no text.
+pub fn is_collapsed() -> bool {
+    selection().is_none_or(|s| s.is_collapsed())
+}
+
+/// The cursor's position as a UTF-16 offset into the article's text.
+pub fn focus_offset(article: &Element) -> Option<usize> {
+    let selection = selection()?;
+    let node = selection.focus_node()?;
+    dom_selection::offset_of(article, &node, selection.focus_offset())
+        .ok()
+        .map(|o| o.0)
+}
+
+/// The element the cursor is in (a `mark`, a paragraph…).
+pub fn focus_element() -> Option<Element> {
+    let node = selection()?.focus_node()?;
+    match node.dyn_ref::<Element>() {
+        Some(element) => Some(element.clone()),
+        None => node.parent_element(),
+    }
+}
+
+/// Puts a collapsed cursor at UTF-16 offset `offset` of the article's text (clamped to its
+/// end).
+pub fn place_at(article: &Element, offset: usize) {
+    let (Some(document), Some(selection)) = (document(), selection()) else {
+        return;
+    };
+    let Ok(walker) = document.create_tree_walker_with_what_to_show(article, 0x4) else {
+        return;
+    };
+    let mut seen = 0usize;
+    let mut last: Option<(Node, usize)> = None;
+    while let Ok(Some(node)) = walker.next_node() {
+        let length = node
+            .node_value()
+            .map(|v| v.encode_utf16().count())
+            .unwrap_or(0);
+        if offset < seen + length {
+            let _ = selection.collapse_with_offset(Some(&node), (offset - seen) as u32);
+            return;
+        }
+        seen += length;
+        last = Some((node, length));
+    }
+    if let Some((node, length)) = last {
+        let _ = selection.collapse_with_offset(Some(&node), length as u32);
+    }
+}
+
+/// Where the cursor is on screen: (left, top, height) in viewport pixels.
+fn caret_box() -> Option<(f64, f64, f64)> {
+    let document = document()?;
+    let selection = selection()?;
+    let node = selection.focus_node()?;
+    let offset = selection.focus_offset();
+    let range = document.create_range().ok()?;
+    range.set_start(&node, offset).ok()?;
+    range.collapse_with_to_start(true);
+    let rect = range.get_bounding_client_rect();
+    if rect.height() > 0.0 {
+        return Some((rect.left(), rect.top(), rect.height()));
+    }
+    // A collapsed range at some boundaries has no box: measure a neighbouring character.
+    if node.node_type() == Node::TEXT_NODE {
+        let length = node
+            .node_value()
+            .map(|v| v.encode_utf16().count() as u32)
+            .unwrap_or(0);
+        if offset < length {
+            range.set_end(&node, offset + 1).ok()?;
+            let r = range.get_bounding_client_rect();
+            if r.height() > 0.0 {
+                return Some((r.left(), r.top(), r.height()));
+            }
+        }
+        if offset > 0 {
+            range.set_start(&node, offset - 1).ok()?;
+            range.set_end(&node, offset).ok()?;
+            let r = range.get_bounding_client_rect();
+            if r.height() > 0.0 {
+                return Some((r.right(), r.top(), r.height()));
+            }
+        }
+    }
+    let element = focus_element()?;
+    let r = element.get_bounding_client_rect();
+    Some((r.left(), r.top(), r.height().min(30.0)))
+}
+
+/// Shows the overlay caret (`.ann-caret`) at the cursor when the article has focus, hides
+/// it otherwise; with `reveal`, scrolls the cursor into view.
+pub fn redraw(reveal: bool) {
+    let Some(document) = document() else { return };
+    let Some(caret) = document
+        .query_selector(".ann-caret")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    else {
+        return;
+    };
+    let focused = match (article(), document.active_element()) {
+        (Some(article), Some(active)) => article == active && selection_inside(&article),
+        _ => false,
+    };
+    let position = if focused { caret_box() } else { None };
+    let Some((left, top, height)) = position else {
+        let _ = caret.set_attribute("hidden", "");
+        return;
+    };
+    let Some(wrap) = caret.parent_element() else {
+        return;
+    };
+    let origin = wrap.get_bounding_client_rect();
+    let style = caret.style();
+    let _ = style.set_property("left", &format!("{:.1}px", left - origin.left()));
+    let _ = style.set_property("top", &format!("{:.1}px", top - origin.top()));
+    let _ = style.set_property("height", &format!("{height:.1}px"));
+    let _ = caret.remove_attribute("hidden");
+    if reveal {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        caret.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
