@@ -320,7 +320,7 @@ test('the article language set in Article details becomes its lang; nonsense is 
   const page = await openApp();
   const article = page.locator(ARTICLE);
   assert.equal(await article.getAttribute('lang'), null, 'unknown: the page language applies');
-  await page.locator('.ann-doc-details > summary').press('Enter');
+  await page.locator('.ann-doc-details > summary', { hasText: 'Article details' }).press('Enter');
   const language = page.getByLabel('Language', { exact: true });
   await language.fill('fr-CA');
   await language.press('Tab');
