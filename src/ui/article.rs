@@ -7,6 +7,7 @@
 //! a `mark` with `data-ids` and `data-tags`, never nested.
 
 use crate::domain::annotation::AnnotationId;
+use crate::domain::classroom::present::{CheckStatus, combined_status};
 use crate::domain::document::Document;
 use crate::domain::highlight::{Layer, mark_style};
 use crate::domain::segment::{Segmentation, segment};
@@ -15,6 +16,7 @@ use crate::ui::actions;
 use crate::ui::state::{PendingSelection, use_app};
 use crate::web::dom_selection::{self, ScreenRect};
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -49,6 +51,7 @@ fn fingerprint(
     index: usize,
     selected: Option<&AnnotationId>,
     flash: Option<&AnnotationId>,
+    check: Option<&BTreeMap<AnnotationId, CheckStatus>>,
 ) -> u64 {
     let mut hasher = DefaultHasher::new();
     let Some(paragraph) = segmentation.paragraphs.get(index) else {
@@ -64,6 +67,10 @@ fn fingerprint(
                 segmentation.lanes.lane(i).hash(&mut hasher);
                 (Some(&annotation.id) == selected).hash(&mut hasher);
                 (Some(&annotation.id) == flash).hash(&mut hasher);
+                check
+                    .and_then(|c| c.get(&annotation.id))
+                    .map(|status| status.as_str())
+                    .hash(&mut hasher);
                 if let Some(tag) = document.tags.get(&annotation.tag) {
                     tag.color.hash(&mut hasher);
                     tag.label.hash(&mut hasher);
@@ -78,11 +85,12 @@ fn layout(
     document: &Document,
     selected: Option<&AnnotationId>,
     flash: Option<&AnnotationId>,
+    check: Option<&BTreeMap<AnnotationId, CheckStatus>>,
 ) -> Layout {
     let segmentation = segment(&document.text, &document.annotations);
     let keys = (0..segmentation.paragraphs.len())
         .map(|index| ParagraphKey {
-            fingerprint: fingerprint(document, &segmentation, index, selected, flash),
+            fingerprint: fingerprint(document, &segmentation, index, selected, flash, check),
             index,
         })
         .collect();
@@ -100,6 +108,8 @@ enum RunView {
         style: String,
         selected: bool,
         flash: bool,
+        /// The classroom check's verdict on the student's spans here (`data-check`).
+        check: Option<&'static str>,
     },
 }
 
@@ -109,6 +119,7 @@ fn paragraph_runs(
     index: usize,
     selected: Option<&AnnotationId>,
     flash: Option<&AnnotationId>,
+    check: Option<&BTreeMap<AnnotationId, CheckStatus>>,
 ) -> (usize, Vec<RunView>) {
     let Some(paragraph) = layout.segmentation.paragraphs.get(index) else {
         return (0, Vec::new());
@@ -173,6 +184,9 @@ fn paragraph_runs(
                 style: mark_style(&layers),
                 selected: covering.iter().any(|(_, a)| Some(&a.id) == selected),
                 flash: covering.iter().any(|(_, a)| Some(&a.id) == flash),
+                check: check
+                    .and_then(|c| combined_status(c, covering.iter().map(|(_, a)| &a.id)))
+                    .map(CheckStatus::as_str),
             }
         })
         .collect();
@@ -217,6 +231,7 @@ fn render_run(run: RunView) -> AnyView {
             style,
             selected,
             flash,
+            check,
         } => view! {
             <mark
                 class="ann-mark"
@@ -224,6 +239,7 @@ fn render_run(run: RunView) -> AnyView {
                 class:ann-mark--flash=flash
                 data-ids=ids
                 data-tags=tags
+                data-check=check
                 title=title
                 style=style
             >
@@ -238,14 +254,17 @@ fn render_run(run: RunView) -> AnyView {
 pub fn ArticleView() -> impl IntoView {
     let state = use_app();
     let article_ref = NodeRef::<leptos::html::Div>::new();
+    let classroom = use_context::<crate::ui::classroom::Classroom>();
     let layout = Memo::new(move |_| {
         let selected = state.selected.get();
         let flash = state.flash.get();
+        let check = classroom.and_then(|c| c.check.get());
         state.editor.with(|e| {
             SharedLayout(Arc::new(layout(
                 e.document(),
                 selected.as_ref(),
                 flash.as_ref(),
+                check.as_ref().map(|c| &c.0.1),
             )))
         })
     });
@@ -254,6 +273,7 @@ pub fn ArticleView() -> impl IntoView {
         let current = layout.get_untracked();
         let selected = state.selected.get_untracked();
         let flash = state.flash.get_untracked();
+        let check = classroom.and_then(|c| c.check.get_untracked());
         let (u16_start, runs, role) = state.editor.with_untracked(|e| {
             let (u16_start, runs) = paragraph_runs(
                 e.document(),
@@ -261,6 +281,7 @@ pub fn ArticleView() -> impl IntoView {
                 key.index,
                 selected.as_ref(),
                 flash.as_ref(),
+                check.as_ref().map(|c| &c.0.1),
             );
             (
                 u16_start,
