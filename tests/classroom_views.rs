@@ -233,7 +233,9 @@ fn sample_document() -> Document {
         },
         Text::new("The rain in Spain falls mainly on the plain."),
     );
-    document.annotations = spans("k", &[("claim", 4, 17)]);
+    let mut claim = span("k0", "claim", 4, 17);
+    claim.quote = "rain in Spain".into();
+    document.annotations = vec![claim];
     document
 }
 
