@@ -134,10 +134,10 @@ test('a class: make an exercise, two students hand in, the teacher reviews', asy
     ['New York Times', 'hit'],
   ]);
   assert.equal(await articleText(anna), text, 'check mode keeps the article text');
-  const misses = await anna.locator('.ann-check__miss').allTextContents();
+  const misses = await anna.locator('.ann-checkwork__miss').allTextContents();
   assert.equal(misses.length, 1);
   assert.match(misses[0], /missed.*Claim.*Current and former U\.S\. officials confirmed to CNN that several meetings were held/);
-  const overall = await anna.locator('.ann-check__scores tr[data-tag="overall"] td').allTextContents();
+  const overall = await anna.locator('.ann-checkwork__scores tr[data-tag="overall"] td').allTextContents();
   assert.deepEqual(overall, ['2', '1', '1', ...expected(2, 1, 1)]);
   await anna.getByText('How scoring works').click();
   await screenshot(anna, 'classroom-student-check', { fullPage: false });
@@ -240,4 +240,62 @@ test('attempts made on another text are listed, not scored', async () => {
   ]);
   await view.getByText(/made on another text and are not scored: Cleo/).waitFor();
   assert.equal(await view.locator('tbody tr').count(), 0);
+});
+
+test('40 attempts on a 2,000-word article are reviewed without a noticeable delay', async () => {
+  // A made-up article of 2,000 words in 40 paragraphs; the key marks one claim per
+  // paragraph; each student finds some of them and adds one extra.
+  const words = Array.from({ length: 2000 }, (_, i) => `word${i}`);
+  const paragraphs = [];
+  for (let p = 0; p < 40; p++) paragraphs.push(words.slice(p * 50, p * 50 + 50).join(' '));
+  const text = paragraphs.join('\n\n');
+  const starts = [];
+  let offset = 0;
+  for (const paragraph of paragraphs) {
+    starts.push(offset);
+    offset += paragraph.length + 2;
+  }
+  const span = (id, tag, start, end) => ({ id, tag, start, end, quote: text.slice(start, end) });
+  const claim = (p) => span(`k${p}`, 'claim', starts[p], starts[p] + 40);
+  const base = (role, id) => ({
+    format: 'article-annotator', version: 1, offset_unit: 'codepoint', role,
+    document: { id, title: 'Long', text },
+    tags: [{ id: 'claim', label: 'Claim', color: '#d55e00' }, { id: 'source', label: 'Source', color: '#0072b2' }],
+  });
+  const key = { ...base('key', 'key'), annotations: paragraphs.map((_, p) => claim(p)) };
+  const attempts = Array.from({ length: 40 }, (_, s) => ({
+    ...base('attempt', `attempt-${s}`),
+    annotator: `Student ${String(s + 1).padStart(2, '0')}`,
+    annotations: [
+      ...paragraphs.map((_, p) => claim(p)).filter((_, p) => (p + s) % 3 !== 0).map((a) => ({ ...a, id: `s${s}-${a.id}` })),
+      span(`s${s}-extra`, 'source', starts[s] + 45, starts[s] + 60),
+    ],
+  }));
+  const files = [key, ...attempts].map((json, i) => ({
+    name: `file-${i}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)),
+  }));
+  const page = await openApp();
+  await page.getByRole('button', { name: 'Class results' }).click();
+  const view = page.getByRole('dialog', { name: 'Class results' });
+  const started = Date.now();
+  await view.getByLabel('Import attempts').setInputFiles(files);
+  await page.waitForFunction(() => document.querySelectorAll('.ann-class__table tbody tr').length === 40, null, {
+    timeout: 10_000,
+  });
+  await view.locator('.ann-class__heat .ann-heat').first().waitFor();
+  const importMs = Date.now() - started;
+  // Re-sorting and switching the heat view's tag must feel immediate.
+  const sortStarted = Date.now();
+  await view.locator('th[data-col="overall-f1"]').getByRole('button').click();
+  await page.waitForFunction(() => document.querySelector('th[data-col="overall-f1"]').getAttribute('aria-sort') === 'descending');
+  await view.getByRole('button', { name: 'Source', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('.ann-class__heat .ann-heat[data-students]') !== null);
+  const interactMs = Date.now() - sortStarted;
+  console.log(`class review: import of 41 files + first render ${importMs} ms; sort + heat tag switch ${interactMs} ms`);
+  assert.ok(importMs < 5000, `import and render took ${importMs} ms`);
+  assert.ok(interactMs < 1500, `sorting and switching took ${interactMs} ms`);
+  // Student 01 (s = 0) skips paragraphs 0, 3, …, 39: 26 of 40 found, 1 extra.
+  const overall = await view.locator('tr[data-student="Student 01"] td[data-col="overall-counts"]').textContent();
+  assert.equal(overall, '26/14/1');
+  expectNoConsoleErrors(page);
 });

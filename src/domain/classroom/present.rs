@@ -122,14 +122,14 @@ pub fn heat_pieces(text_len: usize, heat_map: &HeatMap, tag: &TagId) -> Vec<Heat
         if start < position || start >= end {
             continue;
         }
-        if position < start {
-            if let Ok(range) = TextRange::from_code_points(position, start) {
-                pieces.push(HeatPiece {
-                    range,
-                    students: None,
-                    in_key: false,
-                });
-            }
+        if position < start
+            && let Ok(range) = TextRange::from_code_points(position, start)
+        {
+            pieces.push(HeatPiece {
+                range,
+                students: None,
+                in_key: false,
+            });
         }
         let (students, in_key) = cells
             .get(&(start, word.end().0))
@@ -144,14 +144,14 @@ pub fn heat_pieces(text_len: usize, heat_map: &HeatMap, tag: &TagId) -> Vec<Heat
         }
         position = end;
     }
-    if position < text_len {
-        if let Ok(range) = TextRange::from_code_points(position, text_len) {
-            pieces.push(HeatPiece {
-                range,
-                students: None,
-                in_key: false,
-            });
-        }
+    if position < text_len
+        && let Ok(range) = TextRange::from_code_points(position, text_len)
+    {
+        pieces.push(HeatPiece {
+            range,
+            students: None,
+            in_key: false,
+        });
     }
     pieces
 }

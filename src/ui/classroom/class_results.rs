@@ -449,8 +449,8 @@ fn StudentOverlay(review: Review, selected: RwSignal<Option<usize>>) -> impl Int
                             percent(card.overall.f1)
                         )}
                     </p>
-                    <ul class="ann-check__legend">
-                        <li><span class="ann-overlay ann-overlay--both">"both"</span></li>
+                    <ul class="ann-checkwork__legend">
+                        <li><span class="ann-overlay ann-overlay--both">"both marked"</span></li>
                         <li><span class="ann-overlay ann-overlay--key">"key only"</span></li>
                         <li><span class="ann-overlay ann-overlay--student">"student only"</span></li>
                     </ul>

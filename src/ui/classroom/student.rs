@@ -353,9 +353,9 @@ fn CheckResults() -> impl IntoView {
                         .to_string()
                 });
                 view! {
-                    <li class="ann-check__miss">
-                        <span class="ann-check__miss-label">"missed"</span>
-                        <span class="ann-check__tag">{tag_label(&miss.tag)}</span>
+                    <li class="ann-checkwork__miss">
+                        <span class="ann-checkwork__miss-label">"missed"</span>
+                        <span class="ann-checkwork__tag">{tag_label(&miss.tag)}</span>
                         <q>{quote}</q>
                     </li>
                 }
@@ -363,14 +363,14 @@ fn CheckResults() -> impl IntoView {
             .collect_view();
         let miss_count = matching.misses.len();
         Some(view! {
-            <div class="ann-check" aria-live="polite">
-                <h3 class="ann-check__heading">"Your work against the key"</h3>
-                <ul class="ann-check__legend" aria-label="How the article shows it">
+            <div class="ann-checkwork" aria-live="polite">
+                <h3 class="ann-checkwork__heading">"Your work against the key"</h3>
+                <ul class="ann-checkwork__legend" aria-label="How the article shows it">
                     <li><span class="ann-legend ann-legend--hit">"✓ found"</span>" solid outline"</li>
                     <li><span class="ann-legend ann-legend--extra">"✗ extra"</span>" wavy underline"</li>
                     <li><span class="ann-legend ann-legend--miss">"missed"</span>" listed below"</li>
                 </ul>
-                <table class="ann-table ann-check__scores">
+                <table class="ann-table ann-checkwork__scores">
                     <thead>
                         <tr>
                             <th scope="col">"Tag"</th>
@@ -395,11 +395,11 @@ fn CheckResults() -> impl IntoView {
                         </tr>
                     </tfoot>
                 </table>
-                <h4 class="ann-check__subheading">{format!("Missed ({miss_count})")}</h4>
+                <h4 class="ann-checkwork__subheading">{format!("Missed ({miss_count})")}</h4>
                 {if miss_count == 0 {
                     view! { <p class="ann-muted">"You found every span of the key."</p> }.into_any()
                 } else {
-                    view! { <ul class="ann-check__misses">{misses}</ul> }.into_any()
+                    view! { <ul class="ann-checkwork__misses">{misses}</ul> }.into_any()
                 }}
                 <ScoringRules />
             </div>
