@@ -204,6 +204,8 @@ test('a class: make an exercise, two students hand in, the teacher reviews', asy
   await view.locator('tr[data-student="Ben"]').getByRole('button', { name: 'Ben' }).click();
   await view.getByRole('heading', { name: 'Ben on the key' }).waitFor();
   await screenshot(review, 'classroom-class-results', { fullPage: false });
+  await view.locator('#ann-found-title').scrollIntoViewIfNeeded();
+  await screenshot(review, 'classroom-found-and-agreement', { fullPage: false });
   await view.locator('.ann-class__heat').scrollIntoViewIfNeeded();
   await screenshot(review, 'classroom-heat-view', { fullPage: false });
 

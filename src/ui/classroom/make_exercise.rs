@@ -87,8 +87,8 @@ pub fn MakeExerciseDialog() -> impl IntoView {
     let copied = RwSignal::new(false);
     let copy_link = move |_| {
         if let Ok(url) = link.get_untracked() {
-            copied.set(copy_to_clipboard(&url));
-            actions::announce(state, "Link copied");
+            copy_to_clipboard(&url, copied);
+            actions::announce(state, "Copying the link");
         }
     };
 
@@ -249,21 +249,33 @@ fn page_address() -> String {
         .unwrap_or_default()
 }
 
-/// Asks the browser to copy `text` (navigator.clipboard.writeText); whether it was asked.
-fn copy_to_clipboard(text: &str) -> bool {
+/// Asks the browser to copy `text` (navigator.clipboard.writeText); `copied` turns true once
+/// the browser has done it. A refusal (no permission, no secure context) is left unreported:
+/// the link stays selectable in its field.
+fn copy_to_clipboard(text: &str, copied: RwSignal<bool>) {
     use wasm_bindgen::JsCast;
     let Some(window) = web_sys::window() else {
-        return false;
+        return;
     };
     let navigator = window.navigator();
     let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else {
-        return false;
+        return;
     };
     let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else {
-        return false;
+        return;
     };
     let Some(write) = write.dyn_ref::<js_sys::Function>() else {
-        return false;
+        return;
     };
-    write.call1(&clipboard, &text.into()).is_ok()
+    let Ok(promise) = write.call1(&clipboard, &text.into()) else {
+        return;
+    };
+    let Ok(promise) = promise.dyn_into::<js_sys::Promise>() else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+            copied.set(true);
+        }
+    });
 }

@@ -370,13 +370,14 @@ fn CheckResults() -> impl IntoView {
                     <li><span class="ann-legend ann-legend--extra">"✗ extra"</span>" wavy underline"</li>
                     <li><span class="ann-legend ann-legend--miss">"missed"</span>" listed below"</li>
                 </ul>
+                <div class="ann-checkwork__table">
                 <table class="ann-table ann-checkwork__scores">
                     <thead>
                         <tr>
                             <th scope="col">"Tag"</th>
-                            <th scope="col" title="Found">"Hits"</th>
-                            <th scope="col">"Missed"</th>
-                            <th scope="col">"Extra"</th>
+                            <th scope="col" title="Key spans you found">"Found"</th>
+                            <th scope="col" title="Key spans you did not find">"Missed"</th>
+                            <th scope="col" title="Your spans that match nothing in the key">"Extra"</th>
                             <th scope="col" title="Precision">"P"</th>
                             <th scope="col" title="Recall">"R"</th>
                             <th scope="col">"F1"</th>
@@ -395,6 +396,7 @@ fn CheckResults() -> impl IntoView {
                         </tr>
                     </tfoot>
                 </table>
+                </div>
                 <h4 class="ann-checkwork__subheading">{format!("Missed ({miss_count})")}</h4>
                 {if miss_count == 0 {
                     view! { <p class="ann-muted">"You found every span of the key."</p> }.into_any()
