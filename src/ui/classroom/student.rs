@@ -375,8 +375,8 @@ fn CheckResults() -> impl IntoView {
                     <thead>
                         <tr>
                             <th scope="col">"Tag"</th>
-                            <th scope="col" title="Key spans you found">"Found"</th>
-                            <th scope="col" title="Key spans you did not find">"Missed"</th>
+                            <th scope="col" title="Key spans you found">"Hit"</th>
+                            <th scope="col" title="Key spans you did not find">"Miss"</th>
                             <th scope="col" title="Your spans that match nothing in the key">"Extra"</th>
                             <th scope="col" title="Precision">"P"</th>
                             <th scope="col" title="Recall">"R"</th>
