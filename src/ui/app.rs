@@ -25,6 +25,7 @@ pub fn App() -> impl IntoView {
         ),
     ));
     provide_context(state);
+    crate::ui::classroom::provide_classroom(state);
     state.editor.set(initial_editor(state));
     view! {
         <a class="ann-skip" href="#ann-article">"Skip to the article"</a>
@@ -39,6 +40,7 @@ pub fn App() -> impl IntoView {
             Screen::Library => view! { <Library /> }.into_any(),
         }}
         <HelpSheet />
+        <crate::ui::classroom::ClassroomLayer />
     }
 }
 
@@ -71,6 +73,7 @@ fn AnnotateScreen() -> impl IntoView {
                         }
                     }}
                 </button>
+                <crate::ui::classroom::ExercisePanel />
                 <DetailsPanel />
                 <AnnotationList />
                 <crate::ui::tag_manager::TagManager />

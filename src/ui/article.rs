@@ -7,6 +7,7 @@
 //! a `mark` with `data-ids` and `data-tags`, never nested.
 
 use crate::domain::annotation::AnnotationId;
+use crate::domain::classroom::present::{CheckStatus, combined_status};
 use crate::domain::document::Document;
 use crate::domain::highlight::{Layer, mark_style};
 use crate::domain::segment::{Segmentation, segment};
@@ -15,6 +16,7 @@ use crate::ui::actions;
 use crate::ui::state::{PendingSelection, use_app};
 use crate::web::dom_selection::{self, ScreenRect};
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -52,6 +54,7 @@ fn fingerprint(
     selected: Option<&AnnotationId>,
     flash: Option<&AnnotationId>,
     note_numbers: &std::collections::HashMap<AnnotationId, usize>,
+    check: Option<&BTreeMap<AnnotationId, CheckStatus>>,
 ) -> u64 {
     let mut hasher = DefaultHasher::new();
     let Some(paragraph) = segmentation.paragraphs.get(index) else {
@@ -68,6 +71,10 @@ fn fingerprint(
                 segmentation.lanes.lane(i).hash(&mut hasher);
                 (Some(&annotation.id) == selected).hash(&mut hasher);
                 (Some(&annotation.id) == flash).hash(&mut hasher);
+                check
+                    .and_then(|c| c.get(&annotation.id))
+                    .map(|status| status.as_str())
+                    .hash(&mut hasher);
                 if let Some(tag) = document.tags.get(&annotation.tag) {
                     tag.color.hash(&mut hasher);
                     tag.label.hash(&mut hasher);
@@ -82,6 +89,7 @@ fn layout(
     document: &Document,
     selected: Option<&AnnotationId>,
     flash: Option<&AnnotationId>,
+    check: Option<&BTreeMap<AnnotationId, CheckStatus>>,
 ) -> Layout {
     let segmentation = segment(&document.text, &document.annotations);
     let note_numbers = crate::ui::print_notes::note_numbers(document);
@@ -94,6 +102,7 @@ fn layout(
                 selected,
                 flash,
                 &note_numbers,
+                check,
             ),
             index,
         })
@@ -117,6 +126,8 @@ enum RunView {
         notes: Option<String>,
         selected: bool,
         flash: bool,
+        /// The classroom check's verdict on the student's spans here (`data-check`).
+        check: Option<&'static str>,
     },
 }
 
@@ -126,6 +137,7 @@ fn paragraph_runs(
     index: usize,
     selected: Option<&AnnotationId>,
     flash: Option<&AnnotationId>,
+    check: Option<&BTreeMap<AnnotationId, CheckStatus>>,
 ) -> (usize, Vec<RunView>) {
     let Some(paragraph) = layout.segmentation.paragraphs.get(index) else {
         return (0, Vec::new());
@@ -199,6 +211,9 @@ fn paragraph_runs(
                 notes: (!notes.is_empty()).then_some(notes),
                 selected: covering.iter().any(|(_, a)| Some(&a.id) == selected),
                 flash: covering.iter().any(|(_, a)| Some(&a.id) == flash),
+                check: check
+                    .and_then(|c| combined_status(c, covering.iter().map(|(_, a)| &a.id)))
+                    .map(CheckStatus::as_str),
             }
         })
         .collect();
@@ -244,6 +259,7 @@ fn render_run(run: RunView) -> AnyView {
             notes,
             selected,
             flash,
+            check,
         } => view! {
             <mark
                 class="ann-mark"
@@ -253,6 +269,7 @@ fn render_run(run: RunView) -> AnyView {
                 aria-describedby=crate::ui::reading_cursor::described_by(&tags)
                 data-tags=tags
                 data-notes=notes
+                data-check=check
                 title=title
                 style=style
             >
@@ -267,14 +284,17 @@ fn render_run(run: RunView) -> AnyView {
 pub fn ArticleView() -> impl IntoView {
     let state = use_app();
     let article_ref = NodeRef::<leptos::html::Div>::new();
+    let classroom = use_context::<crate::ui::classroom::Classroom>();
     let layout = Memo::new(move |_| {
         let selected = state.selected.get();
         let flash = state.flash.get();
+        let check = classroom.and_then(|c| c.check.get());
         state.editor.with(|e| {
             SharedLayout(Arc::new(layout(
                 e.document(),
                 selected.as_ref(),
                 flash.as_ref(),
+                check.as_ref().map(|c| &c.0.1),
             )))
         })
     });
@@ -283,6 +303,7 @@ pub fn ArticleView() -> impl IntoView {
         let current = layout.get_untracked();
         let selected = state.selected.get_untracked();
         let flash = state.flash.get_untracked();
+        let check = classroom.and_then(|c| c.check.get_untracked());
         let (u16_start, runs, role) = state.editor.with_untracked(|e| {
             let (u16_start, runs) = paragraph_runs(
                 e.document(),
@@ -290,6 +311,7 @@ pub fn ArticleView() -> impl IntoView {
                 key.index,
                 selected.as_ref(),
                 flash.as_ref(),
+                check.as_ref().map(|c| &c.0.1),
             );
             (
                 u16_start,

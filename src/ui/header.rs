@@ -71,6 +71,7 @@ pub fn Header() -> impl IntoView {
                 >
                     "Library"
                 </button>
+                <crate::ui::classroom::HeaderControls />
                 <crate::ui::export_menu::ExportMenu />
                 <crate::ui::theme::ThemeSwitch />
                 <button

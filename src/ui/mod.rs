@@ -5,6 +5,7 @@ pub mod actions;
 pub mod annotation_list;
 pub mod app;
 pub mod article;
+pub mod classroom;
 pub mod details;
 pub mod document_details;
 pub mod export_menu;

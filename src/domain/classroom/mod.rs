@@ -9,11 +9,15 @@
 //! - [`class`] builds the teacher's review of a whole class (table, heat map, CSV);
 //! - [`agreement`] measures how much the students agree with one another;
 //! - [`exercise`] holds the roles and the pure steps from key to exercise to attempt;
-//! - [`fragment`] packs an exercise into a link's `#fragment` and back.
+//! - [`fragment`] packs an exercise into a link's `#fragment` and back;
+//! - [`files`] reads and writes classroom files (native JSON with role, annotator, exercise);
+//! - [`present`] computes what the classroom views draw (overlay, heat pieces, check marks).
 
 pub mod agreement;
 pub mod class;
 pub mod exercise;
+pub mod files;
 pub mod fragment;
 pub mod matching;
+pub mod present;
 pub mod scores;

@@ -1,0 +1,281 @@
+//! "Make exercise": the teacher's instructions, the tags students use and optional hints
+//! turn the open (annotated) document into the exercise to hand out, the answer key to keep,
+//! and a link that carries the exercise in its `#fragment`.
+
+use crate::domain::article_input::metadata::suggested_file_stem;
+use crate::domain::classroom::exercise::{Role, make_exercise};
+use crate::domain::classroom::files::{exercise_for_steps, hints_from_lines, write_classroom_file};
+use crate::domain::classroom::fragment::{MAX_FRAGMENT_LEN, encode_fragment};
+use crate::domain::document::DocumentId;
+use crate::domain::format::native;
+use crate::ui::actions;
+use crate::ui::classroom::Classroom;
+use crate::ui::classroom::files::offer;
+use crate::ui::state::use_app;
+use crate::web::clock;
+use leptos::prelude::*;
+
+/// The exercise and key files made from the dialog's fields.
+struct Made {
+    exercise_json: String,
+    key_json: String,
+    stem: String,
+}
+
+#[component]
+pub fn MakeExerciseDialog() -> impl IntoView {
+    let state = use_app();
+    let classroom = expect_context::<Classroom>();
+    let tags = state
+        .editor
+        .with_untracked(|e| e.document().tags.tags().to_vec());
+    let instructions = RwSignal::new(String::from(
+        "Mark every claim the article makes and every source it cites.",
+    ));
+    let chosen = RwSignal::new(tags.iter().map(|t| t.id.clone()).collect::<Vec<_>>());
+    let hints = RwSignal::new(String::new());
+    let key_size = state
+        .editor
+        .with_untracked(|e| e.document().annotations.len());
+    // The exercise's id is fixed for the dialog, so the link and the file describe one exercise.
+    let exercise_id = DocumentId(clock::new_id("d"));
+    let make = move || -> Made {
+        let stored = native::Exercise {
+            instructions: instructions.get().trim().to_string(),
+            tags: chosen.get().iter().map(|t| t.0.clone()).collect(),
+            hints: hints_from_lines(&hints.get()),
+        };
+        state.editor.with(|e| {
+            let document = e.document();
+            let (exercise, key) = make_exercise(
+                document,
+                "",
+                exercise_for_steps(&stored),
+                exercise_id.clone(),
+            );
+            Made {
+                exercise_json: write_classroom_file(
+                    &exercise.document,
+                    Role::Exercise,
+                    "",
+                    &stored,
+                ),
+                key_json: write_classroom_file(&key.document, Role::Key, "", &stored),
+                stem: suggested_file_stem(&document.metadata.title, &document.metadata.published),
+            }
+        })
+    };
+    let made = Memo::new(move |_| {
+        let m = make();
+        (m.exercise_json, m.key_json, m.stem)
+    });
+    let link = Memo::new(move |_| {
+        made.with(|(exercise, _, _)| encode_fragment(exercise))
+            .map(|fragment| format!("{}#{fragment}", page_address()))
+            .map_err(|e| actions::capitalise(&e.to_string()))
+    });
+    let no_tags = move || chosen.with(Vec::is_empty);
+    let close = move || classroom.make_open.set(false);
+    let download_exercise = move |_| {
+        made.with_untracked(|(exercise, _, stem)| {
+            offer(state, &format!("{stem}-exercise.json"), exercise)
+        })
+    };
+    let download_key = move |_| {
+        made.with_untracked(|(_, key, stem)| offer(state, &format!("{stem}-key.json"), key))
+    };
+    let copied = RwSignal::new(false);
+    let copy_link = move |_| {
+        if let Ok(url) = link.get_untracked() {
+            copy_to_clipboard(&url, copied);
+            actions::announce(state, "Copying the link");
+        }
+    };
+
+    view! {
+        <div class="ann-dialog-backdrop" on:click=move |_| close()>
+            <div
+                class="ann-dialog ann-make"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="ann-make-title"
+                on:click=|ev| ev.stop_propagation()
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        close();
+                    }
+                }
+            >
+                <h2 id="ann-make-title">"Make exercise"</h2>
+                <p class="ann-make__lead">
+                    "Students get the article without your annotations; you keep them as the answer key ("
+                    {key_size} " spans)."
+                </p>
+                <label class="ann-field">
+                    <span>"Instructions"</span>
+                    <textarea
+                        rows="3"
+                        prop:value=move || instructions.get()
+                        on:input=move |ev| instructions.set(event_target_value(&ev))
+                    ></textarea>
+                </label>
+                <fieldset class="ann-make__tags">
+                    <legend>"Tags students use"</legend>
+                    {tags
+                        .into_iter()
+                        .map(|tag| {
+                            let id = tag.id.clone();
+                            let id_for_change = tag.id.clone();
+                            view! {
+                                <label class="ann-check">
+                                    <input
+                                        type="checkbox"
+                                        prop:checked=move || chosen.with(|c| c.contains(&id))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            let id = id_for_change.clone();
+                                            chosen.update(|c| {
+                                                c.retain(|t| *t != id);
+                                                if on {
+                                                    c.push(id);
+                                                }
+                                            });
+                                        }
+                                    />
+                                    <span class="ann-badge" style=format!("--ann-tag: {}", tag.color)>
+                                        {tag.badge_letter().to_string()}
+                                    </span>
+                                    {tag.label.clone()}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <Show when=no_tags>
+                    <p class="ann-make__warning" role="alert">
+                        "Choose at least one tag, or students cannot mark anything."
+                    </p>
+                </Show>
+                <label class="ann-field">
+                    <span>"Hints (optional, one per line)"</span>
+                    <textarea
+                        rows="2"
+                        prop:value=move || hints.get()
+                        on:input=move |ev| hints.set(event_target_value(&ev))
+                    ></textarea>
+                </label>
+                <div class="ann-make__downloads">
+                    <button
+                        type="button"
+                        class="ann-button ann-button--primary"
+                        prop:disabled=no_tags
+                        on:click=download_exercise
+                    >
+                        "Download exercise"
+                    </button>
+                    <button type="button" class="ann-button" prop:disabled=no_tags on:click=download_key>
+                        "Download answer key"
+                    </button>
+                </div>
+                <p class="ann-make__note">
+                    "Hand out the exercise file (or the link below); keep the answer key to check the class's work."
+                </p>
+                <div class="ann-make__link">
+                    {move || match link.get() {
+                        Ok(url) => {
+                            let length = url.chars().count();
+                            view! {
+                                <label class="ann-field">
+                                    <span>"Link to the exercise"</span>
+                                    <input
+                                        type="text"
+                                        readonly
+                                        prop:value=url
+                                        on:focus=|ev| {
+                                            let input: web_sys::HtmlInputElement = event_target(&ev);
+                                            input.select();
+                                        }
+                                    />
+                                </label>
+                                <div class="ann-make__link-row">
+                                    <button type="button" class="ann-button" on:click=copy_link>
+                                        {move || if copied.get() { "Copied ✓" } else { "Copy link" }}
+                                    </button>
+                                    <span class="ann-make__length">
+                                        {format!(
+                                            "This link is {} characters; links up to ~{} KB work in most browsers.",
+                                            group_digits(length),
+                                            MAX_FRAGMENT_LEN / 1024,
+                                        )}
+                                    </span>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Err(message) => view! {
+                            <p class="ann-make__warning">
+                                {message} ". Hand out the exercise file instead."
+                            </p>
+                        }
+                            .into_any(),
+                    }}
+                </div>
+                <div class="ann-dialog__actions">
+                    <button type="button" class="ann-button" on:click=move |_| close()>"Close"</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// 12345 → "12,345".
+fn group_digits(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The page's address without its fragment.
+fn page_address() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .map(|href| href.split('#').next().unwrap_or("").to_string())
+        .unwrap_or_default()
+}
+
+/// Asks the browser to copy `text` (navigator.clipboard.writeText); `copied` turns true once
+/// the browser has done it. A refusal (no permission, no secure context) is left unreported:
+/// the link stays selectable in its field.
+fn copy_to_clipboard(text: &str, copied: RwSignal<bool>) {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else {
+        return;
+    };
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else {
+        return;
+    };
+    let Some(write) = write.dyn_ref::<js_sys::Function>() else {
+        return;
+    };
+    let Ok(promise) = write.call1(&clipboard, &text.into()) else {
+        return;
+    };
+    let Ok(promise) = promise.dyn_into::<js_sys::Promise>() else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+            copied.set(true);
+        }
+    });
+}
