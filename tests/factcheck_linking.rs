@@ -274,3 +274,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn gaps_are_described_in_the_form_s_words() {
+    use annotator::domain::factcheck::gaps::describe_gap;
+    fn check(missing: &[&str], expected: &str) {
+        assert_eq!(describe_gap(2, "q", missing), expected, "{missing:?}");
+    }
+    check(&["url"], "Claim 2 “q”: needs a Fact-check URL");
+    check(
+        &["url", "author.name"],
+        "Claim 2 “q”: needs a Fact-check URL and the Organisation (in the report's settings)",
+    );
+    check(
+        &["claimReviewed", "reviewRating.alternateName", "url"],
+        "Claim 2 “q”: needs a claim statement, a verdict from the rating scale and a Fact-check URL",
+    );
+    check(&["somethingNew"], "Claim 2 “q”: needs somethingNew");
+}

@@ -25,6 +25,7 @@ pub fn App() -> impl IntoView {
         ),
     ));
     provide_context(state);
+    crate::ui::factcheck::provide();
     state.editor.set(initial_editor(state));
     view! {
         <a class="ann-skip" href="#ann-main">"Skip to the article"</a>
@@ -39,6 +40,7 @@ pub fn App() -> impl IntoView {
             Screen::Library => view! { <Library /> }.into_any(),
         }}
         <HelpSheet />
+        <crate::ui::factcheck::FactCheckLayer />
     }
 }
 

@@ -71,6 +71,7 @@ pub fn Header() -> impl IntoView {
                 >
                     "Library"
                 </button>
+                <crate::ui::factcheck::ReportButton />
                 <crate::ui::export_menu::ExportMenu />
                 <button
                     type="button"

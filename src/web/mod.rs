@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod dom_focus;
 pub mod dom_selection;
+pub mod factcheck_settings;
 pub mod files;
 pub mod library_store;
 pub mod storage;
