@@ -179,7 +179,7 @@ test('fact-checking: fields, mouse and keyboard links, claims report, exports, u
   for (const expected of [STATEMENT, 'False', 'Checked', 'Donald Trump', 'New York Times report']) {
     assert.ok(rowText.includes(expected), `report row lacks ${expected}: ${rowText}`);
   }
-  await screenshot(page, 'factcheck-report', { fullPage: true });
+  await screenshot(page, 'factcheck-report');
 
   const review = await download(page, 'Export ClaimReview');
   const reviews = JSON.parse(review.text);

@@ -253,7 +253,7 @@ fn ClaimantField(claim: AnnotationId) -> impl IntoView {
     });
     let on_change = move |ev: leptos::ev::Event| {
         let picked = event_target_value(&ev);
-        let entity = (!picked.is_empty()).then(|| AnnotationId(picked));
+        let entity = (!picked.is_empty()).then_some(AnnotationId(picked));
         let commands = state.editor.with_untracked(|e| {
             claimant_commands(
                 e.document(),
