@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The shortcuts, for the help sheet: keys and what they do.
-pub const SHORTCUTS: [(&str, &str); 9] = [
+pub const SHORTCUTS: [(&str, &str); 10] = [
     (
         "1, 2, 3 …",
         "Tag the selected text with the tag that has this key",
@@ -18,6 +18,10 @@ pub const SHORTCUTS: [(&str, &str); 9] = [
     ("Escape", "Dismiss the tag toolbar, a menu or a dialog"),
     ("Delete", "Delete the selected annotation"),
     ("J / K", "Select the next / previous annotation"),
+    (
+        "L",
+        "Link the selected annotation to another (then click it, or pick it from the list)",
+    ),
     (
         "Alt while selecting",
         "Exact characters instead of whole words",
