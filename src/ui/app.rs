@@ -26,6 +26,7 @@ pub fn App() -> impl IntoView {
     ));
     provide_context(state);
     crate::ui::classroom::provide_classroom(state);
+    crate::ui::factcheck::provide();
     state.editor.set(initial_editor(state));
     view! {
         <a class="ann-skip" href="#ann-article">"Skip to the article"</a>
@@ -41,6 +42,7 @@ pub fn App() -> impl IntoView {
         }}
         <HelpSheet />
         <crate::ui::classroom::ClassroomLayer />
+        <crate::ui::factcheck::FactCheckLayer />
     }
 }
 

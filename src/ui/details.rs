@@ -69,6 +69,7 @@ fn Details(id: AnnotationId) -> impl IntoView {
         read_attributes(&|a| {
             a.attributes
                 .iter()
+                .filter(|(k, _)| crate::domain::factcheck::fields::field(&a.tag, k).is_none())
                 .map(|(k, v)| format!("{k}\u{1f}{v}"))
                 .collect::<Vec<_>>()
                 .join("\u{1e}")
@@ -99,6 +100,7 @@ fn Details(id: AnnotationId) -> impl IntoView {
         );
     };
     let id_for_delete = id.clone();
+    let id_for_fact_check = id.clone();
 
     view! {
         <section class="ann-details" aria-labelledby="ann-details-heading" data-annotation-id=id.0.clone()>
@@ -139,6 +141,7 @@ fn Details(id: AnnotationId) -> impl IntoView {
                 <span>"Note"</span>
                 <textarea rows="4" prop:value=note on:input=on_note></textarea>
             </label>
+            <crate::ui::factcheck::FactCheckDetails id=id_for_fact_check />
             {move || {
                 let text = attributes();
                 (!text.is_empty())

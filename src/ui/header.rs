@@ -72,6 +72,7 @@ pub fn Header() -> impl IntoView {
                     "Library"
                 </button>
                 <crate::ui::classroom::HeaderControls />
+                <crate::ui::factcheck::ReportButton />
                 <crate::ui::export_menu::ExportMenu />
                 <crate::ui::theme::ThemeSwitch />
                 <button

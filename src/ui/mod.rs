@@ -9,6 +9,7 @@ pub mod classroom;
 pub mod details;
 pub mod document_details;
 pub mod export_menu;
+pub mod factcheck;
 pub mod header;
 pub mod library;
 pub mod load_article;

@@ -40,12 +40,15 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("J / K", "Select the next / previous annotation"),
     ("Delete", "Delete the selected annotation"),
-    ("L", "Reserved for linking annotations"),
     ("Ctrl+Z (⌘Z)", "Undo"),
     ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
     (
         "Escape",
         "Cancel the selection, close details, a menu or a dialog",
+    ),
+    (
+        "L",
+        "Link the selected annotation to another (then click it, or pick it from the list)",
     ),
     (
         "Alt while selecting",

@@ -5,6 +5,7 @@ pub mod caret;
 pub mod clock;
 pub mod dom_focus;
 pub mod dom_selection;
+pub mod factcheck_settings;
 pub mod files;
 pub mod focus_trap;
 pub mod library_store;

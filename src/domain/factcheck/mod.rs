@@ -12,12 +12,17 @@
 //!   (a claim's claimant and sources);
 //! - [`claim_review`]: schema.org `ClaimReview` JSON-LD for checked claims, with the claims that
 //!   cannot be exported yet and why;
+//! - [`gaps`]: what a claim lacks for a ClaimReview, in the words of the form;
+//! - [`linking`]: the links the UI offers between two annotations, how a relation reads from
+//!   either end, and the command a field edit makes;
 //! - [`report`]: the claims report as rows, with sorting, filtering, CSV and Markdown.
 //!
 //! Nothing here reads a clock: dates (such as a review's publication date) are passed in.
 
 pub mod claim_review;
 pub mod fields;
+pub mod gaps;
+pub mod linking;
 pub mod rating;
 pub mod relations;
 pub mod report;
