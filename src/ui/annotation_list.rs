@@ -20,9 +20,15 @@ struct Item {
     status: &'static str,
 }
 
+/// How many list items are rendered at first, and added by "Show more". A list of 20,000
+/// rendered at once took most of a big article's start-up and every change re-diffed it;
+/// past a few hundred items nobody scrolls the list, they search or filter it.
+const LIST_PAGE: usize = 200;
+
 #[component]
 pub fn AnnotationList() -> impl IntoView {
     let state = use_app();
+    let shown = RwSignal::new(LIST_PAGE);
     let tag_counts = move || {
         state.editor.with(|e| {
             let doc = e.document();
@@ -142,7 +148,14 @@ pub fn AnnotationList() -> impl IntoView {
                 }
             >
                 <ol class="ann-list__items">
-                    <For each=move || items.get() key=|i| i.clone() let:item>
+                    <For
+                        each=move || {
+                            let limit = shown.get();
+                            items.with(|i| i.iter().take(limit).cloned().collect::<Vec<_>>())
+                        }
+                        key=|i| i.clone()
+                        let:item
+                    >
                         {
                             let id = item.id.clone();
                             let id_for_class = item.id.clone();
@@ -175,6 +188,21 @@ pub fn AnnotationList() -> impl IntoView {
                         }
                     </For>
                 </ol>
+                <Show when=move || { items.with(|i| i.len()) > shown.get() }>
+                    <p class="ann-list__more">
+                        <span>
+                            {move || format!("Showing {} of {}.", shown.get(), items.with(|i| i.len()))}
+                        </span>
+                        " "
+                        <button
+                            type="button"
+                            class="ann-button"
+                            on:click=move |_| shown.update(|n| *n += LIST_PAGE)
+                        >
+                            {format!("Show {LIST_PAGE} more")}
+                        </button>
+                    </p>
+                </Show>
             </Show>
         </section>
     }
