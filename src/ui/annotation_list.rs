@@ -46,20 +46,30 @@ pub fn AnnotationList() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // The matching annotations, counted, and built into items only as far as they are shown.
     let items = Memo::new(move |_| {
+        let limit = shown.get();
         let filter = state.filter.get();
         let needle = filter.search.trim().to_lowercase();
         state.editor.with(|e| {
             let doc = e.document();
-            doc.annotations_in_text_order()
+            let matching_annotations = doc
+                .annotations_in_text_order()
                 .into_iter()
                 .filter(|a| !filter.hidden_tags.contains(&a.tag))
                 .filter(|a| {
                     needle.is_empty()
                         || a.quote.to_lowercase().contains(&needle)
                         || a.note.to_lowercase().contains(&needle)
-                })
-                .map(|a| {
+                });
+            let mut matching = 0;
+            let mut built = Vec::with_capacity(limit.min(doc.annotations.len()));
+            for a in matching_annotations {
+                matching += 1;
+                if built.len() >= limit {
+                    continue;
+                }
+                built.push({
                     let tag = doc.tags.get(&a.tag);
                     Item {
                         id: a.id.clone(),
@@ -75,8 +85,9 @@ pub fn AnnotationList() -> impl IntoView {
                         note: shorten(&a.note, 100),
                         status: a.anchor.name(),
                     }
-                })
-                .collect::<Vec<_>>()
+                });
+            }
+            (built, matching)
         })
     });
     let total = move || state.editor.with(|e| e.document().annotations.len());
@@ -132,7 +143,7 @@ pub fn AnnotationList() -> impl IntoView {
                 />
             </label>
             <Show
-                when=move || !items.with(|i| i.is_empty())
+                when=move || items.with(|(_, matching)| *matching > 0)
                 fallback=move || {
                     view! {
                         <p class="ann-empty">
@@ -151,7 +162,7 @@ pub fn AnnotationList() -> impl IntoView {
                     <For
                         each=move || {
                             let limit = shown.get();
-                            items.with(|i| i.iter().take(limit).cloned().collect::<Vec<_>>())
+                            items.with(|(built, _)| built.iter().take(limit).cloned().collect::<Vec<_>>())
                         }
                         key=|i| i.clone()
                         let:item
@@ -188,10 +199,10 @@ pub fn AnnotationList() -> impl IntoView {
                         }
                     </For>
                 </ol>
-                <Show when=move || { items.with(|i| i.len()) > shown.get() }>
+                <Show when=move || { items.with(|(_, matching)| *matching) > shown.get() }>
                     <p class="ann-list__more">
                         <span>
-                            {move || format!("Showing {} of {}.", shown.get(), items.with(|i| i.len()))}
+                            {move || format!("Showing {} of {}.", shown.get(), items.with(|(_, matching)| *matching))}
                         </span>
                         " "
                         <button
