@@ -20,9 +20,15 @@ struct Item {
     status: &'static str,
 }
 
+/// How many list items are rendered at first, and added by "Show more". A list of 20,000
+/// rendered at once took most of a big article's start-up and every change re-diffed it;
+/// past a few hundred items nobody scrolls the list, they search or filter it.
+const LIST_PAGE: usize = 200;
+
 #[component]
 pub fn AnnotationList() -> impl IntoView {
     let state = use_app();
+    let shown = RwSignal::new(LIST_PAGE);
     let tag_counts = move || {
         state.editor.with(|e| {
             let doc = e.document();
@@ -40,20 +46,30 @@ pub fn AnnotationList() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // The matching annotations, counted, and built into items only as far as they are shown.
     let items = Memo::new(move |_| {
+        let limit = shown.get();
         let filter = state.filter.get();
         let needle = filter.search.trim().to_lowercase();
         state.editor.with(|e| {
             let doc = e.document();
-            doc.annotations_in_text_order()
+            let matching_annotations = doc
+                .annotations_in_text_order()
                 .into_iter()
                 .filter(|a| !filter.hidden_tags.contains(&a.tag))
                 .filter(|a| {
                     needle.is_empty()
                         || a.quote.to_lowercase().contains(&needle)
                         || a.note.to_lowercase().contains(&needle)
-                })
-                .map(|a| {
+                });
+            let mut matching = 0;
+            let mut built = Vec::with_capacity(limit.min(doc.annotations.len()));
+            for a in matching_annotations {
+                matching += 1;
+                if built.len() >= limit {
+                    continue;
+                }
+                built.push({
                     let tag = doc.tags.get(&a.tag);
                     Item {
                         id: a.id.clone(),
@@ -69,8 +85,9 @@ pub fn AnnotationList() -> impl IntoView {
                         note: shorten(&a.note, 100),
                         status: a.anchor.name(),
                     }
-                })
-                .collect::<Vec<_>>()
+                });
+            }
+            (built, matching)
         })
     });
     let total = move || state.editor.with(|e| e.document().annotations.len());
@@ -126,7 +143,7 @@ pub fn AnnotationList() -> impl IntoView {
                 />
             </label>
             <Show
-                when=move || !items.with(|i| i.is_empty())
+                when=move || items.with(|(_, matching)| *matching > 0)
                 fallback=move || {
                     view! {
                         <p class="ann-empty">
@@ -142,7 +159,14 @@ pub fn AnnotationList() -> impl IntoView {
                 }
             >
                 <ol class="ann-list__items">
-                    <For each=move || items.get() key=|i| i.clone() let:item>
+                    <For
+                        each=move || {
+                            let limit = shown.get();
+                            items.with(|(built, _)| built.iter().take(limit).cloned().collect::<Vec<_>>())
+                        }
+                        key=|i| i.clone()
+                        let:item
+                    >
                         {
                             let id = item.id.clone();
                             let id_for_class = item.id.clone();
@@ -184,6 +208,21 @@ pub fn AnnotationList() -> impl IntoView {
                         }
                     </For>
                 </ol>
+                <Show when=move || { items.with(|(_, matching)| *matching) > shown.get() }>
+                    <p class="ann-list__more">
+                        <span>
+                            {move || format!("Showing {} of {}.", shown.get(), items.with(|(_, matching)| *matching))}
+                        </span>
+                        " "
+                        <button
+                            type="button"
+                            class="ann-button"
+                            on:click=move |_| shown.update(|n| *n += LIST_PAGE)
+                        >
+                            {format!("Show {LIST_PAGE} more")}
+                        </button>
+                    </p>
+                </Show>
             </Show>
         </section>
     }

@@ -1,6 +1,7 @@
 //! The article: paragraphs of runs, highlights as flat `mark`s, derived from the domain's
-//! segmentation on every change. Paragraphs are keyed by a fingerprint of what they show,
-//! so an edit re-renders only the paragraphs it touches.
+//! segmentation on every change to the document. Paragraphs are keyed by a fingerprint of
+//! what they show, so an edit re-renders only the paragraphs it touches; selecting or
+//! flashing an annotation only toggles a class on its marks.
 //!
 //! Contract (tests inside and outside the project rely on it): the element with
 //! `data-article-text` has exactly the document text as `textContent`; each highlighted run is
@@ -47,12 +48,14 @@ struct Layout {
     note_numbers: std::collections::HashMap<AnnotationId, usize>,
 }
 
+/// What a paragraph shows, hashed: its runs and each covering annotation's id, tag, lane,
+/// tag colour, endnote number and check status. The selection and the flash are not in it:
+/// they are classes toggled on the marks they concern (see [`toggle_mark_class`]), so
+/// selecting never re-renders a paragraph.
 fn fingerprint(
     document: &Document,
     segmentation: &Segmentation,
     index: usize,
-    selected: Option<&AnnotationId>,
-    flash: Option<&AnnotationId>,
     note_numbers: &std::collections::HashMap<AnnotationId, usize>,
     check: Option<&BTreeMap<AnnotationId, CheckStatus>>,
 ) -> u64 {
@@ -69,8 +72,6 @@ fn fingerprint(
                 annotation.tag.hash(&mut hasher);
                 note_numbers.get(&annotation.id).hash(&mut hasher);
                 segmentation.lanes.lane(i).hash(&mut hasher);
-                (Some(&annotation.id) == selected).hash(&mut hasher);
-                (Some(&annotation.id) == flash).hash(&mut hasher);
                 check
                     .and_then(|c| c.get(&annotation.id))
                     .map(|status| status.as_str())
@@ -85,25 +86,12 @@ fn fingerprint(
     hasher.finish()
 }
 
-fn layout(
-    document: &Document,
-    selected: Option<&AnnotationId>,
-    flash: Option<&AnnotationId>,
-    check: Option<&BTreeMap<AnnotationId, CheckStatus>>,
-) -> Layout {
+fn layout(document: &Document, check: Option<&BTreeMap<AnnotationId, CheckStatus>>) -> Layout {
     let segmentation = segment(&document.text, &document.annotations);
     let note_numbers = crate::ui::print_notes::note_numbers(document);
     let keys = (0..segmentation.paragraphs.len())
         .map(|index| ParagraphKey {
-            fingerprint: fingerprint(
-                document,
-                &segmentation,
-                index,
-                selected,
-                flash,
-                &note_numbers,
-                check,
-            ),
+            fingerprint: fingerprint(document, &segmentation, index, &note_numbers, check),
             index,
         })
         .collect();
@@ -280,24 +268,79 @@ fn render_run(run: RunView) -> AnyView {
     }
 }
 
+const SELECTED_CLASS: &str = "ann-mark--selected";
+const FLASH_CLASS: &str = "ann-mark--flash";
+
+/// Puts `class` on exactly the marks that cover annotation `id` (none when `None`): one
+/// query for the marks that have it, one for those that should. Paragraphs rendered later
+/// read the signal when they are built, so they start right.
+fn toggle_mark_class(article: &web_sys::Element, class: &str, id: Option<&AnnotationId>) {
+    if let Ok(previous) = article.query_selector_all(&format!("mark.{class}")) {
+        for index in 0..previous.length() {
+            if let Some(mark) = previous
+                .item(index)
+                .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
+            {
+                let _ = mark.class_list().remove_1(class);
+            }
+        }
+    }
+    let Some(id) = id else { return };
+    let selector = format!("mark[data-ids~=\"{}\"]", css_string(id.as_str()));
+    if let Ok(marks) = article.query_selector_all(&selector) {
+        for index in 0..marks.length() {
+            if let Some(mark) = marks
+                .item(index)
+                .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
+            {
+                let _ = mark.class_list().add_1(class);
+            }
+        }
+    }
+}
+
+/// `value` as the inside of a double-quoted CSS string (ids come from imported files).
+fn css_string(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '"' | '\\' => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            '\0' => escaped.push('\u{fffd}'),
+            c if c.is_control() => escaped.push_str(&format!("\\{:x} ", c as u32)),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
 #[component]
 pub fn ArticleView() -> impl IntoView {
     let state = use_app();
     let article_ref = NodeRef::<leptos::html::Div>::new();
+    // Only the document (and a classroom check) drives the layout; the selection and the
+    // flash are applied to the marks they concern by the effects below, without
+    // re-segmenting or re-rendering.
     let classroom = use_context::<crate::ui::classroom::Classroom>();
     let layout = Memo::new(move |_| {
-        let selected = state.selected.get();
-        let flash = state.flash.get();
         let check = classroom.and_then(|c| c.check.get());
         state.editor.with(|e| {
             SharedLayout(Arc::new(layout(
                 e.document(),
-                selected.as_ref(),
-                flash.as_ref(),
                 check.as_ref().map(|c| &c.0.1),
             )))
         })
     });
+    for (signal, class) in [(state.selected, SELECTED_CLASS), (state.flash, FLASH_CLASS)] {
+        Effect::new(move |_| {
+            let id = signal.get();
+            if let Some(article) = article_ref.get() {
+                toggle_mark_class(article.unchecked_ref(), class, id.as_ref());
+            }
+        });
+    }
     let keys = move || layout.with(|l| l.0.keys.clone());
     let render_paragraph = move |key: ParagraphKey| {
         let current = layout.get_untracked();

@@ -1,7 +1,6 @@
 //! Where the library lives in localStorage: one key per document plus an index, all under
 //! the app's prefix. Reads return typed results; writes never leave an entry half-written
-//! (a failed `setItem` keeps the old value), and a write that cannot fit the quota is refused
-//! before it is tried.
+//! (a failed `setItem` keeps the old value, and a write over the quota fails as a whole).
 
 use crate::domain::document::Document;
 use crate::domain::format::library::{
@@ -89,22 +88,14 @@ impl LibraryStore {
             .map(|d| d.revision)
     }
 
-    /// Writes a document at `revision`, then the index. Refuses before writing when the
-    /// entry cannot fit.
+    /// Writes a document at `revision`, then the index. An entry that does not fit is
+    /// refused by `setItem` itself, which then leaves the stored entry as it was (the Web
+    /// Storage standard requires it), and comes back as [`StorageError::QuotaExceeded`].
+    /// Nothing is read first: measuring the old entry and every other key meant copying
+    /// megabytes out of storage on each save of a big article.
     pub fn save(&self, document: &Document, revision: u64, now: &str) -> Result<(), StorageError> {
         let key = document_key(&document.id.0);
         let entry = write_entry(document, revision, now);
-        let new_chars = key.len() + entry.encode_utf16().count();
-        if new_chars > ASSUMED_QUOTA_CHARS / 2 {
-            let old_chars = self
-                .raw(&key)
-                .map(|v| v.encode_utf16().count())
-                .unwrap_or(0);
-            let used = self.store.used_chars();
-            if used.saturating_sub(old_chars) + new_chars > ASSUMED_QUOTA_CHARS {
-                return Err(StorageError::QuotaExceeded { needed: new_chars });
-            }
-        }
         self.store.set(&key, &entry)?;
         let (mut index, _) = self.index();
         index.upsert(IndexEntry::for_document(document, revision, now));

@@ -103,10 +103,10 @@ impl Store {
     }
 
     pub fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        let needed = key.len() + value.encode_utf16().count();
+        // Counted only on failure: for a big article that is megabytes to walk.
         self.storage
             .set_item(key, value)
-            .map_err(|e| classify(e, needed))
+            .map_err(|e| classify(e, key.len() + value.encode_utf16().count()))
     }
 
     pub fn remove(&self, key: &str) -> Result<(), StorageError> {

@@ -1,13 +1,14 @@
 //! What the browser stores, and the whole-library backup.
 //!
-//! A stored entry is the native version-1 document (text always included) plus a `revision`
-//! counter and a `saved` time, so the browser edge can tell that another tab saved a newer
+//! A stored entry is the native version-1 document (text always included; compact, see
+//! [`ENTRY_VERSION`]) plus a `revision` counter and a `saved` time, so the browser edge can tell that another tab saved a newer
 //! revision. Stored data is ours, so it is placed at its stored offsets without re-anchoring,
 //! but still checked: a bad annotation becomes a problem, never a panic or a lost document.
 //! An entry that cannot be read at all comes back as an error carrying the raw text, so the
 //! user can still download it. The index lists the documents for the library view; it is
 //! derived data, so a bad index is an error the caller answers by rebuilding it from entries.
 
+use crate::domain::annotation::CONTEXT_LEN;
 use crate::domain::document::Document;
 use crate::domain::format::native::{
     self, CURRENT_VERSION, ClassroomFields, LIBRARY_FORMAT_NAME, NativeFile, NativeRead,
@@ -17,7 +18,7 @@ use crate::domain::format::{json_kind, to_pretty_json};
 use crate::domain::import::{ImportBatch, Problem};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 /// The version of the index and backup layouts.
@@ -26,22 +27,48 @@ pub const LIBRARY_VERSION: u32 = 1;
 // ---------------------------------------------------------------------------------------------
 // One stored document.
 
+/// The layout of a stored entry, in its `entry_version` field (apart from the native
+/// document's own `version`).
+///
+/// - 1 (no `entry_version` field): the native document exactly as "Export" writes it, pretty.
+/// - 2: compact JSON, and an annotation's `quote`, `prefix` and `suffix` are left out when the
+///   stored text at its offsets gives exactly them (likewise an empty `note` or
+///   `attributes`); the reader derives them again. A 1 MB article with 20,000 annotations
+///   is about 3.4 M characters instead of 7 M, so it fits the ~5 M characters a browser
+///   gives an origin. A build that only knows version 1 still opens it (the quotes come
+///   from the offsets), losing only the context strings, which anchoring re-creates.
+pub const ENTRY_VERSION: u64 = 2;
+
 #[derive(Serialize)]
 struct EntryFile<'a> {
     #[serde(flatten)]
     document: NativeFile<'a>,
+    entry_version: u64,
     revision: u64,
     saved: &'a str,
 }
 
-/// The stored form of `doc`: native JSON with the text, its revision and the time it was saved.
-pub fn write_entry(doc: &Document, revision: u64, saved: &str) -> String {
-    let options = WriteOptions::default();
-    to_pretty_json(&EntryFile {
-        document: NativeFile::from_document(doc, &options),
+fn write_compact_entry(
+    doc: &Document,
+    options: &WriteOptions,
+    revision: u64,
+    saved: &str,
+) -> String {
+    // serde_json only fails on non-string map keys or a failing `Serialize`; the format
+    // types have neither, so the empty fallback is never taken.
+    serde_json::to_string(&EntryFile {
+        document: NativeFile::from_document_compact(doc, options),
+        entry_version: ENTRY_VERSION,
         revision,
         saved,
     })
+    .unwrap_or_default()
+}
+
+/// The stored form of `doc` (entry version 2): compact native JSON with the text, its
+/// revision and the time it was saved.
+pub fn write_entry(doc: &Document, revision: u64, saved: &str) -> String {
+    write_compact_entry(doc, &WriteOptions::default(), revision, saved)
 }
 
 /// Like [`write_entry`], keeping the classroom fields (role, annotator, exercise).
@@ -55,7 +82,21 @@ pub fn write_entry_with(
         include_text: true,
         classroom: classroom.clone(),
     };
-    to_pretty_json(&EntryFile {
+    write_compact_entry(doc, &options, revision, saved)
+}
+
+/// The version-1 stored form (pretty, every quote and context written out): what earlier
+/// builds stored. Kept so tests can prove such entries still open.
+pub fn write_entry_version_1(doc: &Document, revision: u64, saved: &str) -> String {
+    #[derive(Serialize)]
+    struct EntryFileVersion1<'a> {
+        #[serde(flatten)]
+        document: NativeFile<'a>,
+        revision: u64,
+        saved: &'a str,
+    }
+    let options = WriteOptions::default();
+    to_pretty_json(&EntryFileVersion1 {
         document: NativeFile::from_document(doc, &options),
         revision,
         saved,
@@ -157,15 +198,32 @@ pub fn read_entry(raw: &str) -> Result<StoredEntry, EntryError> {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
+    let entry_version = match fields
+        .get("entry_version")
+        .map(|value| (value, value.as_u64()))
+    {
+        None => 1,
+        Some((_, Some(version))) => version,
+        Some((value, None)) => {
+            return Err(unreadable(format!(
+                "entry_version should be a whole number, found {value}"
+            )));
+        }
+    };
     let read = native::read_native_value(value, "$");
     let newer = read
         .declared_version
-        .filter(|_| read.is_from_newer_version());
+        .filter(|_| read.is_from_newer_version())
+        .or((entry_version > ENTRY_VERSION).then_some(entry_version));
     let entry = entry_from_read(read, revision, saved, problems);
     match (newer, entry) {
         (Some(found), entry) => Err(EntryError::WrittenByNewerVersion {
             found,
-            supported: CURRENT_VERSION,
+            supported: if entry_version > ENTRY_VERSION {
+                ENTRY_VERSION as u32
+            } else {
+                CURRENT_VERSION
+            },
             read_only: entry.ok().map(Box::new),
             raw: raw.to_string(),
         }),
@@ -187,8 +245,9 @@ fn entry_from_read(
     {
         return Err(fatal.to_string());
     }
-    let (document, placement_problems) =
+    let (mut document, placement_problems) =
         native::document_from_native(&read).map_err(|error| error.to_string())?;
+    derive_omitted_context(&read, &mut document);
     problems.extend(read.batch.problems);
     problems.extend(placement_problems);
     Ok(StoredEntry {
@@ -198,6 +257,40 @@ fn entry_from_read(
         classroom: read.classroom,
         problems,
     })
+}
+
+/// Gives every annotation whose stored `prefix` or `suffix` was left out (entry version 2)
+/// the context at its offsets in the stored text, exactly what the writer compared it with.
+/// (A left-out quote is already taken from the text by the native reader.) An entry of
+/// version 1 has both on every annotation, so nothing changes.
+fn derive_omitted_context(read: &NativeRead, document: &mut Document) {
+    let omitted: HashMap<&str, (bool, bool)> = read
+        .batch
+        .annotations
+        .iter()
+        .filter(|candidate| candidate.prefix.is_none() || candidate.suffix.is_none())
+        .filter_map(|candidate| {
+            let id = candidate.id.as_deref()?;
+            Some((id, (candidate.prefix.is_none(), candidate.suffix.is_none())))
+        })
+        .collect();
+    if omitted.is_empty() {
+        return;
+    }
+    let Document {
+        text, annotations, ..
+    } = document;
+    for annotation in annotations.iter_mut() {
+        let Some(&(prefix, suffix)) = omitted.get(annotation.id.as_str()) else {
+            continue;
+        };
+        if prefix {
+            annotation.prefix = text.before(annotation.start(), CONTEXT_LEN).to_string();
+        }
+        if suffix {
+            annotation.suffix = text.after(annotation.end(), CONTEXT_LEN).to_string();
+        }
+    }
 }
 
 /// A wrong `format` or a non-object document means this is not one of our entries at all.

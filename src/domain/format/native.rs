@@ -13,7 +13,7 @@
 //! `tag` on annotations) and exists so the migration chain is exercised by tests.
 
 use crate::domain::annotation::{
-    AnchorStatus, Annotation, AnnotationId, Relation, RelationId, RelationKind,
+    AnchorStatus, Annotation, AnnotationId, CONTEXT_LEN, Relation, RelationId, RelationKind,
 };
 use crate::domain::document::{Document, DocumentId, Metadata};
 use crate::domain::format::{json_kind, to_pretty_json};
@@ -176,11 +176,18 @@ struct NativeAnnotation<'a> {
     tag: &'a str,
     start: usize,
     end: usize,
-    quote: &'a str,
-    prefix: &'a str,
-    suffix: &'a str,
-    note: &'a str,
-    attributes: &'a BTreeMap<String, String>,
+    // The optional fields are always written by `write_document`; only the compact stored
+    // entry (see `library`) leaves out what the stored text already says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quote: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suffix: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attributes: Option<&'a BTreeMap<String, String>>,
     created: &'a str,
     modified: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -246,6 +253,41 @@ impl<'a> NativeFile<'a> {
     }
 }
 
+impl<'a> NativeFile<'a> {
+    /// Like [`NativeFile::from_document`] for storage next to the text: an annotation's
+    /// quote, prefix and suffix are left out when the text at its offsets gives exactly them
+    /// (the reader derives them again), and an empty note or attribute map is left out. A
+    /// 1 MB article with 20,000 annotations then fits the browser's storage.
+    pub(crate) fn from_document_compact(doc: &'a Document, options: &'a WriteOptions) -> Self {
+        let mut file = NativeFile::from_document(doc, options);
+        for annotation in &mut file.annotations {
+            omit_derivable(annotation, &doc.text);
+        }
+        file
+    }
+}
+
+fn omit_derivable(annotation: &mut NativeAnnotation<'_>, text: &Text) {
+    let Ok(range) = TextRange::from_code_points(annotation.start, annotation.end) else {
+        return;
+    };
+    if annotation.quote.is_some() && annotation.quote == text.slice(range).ok() {
+        annotation.quote = None;
+    }
+    if annotation.prefix == Some(text.before(range.start(), CONTEXT_LEN)) {
+        annotation.prefix = None;
+    }
+    if annotation.suffix == Some(text.after(range.end(), CONTEXT_LEN)) {
+        annotation.suffix = None;
+    }
+    if annotation.note == Some("") {
+        annotation.note = None;
+    }
+    if annotation.attributes.is_some_and(BTreeMap::is_empty) {
+        annotation.attributes = None;
+    }
+}
+
 fn native_tag(tag: &Tag) -> NativeTag<'_> {
     NativeTag {
         id: tag.id.as_str(),
@@ -267,11 +309,11 @@ fn native_annotation(annotation: &Annotation) -> NativeAnnotation<'_> {
         tag: annotation.tag.as_str(),
         start: annotation.start().0,
         end: annotation.end().0,
-        quote: &annotation.quote,
-        prefix: &annotation.prefix,
-        suffix: &annotation.suffix,
-        note: &annotation.note,
-        attributes: &annotation.attributes,
+        quote: Some(&annotation.quote),
+        prefix: Some(&annotation.prefix),
+        suffix: Some(&annotation.suffix),
+        note: Some(&annotation.note),
+        attributes: Some(&annotation.attributes),
         created: &annotation.created,
         modified: &annotation.modified,
         anchor,

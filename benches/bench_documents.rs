@@ -1,0 +1,76 @@
+//! Writes the browser benchmark's documents (`scripts/bench` runs it):
+//! `cargo bench --bench bench_documents -- <out dir> [--smoke]`.
+//!
+//! For every size × annotation count it writes `<case>.entry.json` (the stored library entry
+//! the app opens, exactly as `write_entry` stores it), `<case>.index.json` (the library index
+//! naming it) and `<case>.native.json` (what "Export JSON" writes, to compare export sizes),
+//! plus `cases.json` listing the cases. The documents come from `domain::synthetic`, so the
+//! same seed always gives the same files. `--smoke` writes one small case only.
+
+use annotator::domain::format::library::{IndexEntry, LibraryIndex, write_entry, write_index};
+use annotator::domain::format::native::{WriteOptions, write_document};
+use annotator::domain::synthetic::{SYNTHETIC_TIME, news_document};
+use std::path::PathBuf;
+
+const SEED: u64 = 42;
+const SIZES: [(&str, usize); 3] = [("10KB", 10_000), ("100KB", 100_000), ("1MB", 1 << 20)];
+const COUNTS: [usize; 4] = [100, 1_000, 5_000, 20_000];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // `cargo bench` passes `--bench` to every bench target; only our own words count.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let smoke = args.iter().any(|a| a == "--smoke");
+    let out = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+        .ok_or("usage: cargo bench --bench bench_documents -- <out dir> [--smoke]")?;
+    std::fs::create_dir_all(&out)?;
+    let mut cases = Vec::new();
+    for (size_name, size) in SIZES {
+        for count in COUNTS {
+            // More annotations than words makes no sense for the small texts.
+            if count > size / 20 {
+                continue;
+            }
+            if smoke && (size > 10_000 || count > 100) {
+                continue;
+            }
+            let name = format!("{size_name}-{count}");
+            let document = news_document(size, count, SEED);
+            let entry = write_entry(&document, 1, SYNTHETIC_TIME);
+            let mut index = LibraryIndex::default();
+            index.upsert(IndexEntry::for_document(&document, 1, SYNTHETIC_TIME));
+            std::fs::write(out.join(format!("{name}.entry.json")), &entry)?;
+            std::fs::write(out.join(format!("{name}.index.json")), write_index(&index))?;
+            std::fs::write(
+                out.join(format!("{name}.native.json")),
+                write_document(&document, &WriteOptions::default()),
+            )?;
+            let overlapping = document
+                .annotations
+                .windows(2)
+                .filter(|pair| pair[0].range.overlap(&pair[1].range) > 0)
+                .count();
+            cases.push(serde_json::json!({
+                "name": name,
+                "id": document.id.0,
+                "bytes": document.text.as_str().len(),
+                "annotations": document.annotations.len(),
+                "overlapping": overlapping,
+                "entry_utf16": entry.encode_utf16().count(),
+            }));
+            println!(
+                "{name}: {} bytes, {} annotations ({overlapping} overlap the one before), entry {} UTF-16 chars",
+                document.text.as_str().len(),
+                document.annotations.len(),
+                entry.encode_utf16().count()
+            );
+        }
+    }
+    std::fs::write(
+        out.join("cases.json"),
+        serde_json::to_string_pretty(&cases)?,
+    )?;
+    Ok(())
+}
