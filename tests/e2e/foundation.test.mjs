@@ -1,0 +1,163 @@
+// The foundation every feature test stands on: the release build loads and its wasm really
+// runs (a build that ships a dead page fails here), the article is shown character for
+// character, the harness's server, network blocker and mouse selection do what they claim.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import {
+  ARTICLE,
+  ROOT,
+  articleText,
+  dragSelect,
+  marks,
+  expectNoConsoleErrors,
+  expectNothingLeftTheMachine,
+  newPage,
+  openApp,
+  screenshot,
+  selectByOffsets,
+  selection,
+  serve,
+  useHarness,
+} from './harness.mjs';
+
+const SAMPLE = fs.readFileSync(path.join(ROOT, 'assets/sample-article.txt'));
+const HEADLINE = 'Trump admin held secret talks with Venezuelan military officers to discuss Maduro coup: report';
+
+const harness = useHarness();
+
+test('the release build loads, its wasm runs and renders the app without console errors', async () => {
+  const page = await openApp();
+  // Only Rust renders anything in <body> (index.html has just a <noscript>), so an element
+  // here proves the wasm was fetched, instantiated and ran.
+  await page.locator('header h1').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('header h1').textContent(), 'Article Annotator');
+  const wasm = harness.server.requests.filter((r) => r.path.endsWith('.wasm'));
+  assert.equal(wasm.length, 1, `expected one .wasm download, got ${JSON.stringify(harness.server.requests)}`);
+  assert.equal(wasm[0].status, 200);
+  assert.deepEqual(page.failedRequests, []);
+  // Warnings too: a clean build logs nothing at all (no SRI or preload complaints).
+  expectNoConsoleErrors(page, { warnings: true });
+  expectNothingLeftTheMachine(page);
+});
+
+test('the article text equals assets/sample-article.txt byte for byte', async () => {
+  const page = await openApp();
+  const shown = Buffer.from(await articleText(page), 'utf8');
+  assert.ok(
+    shown.equals(SAMPLE),
+    `article textContent (${shown.length} bytes) differs from the file (${SAMPLE.length} bytes) ` +
+      `first at byte ${[...SAMPLE].findIndex((byte, i) => shown[i] !== byte)}`,
+  );
+  expectNoConsoleErrors(page);
+});
+
+test('the headline is visible and a screenshot is written', async () => {
+  const page = await openApp();
+  await page.locator(ARTICLE).getByText(HEADLINE).waitFor({ state: 'visible', timeout: 5000 });
+  const file = await screenshot(page, 'foundation-loaded');
+  const png = fs.readFileSync(file);
+  assert.ok(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), 'not a PNG');
+  assert.ok(png.length > 5000, `screenshot suspiciously small (${png.length} bytes): blank page?`);
+  expectNoConsoleErrors(page);
+});
+
+test('a mouse drag over "Trump administration" selects exactly that text', async () => {
+  const page = await openApp();
+  const selected = await dragSelect(page, 'Trump administration');
+  assert.equal(selected, 'Trump administration');
+  assert.equal(await page.evaluate(() => window.getSelection().toString()), 'Trump administration');
+  const start = SAMPLE.toString('utf8').indexOf('Trump administration');
+  assert.deepEqual(await selection(page), { start, end: start + 'Trump administration'.length, text: 'Trump administration' });
+  expectNoConsoleErrors(page);
+});
+
+test('a drag across paragraphs selects the requested UTF-16 range', async () => {
+  const page = await openApp();
+  const text = SAMPLE.toString('utf8');
+  // From the headline into the next paragraph: several text nodes and block boundaries.
+  const start = text.indexOf('Maduro coup');
+  const end = text.indexOf('clandestine meetings') + 'clandestine meetings'.length;
+  await selectByOffsets(page, start, end);
+  assert.deepEqual(await selection(page), { start, end, text: text.slice(start, end) });
+  // Text with a non-ASCII character (the typographic apostrophe in "Maduro’s").
+  const quoteStart = text.indexOf('Maduro’s');
+  const selected = await dragSelect(page, 'Maduro’s', 'tendencies');
+  assert.equal(selected, text.slice(quoteStart, text.indexOf('tendencies', quoteStart) + 'tendencies'.length));
+  expectNoConsoleErrors(page);
+});
+
+test('marks() and the selection helpers work when marks split the text into many nodes', async () => {
+  const page = await openApp();
+  const text = SAMPLE.toString('utf8');
+  // Stand-in for the app's highlighting: wrap article ranges in (nested) <mark>s by script.
+  await page.locator(ARTICLE).evaluate((article) => {
+    const wrap = (needle, attributes) => {
+      const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.data.indexOf(needle);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + needle.length);
+        const mark = document.createElement('mark');
+        for (const [name, value] of Object.entries(attributes)) mark.setAttribute(name, value);
+        range.surroundContents(mark);
+        return;
+      }
+      throw new Error(`not found: ${needle}`);
+    };
+    wrap('Trump administration held', { 'data-ids': 'a1', 'data-tags': 'claim' });
+    wrap('administration', { 'data-ids': 'a2 a3', 'data-tags': 'entity,organisation' });
+    wrap('New York Times', { 'data-annotation-id': 'a4', 'data-tag': 'source' });
+  });
+  assert.deepEqual(await marks(page), [
+    { text: 'Trump administration held', ids: ['a1'], tags: ['claim'] },
+    { text: 'administration', ids: ['a2', 'a3'], tags: ['entity', 'organisation'] },
+    { text: 'New York Times', ids: ['a4'], tags: ['source'] },
+  ]);
+  assert.equal(await articleText(page), text, 'marks change no character of the article');
+  // From plain text, through the outer and the nested mark, out again.
+  const selected = await dragSelect(page, 'The Trump', 'held a series');
+  assert.equal(selected, 'The Trump administration held a series');
+  const start = text.indexOf('The Trump');
+  assert.deepEqual(await selection(page), { start, end: start + selected.length, text: selected });
+  // Starting exactly inside the nested mark and ending inside another mark.
+  const from = text.indexOf('administration');
+  const to = text.indexOf('New York') + 'New York'.length;
+  await selectByOffsets(page, from, to);
+  assert.deepEqual(await selection(page), { start: from, end: to, text: text.slice(from, to) });
+  expectNoConsoleErrors(page);
+});
+
+test('requests to other hosts are blocked and recorded', async () => {
+  const page = await newPage();
+  await page.goto('about:blank');
+  await page.evaluate(() => fetch('http://tracker.example/pixel?x=1').catch(() => 'blocked'));
+  assert.deepEqual(page.blockedRequests, ['http://tracker.example/pixel?x=1']);
+});
+
+test('the server sends the right MIME types, refuses paths outside dist/ and records requests', async () => {
+  const server = harness.server;
+  const before = server.requests.length;
+  const files = fs.readdirSync(server.root);
+  const expected = { '.wasm': 'application/wasm', '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html' };
+  for (const [extension, type] of Object.entries(expected)) {
+    const name = files.find((f) => f.endsWith(extension));
+    assert.ok(name, `dist/ has no ${extension} file`);
+    const response = await fetch(`${server.origin}/${name}`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type').split(';')[0], type, name);
+  }
+  assert.equal((await fetch(`${server.origin}/no-such-file.txt`)).status, 404);
+  assert.notEqual((await fetch(`${server.origin}/%2e%2e/Cargo.toml`)).status, 200);
+  const recorded = server.paths().slice(before);
+  assert.equal(recorded.length, Object.keys(expected).length + 2);
+  assert.equal(recorded.at(-2), '/no-such-file.txt');
+});
+
+test('a missing release build fails with the command to run', async () => {
+  await assert.rejects(serve(path.join(ROOT, 'no-such-dist')), /trunk build --release/);
+});
