@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
             Screen::Library => view! { <Library /> }.into_any(),
         }}
         <HelpSheet />
+        <crate::ui::import::DropImport />
     }
 }
 
@@ -53,6 +54,7 @@ fn AnnotateScreen() -> impl IntoView {
                 <AnnotationChooser />
             </main>
             <aside class="ann-sidebar" aria-label="Annotations">
+                <crate::ui::review::ReviewList />
                 <DetailsPanel />
                 <AnnotationList />
                 <crate::ui::tag_manager::TagManager />

@@ -72,6 +72,7 @@ pub fn Header() -> impl IntoView {
                     "Library"
                 </button>
                 <crate::ui::export_menu::ExportMenu />
+                <crate::ui::import::ImportControl />
                 <button
                     type="button"
                     class="ann-icon-button"

@@ -9,13 +9,16 @@ pub mod details;
 pub mod document_details;
 pub mod export_menu;
 pub mod header;
+pub mod import;
 pub mod library;
 pub mod load_article;
 pub mod notices;
 pub mod panic_screen;
 pub mod persistence;
+pub mod review;
 pub mod shortcuts;
 pub mod state;
+pub mod storage_meter;
 pub mod tag_manager;
 pub mod toolbar;
 
