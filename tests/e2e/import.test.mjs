@@ -84,7 +84,10 @@ for (const [format, button, count] of [
       `details: ${JSON.stringify(again.details)}`,
     );
     assert.deepEqual(markTexts(await marks(page)), expected);
-    if (format.startsWith('W3C')) await screenshot(page, 'import-summary-notice');
+    if (format.startsWith('W3C')) {
+      await page.locator('.ann-notice').last().locator('summary', { hasText: 'Details' }).click();
+      await screenshot(page, 'import-summary-notice');
+    }
     expectNoConsoleErrors(page);
   });
 }

@@ -39,10 +39,11 @@ export async function storedDocuments(page) {
   }, DOC_PREFIX);
 }
 
-/** The annotations of the stored document `id` (found wherever the entry keeps them). */
+/** The annotations of a stored entry. */
 export function annotationsOf(entry) {
-  const document = entry?.document ?? entry;
-  return document?.annotations ?? [];
+  // A stored entry is a native file (annotations at the top) plus revision and time.
+  assert.ok(Array.isArray(entry?.annotations), `not a stored entry: ${JSON.stringify(entry)?.slice(0, 200)}`);
+  return entry.annotations;
 }
 
 /** Opens the Export menu and clicks `button`; returns the downloads' `{ name, text }`. */

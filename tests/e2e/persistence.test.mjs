@@ -164,19 +164,18 @@ test('a document too large for the remaining space is refused before any write, 
   await waitSaved(page);
   const keysBefore = Object.keys(await storedDocuments(page)).sort();
   await fillStorage(page, 100_000);
-  const big = JSON.stringify({
-    format: 'article-annotator',
-    version: 1,
-    document: { title: 'A very long article' },
-    text: 'A long paragraph about nothing much. '.repeat(20_000),
-    annotations: [],
-  });
+  // The app's own native export, turned into another (large) article.
   const native = JSON.parse(await exportJson(page));
-  native.text = 'A long paragraph about nothing much. '.repeat(20_000);
+  native.document.text = 'A long paragraph about nothing much. '.repeat(20_000);
+  native.document.text_sha256 = await page.evaluate(async (text) => {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }, native.document.text);
+  native.document.id = 'big-document';
+  native.document.title = 'A very long article';
   native.annotations = [];
-  native.id = 'big-document';
-  if (native.metadata) native.metadata.title = 'A very long article';
-  const notice = await importFiles(page, [file('big.json', JSON.stringify(native) || big)]);
+  native.relations = [];
+  const notice = await importFiles(page, [file('big.json', JSON.stringify(native))]);
   const all = [notice.text, ...notice.details].join('\n');
   assert.match(all, /needs \d+(\.\d)? (MB|KB)/, all);
   assert.match(all, /nothing was written/, all);
