@@ -183,7 +183,7 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
     let open_id = state.editor.with_untracked(|e| e.document().id.clone());
     let now = clock::now_iso();
     let now_ms = clock::now_ms();
-    let preparation = state.editor.with_untracked(|e| {
+    let mut preparation = state.editor.with_untracked(|e| {
         prepare_import(
             inputs,
             &library,
@@ -193,6 +193,15 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
         )
     });
 
+    // The pipeline knows stored documents only by id and text hash: name them by title.
+    for item in &mut preparation.items {
+        if let ImportTarget::Existing(id) = &item.target
+            && let Some((_, _, doc)) = stored.iter().find(|(sid, _, _)| sid == id)
+            && !doc.metadata.title.trim().is_empty()
+        {
+            item.target_title = doc.metadata.title.trim().to_string();
+        }
+    }
     let mut outcomes: Vec<Option<ImportSummary>> = Vec::new();
     let mut details: Vec<String> = unread;
     let mut others: BTreeMap<DocumentId, Pending> = BTreeMap::new();

@@ -253,3 +253,31 @@ test('fuzzy and orphaned imports are listed for review: accept, re-select, delet
   await review.waitFor();
   expectNoConsoleErrors(page);
 });
+
+test('a file whose text is another stored document goes into that document, written once', async () => {
+  const page = await annotatedPage();
+  const files = await download(page, 'Export brat', 2);
+  const sampleId = await page.evaluate(() => localStorage.getItem('article-annotator:v1:last-open'));
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await waitSaved(page);
+  assert.equal(annotationsOf((await storedDocuments(page))[sampleId]).length, 0);
+  // Open another article, then import the brat pair made on the first one.
+  const handle = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['A short letter.\n\nIt has two paragraphs.'], 'letter.txt'));
+    return dt;
+  });
+  await page.dispatchEvent('body', 'drop', { dataTransfer: handle });
+  await page.locator('[data-article-text]', { hasText: 'It has two paragraphs.' }).waitFor();
+  await waitSaved(page);
+  const notice = await importFiles(
+    page,
+    files.map((f) => file(f.name, f.text)),
+  );
+  assert.match(notice.text, /2 annotations imported into “Trump admin/, JSON.stringify(notice));
+  assert.deepEqual(await marks(page), [], 'the open article is not the target');
+  const stored = (await storedDocuments(page))[sampleId];
+  assert.equal(annotationsOf(stored).length, 2);
+  assert.ok(stored.revision >= 2);
+});
