@@ -1370,3 +1370,117 @@ proptest! {
         prop_assert_eq!(editor.document(), &document);
     }
 }
+
+#[test]
+fn review_commands_accept_and_move_anchors() {
+    let mut reviewed = base();
+    at(&mut reviewed, "a1").anchor = AnchorStatus::Fuzzy(0.82);
+    at(&mut reviewed, "a3").anchor = AnchorStatus::Orphaned;
+    let moved_to = range_of("Critics in Zürich 🦀");
+    let cases: Vec<(&str, Command, Result<Document, CommandError>)> = vec![
+        (
+            "accept a fuzzy anchor",
+            Command::AcceptAnchor {
+                id: annotation_id("a1"),
+            },
+            Ok(edited(&reviewed, |d| {
+                let a = at(d, "a1");
+                a.anchor = AnchorStatus::Exact;
+                a.modified = NOW.into();
+            })),
+        ),
+        (
+            "accepting an exact anchor changes nothing",
+            Command::AcceptAnchor {
+                id: annotation_id("a2"),
+            },
+            Ok(reviewed.clone()),
+        ),
+        (
+            "an orphan cannot be accepted in place",
+            Command::AcceptAnchor {
+                id: annotation_id("a3"),
+            },
+            Err(CommandError::AcceptOrphan(annotation_id("a3"))),
+        ),
+        (
+            "accept an unknown annotation",
+            Command::AcceptAnchor {
+                id: annotation_id("zz"),
+            },
+            Err(CommandError::UnknownAnnotation(annotation_id("zz"))),
+        ),
+        (
+            "move an orphan to a selection re-captures quote and context",
+            Command::MoveAnnotation {
+                id: annotation_id("a3"),
+                range: moved_to,
+            },
+            Ok(edited(&reviewed, |d| {
+                let fresh = annotation(d, "a3", "entity", "Critics in Zürich 🦀");
+                let a = at(d, "a3");
+                a.range = fresh.range;
+                a.quote = fresh.quote;
+                a.prefix = fresh.prefix;
+                a.suffix = fresh.suffix;
+                a.anchor = AnchorStatus::Exact;
+                a.modified = NOW.into();
+            })),
+        ),
+        (
+            "move keeps tag, note, relations and id",
+            Command::MoveAnnotation {
+                id: annotation_id("a1"),
+                range: range_of("fell by 12%"),
+            },
+            Ok(edited(&reviewed, |d| {
+                let fresh = annotation(d, "a1", "claim", "fell by 12%");
+                let a = at(d, "a1");
+                a.range = fresh.range;
+                a.quote = "fell by 12%".into();
+                a.prefix = fresh.prefix;
+                a.suffix = fresh.suffix;
+                a.anchor = AnchorStatus::Exact;
+                a.modified = NOW.into();
+            })),
+        ),
+        (
+            "move to an empty range",
+            Command::MoveAnnotation {
+                id: annotation_id("a1"),
+                range: range(4, 4),
+            },
+            Err(CommandError::EmptyRange),
+        ),
+        (
+            "move past the end",
+            Command::MoveAnnotation {
+                id: annotation_id("a1"),
+                range: range(4, 900),
+            },
+            Err(CommandError::RangeOutsideText(OffsetError::PastEnd {
+                offset: 900,
+                len: ARTICLE.chars().count(),
+            })),
+        ),
+        (
+            "move an unknown annotation",
+            Command::MoveAnnotation {
+                id: annotation_id("zz"),
+                range: range(0, 3),
+            },
+            Err(CommandError::UnknownAnnotation(annotation_id("zz"))),
+        ),
+    ];
+    for (name, command, expected) in cases {
+        check(name, &reviewed, command, expected);
+    }
+    assert_eq!(
+        Command::MoveAnnotation {
+            id: annotation_id("a3"),
+            range: moved_to
+        }
+        .describe(&reviewed),
+        "“minister” moved to “Critics in Zürich 🦀”"
+    );
+}

@@ -6,7 +6,9 @@
 //! (`describe`, in the `describe` module), which the UI announces in its live region and the
 //! history shows on undo.
 
-use crate::domain::annotation::{Annotation, AnnotationId, Relation, RelationId, RelationKind};
+use crate::domain::annotation::{
+    AnchorStatus, Annotation, AnnotationId, CONTEXT_LEN, Relation, RelationId, RelationKind,
+};
 use crate::domain::change::{Change, ChangeBuilder};
 use crate::domain::document::{Document, Metadata};
 use crate::domain::merge::{ImportPlan, apply_import_plan};
@@ -84,6 +86,17 @@ pub enum Command {
     },
     /// Annotations, relations and tags from a file, prepared by `merge::plan_import`.
     Import(ImportPlan),
+    /// The person checked a fuzzy, moved or orphaned anchor and accepts it where it is: the
+    /// anchor becomes exact. An orphan has no place in the text, so it must be moved instead.
+    AcceptAnchor {
+        id: AnnotationId,
+    },
+    /// Moves an annotation to `range` (re-anchoring it by hand): the quote and context are
+    /// taken from the text there and the anchor becomes exact.
+    MoveAnnotation {
+        id: AnnotationId,
+        range: TextRange,
+    },
 }
 
 /// Which end of a relation is meant.
@@ -135,6 +148,8 @@ pub enum CommandError {
     ReassignToRemovedTag(TagId),
     /// A prepared import no longer fits the document (it changed since the plan was made).
     StaleImport(String),
+    /// An orphaned annotation has no place to accept; it must be moved to a selection.
+    AcceptOrphan(AnnotationId),
 }
 
 impl fmt::Display for CommandError {
@@ -195,6 +210,10 @@ impl fmt::Display for CommandError {
             CommandError::StaleImport(reason) => write!(
                 f,
                 "the import no longer fits the document ({reason}); import the file again"
+            ),
+            CommandError::AcceptOrphan(id) => write!(
+                f,
+                "annotation \"{id}\" is not in the text; select where it belongs and use “Use selection”"
             ),
         }
     }
@@ -348,6 +367,33 @@ fn carry_out(
             remove_tag(document, builder, id, annotations, now)
         }
         Command::Import(plan) => apply_import_plan(document, builder, plan),
+        Command::AcceptAnchor { id } => {
+            edit_annotation(document, builder, &id, now, |annotation| {
+                if annotation.anchor == AnchorStatus::Orphaned {
+                    return Err(CommandError::AcceptOrphan(annotation.id.clone()));
+                }
+                annotation.anchor = AnchorStatus::Exact;
+                Ok(())
+            })
+        }
+        Command::MoveAnnotation { id, range } => {
+            check_range(document, range)?;
+            let text = &document.text;
+            let quote = text
+                .slice(range)
+                .map_err(CommandError::RangeOutsideText)?
+                .to_string();
+            let prefix = text.before(range.start(), CONTEXT_LEN).to_string();
+            let suffix = text.after(range.end(), CONTEXT_LEN).to_string();
+            edit_annotation(document, builder, &id, now, |annotation| {
+                annotation.range = range;
+                annotation.quote = quote;
+                annotation.prefix = prefix;
+                annotation.suffix = suffix;
+                annotation.anchor = AnchorStatus::Exact;
+                Ok(())
+            })
+        }
     }
 }
 

@@ -44,6 +44,11 @@ impl Command {
             },
             Command::Retag { id, tag } => format!("{} is now {}", quote_of(id), label_of(tag)),
             Command::EditNote { .. } => "Note edited".to_string(),
+            Command::AcceptAnchor { id } => format!("Position accepted: {}", quote_of(id)),
+            Command::MoveAnnotation { id, range } => {
+                let quote = document.text.slice(*range).unwrap_or_default();
+                format!("{} moved to {}", quote_of(id), quoted(quote))
+            }
             Command::SetAttribute { name, .. } => format!("Attribute “{name}” set"),
             Command::RemoveAttribute { name, .. } => format!("Attribute “{name}” removed"),
             Command::SetAttributes { attributes, .. } => match attributes.len() {

@@ -40,6 +40,13 @@ fn changed(state: AppState) {
     state.changes.update(|n| *n += 1);
 }
 
+/// Tells saving that the open document changed outside `execute` (an import applied through
+/// the `Editor` directly, as one undo step).
+pub fn document_changed(state: AppState) {
+    forget_missing_selection(state);
+    changed(state);
+}
+
 /// Runs one command; returns whether it was applied.
 pub fn execute(state: AppState, command: Command) -> bool {
     let result = state

@@ -43,6 +43,7 @@ pub fn App() -> impl IntoView {
         <HelpSheet />
         <crate::ui::classroom::ClassroomLayer />
         <crate::ui::factcheck::FactCheckLayer />
+        <crate::ui::import::DropImport />
     }
 }
 
@@ -76,6 +77,7 @@ fn AnnotateScreen() -> impl IntoView {
                     }}
                 </button>
                 <crate::ui::classroom::ExercisePanel />
+                <crate::ui::review::ReviewList />
                 <DetailsPanel />
                 <AnnotationList />
                 <crate::ui::tag_manager::TagManager />

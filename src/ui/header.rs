@@ -75,6 +75,7 @@ pub fn Header() -> impl IntoView {
                 <crate::ui::factcheck::ReportButton />
                 <crate::ui::export_menu::ExportMenu />
                 <crate::ui::theme::ThemeSwitch />
+                <crate::ui::import::ImportControl />
                 <button
                     type="button"
                     class="ann-icon-button"

@@ -20,8 +20,14 @@ struct Listing {
 
 fn read_listing() -> Option<Listing> {
     let store = persistence::store()?;
-    let (index, unreadable) = store.index();
+    let (index, _) = store.index();
+    let unreadable = store.unreadable();
     let mut documents = index.documents;
+    // A damaged entry is listed only as unreadable, never as a document to open.
+    documents.retain(|d| {
+        let key = crate::web::library_store::document_key(&d.id);
+        !unreadable.iter().any(|bad| bad.key == key)
+    });
     documents.sort_by(|a, b| b.modified.cmp(&a.modified));
     Some(Listing {
         documents,
@@ -145,6 +151,7 @@ pub fn Library() -> impl IntoView {
                 <p class="ann-library__usage">
                     {move || listing.get().map(|l| l.usage).unwrap_or_else(|| "Storage is not available in this browser".into())}
                 </p>
+                <crate::ui::storage_meter::StorageMeter />
                 <button type="button" class="ann-button" on:click=move |_| state.screen.set(Screen::Annotate)>
                     "Back to the open document"
                 </button>
@@ -267,7 +274,13 @@ pub fn Library() -> impl IntoView {
                                             class="ann-button"
                                             on:click=move |_| {
                                                 if let Some(raw) = persistence::store().and_then(|s| s.raw(&key_for_download)) {
-                                                    let _ = files::download("unreadable-entry.json", "application/json", &raw);
+                                                    let name = format!(
+                                                        "unreadable-{}.json",
+                                                        crate::web::library_store::document_id_of_key(&key_for_download).unwrap_or("entry")
+                                                    );
+                                                    if let Err(e) = files::download(&name, "application/json", &raw) {
+                                                        actions::notify(state, NoticeKind::Error, actions::capitalise(&e.to_string()), Vec::new());
+                                                    }
                                                 }
                                             }
                                         >

@@ -47,7 +47,8 @@ pub fn initial_editor(state: AppState) -> Editor {
     };
     let mut opened = None;
     if let Some(store) = &store {
-        let (index, unreadable) = store.index();
+        let (index, _) = store.index();
+        let unreadable = store.unreadable();
         for bad in &unreadable {
             actions::notify(
                 state,
@@ -56,9 +57,20 @@ pub fn initial_editor(state: AppState) -> Editor {
                 vec![format!("Storage key: {}", bad.key)],
             );
         }
-        let last = store
-            .last_open()
-            .or_else(|| index.documents.first().map(|d| d.id.clone()));
+        let is_readable = |id: &str| {
+            let key = crate::web::library_store::document_key(id);
+            !unreadable.iter().any(|bad| bad.key == key)
+        };
+        // The document open last time, else the most recent readable one; a damaged entry is
+        // never opened (so never overwritten), it waits in the Library to be downloaded.
+        let mut candidates = index.documents.clone();
+        candidates.sort_by(|a, b| b.modified.cmp(&a.modified));
+        let last = store.last_open().filter(|id| is_readable(id)).or_else(|| {
+            candidates
+                .iter()
+                .find(|d| is_readable(&d.id) && store.entry(&d.id).is_some())
+                .map(|d| d.id.clone())
+        });
         if let Some(id) = last {
             match store.entry(&id) {
                 Some(Ok(entry)) => {
@@ -198,6 +210,9 @@ fn adopt_newer_revision(state: AppState, ours_unsaved: bool) {
 #[component]
 pub fn Autosave() -> impl IntoView {
     let state = crate::ui::state::use_app();
+    if saver().borrow().store.is_some() {
+        crate::ui::storage_meter::request_persistence();
+    }
     Effect::new(move |previous: Option<u64>| {
         let changes = state.changes.get();
         if previous.is_some() {

@@ -12,6 +12,8 @@ use crate::web::storage::{ASSUMED_QUOTA_CHARS, PREFIX, StorageError, Store, huma
 pub const INDEX_KEY: &str = "article-annotator:v1:index";
 pub const LAST_OPEN_KEY: &str = "article-annotator:v1:last-open";
 const DOC_PREFIX: &str = "article-annotator:v1:doc:";
+/// What one more index row can add; kept free so the index always fits after an entry.
+const INDEX_MARGIN_CHARS: usize = 2048;
 
 pub fn document_key(id: &str) -> String {
     format!("{DOC_PREFIX}{id}")
@@ -96,6 +98,19 @@ impl LibraryStore {
     pub fn save(&self, document: &Document, revision: u64, now: &str) -> Result<(), StorageError> {
         let key = document_key(&document.id.0);
         let entry = write_entry(document, revision, now);
+        let new_chars = key.len() + entry.encode_utf16().count();
+        let old_chars = self
+            .raw(&key)
+            .map(|v| key.len() + v.encode_utf16().count())
+            .unwrap_or(0);
+        let available = self.available_chars() + old_chars;
+        // Room for the index to grow too, so the entry is never written without it.
+        if new_chars + INDEX_MARGIN_CHARS > available {
+            return Err(StorageError::DoesNotFit {
+                needed: new_chars,
+                available,
+            });
+        }
         self.store.set(&key, &entry)?;
         let (mut index, _) = self.index();
         index.upsert(IndexEntry::for_document(document, revision, now));
@@ -116,6 +131,22 @@ impl LibraryStore {
 
     pub fn set_last_open(&self, id: &str) {
         let _ = self.store.set(LAST_OPEN_KEY, id);
+    }
+
+    /// Characters still free by our estimate of the quota (every key on the origin counts).
+    pub fn available_chars(&self) -> usize {
+        ASSUMED_QUOTA_CHARS.saturating_sub(self.store.used_chars())
+    }
+
+    /// Bytes used and the assumed quota in bytes (two bytes a character, as browsers count).
+    pub fn usage_bytes(&self) -> (usize, usize) {
+        (self.store.used_chars() * 2, ASSUMED_QUOTA_CHARS * 2)
+    }
+
+    /// Stored documents that cannot be read, found by reading every entry (the index may
+    /// still list them from when they were fine).
+    pub fn unreadable(&self) -> Vec<Unreadable> {
+        self.all_entries().1
     }
 
     /// Used and assumed-available space, as text for the storage meter.

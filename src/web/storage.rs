@@ -21,6 +21,12 @@ pub enum StorageError {
     QuotaExceeded {
         needed: usize,
     },
+    /// Refused before writing: the entry (`needed` characters) is larger than the space left
+    /// (`available` characters, by our estimate of the quota).
+    DoesNotFit {
+        needed: usize,
+        available: usize,
+    },
     Other(String),
 }
 
@@ -33,8 +39,14 @@ impl std::fmt::Display for StorageError {
             ),
             StorageError::QuotaExceeded { needed } => write!(
                 f,
-                "the browser's storage for this page is full (this save needs {}); export your work, then delete documents you no longer need",
+                "the browser's storage for this page is full (this save needs {}), so nothing was written; export your work, then delete documents you no longer need",
                 human_size(*needed * 2)
+            ),
+            StorageError::DoesNotFit { needed, available } => write!(
+                f,
+                "this document needs {} but only {} of the browser's storage for this page is left, so nothing was written; export it, then delete documents you no longer need",
+                human_size(*needed * 2),
+                human_size(*available * 2)
             ),
             StorageError::Other(why) => write!(f, "saving failed: {why}"),
         }
@@ -93,7 +105,11 @@ impl Store {
             web_sys::window().ok_or_else(|| StorageError::Unavailable("no window".into()))?;
         let storage = window
             .local_storage()
-            .map_err(|e| classify(e, 0))?
+            // Whatever the browser throws here means the same to the person: no storage.
+            .map_err(|e| match classify(e, 0) {
+                StorageError::Other(why) => StorageError::Unavailable(why),
+                other => other,
+            })?
             .ok_or_else(|| StorageError::Unavailable("localStorage is switched off".into()))?;
         Ok(Store { storage })
     }

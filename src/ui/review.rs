@@ -1,0 +1,178 @@
+//! "Needs review": annotations whose anchor was found only approximately (fuzzy) or not at all
+//! (orphaned), typically after an import into a text that differs from the one they were made
+//! on. Each can be accepted where it is, moved to a new selection, or deleted. Orphans are
+//! never dropped: they stay listed here, with their last known quote, until the person decides.
+
+use crate::domain::annotation::{AnchorStatus, AnnotationId};
+use crate::domain::command::Command;
+use crate::domain::describe::shorten;
+use crate::ui::actions;
+use crate::ui::state::use_app;
+use leptos::prelude::*;
+
+#[derive(Clone, PartialEq)]
+struct ReviewItem {
+    id: AnnotationId,
+    tag_label: String,
+    status: String,
+    quote: String,
+    orphaned: bool,
+}
+
+fn status_text(anchor: &AnchorStatus) -> String {
+    match anchor {
+        AnchorStatus::Fuzzy(score) => {
+            let percent = (score.clamp(0.0, 1.0) * 100.0).round() as u32;
+            format!("Fuzzy match, score {percent}%")
+        }
+        AnchorStatus::Orphaned => "Orphaned: not found in this text".to_string(),
+        other => other.name().to_string(),
+    }
+}
+
+#[component]
+pub fn ReviewList() -> impl IntoView {
+    let state = use_app();
+    // The annotation being moved: the person selects new text, then "Use selection".
+    let reselecting = RwSignal::new(None::<AnnotationId>);
+    let items = Memo::new(move |_| {
+        state.editor.with(|e| {
+            let doc = e.document();
+            doc.annotations
+                .iter()
+                .filter(|a| a.anchor.needs_review())
+                .map(|a| ReviewItem {
+                    id: a.id.clone(),
+                    tag_label: doc
+                        .tags
+                        .get(&a.tag)
+                        .map(|t| t.label.clone())
+                        .unwrap_or_else(|| a.tag.0.clone()),
+                    status: status_text(&a.anchor),
+                    quote: shorten(&a.quote, 90),
+                    orphaned: a.is_orphan(),
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let use_selection = move |id: AnnotationId| {
+        let Some(pending) = state.pending.get_untracked() else {
+            actions::announce(state, "Select the new text in the article first");
+            return;
+        };
+        if actions::execute(
+            state,
+            Command::MoveAnnotation {
+                id,
+                range: pending.range,
+            },
+        ) {
+            actions::dismiss_selection(state);
+            reselecting.set(None);
+        }
+    };
+    view! {
+        <Show when=move || items.with(|i| !i.is_empty())>
+            <section class="ann-review" aria-labelledby="ann-review-heading">
+                <h2 id="ann-review-heading" class="ann-review__heading">
+                    {move || format!("Needs review ({})", items.with(|i| i.len()))}
+                </h2>
+                <ul class="ann-review__list">
+                    <For each=move || items.get() key=|i| (i.id.clone(), i.status.clone(), i.quote.clone()) let:item>
+                        {
+                            let id = item.id.clone();
+                            let (id_accept, id_move, id_use, id_delete, id_show) =
+                                (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+                            let is_reselecting = {
+                                let id = id.clone();
+                                move || reselecting.get().as_ref() == Some(&id)
+                            };
+                            let is_reselecting_2 = is_reselecting.clone();
+                            let status_class = if item.orphaned {
+                                "ann-review__status ann-review__status--orphaned"
+                            } else {
+                                "ann-review__status ann-review__status--fuzzy"
+                            };
+                            view! {
+                                <li class="ann-review__item" data-annotation-id=id.0.clone()>
+                                    <p class=status_class>{item.status.clone()}</p>
+                                    <p class="ann-review__quote">
+                                        <span class="ann-review__tag">{item.tag_label.clone()}": "</span>
+                                        <q>{item.quote.clone()}</q>
+                                    </p>
+                                    <div class="ann-review__actions" role="group" aria-label=format!("Review “{}”", item.quote)>
+                                        <Show when=move || !item.orphaned>
+                                            {
+                                                let id_accept = id_accept.clone();
+                                                let id_show = id_show.clone();
+                                                view! {
+                                                    <button type="button" class="ann-button" on:click=move |_| actions::reveal_annotation(state, id_show.clone())>
+                                                        "Show"
+                                                    </button>
+                                                    <button
+                                                        type="button"
+                                                        class="ann-button"
+                                                        on:click=move |_| {
+                                                            actions::execute(state, Command::AcceptAnchor { id: id_accept.clone() });
+                                                        }
+                                                    >
+                                                        "Accept"
+                                                    </button>
+                                                }
+                                            }
+                                        </Show>
+                                        <button
+                                            type="button"
+                                            class="ann-button"
+                                            aria-pressed=move || is_reselecting().to_string()
+                                            on:click=move |_| {
+                                                let id = id_move.clone();
+                                                if reselecting.get_untracked().as_ref() == Some(&id) {
+                                                    reselecting.set(None);
+                                                } else {
+                                                    reselecting.set(Some(id));
+                                                    actions::announce(state, "Select the new text in the article, then choose Use selection");
+                                                }
+                                            }
+                                        >
+                                            "Re-select"
+                                        </button>
+                                        <button
+                                            type="button"
+                                            class="ann-button ann-button--danger"
+                                            on:click=move |_| actions::delete_annotation(state, id_delete.clone())
+                                        >
+                                            "Delete"
+                                        </button>
+                                    </div>
+                                    <Show when=is_reselecting_2.clone()>
+                                        {
+                                            let id_use = id_use.clone();
+                                            view! {
+                                                <p class="ann-review__hint">
+                                                    "Select the text where it belongs in the article, then: "
+                                                    <button
+                                                        type="button"
+                                                        class="ann-button ann-button--primary"
+                                                        prop:disabled=move || state.pending.with(|p| p.is_none())
+                                                        on:click=move |_| use_selection(id_use.clone())
+                                                    >
+                                                        "Use selection"
+                                                    </button>
+                                                    " "
+                                                    <button type="button" class="ann-button" on:click=move |_| reselecting.set(None)>
+                                                        "Cancel"
+                                                    </button>
+                                                </p>
+                                            }
+                                        }
+                                    </Show>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
+            </section>
+        </Show>
+    }
+}

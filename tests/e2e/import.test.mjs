@@ -1,0 +1,283 @@
+// Importing annotation files through the "Import annotations" control: every interchange
+// format the app exports comes back in, a second import of the same file adds nothing, an
+// import is one undo step, and broken files are refused with a clear message while the
+// stored annotations stay exactly as they were.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ROOT, expectNoConsoleErrors, marks, openApp, screenshot, useHarness } from './harness.mjs';
+import {
+  download,
+  file,
+  importFiles,
+  storedDocuments,
+  annotationsOf,
+  tagText,
+  waitSaved,
+} from './library-helpers.mjs';
+
+const FIXTURES = path.resolve(ROOT, '../shared/fixtures');
+const FIRST = 'clandestine meetings';
+const SECOND = 'New York Times report';
+
+useHarness();
+
+/** A page with two tagged annotations, saved; returns it. */
+async function annotatedPage() {
+  const page = await openApp();
+  await tagText(page, FIRST, 'Claim');
+  await tagText(page, SECOND, 'Source');
+  await waitSaved(page);
+  return page;
+}
+
+function markTexts(list) {
+  return list.map((m) => m.text).sort();
+}
+
+test('the import control is labelled, reachable with the keyboard, and takes several files', async () => {
+  const page = await openApp();
+  const input = page.getByLabel('Import annotations');
+  assert.equal(await input.count(), 1);
+  assert.equal(await input.getAttribute('type'), 'file');
+  assert.equal(await input.evaluate((i) => i.multiple), true);
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await input.evaluate((i) => document.activeElement === i);
+  }
+  assert.ok(reached, 'Tab never reached the Import annotations input');
+  expectNoConsoleErrors(page);
+});
+
+for (const [format, button, count] of [
+  ['W3C Web Annotation', 'Export W3C Web Annotation', 1],
+  ['doccano JSONL', 'Export doccano JSONL', 1],
+  ['CSV', 'Export CSV', 1],
+  ['brat (.ann + .txt in one pick)', 'Export brat', 2],
+]) {
+  test(`a ${format} export imports into a fresh browser; importing it again adds nothing`, async () => {
+    const source = await annotatedPage();
+    const files = await download(source, button, count);
+    const expected = markTexts(await marks(source));
+
+    const page = await openApp();
+    assert.deepEqual(await marks(page), []);
+    const notice = await importFiles(
+      page,
+      files.map((f) => file(f.name, f.text)),
+    );
+    assert.notEqual(notice.kind, 'error', JSON.stringify(notice));
+    assert.match(notice.text, /2 annotations imported/, JSON.stringify(notice));
+    assert.deepEqual(markTexts(await marks(page)), expected);
+    await waitSaved(page);
+
+    const again = await importFiles(
+      page,
+      files.map((f) => file(f.name, f.text)),
+    );
+    assert.match(again.text, /0 annotations imported/, JSON.stringify(again));
+    assert.ok(
+      again.details.some((d) => /0 imported, 2 merged/.test(d)),
+      `details: ${JSON.stringify(again.details)}`,
+    );
+    assert.deepEqual(markTexts(await marks(page)), expected);
+    if (format.startsWith('W3C')) {
+      await page.locator('.ann-notice').last().locator('summary', { hasText: 'Details' }).click();
+      await screenshot(page, 'import-summary-notice');
+    }
+    expectNoConsoleErrors(page);
+  });
+}
+
+test('an import is one undo step', async () => {
+  const source = await annotatedPage();
+  const [w3c] = await download(source, 'Export W3C Web Annotation');
+  const page = await openApp();
+  await tagText(page, 'several meetings', 'Entity');
+  await importFiles(page, [file(w3c.name, w3c.text)]);
+  assert.equal((await marks(page)).length, 3);
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  assert.deepEqual(markTexts(await marks(page)), ['several meetings']);
+  await page.getByRole('button', { name: 'Redo', exact: true }).click();
+  assert.equal((await marks(page)).length, 3);
+});
+
+test('a native file without the text is anchored by quote to the open document', async () => {
+  const source = await annotatedPage();
+  await source.locator('summary', { hasText: 'Export' }).click();
+  await source.getByLabel('Include the article text').uncheck();
+  await source.locator('summary', { hasText: 'Export' }).click();
+  const [native] = await download(source, 'Export JSON');
+  assert.match(native.name, /annotations-only/);
+  const articleLength = (await source.locator('[data-article-text]').textContent()).length;
+  assert.ok(native.text.length < articleLength, 'the annotations-only export should not carry the text');
+
+  const page = await openApp();
+  const notice = await importFiles(page, [file(native.name, native.text)]);
+  assert.match(notice.text, /2 annotations imported/, JSON.stringify(notice));
+  assert.deepEqual(markTexts(await marks(page)), markTexts(await marks(source)));
+});
+
+test('a garbage file is refused with a clear message and changes nothing', async () => {
+  const page = await annotatedPage();
+  const before = await storedDocuments(page);
+  const garbage = Buffer.from([0x00, 0x9f, 0x92, 0x96, 0xff, 0x10, 0x42, 0x13, 0x37]);
+  const notice = await importFiles(page, [file('mystery.bin', garbage)]);
+  assert.equal(notice.kind, 'error');
+  assert.match(notice.text, /^Nothing imported: /);
+  assert.ok(notice.text.length > 'Nothing imported: '.length + 10, notice.text);
+  assert.equal((await marks(page)).length, 2);
+  assert.deepEqual(await storedDocuments(page), before);
+  expectNoConsoleErrors(page);
+});
+
+for (const name of ['invalid-utf8.txt', 'lone-surrogate.json']) {
+  test(`unicode fixture ${name} is refused with a clear error`, async () => {
+    const page = await annotatedPage();
+    const before = await storedDocuments(page);
+    const notice = await importFiles(page, [path.join(FIXTURES, 'unicode/files', name)]);
+    assert.equal(notice.kind, 'error', JSON.stringify(notice));
+    assert.match(notice.text, /^Nothing imported: /);
+    assert.match(notice.text + notice.details.join(' '), /UTF-8|surrogate|encod/i, JSON.stringify(notice));
+    assert.deepEqual(await storedDocuments(page), before);
+  });
+}
+
+for (const [name, rule] of [
+  ['no-target.json', /target/i],
+  ['position-negative-start.json', /start|position|negative/i],
+]) {
+  test(`invalid W3C file ${name} is refused with the rule named; stored annotations unchanged`, async () => {
+    const page = await annotatedPage();
+    const before = await storedDocuments(page);
+    const notice = await importFiles(page, [path.join(FIXTURES, 'w3c/local-examples/invalid', name)]);
+    const all = [notice.text, ...notice.details].join('\n');
+    assert.notEqual(notice.kind, 'info', all);
+    assert.match(all, rule, all);
+    assert.equal((await marks(page)).length, 2);
+    const after = await storedDocuments(page);
+    for (const id of Object.keys(before)) {
+      assert.deepEqual(annotationsOf(after[id]), annotationsOf(before[id]), `document ${id}`);
+    }
+  });
+}
+
+test('dropping an article file opens it; dropping an annotation file imports it', async () => {
+  const source = await annotatedPage();
+  const [w3c] = await download(source, 'Export W3C Web Annotation');
+  const page = await openApp();
+  const drop = async (name, text) => {
+    const handle = await page.evaluateHandle(
+      ([name, text]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], name));
+        return dt;
+      },
+      [name, text],
+    );
+    await page.dispatchEvent('body', 'dragenter', { dataTransfer: handle });
+    await page.locator('.ann-drop-overlay', { hasText: 'Drop to import' }).waitFor();
+    await page.dispatchEvent('body', 'drop', { dataTransfer: handle });
+  };
+  await drop(w3c.name, w3c.text);
+  await page.locator('.ann-notice', { hasText: '2 annotations imported' }).waitFor();
+  assert.equal((await marks(page)).length, 2);
+  assert.equal(await page.locator('.ann-drop-overlay').count(), 0);
+
+  await drop('letter.txt', 'A short letter.\n\nIt has two paragraphs.');
+  await page.locator('[data-article-text]', { hasText: 'It has two paragraphs.' }).waitFor();
+  assert.deepEqual(await marks(page), []);
+});
+
+test('fuzzy and orphaned imports are listed for review: accept, re-select, delete', async () => {
+  // The app's own annotations-only export, with one quote misspelled (found only
+  // approximately) and one that is nowhere in the article (orphaned).
+  const source = await annotatedPage();
+  await source.locator('summary', { hasText: 'Export' }).click();
+  await source.getByLabel('Include the article text').uncheck();
+  await source.locator('summary', { hasText: 'Export' }).click();
+  const [exported] = await download(source, 'Export JSON');
+  const native = JSON.parse(exported.text);
+  const list = native.annotations;
+  assert.equal(list.length, 2, exported.text);
+  const byQuote = (q) => list.find((a) => JSON.stringify(a).includes(q));
+  const fuzzy = byQuote(FIRST);
+  const orphan = byQuote(SECOND);
+  const rewrite = (annotation, from, to) => {
+    const json = JSON.stringify(annotation).split(from).join(to);
+    Object.assign(annotation, JSON.parse(json));
+  };
+  rewrite(fuzzy, FIRST, 'clandestine meetinsg');
+  rewrite(orphan, SECOND, 'a sentence that is nowhere in this article at all');
+  const clearContext = (value) => {
+    if (value && typeof value === 'object') {
+      for (const key of Object.keys(value)) {
+        if (key === 'prefix' || key === 'suffix') value[key] = '';
+        else clearContext(value[key]);
+      }
+    }
+  };
+  clearContext(orphan);
+  const page = await openApp();
+  const notice = await importFiles(page, [file('review.json', JSON.stringify(native))]);
+  const review = page.locator('.ann-review');
+  await review.waitFor();
+  await screenshot(page, 'import-review-list');
+  const items = review.locator('.ann-review__item');
+  const statuses = await review.locator('.ann-review__status').allTextContents();
+  assert.ok(statuses.some((s) => /Orphaned/.test(s)), `${JSON.stringify(statuses)} ${JSON.stringify(notice)}`);
+  assert.ok(await items.count() >= 1);
+
+  // Re-select the orphan: select new text, then "Use selection".
+  const orphanItem = items.filter({ hasText: 'nowhere in this article' });
+  await orphanItem.getByRole('button', { name: 'Re-select' }).click();
+  const { dragSelect } = await import('./harness.mjs');
+  await dragSelect(page, 'several meetings');
+  await orphanItem.getByRole('button', { name: 'Use selection' }).click();
+  await page.locator('mark', { hasText: 'several meetings' }).first().waitFor();
+  assert.equal(await items.filter({ hasText: 'nowhere in this article' }).count(), 0);
+
+  // Whatever is left (a fuzzy match) can be accepted; then the section disappears.
+  while ((await items.count()) > 0) {
+    const first = items.first();
+    const accept = first.getByRole('button', { name: 'Accept' });
+    if (await accept.count()) await accept.click();
+    else await first.getByRole('button', { name: 'Delete' }).click();
+  }
+  assert.equal(await review.count(), 0);
+  // Undo brings the last decision back into review.
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await review.waitFor();
+  expectNoConsoleErrors(page);
+});
+
+test('a file whose text is another stored document goes into that document, written once', async () => {
+  const page = await annotatedPage();
+  const files = await download(page, 'Export brat', 2);
+  const sampleId = await page.evaluate(() => localStorage.getItem('article-annotator:v1:last-open'));
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await waitSaved(page);
+  assert.equal(annotationsOf((await storedDocuments(page))[sampleId]).length, 0);
+  // Open another article, then import the brat pair made on the first one.
+  const handle = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['A short letter.\n\nIt has two paragraphs.'], 'letter.txt'));
+    return dt;
+  });
+  await page.dispatchEvent('body', 'drop', { dataTransfer: handle });
+  await page.locator('[data-article-text]', { hasText: 'It has two paragraphs.' }).waitFor();
+  await waitSaved(page);
+  const notice = await importFiles(
+    page,
+    files.map((f) => file(f.name, f.text)),
+  );
+  assert.match(notice.text, /2 annotations imported into “Trump admin/, JSON.stringify(notice));
+  assert.deepEqual(await marks(page), [], 'the open article is not the target');
+  const stored = (await storedDocuments(page))[sampleId];
+  assert.equal(annotationsOf(stored).length, 2);
+  assert.ok(stored.revision >= 2);
+});

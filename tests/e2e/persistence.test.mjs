@@ -1,0 +1,301 @@
+// Never lose an annotation: every way localStorage can fail, checked in a real browser. Each
+// fault must show a clear message and leave the stored library as it was (or newer), never
+// half-written; and the normal paths (reload, close right after an edit, two tabs, export and
+// import) must give back exactly what was there.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  expectNoConsoleErrors,
+  instrument,
+  marks,
+  newPage,
+  openApp,
+  screenshot,
+  useHarness,
+  waitForApp,
+} from './harness.mjs';
+import {
+  DOC_PREFIX,
+  INDEX_KEY,
+  LAST_OPEN_KEY,
+  annotationsOf,
+  download,
+  file,
+  importFiles,
+  storedDocuments,
+  tagText,
+  waitSaved,
+  withoutTimes,
+} from './library-helpers.mjs';
+
+useHarness();
+
+/** Fills localStorage with a filler key until setItem throws; returns characters left free. */
+async function fillStorage(page, leaveChars = 0) {
+  return page.evaluate((leave) => {
+    let size = 1 << 20;
+    let n = 0;
+    while (size >= 16) {
+      try {
+        localStorage.setItem(`filler-${n}`, 'x'.repeat(size));
+        n += 1;
+      } catch {
+        size = Math.floor(size / 2);
+      }
+    }
+    // Free `leave` characters again from the last filler written.
+    if (leave > 0) {
+      for (let i = n - 1; i >= 0 && leave > 0; i--) {
+        const value = localStorage.getItem(`filler-${i}`);
+        const cut = Math.min(leave, value.length);
+        localStorage.setItem(`filler-${i}`, value.slice(cut));
+        leave -= cut;
+      }
+    }
+    return n;
+  }, leaveChars);
+}
+
+async function openDocumentEntry(page) {
+  return page.evaluate(
+    ([prefix, last]) => JSON.parse(localStorage.getItem(prefix + localStorage.getItem(last))),
+    [DOC_PREFIX, LAST_OPEN_KEY],
+  );
+}
+
+async function exportJson(page) {
+  const [native] = await download(page, 'Export JSON');
+  return native.text;
+}
+
+test('reload restores everything exactly (ids, offsets, quotes, notes)', async () => {
+  const page = await openApp();
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await tagText(page, 'New York Times report', 'Source');
+  await page.locator('mark', { hasText: 'clandestine meetings' }).first().click();
+  await page.getByLabel('Note').fill('Check the NYT piece — “quoted” & <b>not html</b> 🦀');
+  await page.waitForTimeout(50);
+  await waitSaved(page);
+  const before = await exportJson(page);
+  await page.reload();
+  await waitForApp(page);
+  assert.equal(await exportJson(page), before);
+  assert.equal((await marks(page)).length, 2);
+  expectNoConsoleErrors(page);
+});
+
+test('closing the page right after an edit keeps the edit (flushed on pagehide)', async () => {
+  const page = await openApp();
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await waitSaved(page);
+  await tagText(page, 'New York Times report', 'Source');
+  const context = page.context();
+  await page.close({ runBeforeUnload: true });
+  const again = instrument(await context.newPage());
+  await again.goto(page.server.origin + '/');
+  await waitForApp(again);
+  assert.deepEqual(
+    (await marks(again)).map((m) => m.text).sort(),
+    ['New York Times report', 'clandestine meetings'],
+  );
+});
+
+test('two pages on the same document: edits cross over, an older tab never overwrites a newer revision', async () => {
+  const first = await openApp();
+  await tagText(first, 'clandestine meetings', 'Claim');
+  await waitSaved(first);
+  const second = instrument(await first.context().newPage());
+  await second.goto(first.server.origin + '/');
+  await waitForApp(second);
+  assert.equal((await marks(second)).length, 1);
+
+  await tagText(second, 'New York Times report', 'Source');
+  await waitSaved(second);
+  await first.locator('mark', { hasText: 'New York Times report' }).first().waitFor();
+
+  await tagText(first, 'several meetings', 'Entity');
+  await waitSaved(first);
+  await second.locator('mark', { hasText: 'several meetings' }).first().waitFor();
+
+  const stored = await openDocumentEntry(first);
+  assert.equal(annotationsOf(stored).length, 3);
+  const revision = stored.revision;
+  // Both tabs flush again (as on hiding): nothing may go back to an older revision.
+  for (const page of [first, second]) {
+    await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+  }
+  const after = await openDocumentEntry(second);
+  assert.ok(after.revision >= revision, `revision went from ${revision} to ${after.revision}`);
+  assert.equal(annotationsOf(after).length, 3);
+  expectNoConsoleErrors(first);
+  expectNoConsoleErrors(second);
+});
+
+test('storage full: the not-saved banner offers an export, the stored entry stays the previous revision', async () => {
+  const page = await openApp();
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await waitSaved(page);
+  const before = await openDocumentEntry(page);
+  await fillStorage(page);
+  await tagText(page, 'New York Times report', 'Source');
+  const banner = page.locator('.ann-banner', { hasText: 'Not saved: ' });
+  await banner.waitFor({ timeout: 10_000 });
+  await screenshot(page, 'persistence-not-saved-banner');
+  assert.match(await banner.textContent(), /storage/i);
+  const stored = await openDocumentEntry(page);
+  assert.deepEqual(stored, before, 'the stored entry changed while the storage was full');
+  // Nothing is lost: "Export JSON now" downloads both annotations.
+  const download = page.waitForEvent('download');
+  await banner.getByRole('button', { name: 'Export JSON now' }).click();
+  const json = JSON.parse(await (await download).createReadStream().then(streamText));
+  assert.equal(json.annotations.length, 2);
+});
+
+async function streamText(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+test('a document too large for the remaining space is refused before any write, saying how large it is', async () => {
+  const page = await openApp();
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await waitSaved(page);
+  const keysBefore = Object.keys(await storedDocuments(page)).sort();
+  await fillStorage(page, 100_000);
+  // The app's own native export, turned into another (large) article.
+  const native = JSON.parse(await exportJson(page));
+  native.document.text = 'A long paragraph about nothing much. '.repeat(20_000);
+  native.document.text_sha256 = await page.evaluate(async (text) => {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }, native.document.text);
+  native.document.id = 'big-document';
+  native.document.title = 'A very long article';
+  native.annotations = [];
+  native.relations = [];
+  const notice = await importFiles(page, [file('big.json', JSON.stringify(native))]);
+  const all = [notice.text, ...notice.details].join('\n');
+  assert.match(all, /needs \d+(\.\d)? (MB|KB)/, all);
+  assert.match(all, /nothing was written/, all);
+  assert.deepEqual(Object.keys(await storedDocuments(page)).sort(), keysBefore);
+});
+
+test('storage unavailable: the app runs in memory with a notice, and Export works', async () => {
+  const page = await newPage();
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', {
+      configurable: true,
+      get() {
+        throw new DOMException('The operation is insecure.', 'SecurityError');
+      },
+    });
+  });
+  await page.goto(page.server.origin + '/');
+  await waitForApp(page);
+  const banner = page.locator('.ann-banner', { hasText: 'Not saved: ' });
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /does not let Article Annotator store anything/);
+  await tagText(page, 'clandestine meetings', 'Claim');
+  const json = JSON.parse(await exportJson(page));
+  assert.equal(json.annotations.length, 1);
+  assert.equal(page.pageErrors.length, 0, page.pageErrors.join('\n'));
+});
+
+test('localStorage that returns null also leaves the app working in memory', async () => {
+  const page = await newPage();
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', { configurable: true, get: () => null });
+  });
+  await page.goto(page.server.origin + '/');
+  await waitForApp(page);
+  await page.locator('.ann-banner', { hasText: 'Not saved: ' }).waitFor();
+  await tagText(page, 'clandestine meetings', 'Claim');
+  assert.equal((await marks(page)).length, 1);
+});
+
+test('a corrupt stored entry: other documents load, the Library lists it as unreadable, it is never overwritten', async () => {
+  const page = await openApp();
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await waitSaved(page);
+  const garbage = '{"document": {"annotations": [ this is not json';
+  await page.evaluate(
+    ([prefix, last, garbage]) => {
+      localStorage.setItem(prefix + 'dbroken', garbage);
+      // Even when it was the last one open, the app must not open (and later overwrite) it.
+      localStorage.setItem(last, 'dbroken');
+    },
+    [DOC_PREFIX, LAST_OPEN_KEY, garbage],
+  );
+  await page.reload();
+  await waitForApp(page);
+  assert.deepEqual((await marks(page)).map((m) => m.text), ['clandestine meetings']);
+  await page.getByRole('button', { name: 'Library', exact: true }).click();
+  const unreadable = page.locator('.ann-library__unreadable li', { hasText: 'dbroken' });
+  await unreadable.waitFor();
+  const download = page.waitForEvent('download');
+  await unreadable.getByRole('button', { name: 'Download raw data' }).click();
+  assert.equal(await streamText(await (await download).createReadStream()), garbage);
+  await page.getByRole('button', { name: 'Back to the open document' }).click();
+  await tagText(page, 'New York Times report', 'Source');
+  await waitSaved(page);
+  assert.equal(await page.evaluate((key) => localStorage.getItem(key), DOC_PREFIX + 'dbroken'), garbage);
+});
+
+test('keys of other apps on the same origin are ignored and left alone', async () => {
+  const page = await openApp();
+  const foreign = {
+    'other-app:settings': '{"theme":"dark"}',
+    'article-annotator-v0-notes': 'not ours either',
+    'doc:d123': 'garbage from someone else',
+  };
+  await page.evaluate((entries) => {
+    for (const [k, v] of Object.entries(entries)) localStorage.setItem(k, v);
+  }, foreign);
+  await page.reload();
+  await waitForApp(page);
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await waitSaved(page);
+  await page.getByRole('button', { name: 'Library', exact: true }).click();
+  assert.equal(await page.locator('.ann-library__unreadable').count(), 0);
+  assert.equal(await page.locator('.ann-table tbody tr').count(), 1);
+  const after = await page.evaluate((keys) => keys.map((k) => localStorage.getItem(k)), Object.keys(foreign));
+  assert.deepEqual(after, Object.values(foreign));
+  expectNoConsoleErrors(page);
+});
+
+test('export, clear storage, import: the same annotations come back (native exports equal minus times)', async () => {
+  const page = await openApp();
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await tagText(page, 'New York Times report', 'Source');
+  await waitSaved(page);
+  const before = await exportJson(page);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await waitForApp(page);
+  assert.deepEqual(await marks(page), []);
+  await importFiles(page, [file('backup.json', before)]);
+  await waitSaved(page);
+  const after = await exportJson(page);
+  const strip = (json) => {
+    const value = withoutTimes(json);
+    delete value.id; // the sample opened after clearing is a new document with the same text
+    if (value.document) delete value.document.id;
+    return value;
+  };
+  assert.deepEqual(strip(after), strip(before));
+});
+
+test('the Library shows a storage meter', async () => {
+  const page = await openApp();
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await waitSaved(page);
+  await page.getByRole('button', { name: 'Library', exact: true }).click();
+  const meter = page.locator('[data-storage-meter]');
+  await meter.waitFor();
+  assert.match(await meter.textContent(), /Library storage: .*used, about .* available/);
+  assert.equal(await meter.locator('meter').count(), 1);
+  const index = await page.evaluate((k) => localStorage.getItem(k), INDEX_KEY);
+  assert.ok(index, 'the index is stored');
+});
