@@ -79,6 +79,11 @@ fn import_opened(
     unread: Vec<String>,
     from_drop: bool,
 ) {
+    // Exercises, keys and students' attempts go to the classroom.
+    let opened = crate::ui::classroom::files::route_imported(state, opened);
+    if opened.is_empty() && unread.is_empty() {
+        return;
+    }
     // Only a drop may be an article: the "Import annotations" input means annotations.
     let (articles, annotation_files): (Vec<_>, Vec<_>) = opened
         .iter()

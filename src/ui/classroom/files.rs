@@ -214,3 +214,30 @@ pub fn offer(state: AppState, name: &str, contents: &str) {
         Err(error) => error_notice(state, actions::capitalise(&error.to_string())),
     }
 }
+
+/// Classroom files given to the general "Import annotations" input or dropped on the page:
+/// attempts (with their key, when one comes along) join the class results, an exercise or a
+/// lone key goes to the student's side. Returns the files that are not classroom files.
+pub fn route_imported(state: AppState, files: Vec<OpenedFile>) -> Vec<OpenedFile> {
+    let roles: Vec<Option<Role>> = files
+        .iter()
+        .map(|f| parse(f).ok().and_then(|p| p.role))
+        .collect();
+    let has_attempts = roles.iter().any(|r| *r == Some(Role::Attempt));
+    let (class_files, other): (Vec<_>, Vec<_>) =
+        files.into_iter().zip(roles).partition(|(_, role)| {
+            matches!(role, Some(Role::Attempt)) || (has_attempts && matches!(role, Some(Role::Key)))
+        });
+    let (student_files, rest): (Vec<_>, Vec<_>) =
+        other.into_iter().partition(|(_, role)| role.is_some());
+    if !class_files.is_empty() {
+        add_attempts(state, class_files.into_iter().map(|(f, _)| f).collect());
+        if let Some(classroom) = classroom() {
+            classroom.class_open.set(true);
+        }
+    }
+    if !student_files.is_empty() {
+        open_classroom_files(state, student_files.into_iter().map(|(f, _)| f).collect());
+    }
+    rest.into_iter().map(|(f, _)| f).collect()
+}
