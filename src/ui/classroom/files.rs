@@ -223,7 +223,7 @@ pub fn route_imported(state: AppState, files: Vec<OpenedFile>) -> Vec<OpenedFile
         .iter()
         .map(|f| parse(f).ok().and_then(|p| p.role))
         .collect();
-    let has_attempts = roles.iter().any(|r| *r == Some(Role::Attempt));
+    let has_attempts = roles.contains(&Some(Role::Attempt));
     let (class_files, other): (Vec<_>, Vec<_>) =
         files.into_iter().zip(roles).partition(|(_, role)| {
             matches!(role, Some(Role::Attempt)) || (has_attempts && matches!(role, Some(Role::Key)))
