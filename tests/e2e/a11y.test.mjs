@@ -139,7 +139,7 @@ test('keyboard only: move the reading cursor, tag a claim, a source and an entit
   assert.equal((await marks(page)).length, 3);
 
   // Tab to "Delete annotation", press Enter: the claim goes, focus returns to the article.
-  await pressUntil(page, 'Tab', async () => (await focused(page)).text === 'Delete annotation', 6);
+  await pressUntil(page, 'Tab', async () => (await focused(page)).text === 'Delete annotation', 25);
   await page.keyboard.press('Enter');
   await waitForLive(page, /deleted/i);
   assert.deepEqual(await markWith(page, 'claim'), []);
