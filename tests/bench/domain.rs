@@ -2,6 +2,10 @@
 //! `cargo bench --bench domain`. No framework: each step runs a few times and the table
 //! shows median, min and max wall time.
 
+use annotator::domain::format::native::{
+    WriteOptions, document_from_native, read_native_detailed, write_document,
+};
+use annotator::domain::import::ImportBatch;
 use annotator::domain::segment::{lanes, paragraph_ranges, segment};
 use annotator::domain::selection::{SelectionOptions, range_from_selection};
 use annotator::domain::synthetic::{Xorshift, news_document};
@@ -106,6 +110,43 @@ fn main() {
             ));
         }
     });
+    let exported = write_document(&document, &WriteOptions::default());
+    measure("export native JSON (20k annotations)", || {
+        black_box(write_document(
+            black_box(&document),
+            &WriteOptions::default(),
+        ));
+    });
+    measure("import native JSON (read + build, 20k)", || {
+        let read = read_native_detailed(black_box(&exported));
+        let _ = black_box(document_from_native(&read));
+    });
+    let without_text = write_document(
+        &document,
+        &WriteOptions {
+            include_text: false,
+            ..Default::default()
+        },
+    );
+    measure("import without text: anchor 20k by quote", || {
+        let batch: ImportBatch = read_native_detailed(black_box(&without_text)).batch;
+        let mut next = 0u64;
+        let placed = annotator::domain::anchor::place(
+            text,
+            &batch,
+            &mut || {
+                next += 1;
+                format!("n{next}")
+            },
+            "2026-01-01T00:00:00Z",
+        );
+        black_box(placed);
+    });
+    println!(
+        "native JSON: {} bytes with the text, {} without",
+        exported.len(),
+        without_text.len()
+    );
     println!(
         "segmentation: {} paragraphs, {} runs, {} lanes",
         segmentation.paragraphs.len(),
