@@ -18,6 +18,27 @@ pub fn remember_work(file_name: String, json: String) {
     });
 }
 
+/// Forgets the copy: the work is saved, and the panic screen offers the stored entry.
+pub fn forget_work() {
+    LAST_WORK.with(|slot| {
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            *slot = None;
+        }
+    });
+}
+
+/// The last saved entry of the open document, straight from localStorage.
+fn stored_work() -> Option<(String, String)> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    let id = storage
+        .get_item(crate::web::library_store::LAST_OPEN_KEY)
+        .ok()??;
+    let raw = storage
+        .get_item(&crate::web::library_store::document_key(&id))
+        .ok()??;
+    Some((format!("article-annotator-{id}.json"), raw))
+}
+
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
         web_sys::console::error_1(&format!("Article Annotator stopped: {info}").into());
@@ -48,7 +69,9 @@ fn show(message: &str) {
         ));
         let _ = screen.append_child(&p);
     }
-    let work = LAST_WORK.with(|slot| slot.try_borrow().ok().and_then(|s| s.clone()));
+    let work = LAST_WORK
+        .with(|slot| slot.try_borrow().ok().and_then(|s| s.clone()))
+        .or_else(stored_work);
     if let Some((name, json)) = work
         && let Ok(link) = document.create_element("a")
         && let Ok(link) = link.dyn_into::<web_sys::HtmlAnchorElement>()

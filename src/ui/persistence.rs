@@ -144,16 +144,19 @@ pub fn flush(state: AppState) {
             s.base_document = Some(state.editor.with_untracked(|e| e.document().clone()));
             s.dirty = false;
             state.save_state.set(SaveState::Saved);
+            // Saved: the panic screen offers the stored entry itself, so nothing to copy.
+            crate::ui::panic_screen::forget_work();
         }
-        Err(Some(error)) => state.save_state.set(SaveState::NotSaved(error.to_string())),
+        Err(Some(error)) => {
+            state.save_state.set(SaveState::NotSaved(error.to_string()));
+            drop(s);
+            remember_for_panic(state);
+        }
         Err(None) => {
             drop(s);
             adopt_newer_revision(state, true);
-            return;
         }
     }
-    drop(s);
-    remember_for_panic(state);
 }
 
 fn remember_for_panic(state: AppState) {
