@@ -14,6 +14,11 @@ use annotator::domain::article_input::{
     SourceEncoding, decode_article, html_to_text, looks_like_html, parse_date_line,
     suggest_metadata_from_text, suggested_file_stem,
 };
+use annotator::domain::classroom::fragment::decode_fragment;
+use annotator::domain::format::library::{read_entry, read_index, read_library_backup};
+use annotator::domain::format::native::read_native_bytes;
+use annotator::domain::import_pipeline::{InputFile, prepare_import};
+use annotator::domain::interchange::{brat, csv_export, jsonl, label_studio, sniff, w3c};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::cell::Cell;
@@ -399,5 +404,55 @@ fuzz_byte_parsers! {
         let _ = suggest_metadata_from_text(&text);
         let _ = parse_date_line(&text);
         let _ = suggested_file_stem(&text, &text);
+    },
+    read_native_bytes_survives_2000_arbitrary_inputs => |bytes| {
+        let _ = read_native_bytes(bytes);
+    },
+    read_library_entry_survives_2000_arbitrary_inputs => |bytes| {
+        let _ = read_entry(&String::from_utf8_lossy(bytes));
+    },
+    read_library_index_survives_2000_arbitrary_inputs => |bytes| {
+        let _ = read_index(&String::from_utf8_lossy(bytes));
+    },
+    read_library_backup_survives_2000_arbitrary_inputs => |bytes| {
+        let _ = read_library_backup(&String::from_utf8_lossy(bytes));
+    },
+    sniff_read_any_survives_2000_arbitrary_inputs => |bytes| {
+        let _ = sniff::read_any(bytes, None);
+    },
+    sniff_read_any_with_companion_survives_2000_arbitrary_inputs => |bytes| {
+        let (left, right) = bytes.split_at(bytes.len() / 2);
+        let _ = sniff::read_any(left, Some(&String::from_utf8_lossy(right)));
+    },
+    brat_read_files_survives_2000_arbitrary_inputs => |bytes| {
+        let (ann, txt) = bytes.split_at(bytes.len() / 2);
+        let _ = brat::read_files(ann, txt);
+        let _ = brat::read_files(bytes, bytes);
+    },
+    csv_export_read_survives_2000_arbitrary_inputs => |bytes| {
+        let _ = csv_export::read(&String::from_utf8_lossy(bytes));
+    },
+    jsonl_read_survives_2000_arbitrary_inputs => |bytes| {
+        let _ = jsonl::read(&String::from_utf8_lossy(bytes));
+    },
+    label_studio_read_survives_2000_arbitrary_inputs => |bytes| {
+        let _ = label_studio::read(&String::from_utf8_lossy(bytes));
+    },
+    w3c_read_survives_2000_arbitrary_inputs => |bytes| {
+        let _ = w3c::read(&String::from_utf8_lossy(bytes));
+    },
+    prepare_import_of_one_file_survives_2000_arbitrary_inputs => |bytes| {
+        for name in ["a.json", "a.jsonl", "a.csv", "a.ann", "a.bin"] {
+            let files = [InputFile { name: name.to_owned(), bytes: bytes.to_vec() }];
+            let mut next_id = 0u32;
+            let mut new_id = |prefix: &str| {
+                next_id += 1;
+                format!("{prefix}{next_id}")
+            };
+            let _ = prepare_import(&files, &[], None, &mut new_id, "2026-01-01T00:00:00Z");
+        }
+    },
+    decode_fragment_survives_2000_arbitrary_inputs => |bytes| {
+        let _ = decode_fragment(&String::from_utf8_lossy(bytes));
     },
 }

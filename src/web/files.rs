@@ -1,6 +1,7 @@
 //! Files in and out: reading what the user opens or drops, and downloading exports. Nothing
 //! is uploaded anywhere: a download is a Blob URL clicked locally.
 
+use crate::domain::article_input::limits::human_size;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -23,9 +24,9 @@ impl std::fmt::Display for FileError {
         match self {
             FileError::TooLarge { name, bytes, limit } => write!(
                 f,
-                "“{name}” is {:.1} MB; Article Annotator opens files up to {:.0} MB",
-                bytes / 1_048_576.0,
-                limit / 1_048_576.0
+                "“{name}” is {}; Article Annotator opens files up to {}",
+                human_size(*bytes as usize),
+                human_size(*limit as usize)
             ),
             FileError::Unreadable { name, reason } => {
                 write!(f, "could not read “{name}”: {reason}")
