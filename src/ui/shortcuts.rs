@@ -57,7 +57,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("?", "Show this list"),
 ];
 
-fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
+/// Whether the key went to a text field (where shortcuts must not fire).
+pub(crate) fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
     let Some(target) = event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())

@@ -82,21 +82,7 @@ fn chose_target(
     }
 }
 
-fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
-    let Some(target) = event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
-        return false;
-    };
-    let tag = target.tag_name().to_ascii_lowercase();
-    matches!(tag.as_str(), "input" | "textarea" | "select")
-        || target
-            .closest("[contenteditable=true]")
-            .ok()
-            .flatten()
-            .is_some()
-}
+use crate::ui::shortcuts::typing_in_field;
 
 /// The highlight a pointer event is on, inside the article: its annotation ids.
 fn mark_under(event: &web_sys::Event) -> Option<Vec<AnnotationId>> {
