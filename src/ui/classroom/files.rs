@@ -173,24 +173,20 @@ pub fn set_class_key(state: AppState, classroom: Classroom, name: &str, key: Cla
 
 /// The class view's "Load answer key": any native file with annotations may serve as a key.
 pub fn load_class_key(state: AppState, files: Vec<OpenedFile>) {
-    let Some(classroom) = classroom() else { return };
-    for file in files {
-        match parse(&file) {
-            Ok(parsed) if parsed.role == Some(Role::Exercise) => error_notice(
-                state,
-                format!(
-                    "“{}” is the exercise, which has no answers: load the answer key",
-                    file.name
-                ),
-            ),
-            Ok(parsed) => set_class_key(state, classroom, &file.name, parsed),
-            Err(message) => error_notice(state, message),
-        }
-    }
+    load_key(state, files, set_class_key);
 }
 
 /// The student's "Load answer key".
 pub fn load_student_key(state: AppState, files: Vec<OpenedFile>) {
+    load_key(state, files, use_key_for_checking);
+}
+
+/// Reads each file as a key and hands it to `use_key`; the exercise itself is refused.
+fn load_key(
+    state: AppState,
+    files: Vec<OpenedFile>,
+    use_key: fn(AppState, Classroom, &str, ClassroomFile),
+) {
     let Some(classroom) = classroom() else { return };
     for file in files {
         match parse(&file) {
@@ -201,7 +197,7 @@ pub fn load_student_key(state: AppState, files: Vec<OpenedFile>) {
                     file.name
                 ),
             ),
-            Ok(parsed) => use_key_for_checking(state, classroom, &file.name, parsed),
+            Ok(parsed) => use_key(state, classroom, &file.name, parsed),
             Err(message) => error_notice(state, message),
         }
     }
