@@ -5,7 +5,7 @@
 //! existing annotation), an id that collides with a different annotation is never
 //! overwritten but replaced by a fresh one (and relations follow), relations whose ends are
 //! missing are rejected with a reason, unknown tags are added. The resulting [`ImportPlan`]
-//! is then carried out as one [`Command::Import`](crate::domain::command::Command::Import), so
+//! is then carried out as one `Command::Import` (in `command`), so
 //! one undo removes exactly what the import added. Importing the same file twice adds
 //! nothing the second time.
 //!
@@ -13,12 +13,12 @@
 
 use crate::domain::annotation::{Annotation, AnnotationId, Relation, RelationId};
 use crate::domain::change::ChangeBuilder;
-use crate::domain::command::{
-    CommandError, RelationEnd, check_new_annotation_id, check_new_relation, check_range,
-};
 use crate::domain::document::Document;
 use crate::domain::tag::{Tag, TagError, TagId, Taxonomy};
 use crate::domain::text::OffsetError;
+use crate::domain::validate::{
+    CommandError, RelationEnd, check_new_annotation_id, check_new_relation, check_range,
+};
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -30,3 +30,4 @@ pub mod synthetic;
 pub mod tab_sync;
 pub mod tag;
 pub mod text;
+pub mod validate;
