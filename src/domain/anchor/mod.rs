@@ -292,7 +292,14 @@ pub fn place(
         };
         placement.annotations.push(build(text, carried, placed));
     }
-    relations::place_relations(batch, &placed_ids, &rejected_ids, new_id, &mut placement);
+    relations::place_relations(
+        batch,
+        &placed_ids,
+        &rejected_ids,
+        new_id,
+        &mut placement.relations,
+        &mut placement.problems,
+    );
     placement
 }
 

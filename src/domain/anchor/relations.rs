@@ -3,7 +3,6 @@
 //! Files name the ends of a relation by their own ids; a relation survives only when both
 //! ends were placed (orphans count: they are kept), else a problem says which end is missing.
 
-use crate::domain::anchor::Placement;
 use crate::domain::annotation::{AnnotationId, Relation, RelationId, RelationKind};
 use crate::domain::import::{ImportBatch, Problem};
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,7 +12,8 @@ pub(crate) fn place_relations(
     placed_ids: &BTreeMap<&str, AnnotationId>,
     rejected_ids: &BTreeSet<&str>,
     new_id: &mut dyn FnMut() -> String,
-    placement: &mut Placement,
+    relations: &mut Vec<Relation>,
+    problems: &mut Vec<Problem>,
 ) {
     let mut used_ids: BTreeSet<String> = BTreeSet::new();
     for (number, relation) in batch.relations.iter().enumerate() {
@@ -34,7 +34,7 @@ pub(crate) fn place_relations(
         let (from, to) = match (end(&relation.from), end(&relation.to)) {
             (Ok(from), Ok(to)) => (from, to),
             (Err(message), _) | (_, Err(message)) => {
-                placement.problems.push(Problem::error(location, message));
+                problems.push(Problem::error(location, message));
                 continue;
             }
         };
@@ -43,7 +43,7 @@ pub(crate) fn place_relations(
             _ => new_id(),
         };
         used_ids.insert(id.clone());
-        placement.relations.push(Relation {
+        relations.push(Relation {
             id: RelationId(id),
             kind: RelationKind::parse(&relation.kind),
             from,

@@ -1,7 +1,7 @@
 //! What placing tells the person: how many annotations ended up where, and why one could not
 //! be placed (each reason a sentence saying what happened to the annotation).
 
-use crate::domain::anchor::FUZZY_THRESHOLD;
+use crate::domain::anchor::fuzzy::FUZZY_THRESHOLD;
 use crate::domain::text::OffsetError;
 use std::fmt;
 

@@ -28,11 +28,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 mod rules;
-pub use rules::{Defect, is_datetime, is_iri, structural_defects};
+pub use rules::{ANNO_CONTEXT, Defect, is_datetime, is_iri, structural_defects};
 use rules::{as_list, has_type};
 
 pub const FORMAT_NAME: &str = "W3C Web Annotation";
-pub const ANNO_CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 const ANNOTATION_IRI_PREFIX: &str = "urn:article-annotator:annotation:";
 const RELATION_IRI_PREFIX: &str = "urn:article-annotator:relation:";
 const COLLECTION_IRI_PREFIX: &str = "urn:article-annotator:document:";

@@ -6,9 +6,11 @@
 //! IRI and date-time format checkers, far too heavy for the WebAssembly build. The test
 //! suite's incorrect samples (`tests/interchange.rs`) show which rules these cover.
 
-use super::ANNO_CONTEXT;
 use serde_json::{Map, Value};
 use std::fmt;
+
+/// The Web Annotation JSON-LD context every annotation must name.
+pub const ANNO_CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 
 /// A MUST rule of the Web Annotation model that an annotation breaks.
 #[derive(Clone, Debug, PartialEq, Eq)]
