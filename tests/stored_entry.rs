@@ -7,10 +7,12 @@ use annotator::domain::document::{Document, DocumentId, Metadata};
 use annotator::domain::format::library::{
     ENTRY_VERSION, EntryError, StoredEntry, read_entry, write_entry, write_entry_version_1,
 };
-use annotator::domain::synthetic::news_document;
+#[path = "support/synthetic.rs"]
+mod synthetic;
 use annotator::domain::tag::TagId;
 use annotator::domain::text::{Text, TextRange};
 use serde_json::{Value, json};
+use synthetic::news_document;
 
 /// What the browser gives an origin, in UTF-16 characters (web/storage.rs assumes the same).
 const BROWSER_QUOTA_CHARS: usize = 5 * 1024 * 1024;

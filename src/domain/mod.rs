@@ -25,8 +25,6 @@ pub mod interchange;
 pub mod merge;
 pub mod segment;
 pub mod selection;
-#[doc(hidden)]
-pub mod synthetic;
 pub mod tab_sync;
 pub mod tag;
 pub mod text;

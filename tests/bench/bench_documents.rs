@@ -4,13 +4,15 @@
 //! For every size × annotation count it writes `<case>.entry.json` (the stored library entry
 //! the app opens, exactly as `write_entry` stores it), `<case>.index.json` (the library index
 //! naming it) and `<case>.native.json` (what "Export JSON" writes, to compare export sizes),
-//! plus `cases.json` listing the cases. The documents come from `domain::synthetic`, so the
+//! plus `cases.json` listing the cases. The documents come from `tests/support/synthetic.rs`, so the
 //! same seed always gives the same files. `--smoke` writes one small case only.
 
 use annotator::domain::format::library::{IndexEntry, LibraryIndex, write_entry, write_index};
 use annotator::domain::format::native::{WriteOptions, write_document};
-use annotator::domain::synthetic::{SYNTHETIC_TIME, news_document};
+#[path = "../support/synthetic.rs"]
+mod synthetic;
 use std::path::PathBuf;
+use synthetic::{SYNTHETIC_TIME, news_document};
 
 const SEED: u64 = 42;
 const SIZES: [(&str, usize); 3] = [("10KB", 10_000), ("100KB", 100_000), ("1MB", 1 << 20)];

@@ -8,10 +8,12 @@ use annotator::domain::format::native::{
 use annotator::domain::import::ImportBatch;
 use annotator::domain::segment::{lanes, paragraph_ranges, segment};
 use annotator::domain::selection::{SelectionOptions, range_from_selection};
-use annotator::domain::synthetic::{Xorshift, news_document};
+#[path = "../support/synthetic.rs"]
+mod synthetic;
 use annotator::domain::text::{Text, TextIndex, Utf16Offset};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
+use synthetic::{Xorshift, news_document};
 
 const SIZE_BYTES: usize = 1 << 20;
 const ANNOTATIONS: usize = 20_000;

@@ -5,11 +5,17 @@
 //! paragraphs separated by blank lines, and annotations of the three default tags of which
 //! about one in five overlaps (nests in or crosses) the one before. The same seed always gives
 //! the same document; there is no real randomness (xorshift with the caller's seed).
+//!
+//! Test and benchmark support, not part of the app: each test or bench that needs it includes
+//! this file with `#[path = "…/support/synthetic.rs"] mod synthetic;`, so it is never compiled
+//! into the WebAssembly build. Not every includer uses every item.
 
-use crate::domain::annotation::{Annotation, AnnotationId};
-use crate::domain::document::{Document, DocumentId, Metadata};
-use crate::domain::tag::TagId;
-use crate::domain::text::{Text, TextRange};
+#![allow(dead_code)]
+
+use annotator::domain::annotation::{Annotation, AnnotationId};
+use annotator::domain::document::{Document, DocumentId, Metadata};
+use annotator::domain::tag::TagId;
+use annotator::domain::text::{Text, TextRange};
 
 const WORDS: [&str; 40] = [
     "the",
@@ -197,35 +203,4 @@ pub fn news_document(size_bytes: usize, annotation_count: usize, seed: u64) -> D
     let mut document = Document::new(DocumentId(format!("synthetic-{seed}")), metadata, text);
     document.annotations = annotations;
     document
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn documents_are_reproducible_and_consistent() {
-        let document = news_document(20_000, 300, 7);
-        assert_eq!(document, news_document(20_000, 300, 7));
-        assert_ne!(document.text, news_document(20_000, 300, 8).text);
-        let size = document.text.as_str().len();
-        assert!((20_000..20_200).contains(&size), "size {size}");
-        assert!(!document.text.as_str().is_ascii());
-        assert_eq!(document.annotations.len(), 300);
-        for annotation in &document.annotations {
-            assert_eq!(
-                document.text.slice(annotation.range),
-                Ok(annotation.quote.as_str())
-            );
-        }
-        let overlapping = document
-            .annotations
-            .windows(2)
-            .filter(|pair| pair[0].range.overlap(&pair[1].range) > 0)
-            .count();
-        assert!(
-            (30..=90).contains(&overlapping),
-            "{overlapping} of 300 overlap"
-        );
-    }
 }
