@@ -22,6 +22,7 @@ pub mod history;
 pub mod import;
 pub mod import_pipeline;
 pub mod interchange;
+pub mod list_filter;
 pub mod merge;
 pub mod segment;
 pub mod selection;

@@ -11,7 +11,8 @@
 //! - [`exercise`] holds the roles and the pure steps from key to exercise to attempt;
 //! - [`fragment`] packs an exercise into a link's `#fragment` and back;
 //! - [`files`] reads and writes classroom files (native JSON with role, annotator, exercise);
-//! - [`present`] computes what the classroom views draw (overlay, heat pieces, check marks).
+//! - [`present`] computes what the classroom views draw (overlay, heat pieces, check marks);
+//! - [`session`] is the student's session kept in the browser (typed, versioned).
 
 pub mod agreement;
 pub mod class;
@@ -21,3 +22,4 @@ pub mod fragment;
 pub mod matching;
 pub mod present;
 pub mod scores;
+pub mod session;
