@@ -107,6 +107,16 @@ pub fn quoted(quote: &str) -> String {
     format!("“{}”", shorten(quote, DESCRIPTION_QUOTE_LEN))
 }
 
+/// `text` with its first letter upper-cased, as a sentence starts (error messages are written
+/// to follow a colon, and shown on their own in notices).
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// `text` with runs of whitespace folded to one space, cut to `max` characters with "…".
 pub fn shorten(text: &str, max: usize) -> String {
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");

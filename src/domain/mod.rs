@@ -20,6 +20,7 @@ pub mod format;
 pub mod highlight;
 pub mod history;
 pub mod import;
+pub mod import_apply;
 pub mod import_pipeline;
 pub mod interchange;
 pub mod list_filter;

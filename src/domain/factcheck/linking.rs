@@ -12,6 +12,7 @@
 
 use crate::domain::annotation::{AnnotationId, RelationId, RelationKind};
 use crate::domain::command::Command;
+use crate::domain::describe::capitalise;
 use crate::domain::document::Document;
 use crate::domain::factcheck::fields::{FieldError, FieldKind, FieldSpec};
 use crate::domain::factcheck::rating::RatingScale;
@@ -126,8 +127,8 @@ pub fn relation_phrase(kind: &RelationKind, outgoing: bool, from_tag: &str) -> S
         (RelationKind::AttributedTo, false) => "Author of",
         (RelationKind::About, true) => "About",
         (RelationKind::About, false) => "Subject of",
-        (RelationKind::Custom(name), true) => return capitalise_first(name),
-        (RelationKind::Custom(name), false) => return format!("{} (from)", capitalise_first(name)),
+        (RelationKind::Custom(name), true) => return capitalise(name),
+        (RelationKind::Custom(name), false) => return format!("{} (from)", capitalise(name)),
     };
     phrase.to_string()
 }
@@ -139,14 +140,6 @@ pub fn option_phrase(doc: &Document, start: &AnnotationId, option: &LinkOption) 
         .map(|a| a.tag.as_str())
         .unwrap_or("");
     relation_phrase(&option.kind, &option.from == start, from_tag)
-}
-
-fn capitalise_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// The entities a claim may name as its claimant, in text order.
