@@ -1,16 +1,24 @@
-//! The one place that changes the app's state. Components call these; each runs a domain
-//! command through the open document's `Editor`, then tells the user what happened (the live
-//! region for screen readers, a notice for anything that went wrong).
+//! The one place that changes the open document and what is proposed or selected in it.
+//! Components call these; each runs a domain command through the open document's `Editor`,
+//! then tells the user what happened (the live region for screen readers, a notice for
+//! anything that went wrong). Which view-only signals components may set themselves is listed
+//! in ARCHITECTURE.md; `tests/architecture.rs` checks that nothing else writes these.
 
 use crate::domain::annotation::AnnotationId;
 use crate::domain::command::Command;
 use crate::domain::document::Document;
 use crate::domain::history::Editor;
+use crate::domain::import_apply::{AppliedImport, StoredDocument};
+use crate::domain::import_pipeline::ImportPreparation;
+use crate::domain::selection::{SelectionOptions, range_from_selection};
 use crate::domain::tag::TagId;
-use crate::ui::state::{AppState, Notice, NoticeKind, Screen};
-use crate::web::{clock, dom_selection};
+use crate::ui::state::{AppState, Notice, NoticeKind, PendingSelection, Screen};
+use crate::web::clock;
+use crate::web::dom_selection::{self, RawSelection, ScreenRect};
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use crate::domain::describe::capitalise;
 
 static NEXT_NOTICE: AtomicU64 = AtomicU64::new(1);
 
@@ -41,8 +49,8 @@ fn changed(state: AppState) {
 }
 
 /// Tells saving that the open document changed outside `execute` (an import applied through
-/// the `Editor` directly, as one undo step).
-pub fn document_changed(state: AppState) {
+/// the `Editor` directly, as one undo step per item).
+fn document_changed(state: AppState) {
     forget_missing_selection(state);
     changed(state);
 }
@@ -123,6 +131,59 @@ pub fn dismiss_selection(state: AppState) {
     dom_selection::clear_selection();
 }
 
+/// Proposes the browser's selection `raw` to the tag toolbar, snapped to words unless `exact`
+/// (Alt held) or the person turned snapping off; a selection that gives no range to annotate
+/// drops the proposal. The mouse, touch and the keyboard's reading cursor all come here.
+pub fn propose_selection(state: AppState, raw: RawSelection, exact: bool) {
+    let options = if exact || !state.snap_to_words.get_untracked() {
+        SelectionOptions::exact()
+    } else {
+        SelectionOptions::default()
+    };
+    let range = state.editor.with_untracked(|e| {
+        range_from_selection(&e.document().text, raw.anchor, raw.focus, options)
+    });
+    match range {
+        Ok(range) => state.pending.set(Some(PendingSelection {
+            range,
+            rect: raw.rect,
+            anchor: raw.anchor,
+            focus: raw.focus,
+        })),
+        Err(_) => state.pending.set(None),
+    }
+}
+
+/// Drops the proposed selection (the browser's own selection is left as it is).
+pub fn drop_proposal(state: AppState) {
+    if state.pending.with_untracked(Option::is_some) {
+        state.pending.set(None);
+    }
+}
+
+/// Several annotations lie under one click: offers them in the chooser at `rect`.
+pub fn offer_choice(state: AppState, ids: Vec<AnnotationId>, rect: ScreenRect) {
+    state.chooser.set(Some((ids, rect)));
+}
+
+/// Closes the chooser without choosing.
+pub fn close_chooser(state: AppState) {
+    state.chooser.set(None);
+}
+
+/// Turns snapping to whole words on or off, and snaps a waiting proposal again.
+pub fn set_snap_to_words(state: AppState, on: bool) {
+    state.snap_to_words.set(on);
+    if let Some(pending) = state.pending.get_untracked() {
+        let raw = RawSelection {
+            anchor: pending.anchor,
+            focus: pending.focus,
+            rect: pending.rect,
+        };
+        propose_selection(state, raw, false);
+    }
+}
+
 pub fn delete_annotation(state: AppState, id: AnnotationId) {
     if execute(state, Command::DeleteAnnotation { id: id.clone() })
         && state.selected.get_untracked() == Some(id)
@@ -166,6 +227,41 @@ pub fn open_stored(state: AppState, document: Document, revision: u64) {
     crate::ui::persistence::remember_last_open(state);
 }
 
+/// Puts a document that is already stored in place as the open one, with a fresh history:
+/// what start-up restores. Nothing is saved or announced.
+pub fn replace_document(state: AppState, editor: Editor) {
+    state.editor.set(editor);
+}
+
+/// Applies a prepared import (see `domain::import_apply`): its items for the open document
+/// go into it, each as one undo step; the other documents it touched come back, for the
+/// caller to store. `None` only when the app is being torn down (the document is gone).
+pub fn apply_import(
+    state: AppState,
+    preparation: &ImportPreparation,
+    stored: &[StoredDocument],
+    now: &str,
+) -> Option<AppliedImport> {
+    let now_ms = clock::now_ms();
+    // Untracked, then notified only if the open document changed: an import into other
+    // documents must not re-render this one.
+    let applied = state.editor.try_update_untracked(|open| {
+        crate::domain::import_apply::apply_import(
+            preparation,
+            open,
+            stored,
+            &mut |prefix| clock::new_id(prefix),
+            now_ms,
+            now,
+        )
+    })?;
+    if applied.open_changed {
+        state.editor.notify();
+        document_changed(state);
+    }
+    Some(applied)
+}
+
 fn show_document(state: AppState, document: Document, save: bool) {
     state.pending.set(None);
     state.chooser.set(None);
@@ -188,13 +284,5 @@ fn forget_missing_selection(state: AppState) {
         if !exists {
             state.selected.set(None);
         }
-    }
-}
-
-pub fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }

@@ -27,7 +27,7 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     crate::ui::classroom::provide_classroom(state);
     crate::ui::factcheck::provide();
-    state.editor.set(initial_editor(state));
+    crate::ui::actions::replace_document(state, initial_editor(state));
     view! {
         <a class="ann-skip" href="#ann-article">"Skip to the article"</a>
         <Header />

@@ -12,9 +12,8 @@ use crate::domain::classroom::present::{CheckStatus, combined_status};
 use crate::domain::document::Document;
 use crate::domain::highlight::{Layer, mark_style};
 use crate::domain::segment::{Segmentation, segment};
-use crate::domain::selection::{SelectionOptions, range_from_selection};
 use crate::ui::actions;
-use crate::ui::state::{PendingSelection, use_app};
+use crate::ui::state::{AppState, use_app};
 use crate::web::dom_selection::{self, ScreenRect};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -323,7 +322,7 @@ pub fn ArticleView() -> impl IntoView {
     // Only the document (and a classroom check) drives the layout; the selection and the
     // flash are applied to the marks they concern by the effects below, without
     // re-segmenting or re-rendering.
-    let classroom = use_context::<crate::ui::classroom::Classroom>();
+    let classroom = use_context::<crate::ui::classroom::context::Classroom>();
     let layout = Memo::new(move |_| {
         let check = classroom.and_then(|c| c.check.get());
         state.editor.with(|e| {
@@ -333,9 +332,13 @@ pub fn ArticleView() -> impl IntoView {
             )))
         })
     });
-    for (signal, class) in [(state.selected, SELECTED_CLASS), (state.flash, FLASH_CLASS)] {
+    let marked: [(fn(AppState) -> Option<AnnotationId>, &str); 2] = [
+        (|state| state.selected.get(), SELECTED_CLASS),
+        (|state| state.flash.get(), FLASH_CLASS),
+    ];
+    for (read, class) in marked {
         Effect::new(move |_| {
-            let id = signal.get();
+            let id = read(state);
             if let Some(article) = article_ref.get() {
                 toggle_mark_class(article.unchecked_ref(), class, id.as_ref());
             }
@@ -398,7 +401,7 @@ pub fn ArticleView() -> impl IntoView {
         };
         let article: &web_sys::Element = article.unchecked_ref();
         if let Ok(raw) = dom_selection::read_selection(article) {
-            propose(state, raw, ev.alt_key());
+            actions::propose_selection(state, raw, ev.alt_key());
         }
     };
 
@@ -422,7 +425,7 @@ pub fn ArticleView() -> impl IntoView {
                     let Some(article) = article_ref.get_untracked() else { return };
                     let article: &web_sys::Element = article.unchecked_ref();
                     if let Ok(raw) = dom_selection::read_selection(article) {
-                        propose(state, raw, false);
+                        actions::propose_selection(state, raw, false);
                     }
                 }
                 on:keyup=on_key_up
@@ -437,7 +440,7 @@ pub fn ArticleView() -> impl IntoView {
 /// Turns the browser's selection into a pending selection, or handles a plain click on a
 /// highlight (select it, or offer a chooser when several annotations cover the point).
 fn read_selection_or_click(
-    state: crate::ui::state::AppState,
+    state: AppState,
     article: &web_sys::Element,
     exact: bool,
     target: Option<web_sys::EventTarget>,
@@ -445,9 +448,9 @@ fn read_selection_or_click(
     y: i32,
 ) {
     match dom_selection::read_selection(article) {
-        Ok(raw) => propose(state, raw, exact),
+        Ok(raw) => actions::propose_selection(state, raw, exact),
         Err(_) => {
-            state.pending.set(None);
+            actions::drop_proposal(state);
             let mark = target
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                 .and_then(|e| e.closest("mark[data-ids]").ok().flatten());
@@ -472,33 +475,9 @@ fn read_selection_or_click(
                         width: 0.0,
                         height: 0.0,
                     };
-                    state.chooser.set(Some((ids, rect)));
+                    actions::offer_choice(state, ids, rect);
                 }
             }
         }
-    }
-}
-
-pub(crate) fn propose(
-    state: crate::ui::state::AppState,
-    raw: dom_selection::RawSelection,
-    exact: bool,
-) {
-    let options = if exact || !state.snap_to_words.get_untracked() {
-        SelectionOptions::exact()
-    } else {
-        SelectionOptions::default()
-    };
-    let range = state.editor.with_untracked(|e| {
-        range_from_selection(&e.document().text, raw.anchor, raw.focus, options)
-    });
-    match range {
-        Ok(range) => state.pending.set(Some(PendingSelection {
-            range,
-            rect: raw.rect,
-            anchor: raw.anchor,
-            focus: raw.focus,
-        })),
-        Err(_) => state.pending.set(None),
     }
 }

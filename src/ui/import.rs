@@ -2,29 +2,24 @@
 //! dropped anywhere on the page. The domain's import pipeline reads the files and decides
 //! where each batch goes; this module only reads the bytes, applies the items and reports.
 //!
-//! Applying is atomic per document: every target is built in memory first (the open document
-//! through its `Editor`, so the import is one undo step; stored and new documents in a
-//! temporary `Editor`), then each stored entry is written once. The person gets ONE notice:
-//! the summary line, with every problem, unit note and per-file outcome in its details.
+//! Applying is atomic per document: every target is built in memory first
+//! (`domain::import_apply`, run on the open document by the action layer, so the import is
+//! one undo step there), then each other document is written here once. The person gets ONE
+//! notice: the summary line, with every problem, unit note and per-file outcome in its details.
 //!
 //! A dropped `.txt`, `.md` or `.html` that is not an annotation format (and not the text half
 //! of a brat pair) opens as an article instead, as the person meant.
 
-use crate::domain::document::{Document, DocumentId};
-use crate::domain::history::Editor;
-use crate::domain::import::{Problem, Severity};
-use crate::domain::import_pipeline::{
-    ImportTarget, InputFile, LibraryDocRef, describe_outcome, has_errors, prepare_import,
-};
+use crate::domain::document::Document;
+use crate::domain::import_apply::{ReportKind, StoredDocument, import_report, name_stored_targets};
+use crate::domain::import_pipeline::{InputFile, LibraryDocRef, prepare_import};
 use crate::domain::interchange::sniff::{Sniffed, sniff};
-use crate::domain::merge::ImportSummary;
 use crate::domain::text::sha256_hex;
 use crate::ui::actions;
 use crate::ui::persistence;
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::{clock, files};
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 
 const ARTICLE_EXTENSIONS: [&str; 5] = ["txt", "md", "markdown", "html", "htm"];
 
@@ -145,49 +140,31 @@ fn open_article(state: AppState, file: &files::OpenedFile) {
     }
 }
 
-/// A document being imported into that is not the open one.
-struct Pending {
-    editor: Editor,
-    /// The stored revision it was read at; `None` for a document this import creates.
-    revision: Option<u64>,
-}
-
-fn problem_line(problem: &Problem) -> String {
-    let severity = match problem.severity {
-        Severity::Error => "Error",
-        _ => "Warning",
-    };
-    if problem.location.is_empty() {
-        format!("{severity}: {}", problem.message)
-    } else {
-        format!("{severity}: {}: {}", problem.location, problem.message)
-    }
-}
-
 /// Prepares and applies `inputs`; ends with one notice.
 pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>) {
     persistence::flush(state);
     let store = persistence::store();
-    let stored: Vec<(DocumentId, u64, Document)> = store
+    let stored: Vec<StoredDocument> = store
         .as_ref()
         .map(|s| {
             s.all_entries()
                 .0
                 .into_iter()
-                .map(|e| (e.document.id.clone(), e.revision, e.document))
+                .map(|e| StoredDocument {
+                    document: e.document,
+                    revision: e.revision,
+                })
                 .collect()
         })
         .unwrap_or_default();
     let library: Vec<LibraryDocRef> = stored
         .iter()
-        .map(|(id, _, doc)| LibraryDocRef {
-            id: id.clone(),
-            text_sha256: sha256_hex(doc.text.as_str()),
+        .map(|s| LibraryDocRef {
+            id: s.document.id.clone(),
+            text_sha256: sha256_hex(s.document.text.as_str()),
         })
         .collect();
-    let open_id = state.editor.with_untracked(|e| e.document().id.clone());
     let now = clock::now_iso();
-    let now_ms = clock::now_ms();
     let mut preparation = state.editor.with_untracked(|e| {
         prepare_import(
             inputs,
@@ -197,132 +174,34 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
             &now,
         )
     });
-
-    // The pipeline knows stored documents only by id and text hash: name them by title.
-    for item in &mut preparation.items {
-        if let ImportTarget::Existing(id) = &item.target
-            && let Some((_, _, doc)) = stored.iter().find(|(sid, _, _)| sid == id)
-            && !doc.metadata.title.trim().is_empty()
-        {
-            item.target_title = doc.metadata.title.trim().to_string();
-        }
-    }
-    let mut outcomes: Vec<Option<ImportSummary>> = Vec::new();
-    let mut details: Vec<String> = unread;
-    let mut others: BTreeMap<DocumentId, Pending> = BTreeMap::new();
-    let mut created_order: Vec<DocumentId> = Vec::new();
-    let mut open_changed = false;
-    let next_id = |prefix: &str| clock::new_id(prefix);
-    for item in &preparation.items {
-        let incoming = item.incoming.clone();
-        let mut next = || next_id("a");
-        let result = match &item.target {
-            ImportTarget::Existing(id) if *id == open_id => {
-                let result = state
-                    .editor
-                    .try_update(|e| e.import(incoming, &mut next, now_ms, &now));
-                if matches!(result, Some(Ok(_))) {
-                    open_changed = true;
-                }
-                result.unwrap_or_else(|| {
-                    Err(crate::domain::command::CommandError::StaleImport(
-                        "the open document is gone".into(),
-                    ))
-                })
-            }
-            ImportTarget::Existing(id) => {
-                if let std::collections::btree_map::Entry::Vacant(slot) = others.entry(id.clone())
-                    && let Some((_, revision, doc)) = stored.iter().find(|(sid, _, _)| sid == id)
-                {
-                    slot.insert(Pending {
-                        editor: Editor::new(doc.clone()),
-                        revision: Some(*revision),
-                    });
-                }
-                match others.get_mut(id) {
-                    Some(pending) => pending.editor.import(incoming, &mut next, now_ms, &now),
-                    None => Err(crate::domain::command::CommandError::StaleImport(
-                        "that document is no longer stored".into(),
-                    )),
-                }
-            }
-            ImportTarget::New(document) => {
-                let id = document.id.clone();
-                created_order.push(id.clone());
-                let pending = others.entry(id).or_insert_with(|| Pending {
-                    editor: Editor::new(document.clone()),
-                    revision: None,
-                });
-                pending.editor.import(incoming, &mut next, now_ms, &now)
-            }
-        };
-        match result {
-            Ok(summary) => {
-                details.push(format!(
-                    "{} ({}) → “{}”: {}",
-                    item.source,
-                    item.format,
-                    item.target_title,
-                    describe_outcome(item, &summary)
-                ));
-                outcomes.push(Some(summary));
-            }
-            Err(error) => {
-                details.push(format!(
-                    "{}: not imported: {}",
-                    item.source,
-                    actions::capitalise(&error.to_string())
-                ));
-                outcomes.push(None);
-            }
-        }
-        if let Some(note) = &item.unit_note {
-            details.push(format!("{}: {note}", item.source));
-        }
-    }
-    details.extend(preparation.all_problems().into_iter().map(problem_line));
+    name_stored_targets(&mut preparation, &stored);
+    // The open document is changed by the action layer; the app is being torn down if not.
+    let Some(applied) = actions::apply_import(state, &preparation, &stored, &now) else {
+        return;
+    };
 
     // Write each other document once, now that all of its items are in.
-    let mut write_failed = false;
-    let mut saved_new: Vec<(Document, u64)> = Vec::new();
-    for (id, pending) in &others {
-        let document = pending.editor.document().clone();
-        let revision = pending.revision.map(|r| r + 1).unwrap_or(1);
-        match &store {
-            Some(store) => match store.save(&document, revision, &now) {
-                Ok(()) => {
-                    if created_order.contains(id) {
-                        saved_new.push((document, revision));
-                    }
-                }
+    let mut not_saved: Vec<String> = Vec::new();
+    let mut first_new: Option<(Document, u64)> = None;
+    for write in &applied.writes {
+        let saved_at = match &store {
+            Some(store) => match store.save(&write.document, write.revision, &now) {
+                Ok(()) => Some(write.revision),
                 Err(error) => {
-                    write_failed = true;
-                    details.insert(
-                        0,
-                        format!(
-                            "“{}” was not saved: {error}",
-                            document.metadata.title.trim()
-                        ),
-                    );
-                    if created_order.contains(id) {
-                        saved_new.push((document, 0));
-                    }
+                    not_saved.push(format!(
+                        "“{}” was not saved: {error}",
+                        write.document.metadata.title.trim()
+                    ));
+                    None
                 }
             },
-            None => {
-                if created_order.contains(id) {
-                    saved_new.push((document, 0));
-                }
-            }
+            None => None,
+        };
+        if applied.first_new.as_ref() == Some(&write.document.id) {
+            first_new = Some((write.document.clone(), saved_at.unwrap_or(0)));
         }
     }
-    if open_changed {
-        actions::document_changed(state);
-    }
     // Open the first new document (in the order the files gave them).
-    let first_new = created_order
-        .iter()
-        .find_map(|id| saved_new.iter().find(|(doc, _)| &doc.id == id).cloned());
     if let Some((document, revision)) = first_new {
         if revision > 0 {
             actions::open_stored(state, document, revision);
@@ -330,33 +209,13 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
             actions::open_document(state, document);
         }
     }
-
-    let applied = outcomes.iter().filter(|o| o.is_some()).count();
-    let text = if applied == 0 {
-        let first = preparation
-            .all_problems()
-            .first()
-            .map(|p| p.message.clone())
-            .or_else(|| details.first().cloned())
-            .unwrap_or_else(|| "no annotations were found".into());
-        format!("Nothing imported: {first}")
-    } else {
-        let mut line = preparation.summary_line(&outcomes);
-        let merged: usize = outcomes.iter().flatten().map(|s| s.already_present).sum();
-        if merged > 0 {
-            line.push_str(&format!(" ({merged} already present)"));
-        }
-        line
+    let report = import_report(&preparation, &applied, unread, &not_saved);
+    let kind = match report.kind {
+        ReportKind::Info => NoticeKind::Info,
+        ReportKind::Warning => NoticeKind::Warning,
+        ReportKind::Error => NoticeKind::Error,
     };
-    let orphaned: usize = outcomes.iter().flatten().map(|s| s.orphaned).sum();
-    let kind = if applied == 0 {
-        NoticeKind::Error
-    } else if write_failed || has_errors(&preparation) || orphaned > 0 {
-        NoticeKind::Warning
-    } else {
-        NoticeKind::Info
-    };
-    actions::notify(state, kind, text, details);
+    actions::notify(state, kind, report.text, report.details);
 }
 
 /// The header control: a file input labelled "Import annotations" (several files, any

@@ -75,12 +75,8 @@ fn remember_offset(article: &web_sys::Element) {
 /// where the cursor is and draw it.
 fn after_move(state: AppState, article: &web_sys::Element, exact: bool) {
     match dom_selection::read_selection(article) {
-        Ok(raw) => crate::ui::article::propose(state, raw, exact),
-        Err(_) => {
-            if state.pending.get_untracked().is_some() {
-                state.pending.set(None);
-            }
-        }
+        Ok(raw) => actions::propose_selection(state, raw, exact),
+        Err(_) => actions::drop_proposal(state),
     }
     remember_offset(article);
     caret::redraw(true);
@@ -180,7 +176,7 @@ pub fn handle_key(state: AppState, event: &web_sys::KeyboardEvent) -> bool {
                 }
             } else {
                 caret::collapse_to_focus();
-                state.pending.set(None);
+                actions::drop_proposal(state);
                 ANCHOR_DOWN.with(|c| c.set(true));
                 actions::announce(state, strings::SELECTION_STARTED);
             }

@@ -68,13 +68,7 @@ pub fn TagToolbar() -> impl IntoView {
                     <input
                         type="checkbox"
                         prop:checked=move || state.snap_to_words.get()
-                        on:change=move |ev| {
-                            state.snap_to_words.set(event_target_checked(&ev));
-                            if let Some(p) = state.pending.get_untracked() {
-                                let raw = crate::web::dom_selection::RawSelection { anchor: p.anchor, focus: p.focus, rect: p.rect };
-                                crate::ui::article::propose(state, raw, false);
-                            }
-                        }
+                        on:change=move |ev| actions::set_snap_to_words(state, event_target_checked(&ev))
                     />
                     "Snap to whole words"
                 </label>

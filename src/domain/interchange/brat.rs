@@ -18,7 +18,7 @@ use crate::domain::document::Document;
 use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
-use crate::domain::interchange::{not_utf8_message, percent_decode, percent_encode};
+use crate::domain::interchange::encoding::{not_utf8_message, percent_decode, percent_encode};
 use crate::domain::text::{CodePointOffset, TextIndex};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;

@@ -12,7 +12,7 @@ use crate::domain::document::Document;
 use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
-use crate::domain::interchange::{percent_decode, percent_encode};
+use crate::domain::interchange::encoding::{percent_decode, percent_encode};
 use std::collections::BTreeMap;
 
 pub const FORMAT_NAME: &str = "CSV";

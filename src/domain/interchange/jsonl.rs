@@ -14,7 +14,7 @@ use crate::domain::document::Document;
 use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
-use crate::domain::interchange::first_document;
+use crate::domain::interchange::batches::first_document;
 use crate::domain::text::{Text, TextRange};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;

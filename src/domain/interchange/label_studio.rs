@@ -9,7 +9,7 @@ use crate::domain::document::{Document, Metadata};
 use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
-use crate::domain::interchange::first_document;
+use crate::domain::interchange::batches::first_document;
 use serde_json::{Map, Value, json};
 
 pub const FORMAT_NAME: &str = "Label Studio";

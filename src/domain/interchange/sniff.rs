@@ -7,9 +7,8 @@
 
 use crate::domain::import::{ImportBatch, Problem};
 use crate::domain::interchange::csv_export::HEADER;
-use crate::domain::interchange::{
-    brat, csv_export, decode_utf8_without_bom, jsonl, label_studio, not_utf8_message, w3c,
-};
+use crate::domain::interchange::encoding::{decode_utf8_without_bom, not_utf8_message};
+use crate::domain::interchange::{brat, csv_export, jsonl, label_studio, w3c};
 use serde_json::Value;
 use std::fmt;
 

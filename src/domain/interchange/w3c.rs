@@ -22,7 +22,7 @@ use crate::domain::document::{Document, Metadata};
 use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
-use crate::domain::interchange::{percent_decode, percent_encode};
+use crate::domain::interchange::encoding::{percent_decode, percent_encode};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::fmt;

@@ -13,9 +13,10 @@ use crate::domain::classroom::present::{heat_level, heat_pieces, overlay_pieces,
 use crate::domain::classroom::scores::{Score, score_matching};
 use crate::domain::tag::TagId;
 use crate::ui::actions;
-use crate::ui::classroom::files::{add_attempts, load_class_key, read_then, report_unrecognised};
+use crate::ui::classroom::context::{ClassKey, Classroom};
+use crate::ui::classroom::file_io::{read_then, report_unrecognised};
+use crate::ui::classroom::files::{add_attempts, load_class_key};
 use crate::ui::classroom::student::ScoringRules;
-use crate::ui::classroom::{ClassKey, Classroom};
 use crate::ui::state::{NoticeKind, use_app};
 use leptos::prelude::*;
 use std::sync::Arc;

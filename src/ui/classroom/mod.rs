@@ -2,153 +2,30 @@
 //! students open the exercise (a file or a link), annotate, hand in and check their work,
 //! and the teacher reviews the whole class.
 //!
-//! Its state lives here, in [`Classroom`] (its own context), not in `AppState`: the app
+//! Its state lives in [`context::Classroom`] (its own context), not in `AppState`: the app
 //! only knows the header controls, the exercise panel and the layer of dialogs. All
-//! comparisons are the domain's (`domain::classroom`); this module reads files, keeps the
-//! signals and draws.
+//! comparisons are the domain's (`domain::classroom`); these modules read files, keep the
+//! signals and draw. This module only puts the parts together: none of them imports it.
 
 pub mod class_results;
+pub mod context;
+pub mod file_io;
 pub mod files;
 pub mod make_exercise;
 pub mod student;
 
-use crate::domain::annotation::{Annotation, AnnotationId};
-use crate::domain::classroom::files::ClassroomFile;
-use crate::domain::classroom::matching::{MatchRule, Matching, match_attempt};
-use crate::domain::classroom::present::{CheckStatus, check_statuses};
-use crate::domain::document::{Document, DocumentId};
-use crate::domain::format::native;
-use crate::ui::state::AppState;
+use context::Classroom;
 use leptos::prelude::*;
-use std::cell::Cell;
-use std::collections::BTreeMap;
-use std::sync::Arc;
 
 pub use files::{add_attempts, open_classroom_files};
-
-/// A student working on an exercise: the attempt's document id, their name, the instructions.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Session {
-    pub document_id: DocumentId,
-    pub annotator: String,
-    pub exercise: native::Exercise,
-}
-
-/// One attempt the teacher imported.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ClassAttempt {
-    pub file_name: String,
-    pub annotator: String,
-    pub document_id: String,
-    pub text_sha256: String,
-    pub annotations: Vec<Annotation>,
-}
-
-/// The answer key the teacher loaded for reviewing.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ClassKey {
-    pub file_name: String,
-    pub document: Document,
-}
-
-/// The check view's result, compared by identity so memos downstream re-run only on change.
-#[derive(Clone)]
-pub struct CheckResult(pub Arc<(Matching, BTreeMap<AnnotationId, CheckStatus>)>);
-
-impl PartialEq for CheckResult {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct Classroom {
-    /// The student's session, when the open document is an attempt.
-    pub session: RwSignal<Option<Session>>,
-    /// The answer key the student loaded to check their work.
-    pub student_key: RwSignal<Option<Document>>,
-    pub checking: RwSignal<bool>,
-    /// Exact boundaries instead of overlap (shared by the check and class views).
-    pub strict: RwSignal<bool>,
-    pub make_open: RwSignal<bool>,
-    /// An exercise waiting for the student's name.
-    pub waiting_exercise: RwSignal<Option<ClassroomFile>>,
-    pub class_open: RwSignal<bool>,
-    pub class_key: RwSignal<Option<ClassKey>>,
-    pub class_attempts: RwSignal<Vec<ClassAttempt>>,
-    /// The student's spans against the key, while checking.
-    pub check: Memo<Option<CheckResult>>,
-}
-
-thread_local! {
-    static CLASSROOM: Cell<Option<Classroom>> = const { Cell::new(None) };
-}
-
-/// The classroom context, from anywhere (event handlers and tasks included) once the app runs.
-pub fn classroom() -> Option<Classroom> {
-    CLASSROOM.with(Cell::get)
-}
-
-impl Classroom {
-    pub fn rule(&self) -> MatchRule {
-        if self.strict.get() {
-            MatchRule::Strict
-        } else {
-            MatchRule::default()
-        }
-    }
-
-    /// The session if it belongs to the open document.
-    pub fn active_session(&self, state: AppState) -> Option<Session> {
-        let session = self.session.get()?;
-        let open = state.editor.with(|e| e.document().id.clone());
-        (session.document_id == open).then_some(session)
-    }
-}
+pub use student::ExercisePanel;
 
 /// Creates the classroom's signals, provides them as context, and restores a session kept
 /// in this browser for the open document.
-pub fn provide_classroom(state: AppState) -> Classroom {
-    let session = RwSignal::new(None::<Session>);
-    let student_key = RwSignal::new(None::<Document>);
-    let checking = RwSignal::new(false);
-    let strict = RwSignal::new(false);
-    let check = Memo::new(move |_| {
-        if !checking.get() {
-            return None;
-        }
-        let rule = if strict.get() {
-            MatchRule::Strict
-        } else {
-            MatchRule::default()
-        };
-        student_key.with(|key| {
-            let key = key.as_ref()?;
-            state.editor.with(|e| {
-                let document = e.document();
-                if key.text.sha256() != document.text.sha256() {
-                    return None;
-                }
-                let matching = match_attempt(&key.annotations, &document.annotations, rule);
-                let statuses = check_statuses(&matching);
-                Some(CheckResult(Arc::new((matching, statuses))))
-            })
-        })
-    });
-    let classroom = Classroom {
-        session,
-        student_key,
-        checking,
-        strict,
-        make_open: RwSignal::new(false),
-        waiting_exercise: RwSignal::new(None),
-        class_open: RwSignal::new(false),
-        class_key: RwSignal::new(None),
-        class_attempts: RwSignal::new(Vec::new()),
-        check,
-    };
+pub fn provide_classroom(state: crate::ui::state::AppState) -> Classroom {
+    let classroom = Classroom::new(state);
     provide_context(classroom);
-    CLASSROOM.with(|cell| cell.set(Some(classroom)));
+    classroom.install();
     // Follow the open document: restore a stored session, stop checking on another text.
     Effect::new(move |_| {
         let id = state.editor.with(|e| e.document().id.clone());
@@ -183,9 +60,9 @@ pub fn HeaderControls() -> impl IntoView {
                 accept=".json,application/json"
                 on:change=move |ev| {
                     let input: web_sys::HtmlInputElement = event_target(&ev);
-                    files::read_then(state, input.files(), move |opened| {
+                    file_io::read_then(state, input.files(), move |opened| {
                         let rest = open_classroom_files(state, opened);
-                        files::report_unrecognised(state, &rest);
+                        file_io::report_unrecognised(state, &rest);
                     });
                     input.set_value("");
                 }
@@ -220,5 +97,3 @@ pub fn ClassroomLayer() -> impl IntoView {
         </Show>
     }
 }
-
-pub use student::ExercisePanel;

@@ -11,13 +11,14 @@ use crate::domain::classroom::files::{
 use crate::domain::classroom::fragment::decode_fragment;
 use crate::domain::classroom::present::percent;
 use crate::domain::classroom::scores::{SCORING_EXPLANATION, score_matching};
+use crate::domain::classroom::session::{Session, read_session, write_session};
 use crate::domain::document::DocumentId;
-use crate::domain::format::native;
 use crate::ui::actions;
-use crate::ui::classroom::files::{load_student_key, offer, read_then};
-use crate::ui::classroom::{Classroom, Session};
+use crate::ui::classroom::context::Classroom;
+use crate::ui::classroom::file_io::{error_notice, load_key, offer, read_then};
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::clock;
+use crate::web::files::OpenedFile;
 use crate::web::storage::Store;
 use leptos::prelude::*;
 
@@ -25,18 +26,10 @@ const SESSION_PREFIX: &str = "article-annotator-classroom:";
 
 /// Keeps the session in this browser, so a reload (or reopening from the library) finds it.
 fn save_session(session: &Session) {
-    let value = serde_json::json!({
-        "annotator": session.annotator,
-        "exercise": {
-            "instructions": session.exercise.instructions,
-            "tags": session.exercise.tags,
-            "hints": session.exercise.hints,
-        }
-    });
     if let Ok(store) = Store::open() {
         let _ = store.set(
             &format!("{SESSION_PREFIX}{}", session.document_id.0),
-            &value.to_string(),
+            &write_session(session),
         );
     }
 }
@@ -47,26 +40,31 @@ pub fn restore_session(id: &DocumentId) -> Option<Session> {
         .ok()?
         .get(&format!("{SESSION_PREFIX}{}", id.0))
         .ok()??;
-    let value: serde_json::Value = serde_json::from_str(&raw).ok()?;
-    let strings = |v: &serde_json::Value| -> Vec<String> {
-        v.as_array()
-            .map(|list| {
-                list.iter()
-                    .filter_map(|s| s.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let exercise = &value["exercise"];
-    Some(Session {
-        document_id: id.clone(),
-        annotator: value["annotator"].as_str()?.to_string(),
-        exercise: native::Exercise {
-            instructions: exercise["instructions"].as_str().unwrap_or("").to_string(),
-            tags: strings(&exercise["tags"]),
-            hints: strings(&exercise["hints"]),
-        },
-    })
+    read_session(id, &raw).ok()
+}
+
+/// A key opened by a student: kept for "Check my work" when it is for the open text.
+pub fn use_key_for_checking(state: AppState, classroom: Classroom, name: &str, key: ClassroomFile) {
+    let same_text = state
+        .editor
+        .with_untracked(|e| e.document().text.sha256() == key.document.text.sha256());
+    if !same_text {
+        error_notice(
+            state,
+            format!(
+                "“{name}” is the answer key of another text: open the exercise it belongs to first"
+            ),
+        );
+        return;
+    }
+    let count = key.document.annotations.len();
+    classroom.student_key.set(Some(key.document));
+    actions::announce(state, format!("Answer key loaded: {count} spans"));
+}
+
+/// The student's "Load answer key".
+pub fn load_student_key(state: AppState, files: Vec<OpenedFile>) {
+    load_key(state, files, use_key_for_checking);
 }
 
 /// Opens the exercise a link carries (`#ex1.…`), once, when the app starts.

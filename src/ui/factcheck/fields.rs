@@ -3,13 +3,14 @@
 //! error beside it (announced through `aria-describedby`) and is never saved.
 
 use crate::domain::annotation::{AnnotationId, RelationId};
+use crate::domain::describe::shorten;
 use crate::domain::factcheck::CLAIM_TAG;
 use crate::domain::factcheck::fields::CANONICAL_NAME as CANONICAL_NAME_KEY;
 use crate::domain::factcheck::fields::{FieldKind, FieldSpec, fields_for};
 use crate::domain::factcheck::linking::{attribute_command, claimant_choices, claimant_commands};
 use crate::domain::factcheck::relations::claimant;
 use crate::ui::actions;
-use crate::ui::factcheck::{shorten, use_fact_check};
+use crate::ui::factcheck::context::use_fact_check;
 use crate::ui::state::use_app;
 use crate::web::clock;
 use leptos::prelude::*;

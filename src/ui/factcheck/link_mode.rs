@@ -7,7 +7,7 @@ use crate::domain::annotation::{AnnotationId, RelationId};
 use crate::domain::command::Command;
 use crate::domain::factcheck::linking::{LinkOption, link_options, option_phrase};
 use crate::ui::actions;
-use crate::ui::factcheck::{FactCheck, KindMenu, LinkMode, short_quote, use_fact_check};
+use crate::ui::factcheck::context::{FactCheck, KindMenu, LinkMode, short_quote, use_fact_check};
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::clock;
 use leptos::prelude::*;
@@ -21,8 +21,8 @@ pub fn start_link(state: AppState, fact_check: FactCheck, start: AnnotationId) {
     if !exists {
         return;
     }
-    state.chooser.set(None);
-    state.pending.set(None);
+    actions::close_chooser(state);
+    actions::drop_proposal(state);
     fact_check.link.set(Some(LinkMode { start, menu: None }));
     actions::announce(
         state,
@@ -292,7 +292,7 @@ fn KindMenuView(start: AnnotationId, menu: KindMenu) -> impl IntoView {
                 };
                 let quote = doc
                     .annotation(target)
-                    .map(|a| crate::ui::factcheck::shorten(&a.quote, 40))
+                    .map(|a| crate::domain::describe::shorten(&a.quote, 40))
                     .unwrap_or_default();
                 (option.clone(), option_phrase(doc, &start, option), quote)
             })

@@ -6,8 +6,8 @@ use crate::domain::annotation::AnnotationId;
 use crate::domain::command::Command;
 use crate::domain::factcheck::linking::{link_candidates, option_phrase, relations_of};
 use crate::ui::actions;
+use crate::ui::factcheck::context::{short_quote, tag_label, use_fact_check};
 use crate::ui::factcheck::link_mode::{apply_link, cancel_link, start_link};
-use crate::ui::factcheck::{short_quote, tag_label, use_fact_check};
 use crate::ui::state::use_app;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -35,7 +35,7 @@ pub fn RelationsSection(id: AnnotationId) -> impl IntoView {
                     .map(|end| RelationRow {
                         other_quote: doc
                             .annotation(&end.other)
-                            .map(|a| crate::ui::factcheck::shorten(&a.quote, 60))
+                            .map(|a| crate::domain::describe::shorten(&a.quote, 60))
                             .unwrap_or_default(),
                         other_tag: doc
                             .annotation(&end.other)

@@ -4,6 +4,7 @@
 //! too. Rows, sorting, filtering and every export come from `domain::factcheck`.
 
 use crate::domain::article_input::metadata::suggested_file_stem;
+use crate::domain::describe::shorten;
 use crate::domain::factcheck::claim_review::claim_reviews;
 use crate::domain::factcheck::fields::ClaimStatus;
 use crate::domain::factcheck::gaps::describe_gap;
@@ -11,7 +12,7 @@ use crate::domain::factcheck::report::{
     ClaimFilter, ClaimRow, ClaimSort, claim_rows, filter_rows, sort_rows, to_csv, to_markdown,
 };
 use crate::ui::actions;
-use crate::ui::factcheck::{FactCheck, shorten, use_fact_check};
+use crate::ui::factcheck::context::{FactCheck, use_fact_check};
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::{clock, files};
 use leptos::prelude::*;

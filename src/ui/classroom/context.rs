@@ -1,0 +1,133 @@
+//! The classroom's signals, in their own context beside `AppState`: the student's session
+//! and key, the teacher's class, which dialog is open. A leaf of `ui/classroom/`: the views
+//! and the file handling read and set these; this module depends on none of them.
+
+use crate::domain::annotation::{Annotation, AnnotationId};
+use crate::domain::classroom::files::ClassroomFile;
+use crate::domain::classroom::matching::{MatchRule, Matching, match_attempt};
+use crate::domain::classroom::present::{CheckStatus, check_statuses};
+use crate::domain::classroom::session::Session;
+use crate::domain::document::Document;
+use crate::ui::state::AppState;
+use leptos::prelude::*;
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// One attempt the teacher imported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassAttempt {
+    pub file_name: String,
+    pub annotator: String,
+    pub document_id: String,
+    pub text_sha256: String,
+    pub annotations: Vec<Annotation>,
+}
+
+/// The answer key the teacher loaded for reviewing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassKey {
+    pub file_name: String,
+    pub document: Document,
+}
+
+/// The check view's result, compared by identity so memos downstream re-run only on change.
+#[derive(Clone)]
+pub struct CheckResult(pub Arc<(Matching, BTreeMap<AnnotationId, CheckStatus>)>);
+
+impl PartialEq for CheckResult {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Classroom {
+    /// The student's session, when the open document is an attempt.
+    pub session: RwSignal<Option<Session>>,
+    /// The answer key the student loaded to check their work.
+    pub student_key: RwSignal<Option<Document>>,
+    pub checking: RwSignal<bool>,
+    /// Exact boundaries instead of overlap (shared by the check and class views).
+    pub strict: RwSignal<bool>,
+    pub make_open: RwSignal<bool>,
+    /// An exercise waiting for the student's name.
+    pub waiting_exercise: RwSignal<Option<ClassroomFile>>,
+    pub class_open: RwSignal<bool>,
+    pub class_key: RwSignal<Option<ClassKey>>,
+    pub class_attempts: RwSignal<Vec<ClassAttempt>>,
+    /// The student's spans against the key, while checking.
+    pub check: Memo<Option<CheckResult>>,
+}
+
+thread_local! {
+    static CLASSROOM: Cell<Option<Classroom>> = const { Cell::new(None) };
+}
+
+/// The classroom context, from anywhere (event handlers and tasks included) once the app runs.
+pub fn classroom() -> Option<Classroom> {
+    CLASSROOM.with(Cell::get)
+}
+
+impl Classroom {
+    pub fn rule(&self) -> MatchRule {
+        if self.strict.get() {
+            MatchRule::Strict
+        } else {
+            MatchRule::default()
+        }
+    }
+
+    /// The session if it belongs to the open document.
+    pub fn active_session(&self, state: AppState) -> Option<Session> {
+        let session = self.session.get()?;
+        let open = state.editor.with(|e| e.document().id.clone());
+        (session.document_id == open).then_some(session)
+    }
+
+    /// Fresh signals (nothing open, no session), the check following the open document.
+    pub fn new(state: AppState) -> Self {
+        let student_key = RwSignal::new(None::<Document>);
+        let checking = RwSignal::new(false);
+        let strict = RwSignal::new(false);
+        let check = Memo::new(move |_| {
+            if !checking.get() {
+                return None;
+            }
+            let rule = if strict.get() {
+                MatchRule::Strict
+            } else {
+                MatchRule::default()
+            };
+            student_key.with(|key| {
+                let key = key.as_ref()?;
+                state.editor.with(|e| {
+                    let document = e.document();
+                    if key.text.sha256() != document.text.sha256() {
+                        return None;
+                    }
+                    let matching = match_attempt(&key.annotations, &document.annotations, rule);
+                    let statuses = check_statuses(&matching);
+                    Some(CheckResult(Arc::new((matching, statuses))))
+                })
+            })
+        });
+        Classroom {
+            session: RwSignal::new(None),
+            student_key,
+            checking,
+            strict,
+            make_open: RwSignal::new(false),
+            waiting_exercise: RwSignal::new(None),
+            class_open: RwSignal::new(false),
+            class_key: RwSignal::new(None),
+            class_attempts: RwSignal::new(Vec::new()),
+            check,
+        }
+    }
+
+    /// Makes this the classroom [`classroom`] returns from anywhere.
+    pub fn install(self) {
+        CLASSROOM.with(|cell| cell.set(Some(self)));
+    }
+}

@@ -1,0 +1,84 @@
+//! The fact-checking workflow's few signals, in their own context beside `AppState`, and
+//! the small lookups its views share. A leaf of `ui/factcheck/`: the views use it, it uses
+//! none of them.
+
+use crate::domain::annotation::AnnotationId;
+use crate::domain::describe::shorten;
+use crate::domain::factcheck::FactCheckSettings;
+use crate::domain::factcheck::linking::LinkOption;
+use crate::domain::factcheck::rating::RatingScale;
+use crate::ui::state::AppState;
+use leptos::prelude::*;
+
+/// A link being made: from which annotation, and the kind menu when a click left a choice.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkMode {
+    pub start: AnnotationId,
+    pub menu: Option<KindMenu>,
+}
+
+/// The small menu of relation kinds shown where the target highlight was clicked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KindMenu {
+    pub options: Vec<LinkOption>,
+    pub x: f64,
+    pub y: f64,
+}
+
+#[derive(Clone, Copy)]
+pub struct FactCheck {
+    pub link: RwSignal<Option<LinkMode>>,
+    pub report_open: RwSignal<bool>,
+    /// The organisation that signs exported ClaimReviews (kept in localStorage).
+    pub organisation: RwSignal<String>,
+    pub scale: StoredValue<RatingScale>,
+}
+
+impl FactCheck {
+    pub fn settings(&self) -> FactCheckSettings {
+        FactCheckSettings {
+            rating_scale: self.scale.get_value(),
+            organisation_name: self.organisation.get_untracked(),
+        }
+    }
+}
+
+/// Creates the workflow's state and provides it; call once, after `AppState` is provided.
+pub fn provide() {
+    let fact_check = FactCheck {
+        link: RwSignal::new(None),
+        report_open: RwSignal::new(false),
+        organisation: RwSignal::new(crate::web::factcheck_settings::load_organisation()),
+        scale: StoredValue::new(RatingScale::default()),
+    };
+    provide_context(fact_check);
+}
+
+pub fn use_fact_check() -> FactCheck {
+    expect_context::<FactCheck>()
+}
+
+/// The quote of an annotation, shortened for a list or a menu.
+pub fn short_quote(state: AppState, id: &AnnotationId) -> String {
+    state.editor.with_untracked(|e| {
+        e.document()
+            .annotation(id)
+            .map(|a| shorten(&a.quote, 60))
+            .unwrap_or_default()
+    })
+}
+
+/// The label of an annotation's tag, for lists.
+pub fn tag_label(state: AppState, id: &AnnotationId) -> String {
+    state.editor.with_untracked(|e| {
+        let doc = e.document();
+        doc.annotation(id)
+            .map(|a| {
+                doc.tags
+                    .get(&a.tag)
+                    .map(|t| t.label.clone())
+                    .unwrap_or_else(|| a.tag.0.clone())
+            })
+            .unwrap_or_default()
+    })
+}
