@@ -805,3 +805,83 @@ fn the_cycle_check_follows_every_kind_of_path() {
         "unit tests may use anything"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Components a person can read.
+
+/// How long a component may be, in lines: what fits on a screen or two. A longer one is
+/// split into parts that each take an id and derive what they show.
+const MAX_COMPONENT_LINES: usize = 150;
+
+/// Every `#[component]` function with its length in lines, longest first.
+fn component_lengths(sources: &[Source]) -> Vec<(usize, String)> {
+    let mut lengths = Vec::new();
+    for source in sources {
+        let code = &source.code;
+        for (at, _) in code.match_indices("#[component]") {
+            let Some(open) = code[at..].find('{').map(|o| at + o) else {
+                continue;
+            };
+            let name = code[at..open]
+                .split("fn ")
+                .nth(1)
+                .and_then(|rest| rest.split(['(', '<']).next())
+                .unwrap_or("?")
+                .trim()
+                .to_string();
+            let mut depth = 0;
+            let mut close = code.len();
+            for (offset, c) in code[open..].char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            close = open + offset;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let lines = line_of(code, close) - line_of(code, at) + 1;
+            lengths.push((
+                lines,
+                format!("{}:{} {name}", source.path, line_of(code, at)),
+            ));
+        }
+    }
+    lengths.sort_by(|a, b| b.cmp(a));
+    lengths
+}
+
+#[test]
+fn no_component_is_longer_than_a_screenful_or_two() {
+    let lengths = component_lengths(&sources());
+    assert!(
+        lengths.len() > 50,
+        "expected the app's components, found {}",
+        lengths.len()
+    );
+    let long: Vec<String> = lengths
+        .iter()
+        .filter(|(lines, _)| *lines > MAX_COMPONENT_LINES)
+        .map(|(lines, name)| format!("{name}: {lines} lines"))
+        .collect();
+    assert!(
+        long.is_empty(),
+        "split these into smaller components (at most {MAX_COMPONENT_LINES} lines):\n{}",
+        long.join("\n")
+    );
+    let planted = source(
+        "ui/x.rs",
+        &format!(
+            "#[component]\npub fn Big() -> impl IntoView {{\n{}    view! {{ <p>\"}}\"</p> }}\n}}\n",
+            "    let a = 1;\n".repeat(MAX_COMPONENT_LINES)
+        ),
+    );
+    assert_eq!(
+        component_lengths(&[planted]),
+        [(MAX_COMPONENT_LINES + 4, "src/ui/x.rs:1 Big".to_string())]
+    );
+}

@@ -1,14 +1,15 @@
 //! The selected annotation in full: tag, quote, note, attributes, times; change the tag, edit
 //! the note, delete. Every change is a domain command, so it can be undone.
 //!
-//! The panel is created once per selected annotation and reads each field reactively, so
-//! typing in the note never re-creates the field under the cursor.
+//! The panel is created once per selected annotation; each part takes the annotation's id and
+//! reads its own fields reactively, so typing in the note never re-creates the field under
+//! the cursor.
 
 use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::domain::command::Command;
 use crate::domain::tag::TagId;
 use crate::ui::actions;
-use crate::ui::state::use_app;
+use crate::ui::state::{AppState, use_app};
 use leptos::prelude::*;
 
 #[component]
@@ -24,144 +25,50 @@ pub fn DetailsPanel() -> impl IntoView {
     move || shown.get().map(|id| view! { <Details id=id /> })
 }
 
+/// `read` of the annotation `id` as it is now (tracked), or the default once it is gone.
+fn field<T: Default>(state: AppState, id: &AnnotationId, read: impl Fn(&Annotation) -> T) -> T {
+    state
+        .editor
+        .with(|e| e.document().annotation(id).map(read).unwrap_or_default())
+}
+
 #[component]
 fn Details(id: AnnotationId) -> impl IntoView {
     let state = use_app();
-    let read = {
+    let status = {
         let id = id.clone();
-        move |f: &dyn Fn(&Annotation) -> String| -> String {
-            state
-                .editor
-                .with(|e| e.document().annotation(&id).map(f).unwrap_or_default())
+        Memo::new(move |_| field(state, &id, |a| a.anchor.name()))
+    };
+    let quote = {
+        let id = id.clone();
+        move || field(state, &id, |a| a.quote.clone())
+    };
+    let times = {
+        let id = id.clone();
+        move || {
+            field(state, &id, |a| {
+                format!(
+                    "Created {} · modified {}",
+                    short_time(&a.created),
+                    short_time(&a.modified)
+                )
+            })
         }
     };
-    let read_tag = read.clone();
-    let current_tag = Memo::new(move |_| read_tag(&|a| a.tag.0.clone()));
-    let read_label = read.clone();
-    let tag_label = move || {
-        let tag = read_label(&|a| a.tag.0.clone());
-        state.editor.with(|e| {
-            e.document()
-                .tags
-                .get(&TagId(tag.clone()))
-                .map(|t| t.label.clone())
-                .unwrap_or(tag)
-        })
-    };
-    let read_quote = read.clone();
-    let quote = move || read_quote(&|a| a.quote.clone());
-    let read_note = read.clone();
-    let note = move || read_note(&|a| a.note.clone());
-    let read_status = read.clone();
-    let status = move || read_status(&|a| a.anchor.name().to_string());
-    let read_times = read.clone();
-    let times = move || {
-        read_times(&|a| {
-            format!(
-                "Created {} · modified {}",
-                short_time(&a.created),
-                short_time(&a.modified)
-            )
-        })
-    };
-    let read_attributes = read.clone();
-    let attributes = move || {
-        read_attributes(&|a| {
-            a.attributes
-                .iter()
-                .filter(|(k, _)| crate::domain::factcheck::fields::field(&a.tag, k).is_none())
-                .map(|(k, v)| format!("{k}\u{1f}{v}"))
-                .collect::<Vec<_>>()
-                .join("\u{1e}")
-        })
-    };
-    let tags = move || state.editor.with(|e| e.document().tags.tags().to_vec());
-
-    let id_for_tag = id.clone();
-    let on_tag = move |ev: leptos::ev::Event| {
-        let tag = TagId(event_target_value(&ev));
-        actions::execute(
-            state,
-            Command::Retag {
-                id: id_for_tag.clone(),
-                tag,
-            },
-        );
-    };
-    let id_for_note = id.clone();
-    let on_note = move |ev: leptos::ev::Event| {
-        let note = event_target_value(&ev);
-        actions::execute(
-            state,
-            Command::EditNote {
-                id: id_for_note.clone(),
-                note,
-            },
-        );
-    };
     let id_for_delete = id.clone();
-    let id_for_fact_check = id.clone();
-
     view! {
         <section class="ann-details" aria-labelledby="ann-details-heading" data-annotation-id=id.0.clone()>
-            <div class="ann-details__head">
-                <h2 id="ann-details-heading" class="ann-panel-heading" tabindex="-1">{tag_label}</h2>
-                <button
-                    type="button"
-                    class="ann-icon-button"
-                    aria-label="Close details"
-                    on:click=move |_| {
-                        actions::select_annotation(state, None);
-                        crate::ui::reading_cursor::focus_article();
-                    }
-                >
-                    "×"
-                </button>
-            </div>
+            <DetailsHead id=id.clone() />
             <blockquote class="ann-details__quote" dir="auto">{quote}</blockquote>
-            {
-                let status = status.clone();
-                move || {
-                    let s = status();
-                    (s != "exact" && !s.is_empty())
-                        .then(|| view! { <p class="ann-status">{format!("Anchoring: {s}")}</p> })
-                }
-            }
-            <label class="ann-field">
-                <span>"Tag"</span>
-                <select on:change=on_tag prop:value=current_tag>
-                    <For each=tags key=|t| (t.id.clone(), t.label.clone()) let:tag>
-                        <option value=tag.id.0.clone() selected=move || current_tag.get() == tag.id.0>
-                            {tag.label.clone()}
-                        </option>
-                    </For>
-                </select>
-            </label>
-            <label class="ann-field">
-                <span>"Note"</span>
-                <textarea rows="4" prop:value=note on:input=on_note></textarea>
-            </label>
-            <crate::ui::factcheck::FactCheckDetails id=id_for_fact_check />
             {move || {
-                let text = attributes();
-                (!text.is_empty())
-                    .then(|| {
-                        view! {
-                            <dl class="ann-details__attributes">
-                                {text
-                                    .split('\u{1e}')
-                                    .map(|pair| {
-                                        let (k, v) = pair.split_once('\u{1f}').unwrap_or((pair, ""));
-                                        view! {
-                                            <dt>{k.to_string()}</dt>
-                                            <dd>{v.to_string()}</dd>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </dl>
-                        }
-                    })
+                let s = status.get();
+                (s != "exact" && !s.is_empty())
+                    .then(|| view! { <p class="ann-status">{format!("Anchoring: {s}")}</p> })
             }}
+            <TagField id=id.clone() />
+            <NoteField id=id.clone() />
+            <crate::ui::factcheck::FactCheckDetails id=id.clone() />
+            <OtherAttributes id=id />
             <p class="ann-details__times">{times}</p>
             <button
                 type="button"
@@ -174,6 +81,167 @@ fn Details(id: AnnotationId) -> impl IntoView {
                 "Delete annotation"
             </button>
         </section>
+    }
+}
+
+/// The tag's label as the panel's heading, and the close button.
+#[component]
+fn DetailsHead(id: AnnotationId) -> impl IntoView {
+    let state = use_app();
+    let tag_label = move || {
+        state.editor.with(|e| {
+            let document = e.document();
+            document
+                .annotation(&id)
+                .map(|a| {
+                    document
+                        .tags
+                        .get(&a.tag)
+                        .map_or_else(|| a.tag.0.clone(), |t| t.label.clone())
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="ann-details__head">
+            <h2 id="ann-details-heading" class="ann-panel-heading" tabindex="-1">{tag_label}</h2>
+            <button
+                type="button"
+                class="ann-icon-button"
+                aria-label="Close details"
+                on:click=move |_| {
+                    actions::select_annotation(state, None);
+                    crate::ui::reading_cursor::focus_article();
+                }
+            >
+                "×"
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn TagField(id: AnnotationId) -> impl IntoView {
+    let state = use_app();
+    let current = {
+        let id = id.clone();
+        Memo::new(move |_| field(state, &id, |a| a.tag.0.clone()))
+    };
+    let tags = Memo::new(move |_| {
+        state.editor.with(|e| {
+            e.document()
+                .tags
+                .tags()
+                .iter()
+                .map(|t| (t.id.clone(), t.label.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let on_change = move |ev: leptos::ev::Event| {
+        let tag = TagId(event_target_value(&ev));
+        actions::execute(
+            state,
+            Command::Retag {
+                id: id.clone(),
+                tag,
+            },
+        );
+    };
+    view! {
+        <label class="ann-field">
+            <span>"Tag"</span>
+            <select on:change=on_change prop:value=current>
+                <For
+                    each=move || tags.with(|t| t.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())
+                    key=|id| id.clone()
+                    let:tag
+                >
+                    {
+                        let value = tag.0.clone();
+                        let label = {
+                            let tag = tag.clone();
+                            move || {
+                                tags.with(|t| {
+                                    t.iter().find(|(id, _)| *id == tag).map(|(_, l)| l.clone())
+                                })
+                            }
+                        };
+                        view! {
+                            <option value=value.clone() selected=move || current.get() == value>
+                                {label}
+                            </option>
+                        }
+                    }
+                </For>
+            </select>
+        </label>
+    }
+}
+
+#[component]
+fn NoteField(id: AnnotationId) -> impl IntoView {
+    let state = use_app();
+    let note = {
+        let id = id.clone();
+        move || field(state, &id, |a| a.note.clone())
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let note = event_target_value(&ev);
+        actions::execute(
+            state,
+            Command::EditNote {
+                id: id.clone(),
+                note,
+            },
+        );
+    };
+    view! {
+        <label class="ann-field">
+            <span>"Note"</span>
+            <textarea rows="4" prop:value=note on:input=on_input></textarea>
+        </label>
+    }
+}
+
+/// The attributes the fact-checking fields do not show (from imported files, or other
+/// tools), as names and values: typed pairs, whatever characters they hold.
+#[component]
+fn OtherAttributes(id: AnnotationId) -> impl IntoView {
+    let state = use_app();
+    let attributes = Memo::new(move |_| {
+        field(state, &id, |a| {
+            a.attributes
+                .iter()
+                .filter(|(k, _)| crate::domain::factcheck::fields::field(&a.tag, k).is_none())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<Vec<(String, String)>>()
+        })
+    });
+    view! {
+        <Show when=move || attributes.with(|a| !a.is_empty())>
+            <dl class="ann-details__attributes">
+                <For
+                    each=move || attributes.with(|a| a.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>())
+                    key=|name| name.clone()
+                    let:name
+                >
+                    {
+                        let value = {
+                            let name = name.clone();
+                            move || {
+                                attributes.with(|a| {
+                                    a.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
+                                })
+                            }
+                        };
+                        view! {
+                            <dt>{name}</dt>
+                            <dd>{value}</dd>
+                        }
+                    }
+                </For>
+            </dl>
+        </Show>
     }
 }
 

@@ -144,6 +144,13 @@ pub fn Library() -> impl IntoView {
         refresh.update(|n| *n += 1);
     };
 
+    let row_actions = RowActions {
+        open: Callback::new(move |id: String| open(state, &id)),
+        rename: Callback::new(move |(id, title): (String, String)| rename(id, title)),
+        duplicate: Callback::new(duplicate),
+        delete: Callback::new(delete),
+    };
+
     view! {
         <main class="ann-library" id="main">
             <div class="ann-library__head">
@@ -176,123 +183,183 @@ pub fn Library() -> impl IntoView {
                 </thead>
                 <tbody>
                     <For
-                        each=move || listing.get().map(|l| l.documents).unwrap_or_default()
-                        key=|d| (d.id.clone(), d.revision, d.title.clone())
-                        let:doc
+                        each=move || listing.with(|l| l.as_ref().map(|l| l.documents.iter().map(|d| d.id.clone()).collect::<Vec<_>>()).unwrap_or_default())
+                        key=|id| id.clone()
+                        let:id
                     >
-                        {
-                            let id = doc.id.clone();
-                            let (id_open, id_rename, id_dup, id_del, id_confirm) = (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
-                            let title = if doc.title.trim().is_empty() { "Untitled article".to_string() } else { doc.title.clone() };
-                            let counts = doc.counts.iter().map(|(tag, n)| format!("{n} {tag}")).collect::<Vec<_>>().join(", ");
-                            let counts = if counts.is_empty() { "none".to_string() } else { counts };
-                            let rename_title = title.clone();
-                            let delete_title = title.clone();
-                            view! {
-                                <tr>
-                                    <th scope="row">
-                                        <button type="button" class="ann-link-button" on:click=move |_| open(state, &id_open)>
-                                            {title.clone()}
-                                        </button>
-                                    </th>
-                                    <td>{doc.publisher.clone()}</td>
-                                    <td>{doc.published.clone()}</td>
-                                    <td>{counts}</td>
-                                    <td>{doc.modified.get(..16).unwrap_or(&doc.modified).replace('T', " ")}</td>
-                                    <td class="ann-table__actions">
-                                        <button
-                                            type="button"
-                                            class="ann-button"
-                                            aria-label=format!("Rename “{rename_title}”")
-                                            on:click=move |_| {
-                                                let current = rename_title.clone();
-                                                let answer = web_sys::window()
-                                                    .and_then(|w| w.prompt_with_message_and_default("New title", &current).ok().flatten());
-                                                if let Some(answer) = answer.filter(|a| !a.trim().is_empty()) {
-                                                    rename(id_rename.clone(), answer.trim().to_string());
-                                                }
-                                            }
-                                        >
-                                            "Rename"
-                                        </button>
-                                        <button type="button" class="ann-button" on:click=move |_| duplicate(id_dup.clone())>
-                                            "Duplicate"
-                                        </button>
-                                        {move || {
-                                            let asking = confirm.get().as_deref() == Some(id_confirm.as_str());
-                                            let id_del = id_del.clone();
-                                            let id_ask = id_confirm.clone();
-                                            let delete_title = delete_title.clone();
-                                            if asking {
-                                                view! {
-                                                    <span class="ann-confirm" role="group" aria-label="Confirm delete">
-                                                        {format!("Delete “{delete_title}”? ")}
-                                                        <button type="button" class="ann-button ann-button--danger" on:click=move |_| delete(id_del.clone())>
-                                                            "Yes, delete"
-                                                        </button>
-                                                        <button type="button" class="ann-button" on:click=move |_| confirm.set(None)>
-                                                            "Keep"
-                                                        </button>
-                                                    </span>
-                                                }
-                                                .into_any()
-                                            } else {
-                                                view! {
-                                                    <button type="button" class="ann-button" on:click=move |_| confirm.set(Some(id_ask.clone()))>
-                                                        "Delete"
-                                                    </button>
-                                                }
-                                                .into_any()
-                                            }
-                                        }}
-                                    </td>
-                                </tr>
-                            }
-                        }
+                        <LibraryRow id=id listing=listing confirm=confirm actions=row_actions />
                     </For>
                 </tbody>
             </table>
-            <Show when=move || listing.with(|l| l.as_ref().is_some_and(|l| !l.unreadable.is_empty()))>
-                <h2>"Entries that could not be read"</h2>
-                <ul class="ann-library__unreadable">
-                    {move || {
-                        listing
-                            .get()
-                            .map(|l| l.unreadable)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|(key, reason)| {
-                                let key_for_download = key.clone();
-                                view! {
-                                    <li>
-                                        <code>{key.clone()}</code>
-                                        ": "
-                                        {reason}
-                                        " "
-                                        <button
-                                            type="button"
-                                            class="ann-button"
-                                            on:click=move |_| {
-                                                if let Some(raw) = persistence::store().and_then(|s| s.raw(&key_for_download)) {
-                                                    let name = format!(
-                                                        "unreadable-{}.json",
-                                                        crate::web::library_store::document_id_of_key(&key_for_download).unwrap_or("entry")
-                                                    );
-                                                    if let Err(e) = files::download(&name, "application/json", &raw) {
-                                                        actions::notify(state, NoticeKind::Error, actions::capitalise(&e.to_string()), Vec::new());
-                                                    }
+            <UnreadableEntries listing=listing />
+        </main>
+    }
+}
+
+/// What a row's buttons do (the library's own functions, above).
+#[derive(Clone, Copy)]
+struct RowActions {
+    open: Callback<String>,
+    rename: Callback<(String, String)>,
+    duplicate: Callback<String>,
+    delete: Callback<String>,
+}
+
+/// One stored document, as the current listing describes it.
+#[component]
+fn LibraryRow(
+    id: String,
+    listing: Memo<Option<Listing>>,
+    confirm: RwSignal<Option<String>>,
+    actions: RowActions,
+) -> impl IntoView {
+    let entry = Memo::new(move |_| {
+        listing.with(|l| {
+            l.as_ref()
+                .and_then(|l| l.documents.iter().find(|d| d.id == id).cloned())
+        })
+    });
+    move || {
+        entry
+            .get()
+            .map(|doc| view! { <EntryRow doc=doc confirm=confirm actions=actions /> })
+    }
+}
+
+#[component]
+fn EntryRow(
+    doc: IndexEntry,
+    confirm: RwSignal<Option<String>>,
+    actions: RowActions,
+) -> impl IntoView {
+    let id = doc.id.clone();
+    let (id_open, id_rename, id_dup, id_del, id_confirm) =
+        (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+    let title = if doc.title.trim().is_empty() {
+        "Untitled article".to_string()
+    } else {
+        doc.title.clone()
+    };
+    let counts = doc
+        .counts
+        .iter()
+        .map(|(tag, n)| format!("{n} {tag}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let counts = if counts.is_empty() {
+        "none".to_string()
+    } else {
+        counts
+    };
+    let rename_title = title.clone();
+    let delete_title = title.clone();
+    view! {
+        <tr>
+            <th scope="row">
+                <button type="button" class="ann-link-button" on:click=move |_| actions.open.run(id_open.clone())>
+                    {title.clone()}
+                </button>
+            </th>
+            <td>{doc.publisher.clone()}</td>
+            <td>{doc.published.clone()}</td>
+            <td>{counts}</td>
+            <td>{doc.modified.get(..16).unwrap_or(&doc.modified).replace('T', " ")}</td>
+            <td class="ann-table__actions">
+                <button
+                    type="button"
+                    class="ann-button"
+                    aria-label=format!("Rename “{rename_title}”")
+                    on:click=move |_| {
+                        let current = rename_title.clone();
+                        let answer = web_sys::window()
+                            .and_then(|w| w.prompt_with_message_and_default("New title", &current).ok().flatten());
+                        if let Some(answer) = answer.filter(|a| !a.trim().is_empty()) {
+                            actions.rename.run((id_rename.clone(), answer.trim().to_string()));
+                        }
+                    }
+                >
+                    "Rename"
+                </button>
+                <button type="button" class="ann-button" on:click=move |_| actions.duplicate.run(id_dup.clone())>
+                    "Duplicate"
+                </button>
+                {move || {
+                    let asking = confirm.get().as_deref() == Some(id_confirm.as_str());
+                    let id_del = id_del.clone();
+                    let id_ask = id_confirm.clone();
+                    let delete_title = delete_title.clone();
+                    if asking {
+                        view! {
+                            <span class="ann-confirm" role="group" aria-label="Confirm delete">
+                                {format!("Delete “{delete_title}”? ")}
+                                <button type="button" class="ann-button ann-button--danger" on:click=move |_| actions.delete.run(id_del.clone())>
+                                    "Yes, delete"
+                                </button>
+                                <button type="button" class="ann-button" on:click=move |_| confirm.set(None)>
+                                    "Keep"
+                                </button>
+                            </span>
+                        }
+                        .into_any()
+                    } else {
+                        view! {
+                            <button type="button" class="ann-button" on:click=move |_| confirm.set(Some(id_ask.clone()))>
+                                "Delete"
+                            </button>
+                        }
+                        .into_any()
+                    }
+                }}
+            </td>
+        </tr>
+    }
+}
+
+/// Stored entries that could not be read, each with its raw data to download.
+#[component]
+fn UnreadableEntries(listing: Memo<Option<Listing>>) -> impl IntoView {
+    let state = use_app();
+    view! {
+        <Show when=move || listing.with(|l| l.as_ref().is_some_and(|l| !l.unreadable.is_empty()))>
+            <h2>"Entries that could not be read"</h2>
+            <ul class="ann-library__unreadable">
+                {move || {
+                    listing
+                        .get()
+                        .map(|l| l.unreadable)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(key, reason)| {
+                            let key_for_download = key.clone();
+                            view! {
+                                <li>
+                                    <code>{key.clone()}</code>
+                                    ": "
+                                    {reason}
+                                    " "
+                                    <button
+                                        type="button"
+                                        class="ann-button"
+                                        on:click=move |_| {
+                                            if let Some(raw) = persistence::store().and_then(|s| s.raw(&key_for_download)) {
+                                                let name = format!(
+                                                    "unreadable-{}.json",
+                                                    crate::web::library_store::document_id_of_key(&key_for_download).unwrap_or("entry")
+                                                );
+                                                if let Err(e) = files::download(&name, "application/json", &raw) {
+                                                    actions::notify(state, NoticeKind::Error, actions::capitalise(&e.to_string()), Vec::new());
                                                 }
                                             }
-                                        >
-                                            "Download raw data"
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
-            </Show>
-        </main>
+                                        }
+                                    >
+                                        "Download raw data"
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </Show>
     }
 }

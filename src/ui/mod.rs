@@ -1,5 +1,7 @@
 //! Leptos components. State lives in a few signals in [`state::AppState`], provided as
-//! context; components read them and call [`actions`] (the one place that changes state).
+//! context; components read them and call [`actions`] (the one place that changes the open
+//! document and what is proposed or selected in it). ARCHITECTURE.md lists the view-only
+//! signals components set themselves.
 
 pub mod actions;
 pub mod annotation_list;

@@ -7,7 +7,7 @@ use crate::domain::annotation::{AnchorStatus, AnnotationId};
 use crate::domain::command::Command;
 use crate::domain::describe::shorten;
 use crate::ui::actions;
-use crate::ui::state::use_app;
+use crate::ui::state::{AppState, use_app};
 use leptos::prelude::*;
 
 #[derive(Clone, PartialEq)]
@@ -27,6 +27,24 @@ fn status_text(anchor: &AnchorStatus) -> String {
         }
         AnchorStatus::Orphaned => "Orphaned: not found in this text".to_string(),
         other => other.name().to_string(),
+    }
+}
+
+/// Moves annotation `id` to the proposed selection ("Use selection").
+fn use_selection(state: AppState, reselecting: RwSignal<Option<AnnotationId>>, id: AnnotationId) {
+    let Some(pending) = state.pending.get_untracked() else {
+        actions::announce(state, "Select the new text in the article first");
+        return;
+    };
+    if actions::execute(
+        state,
+        Command::MoveAnnotation {
+            id,
+            range: pending.range,
+        },
+    ) {
+        actions::dismiss_selection(state);
+        reselecting.set(None);
     }
 }
 
@@ -55,22 +73,6 @@ pub fn ReviewList() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let use_selection = move |id: AnnotationId| {
-        let Some(pending) = state.pending.get_untracked() else {
-            actions::announce(state, "Select the new text in the article first");
-            return;
-        };
-        if actions::execute(
-            state,
-            Command::MoveAnnotation {
-                id,
-                range: pending.range,
-            },
-        ) {
-            actions::dismiss_selection(state);
-            reselecting.set(None);
-        }
-    };
     view! {
         <Show when=move || items.with(|i| !i.is_empty())>
             <section class="ann-review" aria-labelledby="ann-review-heading">
@@ -78,101 +80,123 @@ pub fn ReviewList() -> impl IntoView {
                     {move || format!("Needs review ({})", items.with(|i| i.len()))}
                 </h2>
                 <ul class="ann-review__list">
-                    <For each=move || items.get() key=|i| (i.id.clone(), i.status.clone(), i.quote.clone()) let:item>
-                        {
-                            let id = item.id.clone();
-                            let (id_accept, id_move, id_use, id_delete, id_show) =
-                                (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
-                            let is_reselecting = {
-                                let id = id.clone();
-                                move || reselecting.get().as_ref() == Some(&id)
-                            };
-                            let is_reselecting_2 = is_reselecting.clone();
-                            let status_class = if item.orphaned {
-                                "ann-review__status ann-review__status--orphaned"
-                            } else {
-                                "ann-review__status ann-review__status--fuzzy"
-                            };
-                            view! {
-                                <li class="ann-review__item" data-annotation-id=id.0.clone()>
-                                    <p class=status_class>{item.status.clone()}</p>
-                                    <p class="ann-review__quote">
-                                        <span class="ann-review__tag">{item.tag_label.clone()}": "</span>
-                                        <q>{item.quote.clone()}</q>
-                                    </p>
-                                    <div class="ann-review__actions" role="group" aria-label=format!("Review “{}”", item.quote)>
-                                        <Show when=move || !item.orphaned>
-                                            {
-                                                let id_accept = id_accept.clone();
-                                                let id_show = id_show.clone();
-                                                view! {
-                                                    <button type="button" class="ann-button" on:click=move |_| actions::reveal_annotation(state, id_show.clone())>
-                                                        "Show"
-                                                    </button>
-                                                    <button
-                                                        type="button"
-                                                        class="ann-button"
-                                                        on:click=move |_| {
-                                                            actions::execute(state, Command::AcceptAnchor { id: id_accept.clone() });
-                                                        }
-                                                    >
-                                                        "Accept"
-                                                    </button>
-                                                }
-                                            }
-                                        </Show>
-                                        <button
-                                            type="button"
-                                            class="ann-button"
-                                            aria-pressed=move || is_reselecting().to_string()
-                                            on:click=move |_| {
-                                                let id = id_move.clone();
-                                                if reselecting.get_untracked().as_ref() == Some(&id) {
-                                                    reselecting.set(None);
-                                                } else {
-                                                    reselecting.set(Some(id));
-                                                    actions::announce(state, "Select the new text in the article, then choose Use selection");
-                                                }
-                                            }
-                                        >
-                                            "Re-select"
-                                        </button>
-                                        <button
-                                            type="button"
-                                            class="ann-button ann-button--danger"
-                                            on:click=move |_| actions::delete_annotation(state, id_delete.clone())
-                                        >
-                                            "Delete"
-                                        </button>
-                                    </div>
-                                    <Show when=is_reselecting_2.clone()>
-                                        {
-                                            let id_use = id_use.clone();
-                                            view! {
-                                                <p class="ann-review__hint">
-                                                    "Select the text where it belongs in the article, then: "
-                                                    <button
-                                                        type="button"
-                                                        class="ann-button ann-button--primary"
-                                                        prop:disabled=move || state.pending.with(|p| p.is_none())
-                                                        on:click=move |_| use_selection(id_use.clone())
-                                                    >
-                                                        "Use selection"
-                                                    </button>
-                                                    " "
-                                                    <button type="button" class="ann-button" on:click=move |_| reselecting.set(None)>
-                                                        "Cancel"
-                                                    </button>
-                                                </p>
-                                            }
-                                        }
-                                    </Show>
-                                </li>
-                            }
-                        }
+                    <For
+                        each=move || items.with(|i| i.iter().map(|item| item.id.clone()).collect::<Vec<_>>())
+                        key=|id| id.clone()
+                        let:id
+                    >
+                        <ReviewRow id=id items=items reselecting=reselecting />
                     </For>
                 </ul>
             </section>
         </Show>
+    }
+}
+
+/// One annotation to review, as the current list describes it.
+#[component]
+fn ReviewRow(
+    id: AnnotationId,
+    items: Memo<Vec<ReviewItem>>,
+    reselecting: RwSignal<Option<AnnotationId>>,
+) -> impl IntoView {
+    let item = Memo::new(move |_| items.with(|i| i.iter().find(|item| item.id == id).cloned()));
+    move || {
+        item.get()
+            .map(|item| view! { <ReviewEntry item=item reselecting=reselecting /> })
+    }
+}
+
+#[component]
+fn ReviewEntry(item: ReviewItem, reselecting: RwSignal<Option<AnnotationId>>) -> impl IntoView {
+    let state = use_app();
+    let id = item.id.clone();
+    let (id_accept, id_move, id_use, id_delete, id_show) =
+        (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+    let is_reselecting = {
+        let id = id.clone();
+        move || reselecting.get().as_ref() == Some(&id)
+    };
+    let is_reselecting_2 = is_reselecting.clone();
+    let status_class = if item.orphaned {
+        "ann-review__status ann-review__status--orphaned"
+    } else {
+        "ann-review__status ann-review__status--fuzzy"
+    };
+    view! {
+        <li class="ann-review__item" data-annotation-id=id.0.clone()>
+            <p class=status_class>{item.status.clone()}</p>
+            <p class="ann-review__quote">
+                <span class="ann-review__tag">{item.tag_label.clone()}": "</span>
+                <q>{item.quote.clone()}</q>
+            </p>
+            <div class="ann-review__actions" role="group" aria-label=format!("Review “{}”", item.quote)>
+                <Show when=move || !item.orphaned>
+                    {
+                        let id_accept = id_accept.clone();
+                        let id_show = id_show.clone();
+                        view! {
+                            <button type="button" class="ann-button" on:click=move |_| actions::reveal_annotation(state, id_show.clone())>
+                                "Show"
+                            </button>
+                            <button
+                                type="button"
+                                class="ann-button"
+                                on:click=move |_| {
+                                    actions::execute(state, Command::AcceptAnchor { id: id_accept.clone() });
+                                }
+                            >
+                                "Accept"
+                            </button>
+                        }
+                    }
+                </Show>
+                <button
+                    type="button"
+                    class="ann-button"
+                    aria-pressed=move || is_reselecting().to_string()
+                    on:click=move |_| {
+                        let id = id_move.clone();
+                        if reselecting.get_untracked().as_ref() == Some(&id) {
+                            reselecting.set(None);
+                        } else {
+                            reselecting.set(Some(id));
+                            actions::announce(state, "Select the new text in the article, then choose Use selection");
+                        }
+                    }
+                >
+                    "Re-select"
+                </button>
+                <button
+                    type="button"
+                    class="ann-button ann-button--danger"
+                    on:click=move |_| actions::delete_annotation(state, id_delete.clone())
+                >
+                    "Delete"
+                </button>
+            </div>
+            <Show when=is_reselecting_2.clone()>
+                {
+                    let id_use = id_use.clone();
+                    view! {
+                        <p class="ann-review__hint">
+                            "Select the text where it belongs in the article, then: "
+                            <button
+                                type="button"
+                                class="ann-button ann-button--primary"
+                                prop:disabled=move || state.pending.with(|p| p.is_none())
+                                on:click=move |_| use_selection(state, reselecting, id_use.clone())
+                            >
+                                "Use selection"
+                            </button>
+                            " "
+                            <button type="button" class="ann-button" on:click=move |_| reselecting.set(None)>
+                                "Cancel"
+                            </button>
+                        </p>
+                    }
+                }
+            </Show>
+        </li>
     }
 }

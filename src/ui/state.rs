@@ -3,7 +3,7 @@
 
 use crate::domain::annotation::AnnotationId;
 use crate::domain::history::Editor;
-use crate::domain::tag::TagId;
+use crate::domain::list_filter::ListFilter;
 use crate::domain::text::{TextRange, Utf16Offset};
 use crate::web::dom_selection::ScreenRect;
 use leptos::prelude::*;
@@ -51,14 +51,6 @@ pub enum SaveState {
     NotSaved(String),
     /// Opened from data a newer build wrote: shown, never written back.
     ReadOnly(String),
-}
-
-/// Filters of the annotation list.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ListFilter {
-    /// Tags hidden from the list; empty shows all.
-    pub hidden_tags: Vec<TagId>,
-    pub search: String,
 }
 
 #[derive(Clone, Copy)]

@@ -5,13 +5,21 @@
 use crate::domain::command::{Command, TagRemoval};
 use crate::domain::tag::{Tag, TagId, id_from_label};
 use crate::ui::actions;
-use crate::ui::state::use_app;
+use crate::ui::state::{AppState, use_app};
 use leptos::prelude::*;
+
+/// Every tag with how many annotations use it, in the taxonomy's order.
+type TagRows = Memo<Vec<(Tag, usize)>>;
+
+fn remove(state: AppState, removing: RwSignal<Option<TagId>>, id: TagId, annotations: TagRemoval) {
+    removing.set(None);
+    actions::execute(state, Command::RemoveTag { id, annotations });
+}
 
 #[component]
 pub fn TagManager() -> impl IntoView {
     let state = use_app();
-    let tags = move || {
+    let rows: TagRows = Memo::new(move |_| {
         state.editor.with(|e| {
             let doc = e.document();
             doc.tags
@@ -20,12 +28,142 @@ pub fn TagManager() -> impl IntoView {
                 .map(|t| (t.clone(), doc.count_by_tag(&t.id)))
                 .collect::<Vec<_>>()
         })
+    });
+    // The tag whose removal is being asked about.
+    let removing = RwSignal::new(None::<TagId>);
+    view! {
+        <details class="ann-doc-details ann-tags">
+            <summary>"Tags"</summary>
+            <ul class="ann-tags__list">
+                <For
+                    each=move || rows.with(|r| r.iter().map(|(t, _)| t.id.clone()).collect::<Vec<_>>())
+                    key=|id| id.clone()
+                    let:id
+                >
+                    <TagRow id=id rows=rows removing=removing />
+                </For>
+            </ul>
+            <AddTagForm />
+        </details>
+    }
+}
+
+#[component]
+fn TagRow(id: TagId, rows: TagRows, removing: RwSignal<Option<TagId>>) -> impl IntoView {
+    let state = use_app();
+    let row = {
+        let id = id.clone();
+        Memo::new(move |_| rows.with(|r| r.iter().find(|(t, _)| t.id == id).cloned()))
     };
+    let tag = move || row.with(|r| r.as_ref().map(|(t, _)| t.clone()));
+    let count = move || row.with(|r| r.as_ref().map_or(0, |(_, n)| *n));
+    let asking = {
+        let id = id.clone();
+        move || removing.with(|r| r.as_ref() == Some(&id))
+    };
+    let on_remove = {
+        let id = id.clone();
+        move |_| {
+            if count() == 0 {
+                remove(state, removing, id.clone(), TagRemoval::DeleteAnnotations);
+            } else {
+                removing.set(Some(id.clone()));
+            }
+        }
+    };
+    view! {
+        <li class="ann-tags__item" style=move || tag().map(|t| format!("--ann-tag:{}", t.color))>
+            <span class="ann-badge" aria-hidden="true">
+                {move || tag().map(|t| t.badge_letter().to_string())}
+            </span>
+            <span class="ann-tags__label">{move || tag().map(|t| t.label)}</span>
+            <span class="ann-tags__meta">
+                {move || tag().and_then(|t| t.key).map(|k| format!("key {k} · ")).unwrap_or_default()}
+                {move || format!("{} used", count())}
+            </span>
+            <button
+                type="button"
+                class="ann-button"
+                aria-label=move || tag().map(|t| format!("Remove tag {}", t.label))
+                on:click=on_remove
+            >
+                "Remove"
+            </button>
+            <Show when=asking.clone()>
+                <RemoveChoice id=id.clone() count=Signal::derive(count) rows=rows removing=removing />
+            </Show>
+        </li>
+    }
+}
+
+/// What happens to a removed tag's annotations: another tag for them, or deleting them.
+#[component]
+fn RemoveChoice(
+    id: TagId,
+    count: Signal<usize>,
+    rows: TagRows,
+    removing: RwSignal<Option<TagId>>,
+) -> impl IntoView {
+    let state = use_app();
+    let others = {
+        let id = id.clone();
+        move || {
+            rows.with(|r| {
+                r.iter()
+                    .filter(|(t, _)| t.id != id)
+                    .map(|(t, _)| t.clone())
+                    .collect::<Vec<_>>()
+            })
+        }
+    };
+    let from = id.clone();
+    view! {
+        <div class="ann-tags__ask" role="group" aria-label="What happens to its annotations">
+            <p>
+                {move || format!("{} annotations use this tag. Give them another tag, or delete them:", count.get())}
+            </p>
+            {move || {
+                let from = from.clone();
+                others()
+                    .into_iter()
+                    .map(|other| {
+                        let from = from.clone();
+                        let target = other.id.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="ann-button"
+                                on:click=move |_| {
+                                    remove(state, removing, from.clone(), TagRemoval::ReassignTo(target.clone()))
+                                }
+                            >
+                                {format!("Make them {}", other.label)}
+                            </button>
+                        }
+                    })
+                    .collect_view()
+            }}
+            <button
+                type="button"
+                class="ann-button ann-button--danger"
+                on:click=move |_| remove(state, removing, id.clone(), TagRemoval::DeleteAnnotations)
+            >
+                "Delete them"
+            </button>
+            <button type="button" class="ann-button" on:click=move |_| removing.set(None)>
+                "Cancel"
+            </button>
+        </div>
+    }
+}
+
+/// A new tag: its name, colour (the next unused one unless chosen) and key.
+#[component]
+fn AddTagForm() -> impl IntoView {
+    let state = use_app();
     let label = RwSignal::new(String::new());
     let color = RwSignal::new(String::new());
     let key = RwSignal::new(String::new());
-    let removing = RwSignal::new(None::<TagId>);
-
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = label.get_untracked().trim().to_string();
@@ -52,129 +190,34 @@ pub fn TagManager() -> impl IntoView {
             key.set(String::new());
         }
     };
-    let remove = move |id: TagId, annotations: TagRemoval| {
-        removing.set(None);
-        actions::execute(state, Command::RemoveTag { id, annotations });
-    };
-
     view! {
-        <details class="ann-doc-details ann-tags">
-            <summary>"Tags"</summary>
-            <ul class="ann-tags__list">
-                <For each=tags key=|(t, n)| (t.id.clone(), t.label.clone(), t.color.clone(), t.key, *n) let:item>
-                    {
-                        let (tag, count) = item;
-                        let id = tag.id.clone();
-                        let id_for_ask = id.clone();
-                        let asking = {
-                            let id = id.clone();
-                            move || removing.get().as_ref() == Some(&id)
-                        };
-                        let others = move || {
-                            let id = id.clone();
-                            state.editor.with(|e| {
-                                e.document().tags.tags().iter().filter(|t| t.id != id).cloned().collect::<Vec<_>>()
-                            })
-                        };
-                        let id_delete = tag.id.clone();
-                        view! {
-                            <li class="ann-tags__item" style=format!("--ann-tag:{}", tag.color)>
-                                <span class="ann-badge" aria-hidden="true">{tag.badge_letter().to_string()}</span>
-                                <span class="ann-tags__label">{tag.label.clone()}</span>
-                                <span class="ann-tags__meta">
-                                    {tag.key.map(|k| format!("key {k} · ")).unwrap_or_default()}
-                                    {format!("{count} used")}
-                                </span>
-                                <button
-                                    type="button"
-                                    class="ann-button"
-                                    aria-label=format!("Remove tag {}", tag.label)
-                                    on:click=move |_| {
-                                        if count == 0 {
-                                            remove(id_for_ask.clone(), TagRemoval::DeleteAnnotations);
-                                        } else {
-                                            removing.set(Some(id_for_ask.clone()));
-                                        }
-                                    }
-                                >
-                                    "Remove"
-                                </button>
-                                <Show when=asking.clone()>
-                                    <div class="ann-tags__ask" role="group" aria-label="What happens to its annotations">
-                                        <p>{format!("{count} annotations use this tag. Give them another tag, or delete them:")}</p>
-                                        {
-                                            let others = others.clone();
-                                            let from = id_delete.clone();
-                                            move || {
-                                                let from = from.clone();
-                                                others()
-                                                    .into_iter()
-                                                    .map(|other| {
-                                                        let from = from.clone();
-                                                        let target = other.id.clone();
-                                                        view! {
-                                                            <button
-                                                                type="button"
-                                                                class="ann-button"
-                                                                on:click=move |_| remove(from.clone(), TagRemoval::ReassignTo(target.clone()))
-                                                            >
-                                                                {format!("Make them {}", other.label)}
-                                                            </button>
-                                                        }
-                                                    })
-                                                    .collect_view()
-                                            }
-                                        }
-                                        {
-                                            let id = id_delete.clone();
-                                            view! {
-                                                <button
-                                                    type="button"
-                                                    class="ann-button ann-button--danger"
-                                                    on:click=move |_| remove(id.clone(), TagRemoval::DeleteAnnotations)
-                                                >
-                                                    "Delete them"
-                                                </button>
-                                            }
-                                        }
-                                        <button type="button" class="ann-button" on:click=move |_| removing.set(None)>
-                                            "Cancel"
-                                        </button>
-                                    </div>
-                                </Show>
-                            </li>
-                        }
+        <form class="ann-tags__add" on:submit=add>
+            <label class="ann-field">
+                <span>"New tag name"</span>
+                <input type="text" required prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) />
+            </label>
+            <label class="ann-field ann-field--narrow">
+                <span>"Colour"</span>
+                <input
+                    type="color"
+                    prop:value=move || {
+                        let c = color.get();
+                        if c.is_empty() { state.editor.with(|e| e.document().tags.next_color().to_string()) } else { c }
                     }
-                </For>
-            </ul>
-            <form class="ann-tags__add" on:submit=add>
-                <label class="ann-field">
-                    <span>"New tag name"</span>
-                    <input type="text" required prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) />
-                </label>
-                <label class="ann-field ann-field--narrow">
-                    <span>"Colour"</span>
-                    <input
-                        type="color"
-                        prop:value=move || {
-                            let c = color.get();
-                            if c.is_empty() { state.editor.with(|e| e.document().tags.next_color().to_string()) } else { c }
-                        }
-                        on:input=move |ev| color.set(event_target_value(&ev))
-                    />
-                </label>
-                <label class="ann-field ann-field--narrow">
-                    <span>"Key"</span>
-                    <input
-                        type="text"
-                        maxlength="1"
-                        prop:value=move || key.get()
-                        placeholder=move || state.editor.with(|e| e.document().tags.next_key().map(String::from).unwrap_or_default())
-                        on:input=move |ev| key.set(event_target_value(&ev))
-                    />
-                </label>
-                <button type="submit" class="ann-button">"Add tag"</button>
-            </form>
-        </details>
+                    on:input=move |ev| color.set(event_target_value(&ev))
+                />
+            </label>
+            <label class="ann-field ann-field--narrow">
+                <span>"Key"</span>
+                <input
+                    type="text"
+                    maxlength="1"
+                    prop:value=move || key.get()
+                    placeholder=move || state.editor.with(|e| e.document().tags.next_key().map(String::from).unwrap_or_default())
+                    on:input=move |ev| key.set(event_target_value(&ev))
+                />
+            </label>
+            <button type="submit" class="ann-button">"Add tag"</button>
+        </form>
     }
 }

@@ -281,3 +281,38 @@ test('a file whose text is another stored document goes into that document, writ
   assert.equal(annotationsOf(stored).length, 2);
   assert.ok(stored.revision >= 2);
 });
+
+test('imported attributes are shown as names and values, whatever characters they hold', async () => {
+  const source = await annotatedPage();
+  const [exported] = await download(source, 'Export JSON');
+  const native = JSON.parse(exported.text);
+  // The record and unit separators once packed these pairs into one string: a value holding
+  // them must still show as one value, under its own name.
+  const attributes = {
+    'origin\u001fsystem': 'wire\u001eservice\u001fdesk',
+    plain: 'value',
+  };
+  let given = 0;
+  for (const annotation of native.annotations) {
+    annotation.attributes = attributes;
+    given += 1;
+  }
+  assert.equal(given, 2);
+
+  const page = await openApp();
+  const notice = await importFiles(page, [file('with-attributes.json', JSON.stringify(native), 'application/json')]);
+  assert.notEqual(notice.kind, 'error', JSON.stringify(notice));
+  await page.locator('.ann-list__items li button').first().click();
+  const list = page.locator('dl.ann-details__attributes');
+  await list.waitFor();
+  const names = await list.locator('dt').allTextContents();
+  const values = await list.locator('dd').allTextContents();
+  assert.deepEqual(names, Object.keys(attributes).sort());
+  assert.deepEqual(
+    values,
+    Object.keys(attributes)
+      .sort()
+      .map((name) => attributes[name]),
+  );
+  expectNoConsoleErrors(page);
+});

@@ -20,7 +20,7 @@ use crate::domain::factcheck::relations::{allowed_kinds, check_relation};
 use crate::domain::factcheck::{CLAIM_TAG, ENTITY_TAG};
 
 /// One relation the person may make between two annotations.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LinkOption {
     pub kind: RelationKind,
     pub from: AnnotationId,

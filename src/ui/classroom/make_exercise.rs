@@ -8,6 +8,7 @@ use crate::domain::classroom::files::{exercise_for_steps, hints_from_lines, writ
 use crate::domain::classroom::fragment::{MAX_FRAGMENT_LEN, encode_fragment};
 use crate::domain::document::DocumentId;
 use crate::domain::format::native;
+use crate::domain::tag::{Tag, TagId};
 use crate::ui::actions;
 use crate::ui::classroom::context::Classroom;
 use crate::ui::classroom::file_io::offer;
@@ -16,6 +17,7 @@ use crate::web::clock;
 use leptos::prelude::*;
 
 /// The exercise and key files made from the dialog's fields.
+#[derive(Clone, PartialEq)]
 struct Made {
     exercise_json: String,
     key_json: String,
@@ -39,7 +41,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
         .with_untracked(|e| e.document().annotations.len());
     // The exercise's id is fixed for the dialog, so the link and the file describe one exercise.
     let exercise_id = DocumentId(clock::new_id("d"));
-    let make = move || -> Made {
+    let made = Memo::new(move |_| {
         let stored = native::Exercise {
             instructions: instructions.get().trim().to_string(),
             tags: chosen.get().iter().map(|t| t.0.clone()).collect(),
@@ -64,33 +66,9 @@ pub fn MakeExerciseDialog() -> impl IntoView {
                 stem: suggested_file_stem(&document.metadata.title, &document.metadata.published),
             }
         })
-    };
-    let made = Memo::new(move |_| {
-        let m = make();
-        (m.exercise_json, m.key_json, m.stem)
     });
-    let link = Memo::new(move |_| {
-        made.with(|(exercise, _, _)| encode_fragment(exercise))
-            .map(|fragment| format!("{}#{fragment}", page_address()))
-            .map_err(|e| actions::capitalise(&e.to_string()))
-    });
-    let no_tags = move || chosen.with(Vec::is_empty);
+    let no_tags = Signal::derive(move || chosen.with(Vec::is_empty));
     let close = move || classroom.make_open.set(false);
-    let download_exercise = move |_| {
-        made.with_untracked(|(exercise, _, stem)| {
-            offer(state, &format!("{stem}-exercise.json"), exercise)
-        })
-    };
-    let download_key = move |_| {
-        made.with_untracked(|(_, key, stem)| offer(state, &format!("{stem}-key.json"), key))
-    };
-    let copied = RwSignal::new(false);
-    let copy_link = move |_| {
-        if let Ok(url) = link.get_untracked() {
-            copy_to_clipboard(&url, copied);
-            actions::announce(state, "Copying the link");
-        }
-    };
 
     view! {
         <div class="ann-dialog-backdrop" on:click=move |_| close()>
@@ -119,43 +97,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
                         on:input=move |ev| instructions.set(event_target_value(&ev))
                     ></textarea>
                 </label>
-                <fieldset class="ann-make__tags">
-                    <legend>"Tags students use"</legend>
-                    {tags
-                        .into_iter()
-                        .map(|tag| {
-                            let id = tag.id.clone();
-                            let id_for_change = tag.id.clone();
-                            view! {
-                                <label class="ann-check">
-                                    <input
-                                        type="checkbox"
-                                        prop:checked=move || chosen.with(|c| c.contains(&id))
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            let id = id_for_change.clone();
-                                            chosen.update(|c| {
-                                                c.retain(|t| *t != id);
-                                                if on {
-                                                    c.push(id);
-                                                }
-                                            });
-                                        }
-                                    />
-                                    <span class="ann-badge" style=format!("--ann-tag: {}", tag.color)>
-                                        {tag.badge_letter().to_string()}
-                                    </span>
-                                    {tag.label.clone()}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
-                <Show when=no_tags>
-                    <p class="ann-make__warning" role="alert">
-                        "Choose at least one tag, or students cannot mark anything."
-                    </p>
-                </Show>
+                <TagChoices tags=tags chosen=chosen no_tags=no_tags />
                 <label class="ann-field">
                     <span>"Hints (optional, one per line)"</span>
                     <textarea
@@ -164,66 +106,155 @@ pub fn MakeExerciseDialog() -> impl IntoView {
                         on:input=move |ev| hints.set(event_target_value(&ev))
                     ></textarea>
                 </label>
-                <div class="ann-make__downloads">
-                    <button
-                        type="button"
-                        class="ann-button ann-button--primary"
-                        prop:disabled=no_tags
-                        on:click=download_exercise
-                    >
-                        "Download exercise"
-                    </button>
-                    <button type="button" class="ann-button" prop:disabled=no_tags on:click=download_key>
-                        "Download answer key"
-                    </button>
-                </div>
+                <Downloads made=made no_tags=no_tags />
                 <p class="ann-make__note">
                     "Hand out the exercise file (or the link below); keep the answer key to check the class's work."
                 </p>
-                <div class="ann-make__link">
-                    {move || match link.get() {
-                        Ok(url) => {
-                            let length = url.chars().count();
-                            view! {
-                                <label class="ann-field">
-                                    <span>"Link to the exercise"</span>
-                                    <input
-                                        type="text"
-                                        readonly
-                                        prop:value=url
-                                        on:focus=|ev| {
-                                            let input: web_sys::HtmlInputElement = event_target(&ev);
-                                            input.select();
-                                        }
-                                    />
-                                </label>
-                                <div class="ann-make__link-row">
-                                    <button type="button" class="ann-button" on:click=copy_link>
-                                        {move || if copied.get() { "Copied ✓" } else { "Copy link" }}
-                                    </button>
-                                    <span class="ann-make__length">
-                                        {format!(
-                                            "This link is {} characters; links up to ~{} KB work in most browsers.",
-                                            group_digits(length),
-                                            MAX_FRAGMENT_LEN / 1024,
-                                        )}
-                                    </span>
-                                </div>
-                            }
-                                .into_any()
-                        }
-                        Err(message) => view! {
-                            <p class="ann-make__warning">
-                                {message} ". Hand out the exercise file instead."
-                            </p>
-                        }
-                            .into_any(),
-                    }}
-                </div>
+                <ExerciseLink made=made />
                 <div class="ann-dialog__actions">
                     <button type="button" class="ann-button" on:click=move |_| close()>"Close"</button>
                 </div>
             </div>
+        </div>
+    }
+}
+
+/// The tags students may use, each a checkbox; a warning when none is chosen.
+#[component]
+fn TagChoices(
+    tags: Vec<Tag>,
+    chosen: RwSignal<Vec<TagId>>,
+    no_tags: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="ann-make__tags">
+            <legend>"Tags students use"</legend>
+            {tags
+                .into_iter()
+                .map(|tag| {
+                    let id = tag.id.clone();
+                    let id_for_change = tag.id.clone();
+                    view! {
+                        <label class="ann-check">
+                            <input
+                                type="checkbox"
+                                prop:checked=move || chosen.with(|c| c.contains(&id))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let id = id_for_change.clone();
+                                    chosen.update(|c| {
+                                        c.retain(|t| *t != id);
+                                        if on {
+                                            c.push(id);
+                                        }
+                                    });
+                                }
+                            />
+                            <span class="ann-badge" style=format!("--ann-tag: {}", tag.color)>
+                                {tag.badge_letter().to_string()}
+                            </span>
+                            {tag.label.clone()}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+        <Show when=move || no_tags.get()>
+            <p class="ann-make__warning" role="alert">
+                "Choose at least one tag, or students cannot mark anything."
+            </p>
+        </Show>
+    }
+}
+
+#[component]
+fn Downloads(made: Memo<Made>, no_tags: Signal<bool>) -> impl IntoView {
+    let state = use_app();
+    let download_exercise = move |_| {
+        made.with_untracked(|m| {
+            offer(
+                state,
+                &format!("{}-exercise.json", m.stem),
+                &m.exercise_json,
+            )
+        })
+    };
+    let download_key = move |_| {
+        made.with_untracked(|m| offer(state, &format!("{}-key.json", m.stem), &m.key_json))
+    };
+    view! {
+        <div class="ann-make__downloads">
+            <button
+                type="button"
+                class="ann-button ann-button--primary"
+                prop:disabled=no_tags
+                on:click=download_exercise
+            >
+                "Download exercise"
+            </button>
+            <button type="button" class="ann-button" prop:disabled=no_tags on:click=download_key>
+                "Download answer key"
+            </button>
+        </div>
+    }
+}
+
+/// The exercise as a link (its `#fragment`), to copy; or why it cannot be one.
+#[component]
+fn ExerciseLink(made: Memo<Made>) -> impl IntoView {
+    let state = use_app();
+    let link = Memo::new(move |_| {
+        made.with(|m| encode_fragment(&m.exercise_json))
+            .map(|fragment| format!("{}#{fragment}", page_address()))
+            .map_err(|e| actions::capitalise(&e.to_string()))
+    });
+    let copied = RwSignal::new(false);
+    let copy_link = move |_| {
+        if let Ok(url) = link.get_untracked() {
+            copy_to_clipboard(&url, copied);
+            actions::announce(state, "Copying the link");
+        }
+    };
+    view! {
+        <div class="ann-make__link">
+            {move || match link.get() {
+                Ok(url) => {
+                    let length = url.chars().count();
+                    view! {
+                        <label class="ann-field">
+                            <span>"Link to the exercise"</span>
+                            <input
+                                type="text"
+                                readonly
+                                prop:value=url
+                                on:focus=|ev| {
+                                    let input: web_sys::HtmlInputElement = event_target(&ev);
+                                    input.select();
+                                }
+                            />
+                        </label>
+                        <div class="ann-make__link-row">
+                            <button type="button" class="ann-button" on:click=copy_link>
+                                {move || if copied.get() { "Copied ✓" } else { "Copy link" }}
+                            </button>
+                            <span class="ann-make__length">
+                                {format!(
+                                    "This link is {} characters; links up to ~{} KB work in most browsers.",
+                                    group_digits(length),
+                                    MAX_FRAGMENT_LEN / 1024,
+                                )}
+                            </span>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Err(message) => view! {
+                    <p class="ann-make__warning">
+                        {message} ". Hand out the exercise file instead."
+                    </p>
+                }
+                    .into_any(),
+            }}
         </div>
     }
 }

@@ -4,10 +4,10 @@
 
 use crate::domain::annotation::AnnotationId;
 use crate::domain::describe::shorten;
+use crate::domain::document::Document;
 use crate::domain::factcheck::FactCheckSettings;
 use crate::domain::factcheck::linking::LinkOption;
 use crate::domain::factcheck::rating::RatingScale;
-use crate::ui::state::AppState;
 use leptos::prelude::*;
 
 /// A link being made: from which annotation, and the kind menu when a click left a choice.
@@ -59,26 +59,23 @@ pub fn use_fact_check() -> FactCheck {
 }
 
 /// The quote of an annotation, shortened for a list or a menu.
-pub fn short_quote(state: AppState, id: &AnnotationId) -> String {
-    state.editor.with_untracked(|e| {
-        e.document()
-            .annotation(id)
-            .map(|a| shorten(&a.quote, 60))
-            .unwrap_or_default()
-    })
+pub fn short_quote(document: &Document, id: &AnnotationId) -> String {
+    document
+        .annotation(id)
+        .map(|a| shorten(&a.quote, 60))
+        .unwrap_or_default()
 }
 
 /// The label of an annotation's tag, for lists.
-pub fn tag_label(state: AppState, id: &AnnotationId) -> String {
-    state.editor.with_untracked(|e| {
-        let doc = e.document();
-        doc.annotation(id)
-            .map(|a| {
-                doc.tags
-                    .get(&a.tag)
-                    .map(|t| t.label.clone())
-                    .unwrap_or_else(|| a.tag.0.clone())
-            })
-            .unwrap_or_default()
-    })
+pub fn tag_label(document: &Document, id: &AnnotationId) -> String {
+    document
+        .annotation(id)
+        .map(|a| {
+            document
+                .tags
+                .get(&a.tag)
+                .map(|t| t.label.clone())
+                .unwrap_or_else(|| a.tag.0.clone())
+        })
+        .unwrap_or_default()
 }

@@ -58,7 +58,8 @@ pub fn AnnotationFields(id: AnnotationId) -> impl IntoView {
 fn Field(id: AnnotationId, spec: FieldSpec) -> impl IntoView {
     let state = use_app();
     let fact_check = use_fact_check();
-    let error = RwSignal::new(None::<String>);
+    // The last refused input's message, with the stored value it was refused against.
+    let refused = RwSignal::new(None::<(Option<String>, String)>);
     let stored = {
         let id = id.clone();
         Memo::new(move |_| {
@@ -69,10 +70,15 @@ fn Field(id: AnnotationId, spec: FieldSpec) -> impl IntoView {
             })
         })
     };
-    // A new stored value (an edit elsewhere, undo) makes any earlier error stale.
-    Effect::new(move |_| {
-        stored.track();
-        error.set(None);
+    // A new stored value (an edit elsewhere, undo) makes an earlier error stale: it shows
+    // only while the value it was refused against is still the stored one.
+    let error = Memo::new(move |_| {
+        refused.with(|refused| {
+            refused
+                .as_ref()
+                .filter(|(against, _)| stored.with(|now| now == against))
+                .map(|(_, message)| message.clone())
+        })
     });
     let dom_id = format!("ann-fc-{}-{}", spec.key, id.as_str());
     let help_id = format!("{dom_id}-help");
@@ -82,14 +88,14 @@ fn Field(id: AnnotationId, spec: FieldSpec) -> impl IntoView {
         let scale = fact_check.scale.get_value();
         match attribute_command(&id, &spec, &scale, current.as_deref(), &input) {
             Ok(Some(command)) => {
-                error.set(None);
+                refused.set(None);
                 actions::execute(state, command);
             }
-            Ok(None) => error.set(None),
+            Ok(None) => refused.set(None),
             Err(problem) => {
                 let text = actions::capitalise(&problem.to_string());
                 actions::announce(state, format!("{}: {text}", spec.label));
-                error.set(Some(text));
+                refused.set(Some((current, text)));
             }
         }
     };

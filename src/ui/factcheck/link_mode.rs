@@ -233,7 +233,7 @@ pub fn LinkModeLayer() -> impl IntoView {
         fact_check
             .link
             .with(|l| l.as_ref().map(|l| l.start.clone()))
-            .map(|start| short_quote(state, &start))
+            .map(|start| state.editor.with(|e| short_quote(e.document(), &start)))
             .unwrap_or_default()
     };
     view! {

@@ -2,9 +2,9 @@
 //! to jump to the other annotation and to remove the link; "Link…" to make a new one, and in
 //! link mode the list of annotations it can be linked to (the keyboard's way to pick one).
 
-use crate::domain::annotation::AnnotationId;
+use crate::domain::annotation::{AnnotationId, RelationId};
 use crate::domain::command::Command;
-use crate::domain::factcheck::linking::{link_candidates, option_phrase, relations_of};
+use crate::domain::factcheck::linking::{LinkOption, link_candidates, option_phrase, relations_of};
 use crate::ui::actions;
 use crate::ui::factcheck::context::{short_quote, tag_label, use_fact_check};
 use crate::ui::factcheck::link_mode::{apply_link, cancel_link, start_link};
@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 
 #[derive(Clone, Debug, PartialEq)]
 struct RelationRow {
-    relation_id: crate::domain::annotation::RelationId,
+    relation_id: RelationId,
     phrase: String,
     other: AnnotationId,
     other_quote: String,
@@ -33,19 +33,8 @@ pub fn RelationsSection(id: AnnotationId) -> impl IntoView {
                 relations_of(doc, &id)
                     .into_iter()
                     .map(|end| RelationRow {
-                        other_quote: doc
-                            .annotation(&end.other)
-                            .map(|a| crate::domain::describe::shorten(&a.quote, 60))
-                            .unwrap_or_default(),
-                        other_tag: doc
-                            .annotation(&end.other)
-                            .map(|a| {
-                                doc.tags
-                                    .get(&a.tag)
-                                    .map(|t| t.label.clone())
-                                    .unwrap_or_else(|| a.tag.0.clone())
-                            })
-                            .unwrap_or_default(),
+                        other_quote: short_quote(doc, &end.other),
+                        other_tag: tag_label(doc, &end.other),
                         relation_id: end.relation_id,
                         phrase: end.phrase,
                         other: end.other,
@@ -90,8 +79,12 @@ pub fn RelationsSection(id: AnnotationId) -> impl IntoView {
                 fallback=|| view! { <p class="ann-empty ann-fc-links__empty">"No links yet."</p> }
             >
                 <ul class="ann-fc-links__list">
-                    <For each=move || rows.get() key=|row| format!("{row:?}") let:row>
-                        <LinkRow row=row />
+                    <For
+                        each=move || rows.with(|r| r.iter().map(|row| row.relation_id.clone()).collect::<Vec<_>>())
+                        key=|id| id.clone()
+                        let:relation
+                    >
+                        <LinkRow relation=relation rows=rows />
                     </For>
                 </ul>
             </Show>
@@ -102,8 +95,16 @@ pub fn RelationsSection(id: AnnotationId) -> impl IntoView {
     }
 }
 
+/// One link, as the current rows describe it.
 #[component]
-fn LinkRow(row: RelationRow) -> impl IntoView {
+fn LinkRow(relation: RelationId, rows: Memo<Vec<RelationRow>>) -> impl IntoView {
+    let row =
+        Memo::new(move |_| rows.with(|r| r.iter().find(|r| r.relation_id == relation).cloned()));
+    move || row.get().map(|row| view! { <LinkItem row=row /> })
+}
+
+#[component]
+fn LinkItem(row: RelationRow) -> impl IntoView {
     let state = use_app();
     let other = row.other.clone();
     let relation_id = row.relation_id.clone();
@@ -149,12 +150,16 @@ fn Candidates(start: AnnotationId) -> impl IntoView {
                 .flat_map(|(_, options)| options)
                 .map(|option| {
                     let target = if option.from == start {
-                        option.to.clone()
+                        &option.to
                     } else {
-                        option.from.clone()
+                        &option.from
                     };
-                    let phrase = option_phrase(doc, &start, &option);
-                    (option, target, phrase)
+                    let candidate = Candidate {
+                        phrase: option_phrase(doc, &start, &option),
+                        quote: short_quote(doc, target),
+                        tag: tag_label(doc, target),
+                    };
+                    (option, candidate)
                 })
                 .collect::<Vec<_>>()
         })
@@ -225,25 +230,12 @@ fn Candidates(start: AnnotationId) -> impl IntoView {
                     node_ref=list_ref
                     on:keydown=on_keydown
                 >
-                    <For each=move || options.get() key=|(option, _, phrase)| format!("{option:?}{phrase}") let:candidate>
-                        {
-                            let (option, target, phrase) = candidate;
-                            let quote = short_quote(state, &target);
-                            let tag = tag_label(state, &target);
-                            view! {
-                                <li>
-                                    <button
-                                        type="button"
-                                        class="ann-fc-candidate"
-                                        on:click=move |_| apply_link(state, fact_check, option.clone())
-                                    >
-                                        <span class="ann-fc-candidate__phrase">{phrase}</span>
-                                        <span class="ann-fc-link__tag">{tag}</span>
-                                        <span class="ann-fc-candidate__quote">{format!("“{quote}”")}</span>
-                                    </button>
-                                </li>
-                            }
-                        }
+                    <For
+                        each=move || options.with(|o| o.iter().map(|(option, _)| option.clone()).collect::<Vec<_>>())
+                        key=|option| option.clone()
+                        let:option
+                    >
+                        <CandidateButton option=option options=options />
                     </For>
                 </ul>
             </Show>
@@ -251,6 +243,50 @@ fn Candidates(start: AnnotationId) -> impl IntoView {
                 "Cancel linking"
             </button>
         </div>
+    }
+}
+
+/// What a candidate shows: the link read from the start, and the other annotation.
+#[derive(Clone, Debug, PartialEq)]
+struct Candidate {
+    phrase: String,
+    quote: String,
+    tag: String,
+}
+
+/// One link the keyboard can pick, as the current candidates describe it.
+#[component]
+fn CandidateButton(
+    option: LinkOption,
+    options: Memo<Vec<(LinkOption, Candidate)>>,
+) -> impl IntoView {
+    let state = use_app();
+    let fact_check = use_fact_check();
+    let candidate = {
+        let option = option.clone();
+        Memo::new(move |_| {
+            options.with(|o| {
+                o.iter()
+                    .find(|(other, _)| *other == option)
+                    .map(|(_, c)| c.clone())
+            })
+        })
+    };
+    let part = move |read: fn(&Candidate) -> String| {
+        move || candidate.with(|c| c.as_ref().map(read).unwrap_or_default())
+    };
+    view! {
+        <li>
+            <button
+                type="button"
+                class="ann-fc-candidate"
+                on:click=move |_| apply_link(state, fact_check, option.clone())
+            >
+                <span class="ann-fc-candidate__phrase">{part(|c| c.phrase.clone())}</span>
+                <span class="ann-fc-link__tag">{part(|c| c.tag.clone())}</span>
+                <span class="ann-fc-candidate__quote">{part(|c| format!("“{}”", c.quote))}</span>
+            </button>
+        </li>
     }
 }
 

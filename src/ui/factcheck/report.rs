@@ -3,6 +3,7 @@
 //! JSON-LD. Its settings (the organisation that signs reviews, the rating scale) live here
 //! too. Rows, sorting, filtering and every export come from `domain::factcheck`.
 
+use crate::domain::annotation::AnnotationId;
 use crate::domain::article_input::metadata::suggested_file_stem;
 use crate::domain::describe::shorten;
 use crate::domain::factcheck::claim_review::claim_reviews;
@@ -140,21 +141,30 @@ fn sort_from(value: &str) -> ClaimSort {
     }
 }
 
+/// The report's filters: "" is every verdict (or status), "-" no verdict yet, else an id.
+#[derive(Clone, Copy)]
+struct Filters {
+    sort: RwSignal<ClaimSort>,
+    verdict: RwSignal<String>,
+    status: RwSignal<String>,
+}
+
 #[component]
 fn ReportView() -> impl IntoView {
     let state = use_app();
     let fact_check = use_fact_check();
-    let sort = RwSignal::new(ClaimSort::TextOrder);
-    // "" is every verdict, "-" no verdict yet, else a verdict id.
-    let verdict_filter = RwSignal::new(String::new());
-    let status_filter = RwSignal::new(String::new());
+    let filters = Filters {
+        sort: RwSignal::new(ClaimSort::TextOrder),
+        verdict: RwSignal::new(String::new()),
+        status: RwSignal::new(String::new()),
+    };
     let all_rows = Memo::new(move |_| {
         let scale = fact_check.scale.get_value();
         state.editor.with(|e| claim_rows(e.document(), &scale))
     });
     let rows = Memo::new(move |_| {
-        let verdict = verdict_filter.get();
-        let status = status_filter.get();
+        let verdict = filters.verdict.get();
+        let status = filters.status.get();
         let filter = ClaimFilter {
             verdicts: (!verdict.is_empty())
                 .then(|| BTreeSet::from([(verdict != "-").then(|| verdict.clone())])),
@@ -164,28 +174,43 @@ fn ReportView() -> impl IntoView {
                 .map(|s| BTreeSet::from([s])),
         };
         let mut shown = all_rows.with(|rows| filter_rows(rows, &filter));
-        sort_rows(&mut shown, sort.get());
+        sort_rows(&mut shown, filters.sort.get());
         shown
     });
-    let gaps = Memo::new(move |_| {
-        let settings = settings_tracked(fact_check);
-        state.editor.with(|e| {
-            let export = claim_reviews(e.document(), &settings, "");
-            let rows = claim_rows(e.document(), &settings.rating_scale);
-            export
-                .gaps
-                .iter()
-                .map(|gap| {
-                    let row = rows.iter().find(|r| r.annotation_id == gap.annotation_id);
-                    describe_gap(
-                        row.map(|r| r.number).unwrap_or(0),
-                        &row.map(|r| shorten(&r.quote, 50)).unwrap_or_default(),
-                        &gap.missing,
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-    });
+    view! {
+        <div class="ann-report-backdrop">
+            <section
+                class="ann-report"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="ann-report-title"
+            >
+                <ReportHead />
+                <ReportControls filters=filters rows=rows />
+                <ReportGaps />
+                <p class="ann-report__count">
+                    {move || {
+                        let shown = rows.with(|r| r.len());
+                        let total = all_rows.with(|r| r.len());
+                        if shown == total {
+                            format!("{total} claim(s)")
+                        } else {
+                            format!("{shown} of {total} claim(s) shown")
+                        }
+                    }}
+                </p>
+                <ReportTable rows=rows all_rows=all_rows />
+                <ReportSettings />
+            </section>
+        </div>
+    }
+}
+
+/// The article the report is about, when it was printed, and the close button.
+#[component]
+fn ReportHead() -> impl IntoView {
+    let state = use_app();
+    let fact_check = use_fact_check();
     let meta = move || state.editor.with(|e| e.document().metadata.clone());
     let title = move || {
         let t = meta().title.trim().to_string();
@@ -208,23 +233,45 @@ fn ReportView() -> impl IntoView {
         crate::domain::factcheck::fields::safe_link(&url).map(str::to_string)
     };
     let printed = format!("Printed {}", clock::today());
+    view! {
+        <header class="ann-report__head">
+            <div class="ann-report__titles">
+                <p class="ann-report__kicker" id="ann-report-title">"Claims report"</p>
+                <h2 class="ann-report__article">{title}</h2>
+                <p class="ann-report__meta">
+                    {meta_line}
+                    {move || article_link().map(|href| view! {
+                        <>
+                            " · "
+                            <a href=href.clone() rel="noopener noreferrer" target="_blank">{href.clone()}</a>
+                        </>
+                    })}
+                </p>
+                <p class="ann-report__printed">{printed}</p>
+            </div>
+            <button
+                type="button"
+                class="ann-button ann-report__close"
+                autofocus
+                on:click=move |_| close_report(state, fact_check)
+            >
+                "Close report"
+            </button>
+        </header>
+    }
+}
+
+/// Sorting, filtering and the exports of the claims shown.
+#[component]
+fn ReportControls(filters: Filters, rows: Memo<Vec<ClaimRow>>) -> impl IntoView {
+    let state = use_app();
+    let fact_check = use_fact_check();
     let verdict_options: Vec<(String, String)> = fact_check.scale.with_value(|scale| {
         scale
             .ratings()
             .iter()
             .map(|r| (r.id.clone(), r.label.clone()))
             .collect()
-    });
-    let scale_summary: String = fact_check.scale.with_value(|scale| {
-        scale
-            .ratings()
-            .iter()
-            .map(|r| match r.value {
-                Some(v) => format!("{} ({v})", r.label),
-                None => format!("{} (no number)", r.label),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
     });
     let export_csv = move |_| {
         let csv = rows.with_untracked(|rows| to_csv(rows));
@@ -247,6 +294,152 @@ fn ReportView() -> impl IntoView {
             &markdown,
         );
     };
+    let print = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    };
+    view! {
+        <div class="ann-report__controls">
+            <label class="ann-field ann-report__control">
+                <span>"Sort by"</span>
+                <select on:change=move |ev| filters.sort.set(sort_from(&event_target_value(&ev)))>
+                    <option value="text">"Order in the article"</option>
+                    <option value="verdict">"Verdict (best first)"</option>
+                    <option value="status">"Status (unchecked first)"</option>
+                    <option value="checkworthiness">"Check-worthiness"</option>
+                </select>
+            </label>
+            <label class="ann-field ann-report__control">
+                <span>"Filter by verdict"</span>
+                <select prop:value=move || filters.verdict.get() on:change=move |ev| filters.verdict.set(event_target_value(&ev))>
+                    <option value="">"All verdicts"</option>
+                    {verdict_options
+                        .into_iter()
+                        .map(|(id, label)| view! { <option value=id>{label}</option> })
+                        .collect_view()}
+                    <option value="-">"No verdict yet"</option>
+                </select>
+            </label>
+            <label class="ann-field ann-report__control">
+                <span>"Filter by status"</span>
+                <select prop:value=move || filters.status.get() on:change=move |ev| filters.status.set(event_target_value(&ev))>
+                    <option value="">"All statuses"</option>
+                    {ClaimStatus::ALL
+                        .into_iter()
+                        .map(|s| view! { <option value=s.as_str()>{s.label()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <div class="ann-report__exports" role="group" aria-label="Export the report">
+                <button type="button" class="ann-button" on:click=export_csv>"Export CSV"</button>
+                <button type="button" class="ann-button" on:click=export_markdown>"Export Markdown"</button>
+                <button type="button" class="ann-button ann-button--primary" on:click=move |_| export_claim_review(state, fact_check)>
+                    "Export ClaimReview"
+                </button>
+                <button type="button" class="ann-button" on:click=print>"Print"</button>
+            </div>
+        </div>
+    }
+}
+
+/// Claims with a verdict that ClaimReview cannot take yet, and what each lacks.
+#[component]
+fn ReportGaps() -> impl IntoView {
+    let state = use_app();
+    let fact_check = use_fact_check();
+    let gaps = Memo::new(move |_| {
+        let settings = settings_tracked(fact_check);
+        state.editor.with(|e| {
+            let export = claim_reviews(e.document(), &settings, "");
+            let rows = claim_rows(e.document(), &settings.rating_scale);
+            export
+                .gaps
+                .iter()
+                .map(|gap| {
+                    let row = rows.iter().find(|r| r.annotation_id == gap.annotation_id);
+                    describe_gap(
+                        row.map(|r| r.number).unwrap_or(0),
+                        &row.map(|r| shorten(&r.quote, 50)).unwrap_or_default(),
+                        &gap.missing,
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <Show when=move || !gaps.with(|g| g.is_empty())>
+            <div class="ann-report__gaps" role="status">
+                <p>
+                    <strong>"Not ready for ClaimReview: "</strong>
+                    "these claims have a verdict but are left out of the export until they have:"
+                </p>
+                <ul>
+                    {move || gaps.get().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// The claims shown, one row each (keyed by the claim's annotation id).
+#[component]
+fn ReportTable(rows: Memo<Vec<ClaimRow>>, all_rows: Memo<Vec<ClaimRow>>) -> impl IntoView {
+    view! {
+        <Show
+            when=move || !rows.with(|r| r.is_empty())
+            fallback=move || view! {
+                <p class="ann-empty ann-report__empty">
+                    {move || if all_rows.with(|r| r.is_empty()) {
+                        "No claims yet. Select a sentence in the article and tag it as a Claim."
+                    } else {
+                        "No claim matches these filters."
+                    }}
+                </p>
+            }
+        >
+            <table class="ann-table ann-report__table">
+                <thead>
+                    <tr>
+                        <th scope="col">"#"</th>
+                        <th scope="col">"Claim"</th>
+                        <th scope="col">"Verdict"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Claimant"</th>
+                        <th scope="col">"Sources"</th>
+                        <th scope="col">"Notes"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For
+                        each=move || rows.with(|r| r.iter().map(|row| row.annotation_id.clone()).collect::<Vec<_>>())
+                        key=|id| id.clone()
+                        let:id
+                    >
+                        <ReportRow id=id rows=rows />
+                    </For>
+                </tbody>
+            </table>
+        </Show>
+    }
+}
+
+/// The organisation that signs ClaimReviews, and the rating scale in use.
+#[component]
+fn ReportSettings() -> impl IntoView {
+    let state = use_app();
+    let fact_check = use_fact_check();
+    let scale_summary: String = fact_check.scale.with_value(|scale| {
+        scale
+            .ratings()
+            .iter()
+            .map(|r| match r.value {
+                Some(v) => format!("{} ({v})", r.label),
+                None => format!("{} (no number)", r.label),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
     let on_organisation = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev).trim().to_string();
         fact_check.organisation.set(name.clone());
@@ -260,159 +453,28 @@ fn ReportView() -> impl IntoView {
             ),
         }
     };
-    let print = move |_| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.print();
-        }
-    };
     view! {
-        <div class="ann-report-backdrop">
-            <section
-                class="ann-report"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="ann-report-title"
-            >
-                <header class="ann-report__head">
-                    <div class="ann-report__titles">
-                        <p class="ann-report__kicker" id="ann-report-title">"Claims report"</p>
-                        <h2 class="ann-report__article">{title}</h2>
-                        <p class="ann-report__meta">
-                            {meta_line}
-                            {move || article_link().map(|href| view! {
-                                <>
-                                    " · "
-                                    <a href=href.clone() rel="noopener noreferrer" target="_blank">{href.clone()}</a>
-                                </>
-                            })}
-                        </p>
-                        <p class="ann-report__printed">{printed}</p>
-                    </div>
-                    <button
-                        type="button"
-                        class="ann-button ann-report__close"
-                        autofocus
-                        on:click=move |_| close_report(state, fact_check)
-                    >
-                        "Close report"
-                    </button>
-                </header>
-                <div class="ann-report__controls">
-                    <label class="ann-field ann-report__control">
-                        <span>"Sort by"</span>
-                        <select on:change=move |ev| sort.set(sort_from(&event_target_value(&ev)))>
-                            <option value="text">"Order in the article"</option>
-                            <option value="verdict">"Verdict (best first)"</option>
-                            <option value="status">"Status (unchecked first)"</option>
-                            <option value="checkworthiness">"Check-worthiness"</option>
-                        </select>
-                    </label>
-                    <label class="ann-field ann-report__control">
-                        <span>"Filter by verdict"</span>
-                        <select prop:value=move || verdict_filter.get() on:change=move |ev| verdict_filter.set(event_target_value(&ev))>
-                            <option value="">"All verdicts"</option>
-                            {verdict_options
-                                .into_iter()
-                                .map(|(id, label)| view! { <option value=id>{label}</option> })
-                                .collect_view()}
-                            <option value="-">"No verdict yet"</option>
-                        </select>
-                    </label>
-                    <label class="ann-field ann-report__control">
-                        <span>"Filter by status"</span>
-                        <select prop:value=move || status_filter.get() on:change=move |ev| status_filter.set(event_target_value(&ev))>
-                            <option value="">"All statuses"</option>
-                            {ClaimStatus::ALL
-                                .into_iter()
-                                .map(|s| view! { <option value=s.as_str()>{s.label()}</option> })
-                                .collect_view()}
-                        </select>
-                    </label>
-                    <div class="ann-report__exports" role="group" aria-label="Export the report">
-                        <button type="button" class="ann-button" on:click=export_csv>"Export CSV"</button>
-                        <button type="button" class="ann-button" on:click=export_markdown>"Export Markdown"</button>
-                        <button type="button" class="ann-button ann-button--primary" on:click=move |_| export_claim_review(state, fact_check)>
-                            "Export ClaimReview"
-                        </button>
-                        <button type="button" class="ann-button" on:click=print>"Print"</button>
-                    </div>
-                </div>
-                <Show when=move || !gaps.with(|g| g.is_empty())>
-                    <div class="ann-report__gaps" role="status">
-                        <p>
-                            <strong>"Not ready for ClaimReview: "</strong>
-                            "these claims have a verdict but are left out of the export until they have:"
-                        </p>
-                        <ul>
-                            {move || gaps.get().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
-                        </ul>
-                    </div>
-                </Show>
-                <p class="ann-report__count">
-                    {move || {
-                        let shown = rows.with(|r| r.len());
-                        let total = all_rows.with(|r| r.len());
-                        if shown == total {
-                            format!("{total} claim(s)")
-                        } else {
-                            format!("{shown} of {total} claim(s) shown")
-                        }
-                    }}
-                </p>
-                <Show
-                    when=move || !rows.with(|r| r.is_empty())
-                    fallback=move || view! {
-                        <p class="ann-empty ann-report__empty">
-                            {move || if all_rows.with(|r| r.is_empty()) {
-                                "No claims yet. Select a sentence in the article and tag it as a Claim."
-                            } else {
-                                "No claim matches these filters."
-                            }}
-                        </p>
-                    }
-                >
-                    <table class="ann-table ann-report__table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"#"</th>
-                                <th scope="col">"Claim"</th>
-                                <th scope="col">"Verdict"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Claimant"</th>
-                                <th scope="col">"Sources"</th>
-                                <th scope="col">"Notes"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            <For each=move || rows.get() key=|row| format!("{row:?}") let:row>
-                                <ReportRow row=row />
-                            </For>
-                        </tbody>
-                    </table>
-                </Show>
-                <section class="ann-report__settings" aria-labelledby="ann-report-settings">
-                    <h3 id="ann-report-settings" class="ann-fc-subheading">"Settings"</h3>
-                    <label class="ann-field" for="ann-fc-organisation">
-                        <span>"Organisation"</span>
-                    </label>
-                    <input
-                        id="ann-fc-organisation"
-                        class="ann-report__input"
-                        type="text"
-                        autocomplete="organization"
-                        aria-describedby="ann-fc-organisation-help"
-                        prop:value=move || fact_check.organisation.get()
-                        on:change=on_organisation
-                    />
-                    <p class="ann-fc-field__help" id="ann-fc-organisation-help">
-                        "The fact-checking organisation that signs exported ClaimReviews (author.name). Kept in this browser."
-                    </p>
-                    <p class="ann-fc-field__help">
-                        <strong>"Rating scale: "</strong>{scale_summary}
-                    </p>
-                </section>
-            </section>
-        </div>
+        <section class="ann-report__settings" aria-labelledby="ann-report-settings">
+            <h3 id="ann-report-settings" class="ann-fc-subheading">"Settings"</h3>
+            <label class="ann-field" for="ann-fc-organisation">
+                <span>"Organisation"</span>
+            </label>
+            <input
+                id="ann-fc-organisation"
+                class="ann-report__input"
+                type="text"
+                autocomplete="organization"
+                aria-describedby="ann-fc-organisation-help"
+                prop:value=move || fact_check.organisation.get()
+                on:change=on_organisation
+            />
+            <p class="ann-fc-field__help" id="ann-fc-organisation-help">
+                "The fact-checking organisation that signs exported ClaimReviews (author.name). Kept in this browser."
+            </p>
+            <p class="ann-fc-field__help">
+                <strong>"Rating scale: "</strong>{scale_summary}
+            </p>
+        </section>
     }
 }
 
@@ -424,8 +486,15 @@ fn settings_tracked(fact_check: FactCheck) -> crate::domain::factcheck::FactChec
     }
 }
 
+/// One claim's row, as the current rows describe it.
 #[component]
-fn ReportRow(row: ClaimRow) -> impl IntoView {
+fn ReportRow(id: AnnotationId, rows: Memo<Vec<ClaimRow>>) -> impl IntoView {
+    let row = Memo::new(move |_| rows.with(|r| r.iter().find(|r| r.annotation_id == id).cloned()));
+    move || row.get().map(|row| view! { <ClaimCells row=row /> })
+}
+
+#[component]
+fn ClaimCells(row: ClaimRow) -> impl IntoView {
     let state = use_app();
     let fact_check = use_fact_check();
     let id = row.annotation_id.clone();
