@@ -377,6 +377,18 @@ fn signal_writes(sources: &[Source]) -> Vec<String> {
     offences
 }
 
+/// The identifier `text` ends with (`"let app"` → `"app"`).
+fn trailing_name(text: &str) -> &str {
+    let text = text.trim_end();
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric() || c == '_')
+        .last()
+        .map_or(text.len(), |(at, _)| at);
+    &text[start..]
+}
+
 /// Where an `AppState` is given a name other than `state`: the writer check follows
 /// `state.…`, so the app's state always goes by that name.
 fn app_state_names(sources: &[Source]) -> Vec<String> {
@@ -408,16 +420,7 @@ fn app_state_names(sources: &[Source]) -> Vec<String> {
             }
             let head = code[..at].trim_end_matches("crate::ui::state::").trim_end();
             if let Some(binding) = head.strip_suffix(':').filter(|h| !h.ends_with(':')) {
-                let name: String = binding
-                    .trim_end()
-                    .chars()
-                    .rev()
-                    .take_while(|&c| ident(c))
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                check(at, &name);
+                check(at, trailing_name(binding));
             }
         }
         // `let name = use_app()` and the like.
@@ -437,16 +440,7 @@ fn app_state_names(sources: &[Source]) -> Vec<String> {
                     check(at, "(unnamed)");
                     continue;
                 };
-                let name: String = binding
-                    .trim_end()
-                    .chars()
-                    .rev()
-                    .take_while(|&c| ident(c))
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                check(at, &name);
+                check(at, trailing_name(binding));
             }
         }
     }

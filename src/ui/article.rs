@@ -315,6 +315,20 @@ fn css_string(value: &str) -> String {
     escaped
 }
 
+/// Keeps `class` on exactly the marks of the annotation `current` names, as it changes.
+fn mark_following(
+    article_ref: NodeRef<leptos::html::Div>,
+    class: &'static str,
+    current: impl Fn() -> Option<AnnotationId> + 'static,
+) {
+    Effect::new(move |_| {
+        let id = current();
+        if let Some(article) = article_ref.get() {
+            toggle_mark_class(article.unchecked_ref(), class, id.as_ref());
+        }
+    });
+}
+
 #[component]
 pub fn ArticleView() -> impl IntoView {
     let state = use_app();
@@ -332,18 +346,8 @@ pub fn ArticleView() -> impl IntoView {
             )))
         })
     });
-    let marked: [(fn(AppState) -> Option<AnnotationId>, &str); 2] = [
-        (|state| state.selected.get(), SELECTED_CLASS),
-        (|state| state.flash.get(), FLASH_CLASS),
-    ];
-    for (read, class) in marked {
-        Effect::new(move |_| {
-            let id = read(state);
-            if let Some(article) = article_ref.get() {
-                toggle_mark_class(article.unchecked_ref(), class, id.as_ref());
-            }
-        });
-    }
+    mark_following(article_ref, SELECTED_CLASS, move || state.selected.get());
+    mark_following(article_ref, FLASH_CLASS, move || state.flash.get());
     let keys = move || layout.with(|l| l.0.keys.clone());
     let render_paragraph = move |key: ParagraphKey| {
         let current = layout.get_untracked();

@@ -56,8 +56,9 @@ fn Details(id: AnnotationId) -> impl IntoView {
         }
     };
     let id_for_delete = id.clone();
+    let data_id = id.0.clone();
     view! {
-        <section class="ann-details" aria-labelledby="ann-details-heading" data-annotation-id=id.0.clone()>
+        <section class="ann-details" aria-labelledby="ann-details-heading" data-annotation-id=data_id>
             <DetailsHead id=id.clone() />
             <blockquote class="ann-details__quote" dir="auto">{quote}</blockquote>
             {move || {

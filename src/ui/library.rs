@@ -144,7 +144,7 @@ pub fn Library() -> impl IntoView {
         refresh.update(|n| *n += 1);
     };
 
-    let row_actions = RowActions {
+    let handlers = RowHandlers {
         open: Callback::new(move |id: String| open(state, &id)),
         rename: Callback::new(move |(id, title): (String, String)| rename(id, title)),
         duplicate: Callback::new(duplicate),
@@ -187,7 +187,7 @@ pub fn Library() -> impl IntoView {
                         key=|id| id.clone()
                         let:id
                     >
-                        <LibraryRow id=id listing=listing confirm=confirm actions=row_actions />
+                        <LibraryRow id=id listing=listing confirm=confirm handlers=handlers />
                     </For>
                 </tbody>
             </table>
@@ -198,7 +198,7 @@ pub fn Library() -> impl IntoView {
 
 /// What a row's buttons do (the library's own functions, above).
 #[derive(Clone, Copy)]
-struct RowActions {
+struct RowHandlers {
     open: Callback<String>,
     rename: Callback<(String, String)>,
     duplicate: Callback<String>,
@@ -211,7 +211,7 @@ fn LibraryRow(
     id: String,
     listing: Memo<Option<Listing>>,
     confirm: RwSignal<Option<String>>,
-    actions: RowActions,
+    handlers: RowHandlers,
 ) -> impl IntoView {
     let entry = Memo::new(move |_| {
         listing.with(|l| {
@@ -222,7 +222,7 @@ fn LibraryRow(
     move || {
         entry
             .get()
-            .map(|doc| view! { <EntryRow doc=doc confirm=confirm actions=actions /> })
+            .map(|doc| view! { <EntryRow doc=doc confirm=confirm handlers=handlers /> })
     }
 }
 
@@ -230,7 +230,7 @@ fn LibraryRow(
 fn EntryRow(
     doc: IndexEntry,
     confirm: RwSignal<Option<String>>,
-    actions: RowActions,
+    handlers: RowHandlers,
 ) -> impl IntoView {
     let id = doc.id.clone();
     let (id_open, id_rename, id_dup, id_del, id_confirm) =
@@ -256,7 +256,7 @@ fn EntryRow(
     view! {
         <tr>
             <th scope="row">
-                <button type="button" class="ann-link-button" on:click=move |_| actions.open.run(id_open.clone())>
+                <button type="button" class="ann-link-button" on:click=move |_| handlers.open.run(id_open.clone())>
                     {title.clone()}
                 </button>
             </th>
@@ -274,13 +274,13 @@ fn EntryRow(
                         let answer = web_sys::window()
                             .and_then(|w| w.prompt_with_message_and_default("New title", &current).ok().flatten());
                         if let Some(answer) = answer.filter(|a| !a.trim().is_empty()) {
-                            actions.rename.run((id_rename.clone(), answer.trim().to_string()));
+                            handlers.rename.run((id_rename.clone(), answer.trim().to_string()));
                         }
                     }
                 >
                     "Rename"
                 </button>
-                <button type="button" class="ann-button" on:click=move |_| actions.duplicate.run(id_dup.clone())>
+                <button type="button" class="ann-button" on:click=move |_| handlers.duplicate.run(id_dup.clone())>
                     "Duplicate"
                 </button>
                 {move || {
@@ -292,7 +292,7 @@ fn EntryRow(
                         view! {
                             <span class="ann-confirm" role="group" aria-label="Confirm delete">
                                 {format!("Delete “{delete_title}”? ")}
-                                <button type="button" class="ann-button ann-button--danger" on:click=move |_| actions.delete.run(id_del.clone())>
+                                <button type="button" class="ann-button ann-button--danger" on:click=move |_| handlers.delete.run(id_del.clone())>
                                     "Yes, delete"
                                 </button>
                                 <button type="button" class="ann-button" on:click=move |_| confirm.set(None)>
