@@ -23,6 +23,7 @@ pub mod import;
 pub mod import_pipeline;
 pub mod interchange;
 pub mod merge;
+pub mod saving;
 pub mod segment;
 pub mod selection;
 #[doc(hidden)]
