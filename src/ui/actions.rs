@@ -7,34 +7,10 @@ use crate::domain::command::Command;
 use crate::domain::document::Document;
 use crate::domain::history::Editor;
 use crate::domain::tag::TagId;
-use crate::ui::state::{AppState, Notice, NoticeKind, Screen};
+use crate::ui::notices::{announce, capitalise, notify};
+use crate::ui::state::{AppState, NoticeKind, Screen};
 use crate::web::{clock, dom_selection};
 use leptos::prelude::*;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-static NEXT_NOTICE: AtomicU64 = AtomicU64::new(1);
-
-pub fn announce(state: AppState, text: impl Into<String>) {
-    state.announcement.set(text.into());
-}
-
-pub fn notify(state: AppState, kind: NoticeKind, text: impl Into<String>, details: Vec<String>) {
-    let notice = Notice {
-        id: NEXT_NOTICE.fetch_add(1, Ordering::Relaxed),
-        kind,
-        text: text.into(),
-        details,
-    };
-    announce(state, notice.text.clone());
-    state.notices.update(|list| {
-        list.retain(|n| n.text != notice.text);
-        list.push(notice);
-    });
-}
-
-pub fn dismiss_notice(state: AppState, id: u64) {
-    state.notices.update(|list| list.retain(|n| n.id != id));
-}
 
 fn changed(state: AppState) {
     state.changes.update(|n| *n += 1);
@@ -151,32 +127,38 @@ pub fn reveal_annotation(state: AppState, id: AnnotationId) {
     );
 }
 
-/// Replaces the open document (after loading an article or opening one from the library).
-pub fn open_document(state: AppState, document: Document) {
-    crate::ui::persistence::flush(state);
-    crate::ui::persistence::opened_new_document(0, None);
-    show_document(state, document, true);
+/// Why the open document is replaced as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replacement {
+    /// The document to start with, before anything is shown.
+    StartUp,
+    /// The person opened a document: selection, chooser and filters start fresh and the
+    /// annotating screen shows it.
+    Opened,
+    /// Another tab saved a newer revision of the open document (merged with this tab's
+    /// unsaved changes when there were any).
+    FromOtherTab,
 }
 
-/// Opens a document read from the library at its stored revision.
-pub fn open_stored(state: AppState, document: Document, revision: u64) {
-    crate::ui::persistence::flush(state);
-    crate::ui::persistence::opened_new_document(revision, Some(document.clone()));
-    show_document(state, document, false);
-    crate::ui::persistence::remember_last_open(state);
-}
-
-fn show_document(state: AppState, document: Document, save: bool) {
-    state.pending.set(None);
-    state.chooser.set(None);
-    state.selected.set(None);
-    state.filter.set(Default::default());
-    let title = document.metadata.title.clone();
-    state.editor.set(Editor::new(document));
-    state.screen.set(Screen::Annotate);
-    announce(state, format!("Opened “{title}”"));
-    if save {
-        changed(state);
+/// Replaces the open document and its undo history. Saving is told separately (it opens the
+/// document at its stored revision first: `persistence::open_document`).
+pub fn replace_document(state: AppState, document: Document, why: Replacement) {
+    match why {
+        Replacement::StartUp => state.editor.set(Editor::new(document)),
+        Replacement::Opened => {
+            state.pending.set(None);
+            state.chooser.set(None);
+            state.selected.set(None);
+            state.filter.set(Default::default());
+            let title = document.metadata.title.clone();
+            state.editor.set(Editor::new(document));
+            state.screen.set(Screen::Annotate);
+            announce(state, format!("Opened “{title}”"));
+        }
+        Replacement::FromOtherTab => {
+            state.editor.set(Editor::new(document));
+            forget_missing_selection(state);
+        }
     }
 }
 
@@ -188,13 +170,5 @@ fn forget_missing_selection(state: AppState) {
         if !exists {
             state.selected.set(None);
         }
-    }
-}
-
-pub fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }

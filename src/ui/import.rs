@@ -20,8 +20,10 @@ use crate::domain::interchange::sniff::{Sniffed, sniff};
 use crate::domain::merge::ImportSummary;
 use crate::domain::text::sha256_hex;
 use crate::ui::actions;
+use crate::ui::notices;
 use crate::ui::persistence;
 use crate::ui::state::{AppState, NoticeKind, use_app};
+use crate::web::storage::library;
 use crate::web::{clock, files};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -66,7 +68,7 @@ pub fn import_file_list(state: AppState, list: Vec<web_sys::File>, from_drop: bo
         for file in &list {
             match files::read_file(file, limit).await {
                 Ok(file) => opened.push(file),
-                Err(error) => unread.push(actions::capitalise(&error.to_string())),
+                Err(error) => unread.push(notices::capitalise(&error.to_string())),
             }
         }
         import_opened(state, opened, unread, from_drop);
@@ -91,7 +93,7 @@ fn import_opened(
     if let Some(article) = articles.first() {
         open_article(state, article);
         for extra in articles.iter().skip(1) {
-            actions::notify(
+            notices::notify(
                 state,
                 NoticeKind::Warning,
                 format!(
@@ -104,7 +106,7 @@ fn import_opened(
     }
     if annotation_files.is_empty() {
         if !unread.is_empty() {
-            actions::notify(state, NoticeKind::Error, "Nothing imported", unread);
+            notices::notify(state, NoticeKind::Error, "Nothing imported", unread);
         }
         return;
     }
@@ -123,12 +125,12 @@ fn open_article(state: AppState, file: &files::OpenedFile) {
     match open_article_file(&file.name, &file.bytes) {
         Ok(article) => {
             let notices = article.notices.clone();
-            actions::open_document(
+            persistence::open_document(
                 state,
                 crate::ui::load_article::document_from(article, Default::default()),
             );
             for notice in notices {
-                actions::notify(
+                notices::notify(
                     state,
                     NoticeKind::Warning,
                     format!("{}: {notice}", file.name),
@@ -136,7 +138,7 @@ fn open_article(state: AppState, file: &files::OpenedFile) {
                 );
             }
         }
-        Err(error) => actions::notify(
+        Err(error) => notices::notify(
             state,
             NoticeKind::Error,
             format!("“{}” cannot be opened: {error}", file.name),
@@ -148,8 +150,6 @@ fn open_article(state: AppState, file: &files::OpenedFile) {
 /// A document being imported into that is not the open one.
 struct Pending {
     editor: Editor,
-    /// The stored revision it was read at; `None` for a document this import creates.
-    revision: Option<u64>,
 }
 
 fn problem_line(problem: &Problem) -> String {
@@ -167,17 +167,11 @@ fn problem_line(problem: &Problem) -> String {
 /// Prepares and applies `inputs`; ends with one notice.
 pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>) {
     persistence::flush(state);
-    let store = persistence::store();
-    let stored: Vec<(DocumentId, u64, Document)> = store
-        .as_ref()
-        .map(|s| {
-            s.all_entries()
-                .0
-                .into_iter()
-                .map(|e| (e.document.id.clone(), e.revision, e.document))
-                .collect()
-        })
-        .unwrap_or_default();
+    let stored: Vec<(DocumentId, u64, Document)> = library::scan()
+        .entries
+        .into_iter()
+        .map(|e| (e.document.id.clone(), e.revision, e.document))
+        .collect();
     let library: Vec<LibraryDocRef> = stored
         .iter()
         .map(|(id, _, doc)| LibraryDocRef {
@@ -232,11 +226,10 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
             }
             ImportTarget::Existing(id) => {
                 if let std::collections::btree_map::Entry::Vacant(slot) = others.entry(id.clone())
-                    && let Some((_, revision, doc)) = stored.iter().find(|(sid, _, _)| sid == id)
+                    && let Some((_, _, doc)) = stored.iter().find(|(sid, _, _)| sid == id)
                 {
                     slot.insert(Pending {
                         editor: Editor::new(doc.clone()),
-                        revision: Some(*revision),
                     });
                 }
                 match others.get_mut(id) {
@@ -251,7 +244,6 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
                 created_order.push(id.clone());
                 let pending = others.entry(id).or_insert_with(|| Pending {
                     editor: Editor::new(document.clone()),
-                    revision: None,
                 });
                 pending.editor.import(incoming, &mut next, now_ms, &now)
             }
@@ -271,7 +263,7 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
                 details.push(format!(
                     "{}: not imported: {}",
                     item.source,
-                    actions::capitalise(&error.to_string())
+                    notices::capitalise(&error.to_string())
                 ));
                 outcomes.push(None);
             }
@@ -287,28 +279,27 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
     let mut saved_new: Vec<(Document, u64)> = Vec::new();
     for (id, pending) in &others {
         let document = pending.editor.document().clone();
-        let revision = pending.revision.map(|r| r + 1).unwrap_or(1);
-        match &store {
-            Some(store) => match store.save(&document, revision, &now) {
-                Ok(()) => {
-                    if created_order.contains(id) {
-                        saved_new.push((document, revision));
-                    }
+        // Without storage the documents live in this tab only (a new one is opened).
+        let saved = library::is_available().then(|| library::save_other_document(&document));
+        match saved {
+            Some(Ok(revision)) => {
+                if created_order.contains(id) {
+                    saved_new.push((document, revision));
                 }
-                Err(error) => {
-                    write_failed = true;
-                    details.insert(
-                        0,
-                        format!(
-                            "“{}” was not saved: {error}",
-                            document.metadata.title.trim()
-                        ),
-                    );
-                    if created_order.contains(id) {
-                        saved_new.push((document, 0));
-                    }
+            }
+            Some(Err(error)) => {
+                write_failed = true;
+                details.insert(
+                    0,
+                    format!(
+                        "“{}” was not saved: {error}",
+                        document.metadata.title.trim()
+                    ),
+                );
+                if created_order.contains(id) {
+                    saved_new.push((document, 0));
                 }
-            },
+            }
             None => {
                 if created_order.contains(id) {
                     saved_new.push((document, 0));
@@ -325,9 +316,9 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
         .find_map(|id| saved_new.iter().find(|(doc, _)| &doc.id == id).cloned());
     if let Some((document, revision)) = first_new {
         if revision > 0 {
-            actions::open_stored(state, document, revision);
+            persistence::open_stored(state, document, revision);
         } else {
-            actions::open_document(state, document);
+            persistence::open_document(state, document);
         }
     }
 
@@ -356,7 +347,7 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
     } else {
         NoticeKind::Info
     };
-    actions::notify(state, kind, text, details);
+    notices::notify(state, kind, text, details);
 }
 
 /// The header control: a file input labelled "Import annotations" (several files, any

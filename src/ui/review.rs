@@ -7,6 +7,7 @@ use crate::domain::annotation::{AnchorStatus, AnnotationId};
 use crate::domain::command::Command;
 use crate::domain::describe::shorten;
 use crate::ui::actions;
+use crate::ui::notices;
 use crate::ui::state::use_app;
 use leptos::prelude::*;
 
@@ -57,7 +58,7 @@ pub fn ReviewList() -> impl IntoView {
     });
     let use_selection = move |id: AnnotationId| {
         let Some(pending) = state.pending.get_untracked() else {
-            actions::announce(state, "Select the new text in the article first");
+            notices::announce(state, "Select the new text in the article first");
             return;
         };
         if actions::execute(
@@ -131,7 +132,7 @@ pub fn ReviewList() -> impl IntoView {
                                                     reselecting.set(None);
                                                 } else {
                                                     reselecting.set(Some(id));
-                                                    actions::announce(state, "Select the new text in the article, then choose Use selection");
+                                                    notices::announce(state, "Select the new text in the article, then choose Use selection");
                                                 }
                                             }
                                         >

@@ -4,8 +4,8 @@
 use crate::domain::classroom::exercise::Role;
 use crate::domain::classroom::files::{ClassroomFile, read_classroom_file};
 use crate::domain::format::decode_utf8;
-use crate::ui::actions;
 use crate::ui::classroom::{ClassAttempt, ClassKey, Classroom, classroom};
+use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind};
 use crate::web::files::{self, OpenedFile};
 use leptos::prelude::*;
@@ -28,7 +28,7 @@ pub fn read_then(
         for file in chosen {
             match files::read_file(&file, LIMIT_BYTES).await {
                 Ok(file) => opened.push(file),
-                Err(error) => error_notice(state, actions::capitalise(&error.to_string())),
+                Err(error) => error_notice(state, notices::capitalise(&error.to_string())),
             }
         }
         then(opened);
@@ -36,7 +36,7 @@ pub fn read_then(
 }
 
 fn error_notice(state: AppState, text: impl Into<String>) {
-    actions::notify(state, NoticeKind::Error, text, Vec::new());
+    notices::notify(state, NoticeKind::Error, text, Vec::new());
 }
 
 fn parse(file: &OpenedFile) -> Result<ClassroomFile, String> {
@@ -100,7 +100,7 @@ pub fn use_key_for_checking(state: AppState, classroom: Classroom, name: &str, k
     }
     let count = key.document.annotations.len();
     classroom.student_key.set(Some(key.document));
-    actions::announce(state, format!("Answer key loaded: {count} spans"));
+    notices::announce(state, format!("Answer key loaded: {count} spans"));
 }
 
 /// The teacher's import: attempts join the class (one per student and document, the newest
@@ -154,7 +154,7 @@ pub fn add_attempts(state: AppState, files: Vec<OpenedFile>) -> Vec<OpenedFile> 
     }
     if added > 0 {
         let total = classroom.class_attempts.with_untracked(Vec::len);
-        actions::announce(
+        notices::announce(
             state,
             format!("{added} attempts imported; {total} in the class"),
         );
@@ -168,7 +168,7 @@ pub fn set_class_key(state: AppState, classroom: Classroom, name: &str, key: Cla
         file_name: name.to_string(),
         document: key.document,
     }));
-    actions::announce(state, format!("Answer key loaded: {count} spans"));
+    notices::announce(state, format!("Answer key loaded: {count} spans"));
 }
 
 /// The class view's "Load answer key": any native file with annotations may serve as a key.
@@ -206,8 +206,8 @@ fn load_key(
 /// Offers a download, telling the user if the browser refused.
 pub fn offer(state: AppState, name: &str, contents: &str) {
     match files::download(name, "application/json", contents) {
-        Ok(()) => actions::announce(state, format!("Downloaded {name}")),
-        Err(error) => error_notice(state, actions::capitalise(&error.to_string())),
+        Ok(()) => notices::announce(state, format!("Downloaded {name}")),
+        Err(error) => error_notice(state, notices::capitalise(&error.to_string())),
     }
 }
 

@@ -8,9 +8,9 @@ use crate::domain::classroom::files::{exercise_for_steps, hints_from_lines, writ
 use crate::domain::classroom::fragment::{MAX_FRAGMENT_LEN, encode_fragment};
 use crate::domain::document::DocumentId;
 use crate::domain::format::native;
-use crate::ui::actions;
 use crate::ui::classroom::Classroom;
 use crate::ui::classroom::files::offer;
+use crate::ui::notices;
 use crate::ui::state::use_app;
 use crate::web::clock;
 use leptos::prelude::*;
@@ -72,7 +72,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
     let link = Memo::new(move |_| {
         made.with(|(exercise, _, _)| encode_fragment(exercise))
             .map(|fragment| format!("{}#{fragment}", page_address()))
-            .map_err(|e| actions::capitalise(&e.to_string()))
+            .map_err(|e| notices::capitalise(&e.to_string()))
     });
     let no_tags = move || chosen.with(Vec::is_empty);
     let close = move || classroom.make_open.set(false);
@@ -88,7 +88,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
     let copy_link = move |_| {
         if let Ok(url) = link.get_untracked() {
             copy_to_clipboard(&url, copied);
-            actions::announce(state, "Copying the link");
+            notices::announce(state, "Copying the link");
         }
     };
 

@@ -13,15 +13,14 @@ use crate::domain::classroom::present::percent;
 use crate::domain::classroom::scores::{SCORING_EXPLANATION, score_matching};
 use crate::domain::document::DocumentId;
 use crate::domain::format::native;
-use crate::ui::actions;
 use crate::ui::classroom::files::{load_student_key, offer, read_then};
 use crate::ui::classroom::{Classroom, Session};
+use crate::ui::notices;
+use crate::ui::persistence;
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::clock;
-use crate::web::storage::Store;
+use crate::web::storage::settings;
 use leptos::prelude::*;
-
-const SESSION_PREFIX: &str = "article-annotator-classroom:";
 
 /// Keeps the session in this browser, so a reload (or reopening from the library) finds it.
 fn save_session(session: &Session) {
@@ -33,21 +32,14 @@ fn save_session(session: &Session) {
             "hints": session.exercise.hints,
         }
     });
-    if let Ok(store) = Store::open() {
-        let _ = store.set(
-            &format!("{SESSION_PREFIX}{}", session.document_id.0),
-            &value.to_string(),
-        );
-    }
+    // Not being able to keep it costs only the exercise panel after a reload: the student's
+    // annotations are saved with the document, and the exercise file or link opens it again.
+    let _ = settings::set_classroom_session(&session.document_id.0, &value);
 }
 
 /// The session stored for document `id`, if any.
 pub fn restore_session(id: &DocumentId) -> Option<Session> {
-    let raw = Store::open()
-        .ok()?
-        .get(&format!("{SESSION_PREFIX}{}", id.0))
-        .ok()??;
-    let value: serde_json::Value = serde_json::from_str(&raw).ok()?;
+    let value = settings::classroom_session(&id.0)?;
     let strings = |v: &serde_json::Value| -> Vec<String> {
         v.as_array()
             .map(|list| {
@@ -91,13 +83,13 @@ pub fn open_fragment_on_start(state: AppState, classroom: Classroom) {
         Ok(file) if file.role == Some(Role::Exercise) => {
             classroom.waiting_exercise.set(Some(file));
         }
-        Ok(_) => actions::notify(
+        Ok(_) => notices::notify(
             state,
             NoticeKind::Error,
             "This link does not hold an exercise",
             Vec::new(),
         ),
-        Err(message) => actions::notify(
+        Err(message) => notices::notify(
             state,
             NoticeKind::Error,
             format!("The exercise link cannot be opened: {message}"),
@@ -115,7 +107,7 @@ pub fn reopen_attempt(state: AppState, classroom: Classroom, file: ClassroomFile
     };
     save_session(&session);
     classroom.session.set(Some(session));
-    actions::open_document(state, file.document);
+    persistence::open_document(state, file.document);
 }
 
 fn begin(state: AppState, classroom: Classroom, name: &str) -> Result<(), String> {
@@ -127,7 +119,7 @@ fn begin(state: AppState, classroom: Classroom, name: &str) -> Result<(), String
         name,
         DocumentId(clock::new_id("d")),
     )
-    .map_err(|e| actions::capitalise(&e.to_string()))?;
+    .map_err(|e| notices::capitalise(&e.to_string()))?;
     let session = Session {
         document_id: attempt.document.id.clone(),
         annotator: attempt.annotator.clone(),
@@ -138,7 +130,7 @@ fn begin(state: AppState, classroom: Classroom, name: &str) -> Result<(), String
     classroom.student_key.set(None);
     classroom.checking.set(false);
     classroom.waiting_exercise.set(None);
-    actions::open_document(state, attempt.document);
+    persistence::open_document(state, attempt.document);
     Ok(())
 }
 
@@ -218,7 +210,7 @@ pub fn NameDialog() -> impl IntoView {
 }
 
 fn hand_in(state: AppState, session: &Session) {
-    crate::ui::persistence::flush(state);
+    persistence::flush(state);
     let (json, stem) = state.editor.with_untracked(|e| {
         let document = e.document();
         (

@@ -10,6 +10,7 @@ use crate::domain::factcheck::linking::{attribute_command, claimant_choices, cla
 use crate::domain::factcheck::relations::claimant;
 use crate::ui::actions;
 use crate::ui::factcheck::{shorten, use_fact_check};
+use crate::ui::notices;
 use crate::ui::state::use_app;
 use crate::web::clock;
 use leptos::prelude::*;
@@ -86,8 +87,8 @@ fn Field(id: AnnotationId, spec: FieldSpec) -> impl IntoView {
             }
             Ok(None) => error.set(None),
             Err(problem) => {
-                let text = actions::capitalise(&problem.to_string());
-                actions::announce(state, format!("{}: {text}", spec.label));
+                let text = notices::capitalise(&problem.to_string());
+                notices::announce(state, format!("{}: {text}", spec.label));
                 error.set(Some(text));
             }
         }
