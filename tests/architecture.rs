@@ -4,7 +4,9 @@
 //! - only the action layer (`ui/actions`) changes the open document and what is proposed or
 //!   selected in it; components may set only the view-only signals ARCHITECTURE.md lists;
 //! - no two modules depend on each other, directly or in a longer circle;
-//! - no component is longer than a screenful or two.
+//! - no component is longer than a screenful or two;
+//! - one place writes storage: only the storage adapter reaches localStorage, and only named
+//!   modules call the storage owner's writing functions.
 //!
 //! Each check reads every file under `src/` as code (comments and strings blanked), and each
 //! has a planted case of its own, so a check that could no longer fail would be noticed.
@@ -317,18 +319,15 @@ const READS: [&str; 7] = [
 /// a prefix: `ui/actions` covers `ui/actions.rs` and `ui/actions/…`. The view-only signals
 /// (`screen`, `filter`, `show_help`) are not listed: components set them (ARCHITECTURE.md).
 const GUARDED: [(&str, &[&str]); 9] = [
-    // The open document. `ui/persistence` replaces it when another tab saved a newer
-    // revision: the arch-storage branch routes that through an action; remove it at merge.
-    ("editor", &["ui/actions", "ui/persistence"]),
+    ("editor", &["ui/actions"]),
     ("changes", &["ui/actions"]),
     ("pending", &["ui/actions"]),
     ("selected", &["ui/actions"]),
     ("chooser", &["ui/actions"]),
     ("flash", &["ui/actions"]),
     ("snap_to_words", &["ui/actions"]),
-    // Notices are moving to `ui/notices` on the arch-storage branch.
-    ("notices", &["ui/actions", "ui/notices"]),
-    ("announcement", &["ui/actions", "ui/notices"]),
+    ("notices", &["ui/notices"]),
+    ("announcement", &["ui/notices"]),
 ];
 
 /// Each write of a guarded signal outside its writers: "file:line: writes state.editor (set)".
@@ -709,15 +708,6 @@ fn describe_cycles(
     text
 }
 
-/// The one cycle the arch-storage branch cuts (notices to `ui/notices`, the storage estimate
-/// to `web/`, the sample document passed in): remove this allowance when it is merged.
-const KNOWN_CYCLE: [&str; 4] = [
-    "ui/actions",
-    "ui/load_article",
-    "ui/persistence",
-    "ui/storage_meter",
-];
-
 #[test]
 fn no_two_modules_import_each_other() {
     let all = sources();
@@ -731,14 +721,7 @@ fn no_two_modules_import_each_other() {
         .iter()
         .map(|s| (s.module.clone(), s.path.clone()))
         .collect();
-    let groups: Vec<Vec<Vec<String>>> = cycles(&graph)
-        .into_iter()
-        .filter(|group| {
-            !group
-                .iter()
-                .all(|m| KNOWN_CYCLE.contains(&m.join("/").as_str()))
-        })
-        .collect();
+    let groups: Vec<Vec<Vec<String>>> = cycles(&graph);
     assert!(
         groups.is_empty(),
         "modules must not depend on each other in a circle; move what both need into a \
@@ -877,5 +860,174 @@ fn no_component_is_longer_than_a_screenful_or_two() {
     assert_eq!(
         component_lengths(&[planted]),
         [(MAX_COMPONENT_LINES + 4, "src/ui/x.rs:1 Big".to_string())]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// One place writes storage.
+
+/// The storage owner: every key, format and revision (`src/web/storage/`).
+const STORAGE_OWNER: &str = "src/web/storage/";
+/// The only file that touches the browser's storage, through gloo-storage.
+const STORAGE_ADAPTER: &str = "src/web/storage/adapter.rs";
+/// Names that reach the browser's storage directly.
+const BROWSER_STORAGE: [&str; 7] = [
+    "gloo_storage",
+    "local_storage",
+    "session_storage",
+    "get_item",
+    "set_item",
+    "remove_item",
+    "web_sys::Storage",
+];
+
+/// The owner's functions that write, and the modules allowed to call each.
+const STORAGE_WRITERS: [(&str, &[&str]); 9] = [
+    ("save_open_document", &["src/ui/persistence.rs"]),
+    ("set_last_open", &["src/ui/persistence.rs"]),
+    (
+        "save_other_document",
+        &["src/ui/import.rs", "src/ui/library.rs"],
+    ),
+    ("rename_document", &["src/ui/library.rs"]),
+    ("duplicate_document", &["src/ui/library.rs"]),
+    ("delete_document", &["src/ui/library.rs"]),
+    ("set_theme", &["src/ui/theme.rs"]),
+    ("set_organisation", &["src/ui/factcheck/report.rs"]),
+    ("set_classroom_session", &["src/ui/classroom/student.rs"]),
+];
+
+/// The owner's public functions that only read (or follow other tabs in memory).
+const STORAGE_READERS: [&str; 15] = [
+    "open",
+    "is_available",
+    "listing",
+    "stored_revision",
+    "read",
+    "raw",
+    "last_open",
+    "scan",
+    "usage_bytes",
+    "usage",
+    "last_open_entry_for_panic",
+    "other_tab_wrote",
+    "theme",
+    "organisation",
+    "classroom_session",
+];
+
+/// Every source file under `src/`, as (path relative to the crate, code without comments).
+fn storage_sources() -> Vec<(String, Vec<String>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files
+        .iter()
+        .map(|file| {
+            let relative = file
+                .strip_prefix(root)
+                .expect("under the crate")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let source = fs::read_to_string(file).expect("source is UTF-8");
+            let code = source
+                .lines()
+                .map(|line| line.split("//").next().unwrap_or("").to_string())
+                .collect();
+            (relative, code)
+        })
+        .collect()
+}
+
+/// Whether `line` uses `name` as a whole identifier (not as part of a longer one).
+fn uses_identifier(line: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    line.match_indices(name).any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + name.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+#[test]
+fn only_the_storage_adapter_touches_the_browsers_storage() {
+    let mut offences = Vec::new();
+    for (file, code) in storage_sources() {
+        for (number, line) in code.iter().enumerate() {
+            if file != STORAGE_ADAPTER {
+                for name in BROWSER_STORAGE {
+                    if uses_identifier(line, name) {
+                        offences.push(format!("{file}:{}: uses {name}", number + 1));
+                    }
+                }
+            }
+            if !file.starts_with(STORAGE_OWNER) && uses_identifier(line, "adapter") {
+                offences.push(format!("{file}:{}: uses the storage adapter", number + 1));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "only {STORAGE_ADAPTER} may reach localStorage, and only {STORAGE_OWNER} may use it:\n{}",
+        offences.join("\n")
+    );
+}
+
+#[test]
+fn only_the_named_modules_call_the_storage_owners_writers() {
+    let mut offences = Vec::new();
+    let mut calls = 0;
+    for (file, code) in storage_sources() {
+        if file.starts_with(STORAGE_OWNER) {
+            continue;
+        }
+        for (number, line) in code.iter().enumerate() {
+            for (writer, allowed) in STORAGE_WRITERS {
+                if uses_identifier(line, writer) {
+                    calls += 1;
+                    if !allowed.contains(&file.as_str()) {
+                        offences.push(format!("{file}:{}: calls {writer}", number + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(calls >= STORAGE_WRITERS.len(), "found only {calls} calls");
+    assert!(
+        offences.is_empty(),
+        "these modules may not write storage (see STORAGE_WRITERS):\n{}",
+        offences.join("\n")
+    );
+}
+
+#[test]
+fn every_public_function_of_the_storage_owner_is_a_named_reader_or_writer() {
+    let mut unnamed = Vec::new();
+    for (file, code) in storage_sources() {
+        let owner_api = ["library.rs", "settings.rs"]
+            .iter()
+            .any(|name| file == format!("{STORAGE_OWNER}{name}"));
+        if !owner_api {
+            continue;
+        }
+        for line in &code {
+            let Some(rest) = line.trim_start().strip_prefix("pub fn ") else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let named = STORAGE_READERS.contains(&name.as_str())
+                || STORAGE_WRITERS.iter().any(|(writer, _)| *writer == name);
+            if !named {
+                unnamed.push(format!("{file}: {name}"));
+            }
+        }
+    }
+    assert!(
+        unnamed.is_empty(),
+        "name each in STORAGE_READERS or STORAGE_WRITERS (with the modules that may call it):\n{}",
+        unnamed.join("\n")
     );
 }

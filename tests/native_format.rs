@@ -692,12 +692,56 @@ fn index_round_trips_and_bad_ones_are_errors() {
         Err(IndexError::Unreadable(_))
     ));
     assert_eq!(
-        read_index("{\"version\": 2, \"documents\": []}"),
+        read_index("{\"version\": 3, \"documents\": []}"),
         Err(IndexError::WrittenByNewerVersion {
-            found: 2,
-            supported: 1
+            found: 3,
+            supported: 2
         })
     );
+}
+
+#[test]
+fn the_index_carries_the_text_hash_and_stored_size_and_still_reads_version_1() {
+    let doc = sample_document();
+    let mut row = IndexEntry::for_document(&doc, 4, "2024-06-01T10:00:00Z");
+    assert_eq!(row.text_sha256, doc.text.sha256());
+    assert_eq!(
+        row.stored_chars, None,
+        "only the storage edge knows the size"
+    );
+    row.stored_chars = Some(1234);
+    let mut index = LibraryIndex::default();
+    index.upsert(row.clone());
+    let written = write_index(&index);
+    assert!(written.contains("\"version\": 2"), "{written}");
+    let read = read_index(&written).expect("version 2 reads");
+    assert_eq!(read.get(&row.id), Some(&row));
+
+    // What a build before version 2 wrote: no hash, no size. It reads, and is written back
+    // as version 2 with those left unknown.
+    let version_1 = r#"{
+      "version": 1,
+      "documents": [
+        { "id": "d1", "title": "Old", "publisher": "", "published": "",
+          "counts": { "claim": 2 }, "annotation_count": 2,
+          "modified": "2024-01-01T00:00:00Z", "revision": 7 }
+      ]
+    }"#;
+    let old = read_index(version_1).expect("version 1 still reads");
+    let old_row = old.get("d1").expect("the row");
+    assert_eq!(
+        (
+            old_row.revision,
+            old_row.annotation_count,
+            old_row.title.as_str()
+        ),
+        (7, 2, "Old")
+    );
+    assert_eq!(old_row.text_sha256, "");
+    assert_eq!(old_row.stored_chars, None);
+    let upgraded = read_index(&write_index(&old)).expect("rewritten");
+    assert_eq!(upgraded.version, 2);
+    assert_eq!(upgraded.documents, old.documents);
 }
 
 #[test]

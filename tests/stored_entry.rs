@@ -14,7 +14,7 @@ use annotator::domain::text::{Text, TextRange};
 use serde_json::{Value, json};
 use synthetic::news_document;
 
-/// What the browser gives an origin, in UTF-16 characters (web/storage.rs assumes the same).
+/// What the browser gives an origin, in UTF-16 characters (web/storage/error.rs assumes the same).
 const BROWSER_QUOTA_CHARS: usize = 5 * 1024 * 1024;
 
 fn annotation(doc: &Document, id: &str, start: usize, end: usize) -> Annotation {

@@ -2,12 +2,15 @@
 //! headless Chromium through chromedriver (`cargo test --target wasm32-unknown-unknown --test
 //! web`; `.cargo/config.toml` names the runner). They check the browser edges the native
 //! tests cannot reach: localStorage as Chromium really behaves, including a full quota, and
-//! a Leptos component mounted into a real DOM.
+//! a Leptos component mounted into a real DOM, and how many reads the library makes at
+//! start-up and per save (counted by wrapping the browser's own `getItem`).
 #![cfg(target_arch = "wasm32")]
 
-use annotator::web::storage::{PREFIX, StorageError, Store};
+use annotator::web::storage::StorageError;
+use annotator::web::storage::adapter::Store;
+use annotator::web::storage::keys::PREFIX;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -53,12 +56,13 @@ fn store_round_trip_sees_only_our_prefixed_keys() {
     assert_eq!(store.get(&ours_b), Ok(Some(String::new())));
     assert_eq!(store.get(&format!("{PREFIX}never-written")), Ok(None));
 
-    let mut keys = store.keys();
+    let mut keys = store.keys(PREFIX);
     keys.sort();
     assert_eq!(keys, vec![ours_a.clone(), ours_b.clone()]);
     assert!(
-        store.used_chars() >= ours_a.len() + value.encode_utf16().count() + foreign.len(),
-        "used_chars counts every key on the origin"
+        store.used_chars_except(None)
+            >= ours_a.len() + value.encode_utf16().count() + foreign.len(),
+        "used_chars_except counts every key on the origin"
     );
 
     store.set(&ours_a, "overwritten").expect("overwrite");
@@ -66,9 +70,9 @@ fn store_round_trip_sees_only_our_prefixed_keys() {
 
     store.remove(&ours_a).expect("remove a");
     assert_eq!(store.get(&ours_a), Ok(None));
-    assert_eq!(store.keys(), vec![ours_b.clone()]);
+    assert_eq!(store.keys(PREFIX), vec![ours_b.clone()]);
     store.remove(&ours_b).expect("remove b");
-    assert!(store.keys().is_empty());
+    assert!(store.keys(PREFIX).is_empty());
     // The foreign key was never touched.
     assert_eq!(raw.get_item(foreign), Ok(Some("not ours".to_string())));
     raw.remove_item(foreign).expect("clean up");
@@ -108,7 +112,7 @@ fn a_full_quota_is_classified_as_quota_exceeded() {
     );
     assert!(error.to_string().contains("full"), "{error}");
     // After cleaning up, writing works again and nothing of ours is left.
-    assert!(store.keys().is_empty());
+    assert!(store.keys(PREFIX).is_empty());
     store.set(&key, "small").expect("space again");
     store.remove(&key).expect("clean up");
 }
@@ -166,4 +170,249 @@ async fn a_mounted_component_renders_and_reacts_to_a_click() {
 
     drop(handle);
     host.remove();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The library: what start-up and saving read. The wasm tests share one page, so each test
+// starts from an empty localStorage and clears it again.
+
+use annotator::domain::annotation::{Annotation, AnnotationId};
+use annotator::domain::document::{Document, DocumentId, Metadata};
+use annotator::domain::tag::TagId;
+use annotator::domain::text::{Text, TextRange};
+use annotator::web::storage::{adapter, keys, library};
+
+/// Counts every `localStorage.getItem` the page makes (calls and characters returned), by
+/// wrapping the browser's own method, so no read can bypass the count.
+fn count_reads() {
+    let install = js_sys::Function::new_no_args(
+        "const proto = Storage.prototype;
+         if (!proto.__reads) {
+           const original = proto.getItem;
+           proto.getItem = function (key) {
+             const value = original.call(this, key);
+             proto.__reads.calls += 1;
+             proto.__reads.chars += value === null ? 0 : value.length;
+             proto.__reads.keys.push(key);
+             return value;
+           };
+         }
+         proto.__reads = { calls: 0, chars: 0, keys: [] };",
+    );
+    install.call0(&JsValue::NULL).expect("the counter installs");
+}
+
+/// (getItem calls, characters read, keys read) since `count_reads`.
+fn reads() -> (u32, u32, Vec<String>) {
+    let get = js_sys::Function::new_no_args("return Storage.prototype.__reads;");
+    let reads = get.call0(&JsValue::NULL).expect("the counter is installed");
+    let field = |name: &str| js_sys::Reflect::get(&reads, &name.into()).expect(name);
+    let keys = js_sys::Array::from(&field("keys"))
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    (
+        field("calls").as_f64().unwrap_or(-1.0) as u32,
+        field("chars").as_f64().unwrap_or(-1.0) as u32,
+        keys,
+    )
+}
+
+/// A document of about `size` characters with a few annotations.
+fn stored_document(id: &str, size: usize) -> Document {
+    let sentence = "The council said the bridge would reopen in May, citing the engineers. ";
+    let text = Text::new(sentence.repeat(size / sentence.len() + 1));
+    let mut document = Document::new(
+        DocumentId(id.into()),
+        Metadata {
+            title: format!("Document {id}"),
+            ..Metadata::default()
+        },
+        text.clone(),
+    );
+    for n in 0..5 {
+        let at = n * sentence.len();
+        let range = TextRange::from_code_points(at + 4, at + 11).expect("ordered");
+        let annotation = Annotation::new(
+            AnnotationId(format!("{id}-a{n}")),
+            TagId("claim".into()),
+            &text,
+            range,
+            "2024-01-01T00:00:00Z",
+        )
+        .expect("in the text");
+        document.annotations.push(annotation);
+    }
+    document
+}
+
+/// Empties storage and fills the library with `count` documents of 20,000 characters, plus
+/// another app's key; then opens it afresh, as a new page load would.
+fn library_of(count: usize) -> Vec<Document> {
+    raw_local_storage().clear().expect("clear");
+    raw_local_storage()
+        .set_item("another-app:settings", "{\"theme\":\"dark\"}")
+        .expect("a foreign key");
+    adapter::forget_sizes();
+    library::open().expect("the library opens");
+    let documents: Vec<Document> = (0..count)
+        .map(|n| stored_document(&format!("d{n:02}"), 20_000))
+        .collect();
+    for document in &documents {
+        library::save_other_document(document).expect("fits");
+    }
+    library::set_last_open(&documents[0].id.0).expect("last open");
+    adapter::forget_sizes();
+    documents
+}
+
+#[wasm_bindgen_test]
+fn start_up_reads_the_index_and_the_one_open_entry() {
+    let documents = library_of(20);
+    count_reads();
+    library::open().expect("opens");
+    let id = library::last_open().expect("a document was open last");
+    let entry = library::read(&id).expect("stored").expect("readable");
+    assert_eq!(entry.document, documents[0]);
+    let (calls, chars, keys_read) = reads();
+    assert_eq!(
+        keys_read,
+        vec![keys::INDEX, keys::LAST_OPEN, &keys::document(&id)],
+        "start-up reads the index, the last-open id and that one entry"
+    );
+    assert_eq!(calls, 3);
+    assert!(chars < 30_000, "{chars} characters read");
+    // The list the Library shows comes from the index alone.
+    count_reads();
+    let listing = library::listing();
+    assert_eq!(listing.len(), 20);
+    assert!(
+        listing
+            .iter()
+            .all(|row| row.counts.get("claim") == Some(&5))
+    );
+    assert!(listing.iter().all(|row| row.stored_chars.is_some()));
+    assert_eq!(reads().0, 0, "listing reads nothing");
+    raw_local_storage().clear().expect("clean up");
+}
+
+#[wasm_bindgen_test]
+fn a_save_reads_no_other_key() {
+    let mut documents = library_of(20);
+    library::open().expect("opens");
+    let open = &mut documents[0];
+    count_reads();
+    // The first save of a page load measures the keys nothing told it the size of: here
+    // only the other app's (the index gave every entry's size).
+    library::save_open_document(open, 2).expect("saved");
+    let (calls, chars, keys_read) = reads();
+    assert_eq!(keys_read, vec!["another-app:settings"]);
+    assert!(
+        calls <= 1 && chars < 100,
+        "{calls} reads, {chars} characters"
+    );
+    // Every later save reads nothing at all.
+    count_reads();
+    for revision in 3..13 {
+        open.metadata.title = format!("Revision {revision}");
+        library::save_open_document(open, revision).expect("saved");
+        assert_eq!(library::stored_revision(&open.id.0), Some(revision));
+    }
+    let (calls, _, keys_read) = reads();
+    assert_eq!(calls, 0, "ten saves read {keys_read:?}");
+    // The sizes kept without reading are what storage really holds.
+    let storage = raw_local_storage();
+    let length = storage.length().expect("length");
+    let real: usize = (0..length)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .map(|key| {
+            let value = storage.get_item(&key).ok().flatten().unwrap_or_default();
+            key.encode_utf16().count() + value.encode_utf16().count()
+        })
+        .sum();
+    assert_eq!(library::usage_bytes().map(|(used, _)| used), Some(real * 2));
+    raw_local_storage().clear().expect("clean up");
+}
+
+#[wasm_bindgen_test]
+fn a_save_that_does_not_fit_is_refused_and_a_full_quota_still_says_so() {
+    let documents = library_of(2);
+    library::open().expect("opens");
+    // Refused before writing, from the sizes known: 6 M characters never fit.
+    let huge = stored_document("huge", 6 * 1024 * 1024);
+    match library::save_other_document(&huge) {
+        Err(StorageError::DoesNotFit { needed, available }) => {
+            assert!(needed > 6 * 1024 * 1024 && available < needed)
+        }
+        other => panic!("expected DoesNotFit, got {other:?}"),
+    }
+    assert!(library::read("huge").is_none(), "nothing was written");
+    // Storage filled behind the library's back (sizes it cannot know): setItem's own
+    // failure comes back as QuotaExceeded, and the stored entry is the previous one.
+    let storage = raw_local_storage();
+    let big = "x".repeat(1 << 20);
+    let mut fillers = 0;
+    while storage.set_item(&format!("filler-{fillers}"), &big).is_ok() {
+        fillers += 1;
+    }
+    let mut small = 1 << 19;
+    while small >= 16 {
+        if storage
+            .set_item(&format!("filler-{fillers}"), &"x".repeat(small))
+            .is_ok()
+        {
+            fillers += 1;
+        } else {
+            small /= 2;
+        }
+    }
+    let mut edited = documents[1].clone();
+    edited.metadata.title = "Edited while the storage is full. ".repeat(10);
+    let result = library::save_open_document(&edited, 2);
+    assert!(
+        matches!(result, Err(StorageError::QuotaExceeded { .. })),
+        "{result:?}"
+    );
+    let stored = library::read(&edited.id.0)
+        .expect("stored")
+        .expect("readable");
+    assert_eq!(stored.document, documents[1]);
+    raw_local_storage().clear().expect("clean up");
+}
+
+#[wasm_bindgen_test]
+fn another_tabs_index_replaces_the_one_in_memory_without_a_read() {
+    let documents = library_of(3);
+    library::open().expect("opens");
+    let id = documents[2].id.0.clone();
+    assert_eq!(library::stored_revision(&id), Some(1));
+    // What another tab writes: its index with a newer revision of the document.
+    let mut index = annotator::domain::format::library::LibraryIndex::default();
+    for row in library::listing() {
+        index.upsert(row);
+    }
+    let mut row = index.get(&id).cloned().expect("listed");
+    row.revision = 9;
+    index.upsert(row);
+    let new_value = annotator::domain::format::library::write_index(&index);
+    let init = js_sys::Object::new();
+    js_sys::Reflect::set(&init, &"key".into(), &keys::INDEX.into()).expect("key");
+    js_sys::Reflect::set(&init, &"newValue".into(), &new_value.as_str().into()).expect("value");
+    let constructor = js_sys::Reflect::get(&js_sys::global(), &"StorageEvent".into())
+        .expect("StorageEvent")
+        .dyn_into::<js_sys::Function>()
+        .expect("a constructor");
+    let event =
+        js_sys::Reflect::construct(&constructor, &js_sys::Array::of2(&"storage".into(), &init))
+            .expect("an event")
+            .dyn_into::<web_sys::StorageEvent>()
+            .expect("a StorageEvent");
+    count_reads();
+    assert_eq!(
+        library::other_tab_wrote(&event),
+        library::OtherTabWrite::Index
+    );
+    assert_eq!(library::stored_revision(&id), Some(9));
+    assert_eq!(reads().0, 0, "the event carries the index");
+    raw_local_storage().clear().expect("clean up");
 }

@@ -25,6 +25,7 @@ pub mod import_pipeline;
 pub mod interchange;
 pub mod list_filter;
 pub mod merge;
+pub mod saving;
 pub mod segment;
 pub mod selection;
 pub mod tab_sync;

@@ -12,37 +12,13 @@ use crate::domain::import_apply::{AppliedImport, StoredDocument};
 use crate::domain::import_pipeline::ImportPreparation;
 use crate::domain::selection::{SelectionOptions, range_from_selection};
 use crate::domain::tag::TagId;
-use crate::ui::state::{AppState, Notice, NoticeKind, PendingSelection, Screen};
+use crate::ui::notices::{announce, notify};
+use crate::ui::state::{AppState, NoticeKind, PendingSelection, Screen};
 use crate::web::clock;
 use crate::web::dom_selection::{self, RawSelection, ScreenRect};
 use leptos::prelude::*;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use crate::domain::describe::capitalise;
-
-static NEXT_NOTICE: AtomicU64 = AtomicU64::new(1);
-
-pub fn announce(state: AppState, text: impl Into<String>) {
-    state.announcement.set(text.into());
-}
-
-pub fn notify(state: AppState, kind: NoticeKind, text: impl Into<String>, details: Vec<String>) {
-    let notice = Notice {
-        id: NEXT_NOTICE.fetch_add(1, Ordering::Relaxed),
-        kind,
-        text: text.into(),
-        details,
-    };
-    announce(state, notice.text.clone());
-    state.notices.update(|list| {
-        list.retain(|n| n.text != notice.text);
-        list.push(notice);
-    });
-}
-
-pub fn dismiss_notice(state: AppState, id: u64) {
-    state.notices.update(|list| list.retain(|n| n.id != id));
-}
 
 fn changed(state: AppState) {
     state.changes.update(|n| *n += 1);
@@ -50,7 +26,7 @@ fn changed(state: AppState) {
 
 /// Tells saving that the open document changed outside `execute` (an import applied through
 /// the `Editor` directly, as one undo step per item).
-fn document_changed(state: AppState) {
+pub fn document_changed(state: AppState) {
     forget_missing_selection(state);
     changed(state);
 }
@@ -212,25 +188,17 @@ pub fn reveal_annotation(state: AppState, id: AnnotationId) {
     );
 }
 
-/// Replaces the open document (after loading an article or opening one from the library).
-pub fn open_document(state: AppState, document: Document) {
-    crate::ui::persistence::flush(state);
-    crate::ui::persistence::opened_new_document(0, None);
-    show_document(state, document, true);
-}
-
-/// Opens a document read from the library at its stored revision.
-pub fn open_stored(state: AppState, document: Document, revision: u64) {
-    crate::ui::persistence::flush(state);
-    crate::ui::persistence::opened_new_document(revision, Some(document.clone()));
-    show_document(state, document, false);
-    crate::ui::persistence::remember_last_open(state);
-}
-
-/// Puts a document that is already stored in place as the open one, with a fresh history:
-/// what start-up restores. Nothing is saved or announced.
-pub fn replace_document(state: AppState, editor: Editor) {
-    state.editor.set(editor);
+/// Why the open document is replaced as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replacement {
+    /// The document to start with, before anything is shown.
+    StartUp,
+    /// The person opened a document: selection, chooser and filters start fresh and the
+    /// annotating screen shows it.
+    Opened,
+    /// Another tab saved a newer revision of the open document (merged with this tab's
+    /// unsaved changes when there were any).
+    FromOtherTab,
 }
 
 /// Applies a prepared import (see `domain::import_apply`): its items for the open document
@@ -262,17 +230,25 @@ pub fn apply_import(
     Some(applied)
 }
 
-fn show_document(state: AppState, document: Document, save: bool) {
-    state.pending.set(None);
-    state.chooser.set(None);
-    state.selected.set(None);
-    state.filter.set(Default::default());
-    let title = document.metadata.title.clone();
-    state.editor.set(Editor::new(document));
-    state.screen.set(Screen::Annotate);
-    announce(state, format!("Opened “{title}”"));
-    if save {
-        changed(state);
+/// Replaces the open document and its undo history. Saving is told separately (it opens the
+/// document at its stored revision first: `persistence::open_document`).
+pub fn replace_document(state: AppState, document: Document, why: Replacement) {
+    match why {
+        Replacement::StartUp => state.editor.set(Editor::new(document)),
+        Replacement::Opened => {
+            state.pending.set(None);
+            state.chooser.set(None);
+            state.selected.set(None);
+            state.filter.set(Default::default());
+            let title = document.metadata.title.clone();
+            state.editor.set(Editor::new(document));
+            state.screen.set(Screen::Annotate);
+            announce(state, format!("Opened “{title}”"));
+        }
+        Replacement::FromOtherTab => {
+            state.editor.set(Editor::new(document));
+            forget_missing_selection(state);
+        }
     }
 }
 

@@ -1,6 +1,10 @@
 //! The page: header, notices, and the screen the user is on (annotating, loading an article,
 //! the library). On first start the sample article is open.
 
+use crate::domain::document::{Document, DocumentId};
+use crate::domain::history::Editor;
+use crate::domain::text::Text;
+use crate::ui::actions::{self, Replacement};
 use crate::ui::annotation_list::AnnotationList;
 use crate::ui::article::ArticleView;
 use crate::ui::details::DetailsPanel;
@@ -9,29 +13,31 @@ use crate::ui::header::Header;
 use crate::ui::library::Library;
 use crate::ui::load_article::LoadArticle;
 use crate::ui::notices::{LiveRegion, Notices};
-use crate::ui::persistence::{Autosave, initial_editor};
+use crate::ui::persistence::{Autosave, initial_document};
 use crate::ui::shortcuts::{HelpSheet, Shortcuts};
 use crate::ui::state::{AppState, Screen};
 use crate::ui::toolbar::{AnnotationChooser, TagToolbar};
 use leptos::prelude::*;
 
+fn empty_document(id: String) -> Document {
+    Document::new(DocumentId(id), Default::default(), Text::new(""))
+}
+
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new(crate::domain::history::Editor::new(
-        crate::domain::document::Document::new(
-            crate::domain::document::DocumentId(String::new()),
-            Default::default(),
-            crate::domain::text::Text::new(""),
-        ),
-    ));
+    let state = AppState::new(Editor::new(empty_document(String::new())));
     provide_context(state);
     crate::ui::classroom::provide_classroom(state);
     crate::ui::factcheck::provide();
-    crate::ui::actions::replace_document(state, initial_editor(state));
+    let first = initial_document(state, || {
+        crate::ui::load_article::sample_document()
+            .unwrap_or_else(|| empty_document(crate::web::clock::new_id("d")))
+    });
+    actions::replace_document(state, first, Replacement::StartUp);
     view! {
         <a class="ann-skip" href="#ann-article">"Skip to the article"</a>
         <Header />
-        <Notices />
+        <Notices export_now=move |_| crate::ui::export_menu::export_native(state, true) />
         <LiveRegion />
         <Shortcuts />
         <Autosave />

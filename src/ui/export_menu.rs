@@ -5,7 +5,7 @@
 use crate::domain::article_input::metadata::suggested_file_stem;
 use crate::domain::format::native::{WriteOptions, write_document};
 use crate::domain::interchange::{ExportFormat, export};
-use crate::ui::actions;
+use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::files;
 use leptos::prelude::*;
@@ -19,11 +19,11 @@ fn file_stem(state: AppState) -> String {
 
 fn offer(state: AppState, name: &str, mime: &str, contents: &str) {
     match files::download(name, mime, contents) {
-        Ok(()) => actions::announce(state, format!("Downloaded {name}")),
-        Err(error) => actions::notify(
+        Ok(()) => notices::announce(state, format!("Downloaded {name}")),
+        Err(error) => notices::notify(
             state,
             NoticeKind::Error,
-            actions::capitalise(&error.to_string()),
+            notices::capitalise(&error.to_string()),
             Vec::new(),
         ),
     }

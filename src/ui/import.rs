@@ -16,8 +16,10 @@ use crate::domain::import_pipeline::{InputFile, LibraryDocRef, prepare_import};
 use crate::domain::interchange::sniff::{Sniffed, sniff};
 use crate::domain::text::sha256_hex;
 use crate::ui::actions;
+use crate::ui::notices;
 use crate::ui::persistence;
 use crate::ui::state::{AppState, NoticeKind, use_app};
+use crate::web::storage::library;
 use crate::web::{clock, files};
 use leptos::prelude::*;
 
@@ -61,7 +63,7 @@ pub fn import_file_list(state: AppState, list: Vec<web_sys::File>, from_drop: bo
         for file in &list {
             match files::read_file(file, limit).await {
                 Ok(file) => opened.push(file),
-                Err(error) => unread.push(actions::capitalise(&error.to_string())),
+                Err(error) => unread.push(notices::capitalise(&error.to_string())),
             }
         }
         import_opened(state, opened, unread, from_drop);
@@ -86,7 +88,7 @@ fn import_opened(
     if let Some(article) = articles.first() {
         open_article(state, article);
         for extra in articles.iter().skip(1) {
-            actions::notify(
+            notices::notify(
                 state,
                 NoticeKind::Warning,
                 format!(
@@ -99,7 +101,7 @@ fn import_opened(
     }
     if annotation_files.is_empty() {
         if !unread.is_empty() {
-            actions::notify(state, NoticeKind::Error, "Nothing imported", unread);
+            notices::notify(state, NoticeKind::Error, "Nothing imported", unread);
         }
         return;
     }
@@ -118,12 +120,12 @@ fn open_article(state: AppState, file: &files::OpenedFile) {
     match open_article_file(&file.name, &file.bytes) {
         Ok(article) => {
             let notices = article.notices.clone();
-            actions::open_document(
+            persistence::open_document(
                 state,
                 crate::ui::load_article::document_from(article, Default::default()),
             );
             for notice in notices {
-                actions::notify(
+                notices::notify(
                     state,
                     NoticeKind::Warning,
                     format!("{}: {notice}", file.name),
@@ -131,7 +133,7 @@ fn open_article(state: AppState, file: &files::OpenedFile) {
                 );
             }
         }
-        Err(error) => actions::notify(
+        Err(error) => notices::notify(
             state,
             NoticeKind::Error,
             format!("“{}” cannot be opened: {error}", file.name),
@@ -143,20 +145,14 @@ fn open_article(state: AppState, file: &files::OpenedFile) {
 /// Prepares and applies `inputs`; ends with one notice.
 pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>) {
     persistence::flush(state);
-    let store = persistence::store();
-    let stored: Vec<StoredDocument> = store
-        .as_ref()
-        .map(|s| {
-            s.all_entries()
-                .0
-                .into_iter()
-                .map(|e| StoredDocument {
-                    document: e.document,
-                    revision: e.revision,
-                })
-                .collect()
+    let stored: Vec<StoredDocument> = library::scan()
+        .entries
+        .into_iter()
+        .map(|e| StoredDocument {
+            document: e.document,
+            revision: e.revision,
         })
-        .unwrap_or_default();
+        .collect();
     let library: Vec<LibraryDocRef> = stored
         .iter()
         .map(|s| LibraryDocRef {
@@ -180,23 +176,23 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
         return;
     };
 
-    // Write each other document once, now that all of its items are in.
+    // Write each other document once, now that all of its items are in. The storage owner
+    // gives it its next revision; without storage it lives in this tab only.
     let mut not_saved: Vec<String> = Vec::new();
     let mut first_new: Option<(Document, u64)> = None;
     for write in &applied.writes {
-        let saved_at = match &store {
-            Some(store) => match store.save(&write.document, write.revision, &now) {
-                Ok(()) => Some(write.revision),
-                Err(error) => {
+        let saved_at =
+            match library::is_available().then(|| library::save_other_document(&write.document)) {
+                Some(Ok(revision)) => Some(revision),
+                Some(Err(error)) => {
                     not_saved.push(format!(
                         "“{}” was not saved: {error}",
                         write.document.metadata.title.trim()
                     ));
                     None
                 }
-            },
-            None => None,
-        };
+                None => None,
+            };
         if applied.first_new.as_ref() == Some(&write.document.id) {
             first_new = Some((write.document.clone(), saved_at.unwrap_or(0)));
         }
@@ -204,9 +200,9 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
     // Open the first new document (in the order the files gave them).
     if let Some((document, revision)) = first_new {
         if revision > 0 {
-            actions::open_stored(state, document, revision);
+            persistence::open_stored(state, document, revision);
         } else {
-            actions::open_document(state, document);
+            persistence::open_document(state, document);
         }
     }
     let report = import_report(&preparation, &applied, unread, &not_saved);
@@ -215,7 +211,7 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
         ReportKind::Warning => NoticeKind::Warning,
         ReportKind::Error => NoticeKind::Error,
     };
-    actions::notify(state, kind, report.text, report.details);
+    notices::notify(state, kind, report.text, report.details);
 }
 
 /// The header control: a file input labelled "Import annotations" (several files, any

@@ -6,64 +6,61 @@ use crate::domain::command::Command;
 use crate::domain::document::{Document, DocumentId};
 use crate::domain::format::library::{IndexEntry, StoredEntry};
 use crate::ui::actions;
+use crate::ui::notices;
 use crate::ui::persistence;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
+use crate::web::storage::keys;
+use crate::web::storage::library::{self, Unreadable};
 use crate::web::{clock, files};
 use leptos::prelude::*;
 
 #[derive(Clone, PartialEq)]
 struct Listing {
     documents: Vec<IndexEntry>,
-    unreadable: Vec<(String, String)>,
+    unreadable: Vec<Unreadable>,
     usage: String,
 }
 
+/// The index's rows, and the entries that cannot be read: opening the Library is when every
+/// entry is read, so this is where damaged ones are found.
 fn read_listing() -> Option<Listing> {
-    let store = persistence::store()?;
-    let (index, _) = store.index();
-    let unreadable = store.unreadable();
-    let mut documents = index.documents;
+    let usage = library::usage()?;
+    let unreadable = library::scan().unreadable;
+    let mut documents = library::listing();
     // A damaged entry is listed only as unreadable, never as a document to open.
     documents.retain(|d| {
-        let key = crate::web::library_store::document_key(&d.id);
+        let key = keys::document(&d.id);
         !unreadable.iter().any(|bad| bad.key == key)
     });
     documents.sort_by(|a, b| b.modified.cmp(&a.modified));
     Some(Listing {
         documents,
-        unreadable: unreadable
-            .into_iter()
-            .map(|u| (u.key, u.error.to_string()))
-            .collect(),
-        usage: store.usage(),
+        unreadable,
+        usage,
     })
 }
 
 fn open(state: AppState, id: &str) {
-    let Some(store) = persistence::store() else {
+    if !library::is_available() {
         return;
-    };
-    match store.entry(id) {
+    }
+    match library::read(id) {
         Some(Ok(StoredEntry {
             document, revision, ..
-        })) => actions::open_stored(state, document, revision),
-        Some(Err(error)) => actions::notify(
+        })) => persistence::open_stored(state, document, revision),
+        Some(Err(error)) => notices::notify(
             state,
             NoticeKind::Error,
-            actions::capitalise(&error.to_string()),
+            notices::capitalise(&error.to_string()),
             Vec::new(),
         ),
-        None => actions::notify(
+        None => notices::notify(
             state,
             NoticeKind::Error,
             "That document is no longer stored",
             Vec::new(),
         ),
     }
-}
-
-fn stored_document(id: &str) -> Option<Document> {
-    persistence::store()?.entry(id)?.ok().map(|e| e.document)
 }
 
 #[component]
@@ -74,6 +71,13 @@ pub fn Library() -> impl IntoView {
     let listing = Memo::new(move |_| {
         refresh.track();
         read_listing()
+    });
+    Effect::new(move |_| {
+        listing.with(|l| {
+            if let Some(l) = l {
+                persistence::warn_unreadable(state, &l.unreadable);
+            }
+        })
     });
     let deleted = RwSignal::new(Vec::<Document>::new());
     let confirm = RwSignal::new(None::<String>);
@@ -87,47 +91,36 @@ pub fn Library() -> impl IntoView {
             metadata.title = title;
             actions::execute(state, Command::EditMetadata { metadata });
             persistence::flush(state);
-        } else if let (Some(store), Some(mut doc)) = (persistence::store(), stored_document(&id)) {
-            doc.metadata.title = title;
-            let revision = store.stored_revision(&id).unwrap_or(0) + 1;
-            if let Err(e) = store.save(&doc, revision, &clock::now_iso()) {
-                actions::notify(state, NoticeKind::Error, e.to_string(), Vec::new());
-            }
+        } else if let Err(e) = library::rename_document(&id, &title) {
+            notices::notify(state, NoticeKind::Error, e.to_string(), Vec::new());
         }
         refresh.update(|n| *n += 1);
     };
     let duplicate = move |id: String| {
         persistence::flush(state);
-        let (Some(store), Some(mut doc)) = (persistence::store(), stored_document(&id)) else {
-            return;
-        };
-        doc.id = DocumentId(clock::new_id("d"));
-        doc.metadata.title = format!("{} (copy)", doc.metadata.title);
-        match store.save(&doc, 1, &clock::now_iso()) {
-            Ok(()) => actions::announce(state, format!("Duplicated as “{}”", doc.metadata.title)),
-            Err(e) => actions::notify(state, NoticeKind::Error, e.to_string(), Vec::new()),
+        match library::duplicate_document(&id, DocumentId(clock::new_id("d"))) {
+            Ok(Some(copy)) => {
+                notices::announce(state, format!("Duplicated as “{}”", copy.metadata.title))
+            }
+            Ok(None) => {}
+            Err(e) => notices::notify(state, NoticeKind::Error, e.to_string(), Vec::new()),
         }
         refresh.update(|n| *n += 1);
     };
     let delete = move |id: String| {
         confirm.set(None);
-        let Some(store) = persistence::store() else {
-            return;
-        };
-        let Some(doc) = stored_document(&id) else {
-            return;
-        };
         let open_id = state.editor.with_untracked(|e| e.document().id.0.clone());
-        match store.delete(&id) {
-            Ok(()) => {
-                actions::announce(state, format!("Deleted “{}”", doc.metadata.title));
+        match library::delete_document(&id) {
+            Ok(Some(doc)) => {
+                notices::announce(state, format!("Deleted “{}”", doc.metadata.title));
                 deleted.update(|d| d.push(doc));
                 if open_id == id {
                     crate::ui::load_article::open_sample(state);
                     state.screen.set(Screen::Library);
                 }
             }
-            Err(e) => actions::notify(state, NoticeKind::Error, e.to_string(), Vec::new()),
+            Ok(None) => {}
+            Err(e) => notices::notify(state, NoticeKind::Error, e.to_string(), Vec::new()),
         }
         refresh.update(|n| *n += 1);
     };
@@ -135,10 +128,10 @@ pub fn Library() -> impl IntoView {
         let Some(doc) = deleted.try_update(|d| d.pop()).flatten() else {
             return;
         };
-        if let Some(store) = persistence::store() {
-            match store.save(&doc, 1, &clock::now_iso()) {
-                Ok(()) => actions::announce(state, format!("Restored “{}”", doc.metadata.title)),
-                Err(e) => actions::notify(state, NoticeKind::Error, e.to_string(), Vec::new()),
+        if library::is_available() {
+            match library::save_other_document(&doc) {
+                Ok(_) => notices::announce(state, format!("Restored “{}”", doc.metadata.title)),
+                Err(e) => notices::notify(state, NoticeKind::Error, e.to_string(), Vec::new()),
             }
         }
         refresh.update(|n| *n += 1);
@@ -329,7 +322,8 @@ fn UnreadableEntries(listing: Memo<Option<Listing>>) -> impl IntoView {
                         .map(|l| l.unreadable)
                         .unwrap_or_default()
                         .into_iter()
-                        .map(|(key, reason)| {
+                        .map(|Unreadable { key, error }| {
+                            let reason = error.to_string();
                             let key_for_download = key.clone();
                             view! {
                                 <li>
@@ -341,13 +335,13 @@ fn UnreadableEntries(listing: Memo<Option<Listing>>) -> impl IntoView {
                                         type="button"
                                         class="ann-button"
                                         on:click=move |_| {
-                                            if let Some(raw) = persistence::store().and_then(|s| s.raw(&key_for_download)) {
+                                            if let Some(raw) = library::raw(&key_for_download) {
                                                 let name = format!(
                                                     "unreadable-{}.json",
-                                                    crate::web::library_store::document_id_of_key(&key_for_download).unwrap_or("entry")
+                                                    keys::document_id(&key_for_download).unwrap_or("entry")
                                                 );
                                                 if let Err(e) = files::download(&name, "application/json", &raw) {
-                                                    actions::notify(state, NoticeKind::Error, actions::capitalise(&e.to_string()), Vec::new());
+                                                    notices::notify(state, NoticeKind::Error, notices::capitalise(&e.to_string()), Vec::new());
                                                 }
                                             }
                                         }

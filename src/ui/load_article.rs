@@ -5,7 +5,8 @@
 use crate::domain::article_input::{OpenedArticle, open_article_file, paste_article};
 use crate::domain::document::{Document, DocumentId, Metadata};
 use crate::domain::text::Text;
-use crate::ui::actions;
+use crate::ui::notices;
+use crate::ui::persistence;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
 use crate::web::{clock, files};
 use leptos::prelude::*;
@@ -30,7 +31,7 @@ pub fn sample_document() -> Option<Document> {
 
 pub fn open_sample(state: AppState) {
     if let Some(document) = sample_document() {
-        actions::open_document(state, document);
+        persistence::open_document(state, document);
     }
 }
 
@@ -43,10 +44,10 @@ pub fn open_files(state: AppState, list: Option<web_sys::FileList>) {
         let opened = match files::read_file(&file, limit).await {
             Ok(opened) => opened,
             Err(error) => {
-                actions::notify(
+                notices::notify(
                     state,
                     NoticeKind::Error,
-                    actions::capitalise(&error.to_string()),
+                    notices::capitalise(&error.to_string()),
                     Vec::new(),
                 );
                 return;
@@ -55,9 +56,9 @@ pub fn open_files(state: AppState, list: Option<web_sys::FileList>) {
         match open_article_file(&opened.name, &opened.bytes) {
             Ok(article) => {
                 let notices = article.notices.clone();
-                actions::open_document(state, document_from(article, Metadata::default()));
+                persistence::open_document(state, document_from(article, Metadata::default()));
                 for notice in notices {
-                    actions::notify(
+                    notices::notify(
                         state,
                         NoticeKind::Warning,
                         format!("{}: {notice}", opened.name),
@@ -65,7 +66,7 @@ pub fn open_files(state: AppState, list: Option<web_sys::FileList>) {
                     );
                 }
             }
-            Err(error) => actions::notify(
+            Err(error) => notices::notify(
                 state,
                 NoticeKind::Error,
                 format!("“{}” cannot be opened: {error}", opened.name),
@@ -117,9 +118,9 @@ pub fn LoadArticle() -> impl IntoView {
                     language: String::new(),
                 };
                 error.set(None);
-                actions::open_document(state, document_from(opened, metadata));
+                persistence::open_document(state, document_from(opened, metadata));
             }
-            Err(e) => error.set(Some(actions::capitalise(&e.to_string()))),
+            Err(e) => error.set(Some(notices::capitalise(&e.to_string()))),
         }
     };
     let field = move |label: &'static str, signal: RwSignal<String>, kind: &'static str| {

@@ -1,10 +1,41 @@
 //! Messages: a polite live region that announces every action to screen readers, and
 //! notices that stay until dismissed (errors, warnings, import results), plus the banner
-//! when work is not being saved.
+//! when work is not being saved. Telling the person something is not a change of the
+//! document, so any module may call [`notify`] and [`announce`]; this module calls no other
+//! part of the app (the banner's export is handed in), so it can never be part of a cycle.
 
-use crate::ui::actions;
-use crate::ui::state::{NoticeKind, SaveState, use_app};
+use crate::ui::state::{AppState, Notice, NoticeKind, SaveState, use_app};
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static NEXT_NOTICE: AtomicU64 = AtomicU64::new(1);
+
+/// Says `text` in the live region (screen readers announce it).
+pub fn announce(state: AppState, text: impl Into<String>) {
+    state.announcement.set(text.into());
+}
+
+/// Shows a notice until it is dismissed (and announces it); the same text replaces an older
+/// notice instead of repeating it.
+pub fn notify(state: AppState, kind: NoticeKind, text: impl Into<String>, details: Vec<String>) {
+    let notice = Notice {
+        id: NEXT_NOTICE.fetch_add(1, Ordering::Relaxed),
+        kind,
+        text: text.into(),
+        details,
+    };
+    announce(state, notice.text.clone());
+    state.notices.update(|list| {
+        list.retain(|n| n.text != notice.text);
+        list.push(notice);
+    });
+}
+
+pub fn dismiss_notice(state: AppState, id: u64) {
+    state.notices.update(|list| list.retain(|n| n.id != id));
+}
+
+pub use crate::domain::describe::capitalise;
 
 #[component]
 pub fn LiveRegion() -> impl IntoView {
@@ -16,8 +47,9 @@ pub fn LiveRegion() -> impl IntoView {
     }
 }
 
+/// The notices and the not-saved banner, whose button runs `export_now`.
 #[component]
-pub fn Notices() -> impl IntoView {
+pub fn Notices(#[prop(into)] export_now: Callback<()>) -> impl IntoView {
     let state = use_app();
     let banner = move || match state.save_state.get() {
         SaveState::NotSaved(why) => {
@@ -40,7 +72,7 @@ pub fn Notices() -> impl IntoView {
                                 <button
                                     type="button"
                                     class="ann-button"
-                                    on:click=move |_| crate::ui::export_menu::export_native(state, true)
+                                    on:click=move |_| export_now.run(())
                                 >
                                     "Export JSON now"
                                 </button>
@@ -74,7 +106,7 @@ pub fn Notices() -> impl IntoView {
                                 type="button"
                                 class="ann-icon-button"
                                 aria-label="Dismiss message"
-                                on:click=move |_| actions::dismiss_notice(state, id)
+                                on:click=move |_| dismiss_notice(state, id)
                             >
                                 "×"
                             </button>

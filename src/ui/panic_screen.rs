@@ -27,16 +27,9 @@ pub fn forget_work() {
     });
 }
 
-/// The last saved entry of the open document, straight from localStorage.
+/// The last saved entry of the open document, straight from storage.
 fn stored_work() -> Option<(String, String)> {
-    let storage = web_sys::window()?.local_storage().ok()??;
-    let id = storage
-        .get_item(crate::web::library_store::LAST_OPEN_KEY)
-        .ok()??;
-    let raw = storage
-        .get_item(&crate::web::library_store::document_key(&id))
-        .ok()??;
-    Some((format!("article-annotator-{id}.json"), raw))
+    crate::web::storage::library::last_open_entry_for_panic()
 }
 
 pub fn install() {

@@ -1,160 +1,151 @@
 //! Keeping the work: the open document is saved after every change (debounced, flushed when
-//! the tab is hidden or closed), restored on reload, and followed across tabs. This is the
-//! only code that writes the library.
+//! the tab is hidden or closed), restored on reload, and followed across tabs. What to write
+//! and when to merge is decided by `domain::saving`; this module keeps the timer, asks the
+//! storage owner (`web::storage::library`) to read and write, and tells the person.
+//!
+//! Opening a document lives here too, not in `actions`: the document open before must be
+//! flushed (which may merge another tab's revision into it) and saving told the new one's
+//! revision before `actions::replace_document` shows it. `actions` never calls back here.
 
-use crate::domain::format::library::{EntryError, write_library_backup};
+use crate::domain::document::Document;
+use crate::domain::format::library::{EntryError, StoredEntry, write_library_backup};
 use crate::domain::format::native::{WriteOptions, write_document};
-use crate::domain::history::Editor;
-use crate::ui::actions;
+use crate::domain::saving::{Flush, Saver, TheirRevision};
+use crate::ui::actions::{self, Replacement};
+use crate::ui::notices::{announce, capitalise, notify};
 use crate::ui::state::{AppState, NoticeKind, SaveState};
-use crate::web::library_store::{LibraryStore, document_id_of_key};
+use crate::web::storage::library::{self, OtherTabWrite, Unreadable};
+use crate::web::storage::{keys, manager};
 use crate::web::{clock, files};
 use leptos::prelude::*;
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::collections::BTreeSet;
 
 const SAVE_DELAY_MS: u64 = 300;
 
-/// What saving needs to remember between changes (not reactive).
+/// What saving remembers between changes (not reactive).
 #[derive(Default)]
-struct Saver {
-    store: Option<LibraryStore>,
-    /// The revision of the open document this tab last loaded or saved, and that document
-    /// as it was then (the common base when another tab saved in between).
-    base_revision: u64,
-    base_document: Option<crate::domain::document::Document>,
-    timer: Option<leptos::prelude::TimeoutHandle>,
-    dirty: bool,
-    read_only: bool,
+struct Saving {
+    saver: Saver,
+    timer: Option<TimeoutHandle>,
+    /// Keys of stored documents the person was already warned about this page load.
+    warned: BTreeSet<String>,
 }
 
 thread_local! {
-    static SAVER: Rc<RefCell<Saver>> = Rc::new(RefCell::new(Saver::default()));
+    static SAVING: RefCell<Saving> = RefCell::new(Saving::default());
 }
 
-fn saver() -> Rc<RefCell<Saver>> {
-    SAVER.with(Rc::clone)
+/// Runs `f` on the saving state; `None` only if it is already in use (a re-entrant call),
+/// which the callers treat as "nothing to do".
+fn with_saving<R>(f: impl FnOnce(&mut Saving) -> R) -> Option<R> {
+    SAVING.with(|saving| saving.try_borrow_mut().ok().map(|mut s| f(&mut s)))
 }
 
-/// The document to start with: the one open last time, or the sample on first start.
-pub fn initial_editor(state: AppState) -> Editor {
-    let store = match LibraryStore::open() {
-        Ok(store) => Some(store),
-        Err(error) => {
-            state.save_state.set(SaveState::NotSaved(error.to_string()));
-            None
-        }
-    };
-    let mut opened = None;
-    if let Some(store) = &store {
-        let (index, _) = store.index();
-        let unreadable = store.unreadable();
-        for bad in &unreadable {
-            actions::notify(
+fn open_id(state: AppState) -> String {
+    state.editor.with_untracked(|e| e.document().id.0.clone())
+}
+
+/// Warns once per page load about each stored document that cannot be opened; the Library
+/// lists them with their raw data to download.
+pub fn warn_unreadable(state: AppState, unreadable: &[Unreadable]) {
+    for bad in unreadable {
+        let new = with_saving(|s| s.warned.insert(bad.key.clone())).unwrap_or(false);
+        if new {
+            notify(
                 state,
                 NoticeKind::Warning,
                 format!("A saved document could not be opened: {}", bad.error),
                 vec![format!("Storage key: {}", bad.key)],
             );
         }
-        let is_readable = |id: &str| {
-            let key = crate::web::library_store::document_key(id);
-            !unreadable.iter().any(|bad| bad.key == key)
-        };
-        // The document open last time, else the most recent readable one; a damaged entry is
-        // never opened (so never overwritten), it waits in the Library to be downloaded.
-        let mut candidates = index.documents.clone();
-        candidates.sort_by(|a, b| b.modified.cmp(&a.modified));
-        let last = store.last_open().filter(|id| is_readable(id)).or_else(|| {
-            candidates
-                .iter()
-                .find(|d| is_readable(&d.id) && store.entry(&d.id).is_some())
-                .map(|d| d.id.clone())
+    }
+}
+
+/// The document to start with: the one open last time, else the most recently modified one
+/// that opens, else `fallback` (the sample, on first start). Reads the index and, normally,
+/// one entry.
+pub fn initial_document(state: AppState, fallback: impl FnOnce() -> Document) -> Document {
+    if let Err(error) = library::open() {
+        state.save_state.set(SaveState::NotSaved(error.to_string()));
+        return fallback();
+    }
+    let mut candidates = library::listing();
+    candidates.sort_by(|a, b| b.modified.cmp(&a.modified));
+    let last = library::last_open();
+    let order = last
+        .iter()
+        .cloned()
+        .chain(candidates.into_iter().map(|row| row.id))
+        .filter({
+            let mut seen = BTreeSet::new();
+            move |id| seen.insert(id.clone())
         });
-        if let Some(id) = last {
-            match store.entry(&id) {
-                Some(Ok(entry)) => {
-                    saver().borrow_mut().base_revision = entry.revision;
-                    saver().borrow_mut().base_document = Some(entry.document.clone());
-                    opened = Some(entry.document);
-                }
-                Some(Err(EntryError::WrittenByNewerVersion {
-                    read_only: Some(entry),
-                    ..
-                })) => {
-                    saver().borrow_mut().read_only = true;
-                    state.save_state.set(SaveState::ReadOnly(
-                        "this document was saved by a newer version of Article Annotator; changes here are not saved".into(),
-                    ));
-                    opened = Some(entry.document);
-                }
-                Some(Err(error)) => actions::notify(
-                    state,
-                    NoticeKind::Warning,
-                    actions::capitalise(&error.to_string()),
-                    Vec::new(),
-                ),
-                None => {}
+    for id in order {
+        // A damaged entry is never opened (so never overwritten): it waits in the Library.
+        match library::read(&id) {
+            Some(Ok(entry)) => {
+                with_saving(|s| s.saver.opened(entry.revision, Some(entry.document.clone())));
+                return entry.document;
             }
+            Some(Err(EntryError::WrittenByNewerVersion {
+                read_only: Some(entry),
+                ..
+            })) => {
+                with_saving(|s| s.saver.opened_read_only());
+                state.save_state.set(SaveState::ReadOnly(
+                    "this document was saved by a newer version of Article Annotator; changes here are not saved".into(),
+                ));
+                return entry.document;
+            }
+            Some(Err(error)) => warn_unreadable(
+                state,
+                &[Unreadable {
+                    key: keys::document(&id),
+                    error,
+                }],
+            ),
+            None => {}
         }
     }
-    saver().borrow_mut().store = store;
-    let document = opened
-        .or_else(crate::ui::load_article::sample_document)
-        .unwrap_or_else(|| {
-            crate::domain::document::Document::new(
-                crate::domain::document::DocumentId(clock::new_id("d")),
-                Default::default(),
-                crate::domain::text::Text::new(""),
-            )
-        });
-    Editor::new(document)
+    fallback()
 }
 
 /// Saves now if anything is waiting.
 pub fn flush(state: AppState) {
-    let saver = saver();
-    let mut s = saver.borrow_mut();
-    if let Some(timer) = s.timer.take() {
-        timer.clear();
+    let id = open_id(state);
+    let decision = with_saving(|s| {
+        if let Some(timer) = s.timer.take() {
+            timer.clear();
+        }
+        s.saver.flush(library::stored_revision(&id))
+    });
+    match decision {
+        None | Some(Flush::Nothing) => {}
+        Some(Flush::TakeTheirs) => take_their_revision(state),
+        Some(Flush::Write { revision }) => write(state, revision),
     }
-    if !s.dirty || s.read_only {
-        return;
-    }
-    let Some(store) = s.store.clone() else {
+}
+
+fn write(state: AppState, revision: u64) {
+    if !library::is_available() {
         remember_for_panic(state);
         return;
-    };
-    let now = clock::now_iso();
-    let revision = s.base_revision + 1;
-    let result = state.editor.with_untracked(|e| {
-        let doc = e.document();
-        if let Some(stored) = store.stored_revision(&doc.id.0)
-            && stored > s.base_revision
-        {
-            return Err(None::<crate::web::storage::StorageError>);
-        }
-        store.save(doc, revision, &now).map_err(Some)?;
-        store.set_last_open(&doc.id.0);
-        Ok(())
-    });
+    }
+    let result = state
+        .editor
+        .with_untracked(|e| library::save_open_document(e.document(), revision));
     match result {
         Ok(()) => {
-            s.base_revision = revision;
-            s.base_document = Some(state.editor.with_untracked(|e| e.document().clone()));
-            s.dirty = false;
+            let document = state.editor.with_untracked(|e| e.document().clone());
+            with_saving(|s| s.saver.saved(revision, document));
             state.save_state.set(SaveState::Saved);
             // Saved: the panic screen offers the stored entry itself, so nothing to copy.
             crate::ui::panic_screen::forget_work();
         }
-        Err(Some(error)) => {
+        Err(error) => {
             state.save_state.set(SaveState::NotSaved(error.to_string()));
-            drop(s);
             remember_for_panic(state);
-        }
-        Err(None) => {
-            drop(s);
-            adopt_newer_revision(state, true);
         }
     }
 }
@@ -174,38 +165,31 @@ fn remember_for_panic(state: AppState) {
     crate::ui::panic_screen::remember_work(name, json);
 }
 
-/// Another tab saved the open document: take its revision, merging ours into it when we
-/// have unsaved changes.
-fn adopt_newer_revision(state: AppState, ours_unsaved: bool) {
-    let saver = saver();
-    let Some(store) = saver.borrow().store.clone() else {
+/// Another tab stored a newer revision of the open document: show it, with this tab's
+/// unsaved changes merged in (then written over it).
+fn take_their_revision(state: AppState) {
+    let id = open_id(state);
+    let Some(Ok(StoredEntry {
+        document: theirs,
+        revision,
+        ..
+    })) = library::read(&id)
+    else {
         return;
     };
-    let id = state.editor.with_untracked(|e| e.document().id.0.clone());
-    let Some(Ok(theirs)) = store.entry(&id) else {
-        return;
-    };
-    if ours_unsaved {
-        let base = saver.borrow().base_document.clone();
-        let merged = state.editor.with_untracked(|e| {
-            let base = base.as_ref().unwrap_or(&theirs.document);
-            crate::domain::tab_sync::merge_revisions(base, e.document(), &theirs.document)
-        });
-        saver.borrow_mut().base_revision = theirs.revision;
-        saver.borrow_mut().base_document = Some(theirs.document.clone());
-        state.editor.set(Editor::new(merged.document));
-        saver.borrow_mut().dirty = true;
-        for conflict in merged.conflicts {
-            actions::notify(state, NoticeKind::Warning, conflict, Vec::new());
+    let taken = state
+        .editor
+        .with_untracked(|e| with_saving(|s| s.saver.take_theirs(e.document(), revision, theirs)));
+    let Some(taken) = taken else { return };
+    actions::replace_document(state, taken.document, Replacement::FromOtherTab);
+    if taken.merged {
+        for conflict in taken.conflicts {
+            notify(state, NoticeKind::Warning, conflict, Vec::new());
         }
-        actions::announce(state, "Merged with changes from another tab");
-        drop(saver);
+        announce(state, "Merged with changes from another tab");
         flush(state);
     } else {
-        saver.borrow_mut().base_revision = theirs.revision;
-        saver.borrow_mut().base_document = Some(theirs.document.clone());
-        state.editor.set(Editor::new(theirs.document));
-        actions::announce(state, "Updated from another tab");
+        announce(state, "Updated from another tab");
     }
 }
 
@@ -213,54 +197,41 @@ fn adopt_newer_revision(state: AppState, ours_unsaved: bool) {
 #[component]
 pub fn Autosave() -> impl IntoView {
     let state = crate::ui::state::use_app();
-    if saver().borrow().store.is_some() {
-        crate::ui::storage_meter::request_persistence();
+    if library::is_available() {
+        manager::request_persistence();
     }
     Effect::new(move |previous: Option<u64>| {
         let changes = state.changes.get();
         if previous.is_some() {
-            let saver = saver();
-            let mut s = saver.borrow_mut();
-            s.dirty = true;
-            if s.read_only {
-                return changes;
-            }
-            if let Some(timer) = s.timer.take() {
-                timer.clear();
-            }
-            if s.store.is_some() {
-                state.save_state.set(SaveState::Pending);
-            }
-            s.timer = set_timeout_with_handle(
-                move || flush(state),
-                std::time::Duration::from_millis(SAVE_DELAY_MS),
-            )
-            .ok();
+            with_saving(|s| {
+                if !s.saver.changed() {
+                    return;
+                }
+                if let Some(timer) = s.timer.take() {
+                    timer.clear();
+                }
+                if library::is_available() {
+                    state.save_state.set(SaveState::Pending);
+                }
+                s.timer = set_timeout_with_handle(
+                    move || flush(state),
+                    std::time::Duration::from_millis(SAVE_DELAY_MS),
+                )
+                .ok();
+            });
         }
         changes
     });
     let hidden = window_event_listener(leptos::ev::visibilitychange, move |_| flush(state));
     let page_hide = window_event_listener(leptos::ev::pagehide, move |_| flush(state));
     let storage = window_event_listener(leptos::ev::storage, move |event| {
-        let Some(key) = event.key() else { return };
-        let Some(id) = document_id_of_key(&key) else {
-            return;
-        };
-        let open = state.editor.with_untracked(|e| e.document().id.0 == id);
-        if !open {
+        if library::other_tab_wrote(&event) != OtherTabWrite::Index {
             return;
         }
-        let base = saver().borrow().base_revision;
-        let stored = saver()
-            .borrow()
-            .store
-            .as_ref()
-            .and_then(|s| s.entry(id))
-            .and_then(|e| e.ok())
-            .map(|e| e.revision);
-        if stored.is_some_and(|r| r > base) {
-            let dirty = saver().borrow().dirty;
-            adopt_newer_revision(state, dirty);
+        let stored = library::stored_revision(&open_id(state));
+        match with_saving(|s| s.saver.their_revision(stored)) {
+            Some(TheirRevision::Adopt | TheirRevision::Merge) => take_their_revision(state),
+            Some(TheirRevision::Ignore) | None => {}
         }
     });
     on_cleanup(move || {
@@ -270,53 +241,57 @@ pub fn Autosave() -> impl IntoView {
     });
 }
 
-/// Forgets the open document's saved revision (a different document was opened).
-pub fn opened_new_document(revision: u64, document: Option<crate::domain::document::Document>) {
-    let saver = saver();
-    let mut s = saver.borrow_mut();
-    s.base_revision = revision;
-    s.base_document = document;
-    s.read_only = false;
+/// Opens a new document (an article just loaded, a file dropped): the one open before is
+/// saved first, then this one is shown and saved.
+pub fn open_document(state: AppState, document: Document) {
+    flush(state);
+    with_saving(|s| s.saver.opened(0, None));
+    actions::replace_document(state, document, Replacement::Opened);
+    actions::document_changed(state);
 }
 
-pub fn store() -> Option<LibraryStore> {
-    saver().borrow().store.clone()
+/// Opens a document read from the library at its stored revision.
+pub fn open_stored(state: AppState, document: Document, revision: u64) {
+    flush(state);
+    with_saving(|s| s.saver.opened(revision, Some(document.clone())));
+    actions::replace_document(state, document, Replacement::Opened);
+    remember_last_open(state);
 }
 
 pub fn export_library(state: AppState) {
     flush(state);
-    let Some(store) = store() else {
-        actions::notify(
+    if !library::is_available() {
+        notify(
             state,
             NoticeKind::Warning,
             "Nothing is stored in this browser; use Export JSON for the open document",
             Vec::new(),
         );
         return;
-    };
-    let (entries, unreadable) = store.all_entries();
-    let documents: Vec<_> = entries.into_iter().map(|e| e.document).collect();
+    }
+    let scan = library::scan();
+    let documents: Vec<_> = scan.entries.into_iter().map(|e| e.document).collect();
     let json = write_library_backup(&documents);
     let name = format!("article-annotator-library-{}.json", clock::today());
     match files::download(&name, "application/json", &json) {
-        Ok(()) => actions::announce(
+        Ok(()) => announce(
             state,
             format!("Downloaded {name} ({} documents)", documents.len()),
         ),
-        Err(e) => actions::notify(
+        Err(e) => notify(
             state,
             NoticeKind::Error,
-            actions::capitalise(&e.to_string()),
+            capitalise(&e.to_string()),
             Vec::new(),
         ),
     }
-    if !unreadable.is_empty() {
-        actions::notify(
+    if !scan.unreadable.is_empty() {
+        notify(
             state,
             NoticeKind::Warning,
             format!(
                 "{} stored documents could not be read and are not in the backup; download them from the Library",
-                unreadable.len()
+                scan.unreadable.len()
             ),
             Vec::new(),
         );
@@ -324,8 +299,18 @@ pub fn export_library(state: AppState) {
 }
 
 /// Remembers which document is open, so a reload comes back to it.
-pub fn remember_last_open(state: AppState) {
-    if let Some(store) = store() {
-        store.set_last_open(&state.editor.with_untracked(|e| e.document().id.0.clone()));
+fn remember_last_open(state: AppState) {
+    if !library::is_available() {
+        return;
+    }
+    if let Err(error) = library::set_last_open(&open_id(state)) {
+        // Not fatal (the document itself is stored), but the person should know a reload
+        // may open another document.
+        notify(
+            state,
+            NoticeKind::Warning,
+            format!("Could not remember which document is open: {error}"),
+            Vec::new(),
+        );
     }
 }

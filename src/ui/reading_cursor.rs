@@ -8,6 +8,7 @@
 
 use crate::domain::annotation::AnnotationId;
 use crate::ui::actions;
+use crate::ui::notices;
 use crate::ui::state::{AppState, use_app};
 use crate::ui::strings;
 use crate::web::caret::{self, Direction, Step};
@@ -170,15 +171,15 @@ pub fn handle_key(state: AppState, event: &web_sys::KeyboardEvent) -> bool {
                                 60,
                             )
                         });
-                        actions::announce(state, strings::selection_ready(&quote));
+                        notices::announce(state, strings::selection_ready(&quote));
                     }
-                    None => actions::announce(state, strings::SELECTION_CANCELLED),
+                    None => notices::announce(state, strings::SELECTION_CANCELLED),
                 }
             } else {
                 caret::collapse_to_focus();
                 actions::drop_proposal(state);
                 ANCHOR_DOWN.with(|c| c.set(true));
-                actions::announce(state, strings::SELECTION_STARTED);
+                notices::announce(state, strings::SELECTION_STARTED);
             }
             caret::redraw(false);
             event.prevent_default();
@@ -203,7 +204,7 @@ pub fn handle_key(state: AppState, event: &web_sys::KeyboardEvent) -> bool {
             ensure_cursor(&article);
             let ids = annotations_at_cursor();
             if ids.is_empty() {
-                actions::announce(state, strings::NO_HIGHLIGHT_HERE);
+                notices::announce(state, strings::NO_HIGHLIGHT_HERE);
             } else {
                 // Several annotations under the cursor: each Enter opens the next one.
                 let current = state.selected.get_untracked();

@@ -7,6 +7,7 @@ use crate::domain::annotation::{AnchorStatus, AnnotationId};
 use crate::domain::command::Command;
 use crate::domain::describe::shorten;
 use crate::ui::actions;
+use crate::ui::notices;
 use crate::ui::state::{AppState, use_app};
 use leptos::prelude::*;
 
@@ -33,7 +34,7 @@ fn status_text(anchor: &AnchorStatus) -> String {
 /// Moves annotation `id` to the proposed selection ("Use selection").
 fn use_selection(state: AppState, reselecting: RwSignal<Option<AnnotationId>>, id: AnnotationId) {
     let Some(pending) = state.pending.get_untracked() else {
-        actions::announce(state, "Select the new text in the article first");
+        notices::announce(state, "Select the new text in the article first");
         return;
     };
     if actions::execute(
@@ -161,7 +162,7 @@ fn ReviewEntry(item: ReviewItem, reselecting: RwSignal<Option<AnnotationId>>) ->
                             reselecting.set(None);
                         } else {
                             reselecting.set(Some(id));
-                            actions::announce(state, "Select the new text in the article, then choose Use selection");
+                            notices::announce(state, "Select the new text in the article, then choose Use selection");
                         }
                     }
                 >

@@ -2,7 +2,7 @@
 //! browser. The choice is `data-theme` on `<html>`; style/base.css defines both palettes.
 
 use crate::ui::strings;
-use crate::web::storage::{PREFIX, Store};
+use crate::web::storage::settings;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,14 +46,8 @@ impl Theme {
     }
 }
 
-fn storage_key() -> String {
-    format!("{PREFIX}theme")
-}
-
 fn stored() -> Theme {
-    Store::open()
-        .ok()
-        .and_then(|s| s.get(&storage_key()).ok().flatten())
+    settings::theme()
         .map(|name| Theme::from_stored(&name))
         .unwrap_or(Theme::System)
 }
@@ -82,9 +76,7 @@ pub fn ThemeSwitch() -> impl IntoView {
         apply(next);
         // Not being able to remember the choice is no reason to bother the user: the theme
         // still applies to this visit.
-        if let Ok(store) = Store::open() {
-            let _ = store.set(&storage_key(), next.stored_name());
-        }
+        let _ = settings::set_theme(next.stored_name());
     };
     view! {
         <button

@@ -299,3 +299,65 @@ test('the Library shows a storage meter', async () => {
   const index = await page.evaluate((k) => localStorage.getItem(k), INDEX_KEY);
   assert.ok(index, 'the index is stored');
 });
+
+test('with 20 stored documents, start-up reads one entry and a save reads no other key', async (t) => {
+  const page = await newPage();
+  // Every localStorage.getItem the app makes, with the size of what came back.
+  await page.addInitScript(() => {
+    const original = Storage.prototype.getItem;
+    window.__reads = [];
+    Storage.prototype.getItem = function (key) {
+      const value = original.call(this, key);
+      window.__reads.push([key, value === null ? 0 : value.length]);
+      return value;
+    };
+  });
+  await page.goto(page.server.origin + '/');
+  await waitForApp(page);
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await waitSaved(page);
+  // Nineteen more documents: copies of this one under other ids, each listed in the index
+  // the way the app lists it.
+  await page.evaluate(
+    ([indexKey, prefix, last]) => {
+      const id = localStorage.getItem(last);
+      const entry = JSON.parse(localStorage.getItem(prefix + id));
+      const index = JSON.parse(localStorage.getItem(indexKey));
+      const row = index.documents.find((d) => d.id === id);
+      for (let n = 1; n < 20; n++) {
+        const copy = `${id}-copy${n}`;
+        entry.document.id = copy;
+        const text = JSON.stringify(entry);
+        localStorage.setItem(prefix + copy, text);
+        const copyRow = { ...row, id: copy, modified: '2020-01-01T00:00:00.000Z' };
+        if ('stored_chars' in row) copyRow.stored_chars = (prefix + copy).length + text.length;
+        index.documents.push(copyRow);
+      }
+      localStorage.setItem(indexKey, JSON.stringify(index));
+    },
+    [INDEX_KEY, DOC_PREFIX, LAST_OPEN_KEY],
+  );
+  await page.reload();
+  await waitForApp(page);
+  const startUp = await page.evaluate(() => window.__reads);
+  const entriesRead = (reads) => reads.filter(([key]) => key.startsWith(DOC_PREFIX));
+  const chars = (reads) => reads.reduce((sum, [, n]) => sum + n, 0);
+  t.diagnostic(
+    `start-up: ${startUp.length} getItem calls, ${chars(startUp)} characters, ` +
+      `${entriesRead(startUp).length} document entries (${startUp.map(([k]) => k).join(', ')})`,
+  );
+  assert.equal(entriesRead(startUp).length, 1, 'start-up reads only the open entry');
+  assert.ok(startUp.length <= 6, `start-up made ${startUp.length} reads`);
+
+  await page.evaluate(() => (window.__reads = []));
+  await tagText(page, 'New York Times report', 'Source');
+  await waitSaved(page);
+  const save = await page.evaluate(() => window.__reads);
+  t.diagnostic(`one save: ${save.length} getItem calls, ${chars(save)} characters`);
+  assert.deepEqual(save, [], 'a save reads nothing');
+  // The Library lists all twenty from the index.
+  await page.getByRole('button', { name: 'Library', exact: true }).click();
+  await page.locator('.ann-table tbody tr').nth(19).waitFor();
+  assert.equal(await page.locator('.ann-table tbody tr').count(), 20);
+  expectNoConsoleErrors(page);
+});

@@ -5,7 +5,8 @@
 //! revision. Stored data is ours, so it is placed at its stored offsets without re-anchoring,
 //! but still checked: a bad annotation becomes a problem, never a panic or a lost document.
 //! An entry that cannot be read at all comes back as an error carrying the raw text, so the
-//! user can still download it. The index lists the documents for the library view; it is
+//! user can still download it. The index lists the documents for the library view and carries
+//! what start-up and saving need without reading an entry (see [`INDEX_VERSION`]); it is
 //! derived data, so a bad index is an error the caller answers by rebuilding it from entries.
 
 use crate::domain::annotation::CONTEXT_LEN;
@@ -21,8 +22,19 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-/// The version of the index and backup layouts.
+/// The version of the backup layout.
 pub const LIBRARY_VERSION: u32 = 1;
+
+/// The version of the index layout.
+///
+/// - 1: one row per document with what the library list shows: title, publisher, published
+///   date, annotations per tag, last modified, revision.
+/// - 2: each row also carries the SHA-256 of the document's text and the size of its stored
+///   entry, so start-up reads the index and the one open entry, and a save checks the space
+///   left without reading anything. A version-1 index still reads (those two are unknown
+///   until the document is saved again); a build that only knows version 1 rebuilds the
+///   index from the entries, as it does for any index it cannot read.
+pub const INDEX_VERSION: u32 = 2;
 
 // ---------------------------------------------------------------------------------------------
 // One stored document.
@@ -316,9 +328,18 @@ pub struct IndexEntry {
     pub annotation_count: usize,
     pub modified: String,
     pub revision: u64,
+    /// SHA-256 of the text, hex (version 2; empty in a version-1 row).
+    #[serde(default)]
+    pub text_sha256: String,
+    /// UTF-16 code units the stored entry takes, its key included, as browsers count
+    /// storage (version 2; `None` in a version-1 row).
+    #[serde(default)]
+    pub stored_chars: Option<usize>,
 }
 
 impl IndexEntry {
+    /// The row for `doc` stored at `revision`; `stored_chars` is for the storage edge to
+    /// fill in once it knows the size of what it wrote.
     pub fn for_document(doc: &Document, revision: u64, modified: &str) -> Self {
         let mut counts = BTreeMap::new();
         for annotation in &doc.annotations {
@@ -333,6 +354,8 @@ impl IndexEntry {
             annotation_count: doc.annotations.len(),
             modified: modified.to_string(),
             revision,
+            text_sha256: doc.text.sha256().to_string(),
+            stored_chars: None,
         }
     }
 }
@@ -347,7 +370,7 @@ pub struct LibraryIndex {
 impl Default for LibraryIndex {
     fn default() -> Self {
         LibraryIndex {
-            version: LIBRARY_VERSION,
+            version: INDEX_VERSION,
             documents: Vec::new(),
         }
     }
@@ -361,7 +384,7 @@ impl LibraryIndex {
             .map(|entry| IndexEntry::for_document(&entry.document, entry.revision, &entry.saved))
             .collect();
         LibraryIndex {
-            version: LIBRARY_VERSION,
+            version: INDEX_VERSION,
             documents,
         }
     }
@@ -381,10 +404,25 @@ impl LibraryIndex {
     pub fn remove(&mut self, id: &str) {
         self.documents.retain(|entry| entry.id != id);
     }
+
+    /// The row of document `id`.
+    pub fn get(&self, id: &str) -> Option<&IndexEntry> {
+        self.documents.iter().find(|entry| entry.id == id)
+    }
 }
 
+/// The stored form of the index, always at [`INDEX_VERSION`] (a version-1 index read
+/// earlier is written back upgraded, its unknown hashes and sizes left empty).
 pub fn write_index(index: &LibraryIndex) -> String {
-    to_pretty_json(index)
+    #[derive(Serialize)]
+    struct IndexFile<'a> {
+        version: u32,
+        documents: &'a [IndexEntry],
+    }
+    to_pretty_json(&IndexFile {
+        version: INDEX_VERSION,
+        documents: &index.documents,
+    })
 }
 
 /// Why a stored index cannot be used; the caller rebuilds it from the entries.
@@ -414,10 +452,10 @@ impl std::error::Error for IndexError {}
 pub fn read_index(raw: &str) -> Result<LibraryIndex, IndexError> {
     let index: LibraryIndex =
         serde_json::from_str(raw).map_err(|error| IndexError::Unreadable(error.to_string()))?;
-    if index.version > LIBRARY_VERSION {
+    if index.version > INDEX_VERSION {
         return Err(IndexError::WrittenByNewerVersion {
             found: index.version,
-            supported: LIBRARY_VERSION,
+            supported: INDEX_VERSION,
         });
     }
     Ok(index)

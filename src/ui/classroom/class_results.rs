@@ -12,11 +12,11 @@ use crate::domain::classroom::matching::{MatchRule, match_attempt};
 use crate::domain::classroom::present::{heat_level, heat_pieces, overlay_pieces, percent};
 use crate::domain::classroom::scores::{Score, score_matching};
 use crate::domain::tag::TagId;
-use crate::ui::actions;
 use crate::ui::classroom::context::{ClassKey, Classroom};
 use crate::ui::classroom::file_io::{read_then, report_unrecognised};
 use crate::ui::classroom::files::{add_attempts, load_class_key};
 use crate::ui::classroom::student::ScoringRules;
+use crate::ui::notices;
 use crate::ui::state::{NoticeKind, use_app};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -106,11 +106,11 @@ pub fn ClassResults() -> impl IntoView {
         };
         let csv = grades_csv(&review.0);
         match crate::web::files::download("grades.csv", "text/csv", &csv) {
-            Ok(()) => actions::announce(state, "Downloaded grades.csv"),
-            Err(error) => actions::notify(
+            Ok(()) => notices::announce(state, "Downloaded grades.csv"),
+            Err(error) => notices::notify(
                 state,
                 NoticeKind::Error,
-                actions::capitalise(&error.to_string()),
+                notices::capitalise(&error.to_string()),
                 Vec::new(),
             ),
         }

@@ -5,8 +5,8 @@
 use crate::domain::classroom::exercise::Role;
 use crate::domain::classroom::files::{ClassroomFile, read_classroom_file};
 use crate::domain::format::decode_utf8;
-use crate::ui::actions;
 use crate::ui::classroom::context::{Classroom, classroom};
+use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind};
 use crate::web::files::{self, OpenedFile};
 
@@ -28,7 +28,7 @@ pub fn read_then(
         for file in chosen {
             match files::read_file(&file, LIMIT_BYTES).await {
                 Ok(file) => opened.push(file),
-                Err(error) => error_notice(state, actions::capitalise(&error.to_string())),
+                Err(error) => error_notice(state, notices::capitalise(&error.to_string())),
             }
         }
         then(opened);
@@ -36,7 +36,7 @@ pub fn read_then(
 }
 
 pub fn error_notice(state: AppState, text: impl Into<String>) {
-    actions::notify(state, NoticeKind::Error, text, Vec::new());
+    notices::notify(state, NoticeKind::Error, text, Vec::new());
 }
 
 pub fn parse(file: &OpenedFile) -> Result<ClassroomFile, String> {
@@ -81,7 +81,7 @@ pub fn load_key(
 /// Offers a download, telling the user if the browser refused.
 pub fn offer(state: AppState, name: &str, contents: &str) {
     match files::download(name, "application/json", contents) {
-        Ok(()) => actions::announce(state, format!("Downloaded {name}")),
-        Err(error) => error_notice(state, actions::capitalise(&error.to_string())),
+        Ok(()) => notices::announce(state, format!("Downloaded {name}")),
+        Err(error) => error_notice(state, notices::capitalise(&error.to_string())),
     }
 }

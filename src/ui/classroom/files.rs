@@ -3,10 +3,10 @@
 
 use crate::domain::classroom::exercise::Role;
 use crate::domain::classroom::files::ClassroomFile;
-use crate::ui::actions;
 use crate::ui::classroom::context::{ClassAttempt, ClassKey, Classroom, classroom};
 use crate::ui::classroom::file_io::{error_notice, load_key, parse};
 use crate::ui::classroom::student::{reopen_attempt, use_key_for_checking};
+use crate::ui::notices;
 use crate::ui::state::AppState;
 use crate::web::files::OpenedFile;
 use leptos::prelude::*;
@@ -88,7 +88,7 @@ pub fn add_attempts(state: AppState, files: Vec<OpenedFile>) -> Vec<OpenedFile> 
     }
     if added > 0 {
         let total = classroom.class_attempts.with_untracked(Vec::len);
-        actions::announce(
+        notices::announce(
             state,
             format!("{added} attempts imported; {total} in the class"),
         );
@@ -102,7 +102,7 @@ pub fn set_class_key(state: AppState, classroom: Classroom, name: &str, key: Cla
         file_name: name.to_string(),
         document: key.document,
     }));
-    actions::announce(state, format!("Answer key loaded: {count} spans"));
+    notices::announce(state, format!("Answer key loaded: {count} spans"));
 }
 
 /// The class view's "Load answer key": any native file with annotations may serve as a key.

@@ -9,9 +9,9 @@ use crate::domain::classroom::fragment::{MAX_FRAGMENT_LEN, encode_fragment};
 use crate::domain::document::DocumentId;
 use crate::domain::format::native;
 use crate::domain::tag::{Tag, TagId};
-use crate::ui::actions;
 use crate::ui::classroom::context::Classroom;
 use crate::ui::classroom::file_io::offer;
+use crate::ui::notices;
 use crate::ui::state::use_app;
 use crate::web::clock;
 use leptos::prelude::*;
@@ -206,13 +206,13 @@ fn ExerciseLink(made: Memo<Made>) -> impl IntoView {
     let link = Memo::new(move |_| {
         made.with(|m| encode_fragment(&m.exercise_json))
             .map(|fragment| format!("{}#{fragment}", page_address()))
-            .map_err(|e| actions::capitalise(&e.to_string()))
+            .map_err(|e| notices::capitalise(&e.to_string()))
     });
     let copied = RwSignal::new(false);
     let copy_link = move |_| {
         if let Ok(url) = link.get_untracked() {
             copy_to_clipboard(&url, copied);
-            actions::announce(state, "Copying the link");
+            notices::announce(state, "Copying the link");
         }
     };
     view! {

@@ -13,33 +13,30 @@ use crate::domain::classroom::present::percent;
 use crate::domain::classroom::scores::{SCORING_EXPLANATION, score_matching};
 use crate::domain::classroom::session::{Session, read_session, write_session};
 use crate::domain::document::DocumentId;
-use crate::ui::actions;
 use crate::ui::classroom::context::Classroom;
 use crate::ui::classroom::file_io::{error_notice, load_key, offer, read_then};
+use crate::ui::notices;
+use crate::ui::persistence;
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::clock;
 use crate::web::files::OpenedFile;
-use crate::web::storage::Store;
+use crate::web::storage::settings;
 use leptos::prelude::*;
-
-const SESSION_PREFIX: &str = "article-annotator-classroom:";
 
 /// Keeps the session in this browser, so a reload (or reopening from the library) finds it.
 fn save_session(session: &Session) {
-    if let Ok(store) = Store::open() {
-        let _ = store.set(
-            &format!("{SESSION_PREFIX}{}", session.document_id.0),
-            &write_session(session),
-        );
+    // Not being able to keep it costs only the exercise panel after a reload: the student's
+    // annotations are saved with the document, and the exercise file or link opens it again.
+    if let Err(error) =
+        settings::set_classroom_session(&session.document_id.0, &write_session(session))
+    {
+        leptos::logging::warn!("the classroom session was not kept: {error}");
     }
 }
 
 /// The session stored for document `id`, if any.
 pub fn restore_session(id: &DocumentId) -> Option<Session> {
-    let raw = Store::open()
-        .ok()?
-        .get(&format!("{SESSION_PREFIX}{}", id.0))
-        .ok()??;
+    let raw = settings::classroom_session(&id.0)?;
     read_session(id, &raw).ok()
 }
 
@@ -59,7 +56,7 @@ pub fn use_key_for_checking(state: AppState, classroom: Classroom, name: &str, k
     }
     let count = key.document.annotations.len();
     classroom.student_key.set(Some(key.document));
-    actions::announce(state, format!("Answer key loaded: {count} spans"));
+    notices::announce(state, format!("Answer key loaded: {count} spans"));
 }
 
 /// The student's "Load answer key".
@@ -89,13 +86,13 @@ pub fn open_fragment_on_start(state: AppState, classroom: Classroom) {
         Ok(file) if file.role == Some(Role::Exercise) => {
             classroom.waiting_exercise.set(Some(file));
         }
-        Ok(_) => actions::notify(
+        Ok(_) => notices::notify(
             state,
             NoticeKind::Error,
             "This link does not hold an exercise",
             Vec::new(),
         ),
-        Err(message) => actions::notify(
+        Err(message) => notices::notify(
             state,
             NoticeKind::Error,
             format!("The exercise link cannot be opened: {message}"),
@@ -113,7 +110,7 @@ pub fn reopen_attempt(state: AppState, classroom: Classroom, file: ClassroomFile
     };
     save_session(&session);
     classroom.session.set(Some(session));
-    actions::open_document(state, file.document);
+    persistence::open_document(state, file.document);
 }
 
 fn begin(state: AppState, classroom: Classroom, name: &str) -> Result<(), String> {
@@ -125,7 +122,7 @@ fn begin(state: AppState, classroom: Classroom, name: &str) -> Result<(), String
         name,
         DocumentId(clock::new_id("d")),
     )
-    .map_err(|e| actions::capitalise(&e.to_string()))?;
+    .map_err(|e| notices::capitalise(&e.to_string()))?;
     let session = Session {
         document_id: attempt.document.id.clone(),
         annotator: attempt.annotator.clone(),
@@ -136,7 +133,7 @@ fn begin(state: AppState, classroom: Classroom, name: &str) -> Result<(), String
     classroom.student_key.set(None);
     classroom.checking.set(false);
     classroom.waiting_exercise.set(None);
-    actions::open_document(state, attempt.document);
+    persistence::open_document(state, attempt.document);
     Ok(())
 }
 
@@ -216,7 +213,7 @@ pub fn NameDialog() -> impl IntoView {
 }
 
 fn hand_in(state: AppState, session: &Session) {
-    crate::ui::persistence::flush(state);
+    persistence::flush(state);
     let (json, stem) = state.editor.with_untracked(|e| {
         let document = e.document();
         (

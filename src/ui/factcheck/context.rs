@@ -48,7 +48,7 @@ pub fn provide() {
     let fact_check = FactCheck {
         link: RwSignal::new(None),
         report_open: RwSignal::new(false),
-        organisation: RwSignal::new(crate::web::factcheck_settings::load_organisation()),
+        organisation: RwSignal::new(crate::web::storage::settings::organisation()),
         scale: StoredValue::new(RatingScale::default()),
     };
     provide_context(fact_check);

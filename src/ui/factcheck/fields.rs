@@ -11,6 +11,7 @@ use crate::domain::factcheck::linking::{attribute_command, claimant_choices, cla
 use crate::domain::factcheck::relations::claimant;
 use crate::ui::actions;
 use crate::ui::factcheck::context::use_fact_check;
+use crate::ui::notices;
 use crate::ui::state::use_app;
 use crate::web::clock;
 use leptos::prelude::*;
@@ -93,8 +94,8 @@ fn Field(id: AnnotationId, spec: FieldSpec) -> impl IntoView {
             }
             Ok(None) => refused.set(None),
             Err(problem) => {
-                let text = actions::capitalise(&problem.to_string());
-                actions::announce(state, format!("{}: {text}", spec.label));
+                let text = notices::capitalise(&problem.to_string());
+                notices::announce(state, format!("{}: {text}", spec.label));
                 refused.set(Some((current, text)));
             }
         }

@@ -8,6 +8,7 @@ use crate::domain::command::Command;
 use crate::domain::factcheck::linking::{LinkOption, link_options, option_phrase};
 use crate::ui::actions;
 use crate::ui::factcheck::context::{FactCheck, KindMenu, LinkMode, short_quote, use_fact_check};
+use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::clock;
 use leptos::prelude::*;
@@ -24,7 +25,7 @@ pub fn start_link(state: AppState, fact_check: FactCheck, start: AnnotationId) {
     actions::close_chooser(state);
     actions::drop_proposal(state);
     fact_check.link.set(Some(LinkMode { start, menu: None }));
-    actions::announce(
+    notices::announce(
         state,
         "Link mode: click the highlight to link to, or choose it in the list. Escape cancels.",
     );
@@ -33,7 +34,7 @@ pub fn start_link(state: AppState, fact_check: FactCheck, start: AnnotationId) {
 pub fn cancel_link(state: AppState, fact_check: FactCheck) {
     if fact_check.link.get_untracked().is_some() {
         fact_check.link.set(None);
-        actions::announce(state, "Linking cancelled");
+        notices::announce(state, "Linking cancelled");
     }
 }
 
@@ -72,7 +73,7 @@ fn chose_target(
             } else {
                 "This highlight cannot be linked to that one (or is linked already); click another, or press Escape"
             };
-            actions::notify(state, NoticeKind::Info, text, Vec::new());
+            notices::notify(state, NoticeKind::Info, text, Vec::new());
         }
         [only] => apply_link(state, fact_check, only.clone()),
         _ => fact_check.link.set(Some(LinkMode {

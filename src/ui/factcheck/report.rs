@@ -14,6 +14,7 @@ use crate::domain::factcheck::report::{
 };
 use crate::ui::actions;
 use crate::ui::factcheck::context::{FactCheck, use_fact_check};
+use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::{clock, files};
 use leptos::prelude::*;
@@ -26,12 +27,12 @@ pub fn open_report(state: AppState, fact_check: FactCheck) {
     fact_check.link.set(None);
     close_header_menus();
     fact_check.report_open.set(true);
-    actions::announce(state, "Claims report opened");
+    notices::announce(state, "Claims report opened");
 }
 
 fn close_report(state: AppState, fact_check: FactCheck) {
     fact_check.report_open.set(false);
-    actions::announce(state, "Claims report closed");
+    notices::announce(state, "Claims report closed");
 }
 
 fn close_header_menus() {
@@ -49,11 +50,11 @@ fn close_header_menus() {
 
 fn offer(state: AppState, name: &str, mime: &str, contents: &str) {
     match files::download(name, mime, contents) {
-        Ok(()) => actions::announce(state, format!("Downloaded {name}")),
-        Err(error) => actions::notify(
+        Ok(()) => notices::announce(state, format!("Downloaded {name}")),
+        Err(error) => notices::notify(
             state,
             NoticeKind::Error,
-            actions::capitalise(&error.to_string()),
+            notices::capitalise(&error.to_string()),
             Vec::new(),
         ),
     }
@@ -92,7 +93,7 @@ fn export_claim_review(state: AppState, fact_check: FactCheck) {
         } else {
             "No claim can be exported as ClaimReview yet"
         };
-        actions::notify(state, NoticeKind::Warning, text, details);
+        notices::notify(state, NoticeKind::Warning, text, details);
         return;
     }
     offer(
@@ -102,7 +103,7 @@ fn export_claim_review(state: AppState, fact_check: FactCheck) {
         &export.json,
     );
     if !details.is_empty() {
-        actions::notify(
+        notices::notify(
             state,
             NoticeKind::Warning,
             format!(
@@ -443,9 +444,9 @@ fn ReportSettings() -> impl IntoView {
     let on_organisation = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev).trim().to_string();
         fact_check.organisation.set(name.clone());
-        match crate::web::factcheck_settings::save_organisation(&name) {
-            Ok(()) => actions::announce(state, "Organisation saved in this browser"),
-            Err(why) => actions::notify(
+        match crate::web::storage::settings::set_organisation(&name) {
+            Ok(()) => notices::announce(state, "Organisation saved in this browser"),
+            Err(why) => notices::notify(
                 state,
                 NoticeKind::Warning,
                 format!("The organisation is used in this tab but could not be stored: {why}"),

@@ -1,0 +1,45 @@
+//! Every key Article Annotator keeps in localStorage, in one list, so a reader sees at once
+//! what the app stores and nothing else invents a key. The `v1` in the library's keys names
+//! the key layout, not the formats: entries and the index carry their own versions
+//! (`domain/format/library.rs`). Keys of other apps on the same origin are never read,
+//! written or counted as ours.
+
+/// What all of our keys but the classroom sessions start with.
+pub const PREFIX: &str = "article-annotator:";
+
+/// The library index: one row per stored document (`domain::format::library::LibraryIndex`).
+pub const INDEX: &str = "article-annotator:v1:index";
+/// The id of the document open last, so a reload comes back to it (plain text).
+pub const LAST_OPEN: &str = "article-annotator:v1:last-open";
+/// One stored document per key: this prefix and its id (`StoredEntry`).
+const DOCUMENT_PREFIX: &str = "article-annotator:v1:doc:";
+/// The theme chosen in this browser: `system`, `light` or `dark` (plain text).
+pub const THEME: &str = "article-annotator:theme";
+/// The organisation that signs exported ClaimReviews (a JSON string).
+pub const FACTCHECK_ORGANISATION: &str = "article-annotator:factcheck:organisation";
+/// A student's classroom session for one document: this prefix and the document's id (a
+/// JSON object with the student's name and the exercise).
+const CLASSROOM_SESSION_PREFIX: &str = "article-annotator-classroom:";
+
+pub fn document(id: &str) -> String {
+    format!("{DOCUMENT_PREFIX}{id}")
+}
+
+/// The document id a library key stores, if it is one.
+pub fn document_id(key: &str) -> Option<&str> {
+    key.strip_prefix(DOCUMENT_PREFIX)
+}
+
+/// Whether `key` holds a library document.
+pub fn is_document(key: &str) -> bool {
+    key.starts_with(DOCUMENT_PREFIX)
+}
+
+/// The prefix every library document's key starts with.
+pub fn document_prefix() -> &'static str {
+    DOCUMENT_PREFIX
+}
+
+pub fn classroom_session(document_id: &str) -> String {
+    format!("{CLASSROOM_SESSION_PREFIX}{document_id}")
+}
