@@ -27,8 +27,10 @@ pub fn provide_classroom(state: crate::ui::state::AppState) -> Classroom {
     provide_context(classroom);
     classroom.install();
     // Follow the open document: restore a stored session, stop checking on another text.
+    // Keyed on the id alone, so an edit does not read storage again.
+    let open_id = Memo::new(move |_| state.editor.with(|e| e.document().id.clone()));
     Effect::new(move |_| {
-        let id = state.editor.with(|e| e.document().id.clone());
+        let id = open_id.get();
         if classroom
             .session
             .with_untracked(|s| s.as_ref().is_some_and(|s| s.document_id == id))
