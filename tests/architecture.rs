@@ -6,7 +6,9 @@
 //! - no two modules depend on each other, directly or in a longer circle;
 //! - no component is longer than a screenful or two;
 //! - one place writes storage: only the storage adapter reaches localStorage, and only named
-//!   modules call the storage owner's writing functions.
+//!   modules call the storage owner's writing functions;
+//! - ARCHITECTURE.md's code map names every module of the domain, the browser edges and the
+//!   app's screens, so a newcomer finds every room.
 //!
 //! Each check reads every file under `src/` as code (comments and strings blanked), and each
 //! has a planted case of its own, so a check that could no longer fail would be noticed.
@@ -883,16 +885,16 @@ const BROWSER_STORAGE: [&str; 7] = [
 
 /// The owner's functions that write, and the modules allowed to call each.
 const STORAGE_WRITERS: [(&str, &[&str]); 9] = [
-    ("save_open_document", &["src/ui/persistence.rs"]),
-    ("set_last_open", &["src/ui/persistence.rs"]),
+    ("save_open_document", &["src/ui/library/persistence.rs"]),
+    ("set_last_open", &["src/ui/library/persistence.rs"]),
     (
         "save_other_document",
-        &["src/ui/import.rs", "src/ui/library.rs"],
+        &["src/ui/transfer/import.rs", "src/ui/library/screen.rs"],
     ),
-    ("rename_document", &["src/ui/library.rs"]),
-    ("duplicate_document", &["src/ui/library.rs"]),
-    ("delete_document", &["src/ui/library.rs"]),
-    ("set_theme", &["src/ui/theme.rs"]),
+    ("rename_document", &["src/ui/library/screen.rs"]),
+    ("duplicate_document", &["src/ui/library/screen.rs"]),
+    ("delete_document", &["src/ui/library/screen.rs"]),
+    ("set_theme", &["src/ui/shell/theme.rs"]),
     ("set_organisation", &["src/ui/factcheck/report.rs"]),
     ("set_classroom_session", &["src/ui/classroom/student.rs"]),
 ];
@@ -1029,5 +1031,149 @@ fn every_public_function_of_the_storage_owner_is_a_named_reader_or_writer() {
         unnamed.is_empty(),
         "name each in STORAGE_READERS or STORAGE_WRITERS (with the modules that may call it):\n{}",
         unnamed.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The code map: a newcomer finds every room.
+
+/// The folders whose every module (and sub-folder) ARCHITECTURE.md's code map names. Deeper
+/// folders of the domain (its formats, anchoring, fact-checking and classroom parts) are named
+/// as a whole.
+const MAPPED_FOLDERS: [&str; 7] = [
+    "domain",
+    "web",
+    "ui",
+    "ui/annotate",
+    "ui/library",
+    "ui/shell",
+    "ui/transfer",
+];
+
+/// The code map's rows: (the paths in the "where" cell, the whole row).
+fn code_map_rows(architecture: &str) -> Vec<(Vec<String>, String)> {
+    let map = architecture
+        .split("## Code map")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap_or("");
+    map.lines()
+        .filter(|line| line.starts_with("| `"))
+        .map(|line| {
+            let first_cell = line.split('|').nth(1).unwrap_or("");
+            let paths = first_cell
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect();
+            (paths, line.to_string())
+        })
+        .collect()
+}
+
+/// Each module or folder of `folders` ("folder", ["name.rs" | "name/"]) that no row names.
+fn unmapped(architecture: &str, folders: &[(String, Vec<String>)]) -> Vec<String> {
+    let rows = code_map_rows(architecture);
+    let mut missing = Vec::new();
+    for (folder, children) in folders {
+        // A row is about `folder` when its "where" cell names the folder or one of its
+        // direct children.
+        let about = |paths: &Vec<String>| {
+            paths.iter().any(|path| {
+                path.strip_prefix(folder.as_str())
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .is_some_and(|rest| !rest.trim_end_matches('/').contains('/'))
+            })
+        };
+        for child in children {
+            let named = rows.iter().any(|(paths, row)| {
+                about(paths)
+                    && (row.contains(&format!("`{child}`"))
+                        || row.contains(&format!("`{folder}/{child}`")))
+            });
+            if !named {
+                missing.push(format!("src/{folder}/{child}"));
+            }
+        }
+    }
+    missing
+}
+
+fn folder_children(root: &Path, folder: &str) -> Vec<String> {
+    let mut children: Vec<String> = fs::read_dir(root.join("src").join(folder))
+        .expect("the folder is readable")
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_dir() {
+                Some(format!("{name}/"))
+            } else if name.ends_with(".rs") && name != "mod.rs" {
+                Some(name)
+            } else {
+                None
+            }
+        })
+        .collect();
+    children.sort();
+    children
+}
+
+#[test]
+fn the_code_map_names_every_module() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let architecture =
+        fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md is readable");
+    let folders: Vec<(String, Vec<String>)> = MAPPED_FOLDERS
+        .iter()
+        .map(|folder| (folder.to_string(), folder_children(root, folder)))
+        .collect();
+    assert!(
+        folders.iter().map(|(_, c)| c.len()).sum::<usize>() > 60,
+        "expected the app's modules"
+    );
+    let missing = unmapped(&architecture, &folders);
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md's code map does not name these (add them to the row of their folder):\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn the_code_map_check_wants_the_row_of_the_right_folder() {
+    let architecture = "# A\n\n## Code map\n\n| where | what |\n| --- | --- |\n\
+        | `ui/annotate/` | `article.rs`, `toolbar.rs` |\n\
+        | `domain/tag.rs`, `text.rs` | the data |\n\
+        | `ui/` | `state.rs` |\n\n## Invariants\n\n`import.rs` `lost.rs`\n";
+    let folders = vec![
+        (
+            "ui".to_string(),
+            vec![
+                "state.rs".to_string(),
+                "annotate/".to_string(),
+                "transfer/".to_string(),
+            ],
+        ),
+        (
+            "ui/annotate".to_string(),
+            vec!["article.rs".to_string(), "details.rs".to_string()],
+        ),
+        (
+            "domain".to_string(),
+            vec![
+                "tag.rs".to_string(),
+                "text.rs".to_string(),
+                "import.rs".to_string(),
+            ],
+        ),
+    ];
+    assert_eq!(
+        unmapped(architecture, &folders),
+        [
+            "src/ui/transfer/",
+            "src/ui/annotate/details.rs",
+            "src/domain/import.rs"
+        ]
     );
 }

@@ -4,35 +4,19 @@
 //! signals components set themselves.
 
 pub mod actions;
-pub mod annotation_list;
-pub mod app;
-pub mod article;
+pub mod annotate;
 pub mod classroom;
-pub mod details;
-pub mod document_details;
-pub mod export_menu;
 pub mod factcheck;
-pub mod header;
-pub mod import;
 pub mod library;
-pub mod load_article;
 pub mod notices;
-pub mod panic_screen;
-pub mod persistence;
-pub mod print_notes;
-pub mod reading_cursor;
-pub mod review;
-pub mod shortcuts;
+pub mod shell;
 pub mod state;
-pub mod storage_meter;
 pub mod strings;
-pub mod tag_manager;
-pub mod theme;
-pub mod toolbar;
+pub mod transfer;
 
 /// Installs the panic screen and mounts the app on `<body>`.
 pub fn start() {
-    panic_screen::install();
+    shell::panic_screen::install();
     crate::web::service_worker::register_service_worker_in_background();
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(shell::app::App);
 }

@@ -83,7 +83,7 @@ fn chose_target(
     }
 }
 
-use crate::ui::shortcuts::typing_in_field;
+use crate::ui::shell::shortcuts::typing_in_field;
 
 /// The highlight a pointer event is on, inside the article: its annotation ids.
 fn mark_under(event: &web_sys::Event) -> Option<Vec<AnnotationId>> {

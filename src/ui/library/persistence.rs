@@ -141,7 +141,7 @@ fn write(state: AppState, revision: u64) {
             with_saving(|s| s.saver.saved(revision, document));
             state.save_state.set(SaveState::Saved);
             // Saved: the panic screen offers the stored entry itself, so nothing to copy.
-            crate::ui::panic_screen::forget_work();
+            crate::ui::shell::panic_screen::forget_work();
         }
         Err(error) => {
             state.save_state.set(SaveState::NotSaved(error.to_string()));
@@ -162,7 +162,7 @@ fn remember_for_panic(state: AppState) {
             write_document(doc, &WriteOptions::default()),
         )
     });
-    crate::ui::panic_screen::remember_work(name, json);
+    crate::ui::shell::panic_screen::remember_work(name, json);
 }
 
 /// Another tab stored a newer revision of the open document: show it, with this tab's

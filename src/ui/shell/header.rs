@@ -73,9 +73,9 @@ pub fn Header() -> impl IntoView {
                 </button>
                 <crate::ui::classroom::HeaderControls />
                 <crate::ui::factcheck::ReportButton />
-                <crate::ui::export_menu::ExportMenu />
-                <crate::ui::theme::ThemeSwitch />
-                <crate::ui::import::ImportControl />
+                <crate::ui::transfer::export_menu::ExportMenu />
+                <crate::ui::shell::theme::ThemeSwitch />
+                <crate::ui::transfer::import::ImportControl />
                 <button
                     type="button"
                     class="ann-icon-button"

@@ -76,7 +76,7 @@ fn Details(id: AnnotationId) -> impl IntoView {
                 class="ann-button ann-button--danger"
                 on:click=move |_| {
                     actions::delete_annotation(state, id_for_delete.clone());
-                    crate::ui::reading_cursor::focus_article();
+                    crate::ui::annotate::reading_cursor::focus_article();
                 }
             >
                 "Delete annotation"
@@ -112,7 +112,7 @@ fn DetailsHead(id: AnnotationId) -> impl IntoView {
                 aria-label="Close details"
                 on:click=move |_| {
                     actions::select_annotation(state, None);
-                    crate::ui::reading_cursor::focus_article();
+                    crate::ui::annotate::reading_cursor::focus_article();
                 }
             >
                 "×"

@@ -16,8 +16,8 @@ use crate::domain::import_pipeline::{InputFile, LibraryDocRef, prepare_import};
 use crate::domain::interchange::sniff::{Sniffed, sniff};
 use crate::domain::text::sha256_hex;
 use crate::ui::actions;
+use crate::ui::library::persistence;
 use crate::ui::notices;
-use crate::ui::persistence;
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::storage::library;
 use crate::web::{clock, files};
@@ -122,7 +122,7 @@ fn open_article(state: AppState, file: &files::OpenedFile) {
             let notices = article.notices.clone();
             persistence::open_document(
                 state,
-                crate::ui::load_article::document_from(article, Default::default()),
+                crate::ui::library::load_article::document_from(article, Default::default()),
             );
             for notice in notices {
                 notices::notify(

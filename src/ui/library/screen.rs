@@ -6,8 +6,8 @@ use crate::domain::command::Command;
 use crate::domain::document::{Document, DocumentId};
 use crate::domain::format::library::{IndexEntry, StoredEntry};
 use crate::ui::actions;
+use crate::ui::library::persistence;
 use crate::ui::notices;
-use crate::ui::persistence;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
 use crate::web::storage::keys;
 use crate::web::storage::library::{self, Unreadable};
@@ -115,7 +115,7 @@ pub fn Library() -> impl IntoView {
                 notices::announce(state, format!("Deleted “{}”", doc.metadata.title));
                 deleted.update(|d| d.push(doc));
                 if open_id == id {
-                    crate::ui::load_article::open_sample(state);
+                    crate::ui::library::load_article::open_sample(state);
                     state.screen.set(Screen::Library);
                 }
             }
@@ -151,7 +151,7 @@ pub fn Library() -> impl IntoView {
                 <p class="ann-library__usage">
                     {move || listing.get().map(|l| l.usage).unwrap_or_else(|| "Storage is not available in this browser".into())}
                 </p>
-                <crate::ui::storage_meter::StorageMeter />
+                <crate::ui::library::storage_meter::StorageMeter />
                 <button type="button" class="ann-button" on:click=move |_| state.screen.set(Screen::Annotate)>
                     "Back to the open document"
                 </button>

@@ -5,13 +5,13 @@
 use crate::domain::article_input::{OpenedArticle, open_article_file, paste_article};
 use crate::domain::document::{Document, DocumentId, Metadata};
 use crate::domain::text::Text;
+use crate::ui::library::persistence;
 use crate::ui::notices;
-use crate::ui::persistence;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
 use crate::web::{clock, files};
 use leptos::prelude::*;
 
-pub const SAMPLE_TEXT: &str = include_str!("sample-article.txt");
+pub const SAMPLE_TEXT: &str = include_str!("../sample-article.txt");
 
 /// A new document from an article, with the suggested metadata filling what the user left
 /// empty.

@@ -87,7 +87,7 @@ fn fingerprint(
 
 fn layout(document: &Document, check: Option<&BTreeMap<AnnotationId, CheckStatus>>) -> Layout {
     let segmentation = segment(&document.text, &document.annotations);
-    let note_numbers = crate::ui::print_notes::note_numbers(document);
+    let note_numbers = crate::ui::annotate::print_notes::note_numbers(document);
     let keys = (0..segmentation.paragraphs.len())
         .map(|index| ParagraphKey {
             fingerprint: fingerprint(document, &segmentation, index, &note_numbers, check),
@@ -253,7 +253,7 @@ fn render_run(run: RunView) -> AnyView {
                 class:ann-mark--selected=selected
                 class:ann-mark--flash=flash
                 data-ids=ids
-                aria-describedby=crate::ui::reading_cursor::described_by(&tags)
+                aria-describedby=crate::ui::annotate::reading_cursor::described_by(&tags)
                 data-tags=tags
                 data-notes=notes
                 data-check=check
@@ -422,7 +422,7 @@ pub fn ArticleView() -> impl IntoView {
                 role="document"
                 aria-label=crate::ui::strings::ARTICLE_LABEL
                 aria-describedby="ann-article-help"
-                on:focus=move |_| crate::ui::reading_cursor::on_article_focus()
+                on:focus=move |_| crate::ui::annotate::reading_cursor::on_article_focus()
                 node_ref=article_ref
                 on:mouseup=on_pointer_up
                 on:touchend=move |_| {
@@ -436,7 +436,7 @@ pub fn ArticleView() -> impl IntoView {
             >
                 <For each=keys key=|k| (k.fingerprint, k.index) children=render_paragraph />
             </div>
-            <crate::ui::reading_cursor::ReadingCursor />
+            <crate::ui::annotate::reading_cursor::ReadingCursor />
         </article>
     }
 }

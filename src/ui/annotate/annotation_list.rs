@@ -246,7 +246,7 @@ fn ListRow(id: AnnotationId, page: Memo<Page>) -> impl IntoView {
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                     if ev.key() == "Enter" {
                         ev.prevent_default();
-                        crate::ui::reading_cursor::open_details(state, id_for_key.clone());
+                        crate::ui::annotate::reading_cursor::open_details(state, id_for_key.clone());
                     }
                 }
                 on:click=move |_| actions::reveal_annotation(state, id_for_click.clone())

@@ -101,7 +101,7 @@ pub fn ExportMenu() -> impl IntoView {
                 <button
                     type="button"
                     class="ann-menu__item"
-                    on:click=move |_| crate::ui::persistence::export_library(state)
+                    on:click=move |_| crate::ui::library::persistence::export_library(state)
                 >
                     "Export library"
                 </button>

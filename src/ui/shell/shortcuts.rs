@@ -101,7 +101,7 @@ fn step_selection(state: AppState, forward: bool) {
 }
 
 pub fn handle(state: AppState, event: &web_sys::KeyboardEvent) {
-    if crate::ui::reading_cursor::handle_key(state, event) {
+    if crate::ui::annotate::reading_cursor::handle_key(state, event) {
         return;
     }
     let key = event.key();

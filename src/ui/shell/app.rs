@@ -5,18 +5,18 @@ use crate::domain::document::{Document, DocumentId};
 use crate::domain::history::Editor;
 use crate::domain::text::Text;
 use crate::ui::actions::{self, Replacement};
-use crate::ui::annotation_list::AnnotationList;
-use crate::ui::article::ArticleView;
-use crate::ui::details::DetailsPanel;
-use crate::ui::document_details::DocumentDetails;
-use crate::ui::header::Header;
-use crate::ui::library::Library;
-use crate::ui::load_article::LoadArticle;
+use crate::ui::annotate::annotation_list::AnnotationList;
+use crate::ui::annotate::article::ArticleView;
+use crate::ui::annotate::details::DetailsPanel;
+use crate::ui::annotate::document_details::DocumentDetails;
+use crate::ui::annotate::toolbar::{AnnotationChooser, TagToolbar};
+use crate::ui::library::load_article::LoadArticle;
+use crate::ui::library::persistence::{Autosave, initial_document};
+use crate::ui::library::screen::Library;
 use crate::ui::notices::{LiveRegion, Notices};
-use crate::ui::persistence::{Autosave, initial_document};
-use crate::ui::shortcuts::{HelpSheet, Shortcuts};
+use crate::ui::shell::header::Header;
+use crate::ui::shell::shortcuts::{HelpSheet, Shortcuts};
 use crate::ui::state::{AppState, Screen};
-use crate::ui::toolbar::{AnnotationChooser, TagToolbar};
 use leptos::prelude::*;
 
 fn empty_document(id: String) -> Document {
@@ -30,14 +30,14 @@ pub fn App() -> impl IntoView {
     crate::ui::classroom::provide_classroom(state);
     crate::ui::factcheck::provide();
     let first = initial_document(state, || {
-        crate::ui::load_article::sample_document()
+        crate::ui::library::load_article::sample_document()
             .unwrap_or_else(|| empty_document(crate::web::clock::new_id("d")))
     });
     actions::replace_document(state, first, Replacement::StartUp);
     view! {
         <a class="ann-skip" href="#ann-article">"Skip to the article"</a>
         <Header />
-        <Notices export_now=move |_| crate::ui::export_menu::export_native(state, true) />
+        <Notices export_now=move |_| crate::ui::transfer::export_menu::export_native(state, true) />
         <LiveRegion />
         <Shortcuts />
         <Autosave />
@@ -49,7 +49,7 @@ pub fn App() -> impl IntoView {
         <HelpSheet />
         <crate::ui::classroom::ClassroomLayer />
         <crate::ui::factcheck::FactCheckLayer />
-        <crate::ui::import::DropImport />
+        <crate::ui::transfer::import::DropImport />
     }
 }
 
@@ -83,14 +83,14 @@ fn AnnotateScreen() -> impl IntoView {
                     }}
                 </button>
                 <crate::ui::classroom::ExercisePanel />
-                <crate::ui::review::ReviewList />
+                <crate::ui::annotate::review::ReviewList />
                 <DetailsPanel />
                 <AnnotationList />
-                <crate::ui::tag_manager::TagManager />
+                <crate::ui::annotate::tag_manager::TagManager />
                 <DocumentDetails />
             </aside>
         </div>
-        <crate::ui::print_notes::PrintEndnotes />
+        <crate::ui::annotate::print_notes::PrintEndnotes />
     }
 }
 
