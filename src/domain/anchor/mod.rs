@@ -213,6 +213,34 @@ fn location_of(candidate: &CandidateAnnotation, number: usize) -> String {
     }
 }
 
+/// What the person is told about an annotation placed away from its offsets (moved) or
+/// approximately (fuzzy): every such one is named, so none sits on other characters unsaid.
+fn placed_elsewhere(
+    text: &Text,
+    unit: OffsetUnit,
+    target: &Target,
+    range: TextRange,
+    status: &AnchorStatus,
+) -> Option<String> {
+    let was = match target.position {
+        Some((start, end)) => match units::range_in(text, unit, start, end) {
+            Ok(old) => format!(" instead of {}-{}", old.start().0, old.end().0),
+            Err(_) => " (its offsets do not fit this text)".to_string(),
+        },
+        None => String::new(),
+    };
+    let at = format!("{}-{}", range.start().0, range.end().0);
+    match status {
+        AnchorStatus::Moved if target.position.is_some() => {
+            Some(format!("moved: found by its quote at {at}{was}"))
+        }
+        AnchorStatus::Fuzzy(score) => Some(format!(
+            "fuzzy: placed approximately at {at}{was} (score {score:.2}); listed in Needs review"
+        )),
+        _ => None,
+    }
+}
+
 /// Places every candidate of `batch` in `text`. Ids missing from the batch (or used twice)
 /// come from `new_id`; `now` fills missing creation and modification times.
 pub fn place(
@@ -254,7 +282,14 @@ pub fn place(
                     .push(Problem::warning(&location, reason.to_string()));
                 None
             }
-            Located::Placed(range, status) => Some((range, status)),
+            Located::Placed(range, status) => {
+                if let Some(message) = placed_elsewhere(text, unit, &target, range, &status) {
+                    placement
+                        .problems
+                        .push(Problem::warning(&location, message));
+                }
+                Some((range, status))
+            }
         };
         let id = match &candidate.id {
             Some(id) if !used_ids.contains(id) => id.clone(),

@@ -196,13 +196,29 @@ fn read_line(value: &Value, location: &str, batch: &mut ImportBatch) {
             ));
             return;
         }
+        let covered = quote(text, start, end);
+        // Prodigy and spaCy write the span's own text: that, not the slice, is the quote, so
+        // placing checks the offsets against it instead of trusting them.
+        let file_quote = text_of(extra.get("text"));
+        if let Some(in_file) = &file_quote
+            && covered.as_deref() != Some(in_file.as_str())
+        {
+            let at = match (&covered, start, end) {
+                (Some(found), Some(s), Some(e)) => format!("the text at {s}-{e} is \"{found}\""),
+                _ => "its offsets do not fit the text".to_string(),
+            };
+            batch.problems.push(Problem::warning(
+                item_location.clone(),
+                format!("{at}, not the span's \"{in_file}\"; it was placed by its quote"),
+            ));
+        }
         let mut candidate = CandidateAnnotation {
             location: item_location,
             id,
             tag,
             start,
             end,
-            quote: quote(text, start, end),
+            quote: file_quote.or(covered),
             ..CandidateAnnotation::default()
         };
         read_extras(extra, &mut candidate);

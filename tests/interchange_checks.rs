@@ -1,0 +1,199 @@
+//! Files as other tools write them: quotes are checked against offsets, re-anchoring is
+//! reported, discontinuous brat spans keep their gaps unhighlighted, and exports leave out
+//! what they cannot hold instead of inventing positions.
+
+use annotator::domain::annotation::AnchorStatus;
+use annotator::domain::document::Document;
+use annotator::domain::history::Editor;
+use annotator::domain::import_pipeline::{
+    ImportPreparation, ImportTarget, InputFile, PreparedImport, prepare_import,
+};
+use annotator::domain::interchange::brat;
+
+const NOW: &str = "2026-01-01T00:00:00Z";
+
+fn file(name: &str, bytes: impl Into<Vec<u8>>) -> InputFile {
+    InputFile {
+        name: name.into(),
+        bytes: bytes.into(),
+    }
+}
+
+fn prepare(files: &[InputFile], open: Option<&Document>) -> ImportPreparation {
+    let mut counter = 0;
+    let mut ids = move |prefix: &str| {
+        counter += 1;
+        format!("{prefix}-fresh-{counter}")
+    };
+    prepare_import(files, &[], open, &mut ids, NOW)
+}
+
+/// The document an item makes (or changes), with the item applied.
+fn applied(item: &PreparedImport, open: Option<&Document>) -> Document {
+    let start = match (&item.target, open) {
+        (ImportTarget::New(new), _) => new.clone(),
+        (ImportTarget::Existing(_), Some(open)) => open.clone(),
+        (ImportTarget::Existing(id), None) => panic!("no document {id:?} to apply to"),
+    };
+    let mut editor = Editor::new(start);
+    let mut counter = 0;
+    editor
+        .import(
+            item.incoming.clone(),
+            &mut || {
+                counter += 1;
+                format!("a-applied-{counter}")
+            },
+            0,
+            NOW,
+        )
+        .expect("a prepared import applies");
+    editor.into_document()
+}
+
+fn spans(document: &Document) -> Vec<(usize, usize, String, &'static str)> {
+    let mut spans: Vec<_> = document
+        .annotations
+        .iter()
+        .map(|a| (a.start().0, a.end().0, a.quote.clone(), a.anchor.name()))
+        .collect();
+    spans.sort();
+    spans
+}
+
+fn only_item(preparation: &ImportPreparation) -> &PreparedImport {
+    assert_eq!(
+        preparation.items.len(),
+        1,
+        "one item expected; problems: {:?}",
+        preparation.all_problems()
+    );
+    &preparation.items[0]
+}
+
+#[test]
+fn a_prodigy_span_whose_text_differs_is_moved_or_left_for_review() {
+    let line = r#"{"text":"The mayor said crime fell.","spans":[
+        {"start":4,"end":9,"label":"PER","text":"mayor"},
+        {"start":0,"end":3,"label":"PER","text":"said"},
+        {"start":15,"end":20,"label":"CLAIM","text":"taxes"}]}"#
+        .replace('\n', " ");
+    let preparation = prepare(&[file("prodigy.jsonl", line)], None);
+    let item = only_item(&preparation);
+    let counts = item.counts;
+    assert_eq!(
+        (counts.exact, counts.moved, counts.orphaned),
+        (1, 1, 1),
+        "{counts:?}"
+    );
+    let document = applied(item, None);
+    assert_eq!(
+        spans(&document),
+        [
+            (0, 0, "taxes".to_string(), "orphaned"),
+            (4, 9, "mayor".to_string(), "exact"),
+            (10, 14, "said".to_string(), "moved"),
+        ]
+    );
+    let problems: Vec<String> = item.problems.iter().map(ToString::to_string).collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("spans[1]") && p.contains("not the span's \"said\"")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("spans[1]") && p.contains("moved: found by its quote at 10-14")),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn the_summary_line_counts_moved_and_fuzzy_for_every_format() {
+    let w3c = r#"{"@context":"http://www.w3.org/ns/anno.jsonld","type":"Annotation","id":"urn:uuid:1",
+      "body":{"type":"TextualBody","purpose":"tagging","value":"claim"},
+      "target":{"source":"https://example.org/a","selector":[
+        {"type":"TextPositionSelector","start":0,"end":4},
+        {"type":"TextQuoteSelector","exact":"crime fell"}]}}"#;
+    let open = Document::new(
+        annotator::domain::document::DocumentId("open".into()),
+        Default::default(),
+        annotator::domain::text::Text::new("The mayor said crime fell."),
+    );
+    let preparation = prepare(&[file("notes.jsonld", w3c)], Some(&open));
+    let item = only_item(&preparation);
+    assert_eq!(item.counts.moved, 1, "{:?}", item.counts);
+    let document = applied(item, Some(&open));
+    let summary = {
+        let mut editor = Editor::new(open.clone());
+        editor
+            .import(item.incoming.clone(), &mut || "x".into(), 0, NOW)
+            .expect("applies")
+    };
+    assert_eq!(spans(&document)[0].0, 15);
+    let line = preparation.summary_line(&[Some(summary)]);
+    assert!(line.contains("1 moved"), "{line}");
+    assert!(line.ends_with("— details"), "{line}");
+}
+
+#[test]
+fn a_brat_quote_split_at_a_line_break_is_checked() {
+    let txt = "first\nsecond line";
+    // The right quote comes back exactly; a wrong one is not placed as if it were right.
+    let good = "T1\tX 0 5;6 12\tfirst second\n";
+    let bad = "T1\tX 0 5;6 12\tfirst secnd\n";
+    let prep = prepare(&[file("a.ann", good), file("a.txt", txt)], None);
+    let doc = applied(only_item(&prep), None);
+    assert_eq!(spans(&doc), [(0, 12, "first\nsecond".into(), "exact")]);
+    let prep = prepare(&[file("a.ann", bad), file("a.txt", txt)], None);
+    let item = only_item(&prep);
+    let doc = applied(item, None);
+    let statuses: Vec<_> = doc.annotations.iter().map(|a| a.anchor.clone()).collect();
+    assert!(
+        !statuses.contains(&AnchorStatus::Exact),
+        "{statuses:?} {:?}",
+        item.problems
+    );
+    assert!(
+        item.problems
+            .iter()
+            .any(|p| p.message.contains("not the quoted \"first secnd\"")),
+        "{:?}",
+        item.problems
+    );
+}
+
+#[test]
+fn a_discontinuous_brat_span_keeps_its_fragments_and_exports_them_back() {
+    let txt = "Alice went home and then slept.";
+    let ann = "T1\tAct 0 5;25 30\tAlice slept\nA1\tNegated T1\n";
+    let prep = prepare(&[file("d.ann", ann), file("d.txt", txt)], None);
+    let item = only_item(&prep);
+    let doc = applied(item, None);
+    // The gap (" went home and then ") is not highlighted.
+    assert_eq!(
+        spans(&doc),
+        [
+            (0, 5, "Alice".into(), "exact"),
+            (25, 30, "slept".into(), "exact")
+        ]
+    );
+    assert_eq!(doc.relations.len(), 1);
+    assert_eq!(doc.relations[0].kind.as_str(), brat::FRAGMENT_RELATION);
+    let files = brat::export(&doc);
+    let exported = &files[1].1;
+    assert!(
+        exported.starts_with("T1\tAct 0 5;25 30\tAlice slept\n"),
+        "{exported}"
+    );
+    assert!(!exported.contains("\nR"), "{exported}");
+    assert!(exported.contains("A1\tNegated T1 true"), "{exported}");
+    // And the export reads back as the same two fragments.
+    let again = prepare(
+        &[file("d.ann", exported.as_str()), file("d.txt", txt)],
+        None,
+    );
+    assert_eq!(spans(&applied(only_item(&again), None)), spans(&doc));
+}
