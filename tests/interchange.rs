@@ -290,32 +290,32 @@ fn exports_name_their_files_and_offset_unit() {
     let expected = [
         (
             ExportFormat::W3cWebAnnotation,
-            vec!["mayor-s-claims.jsonld"],
+            vec!["mayors-claims.jsonld"],
             "\"aa:offsetUnit\": \"codepoint\"",
         ),
         (
             ExportFormat::Brat,
-            vec!["mayor-s-claims.txt", "mayor-s-claims.ann"],
+            vec!["mayors-claims.txt", "mayors-claims.ann"],
             "",
         ),
         (
             ExportFormat::DoccanoJsonl,
-            vec!["mayor-s-claims.jsonl"],
+            vec!["mayors-claims.doccano.jsonl"],
             "\"offset_unit\":\"codepoint\"",
         ),
         (
             ExportFormat::SpacyJsonl,
-            vec!["mayor-s-claims.jsonl"],
+            vec!["mayors-claims.spacy.jsonl"],
             "\"offset_unit\":\"codepoint\"",
         ),
         (
             ExportFormat::LabelStudio,
-            vec!["mayor-s-claims.json"],
+            vec!["mayors-claims.label-studio.json"],
             "\"offset_unit\": \"codepoint\"",
         ),
         (
             ExportFormat::Csv,
-            vec!["mayor-s-claims.csv"],
+            vec!["mayors-claims.csv"],
             "start_codepoint,end_codepoint,start_utf16,end_utf16",
         ),
     ];
@@ -409,7 +409,8 @@ const fn case(
 #[rustfmt::skip]
 const BRAT_CASES: &[BratCase] = &[
     case("valid-nonbmp", 3, 1, 1, None, Some("unemployment fell to 4.1%")),
-    case("valid-discontinuous", 2, 0, 0, Some((Severity::Warning, "line 1", "discontinuous span")), Some("Paris, the capital, and Lyon were named")),
+    // Each fragment is its own annotation, linked to the first by a `fragment_of` relation.
+    case("valid-discontinuous", 4, 2, 0, Some((Severity::Warning, "line 1", "discontinuous span")), Some("Paris")),
     case("valid-crlf", 1, 0, 0, None, Some("The claim is here")),
     case("valid-bom-counted", 1, 0, 0, None, Some("The claim")),
     case("bad-offset-beyond-text", 0, 0, 0, Some((Severity::Error, "line 1", "past the end of the text")), None),

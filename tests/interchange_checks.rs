@@ -197,3 +197,158 @@ fn a_discontinuous_brat_span_keeps_its_fragments_and_exports_them_back() {
     );
     assert_eq!(spans(&applied(only_item(&again), None)), spans(&doc));
 }
+
+// ------------------------------------------------------------------ exports
+
+fn document_with(text: &str, title: &str, spans: &[(&str, usize, usize)]) -> Document {
+    use annotator::domain::annotation::{Annotation, AnnotationId};
+    use annotator::domain::document::{DocumentId, Metadata};
+    use annotator::domain::tag::TagId;
+    use annotator::domain::text::{Text, TextRange};
+    let mut document = Document::new(
+        DocumentId("doc-1".into()),
+        Metadata {
+            title: title.into(),
+            published: "2024-05-02".into(),
+            ..Metadata::default()
+        },
+        Text::new(text),
+    );
+    for (id, start, end) in spans {
+        let range = TextRange::from_code_points(*start, *end).expect("ordered");
+        let annotation = Annotation::new(
+            AnnotationId((*id).into()),
+            TagId("claim".into()),
+            &document.text,
+            range,
+            NOW,
+        )
+        .expect("in the text");
+        document.annotations.push(annotation);
+    }
+    document
+}
+
+/// The mayor text with `a1` placed and `a2` orphaned (quote kept, no place).
+fn with_an_orphan() -> Document {
+    let mut document = document_with(
+        "The mayor said crime fell.",
+        "Mayor",
+        &[("a1", 4, 9), ("a2", 15, 20)],
+    );
+    let orphan = &mut document.annotations[1];
+    orphan.anchor = AnchorStatus::Orphaned;
+    orphan.range = Default::default();
+    orphan.quote = "taxes rose".into();
+    document
+        .relations
+        .push(annotator::domain::annotation::Relation {
+            id: annotator::domain::annotation::RelationId("r1".into()),
+            kind: annotator::domain::annotation::RelationKind::About,
+            from: annotator::domain::annotation::AnnotationId("a1".into()),
+            to: annotator::domain::annotation::AnnotationId("a2".into()),
+        });
+    document
+}
+
+#[test]
+fn orphans_are_left_out_of_offset_only_formats_and_listed() {
+    use annotator::domain::interchange::{ExportFormat, export_with_report};
+    let document = with_an_orphan();
+    for format in ExportFormat::ALL {
+        let exported = export_with_report(&document, format);
+        let all: String = exported.files.iter().map(|f| f.contents.as_str()).collect();
+        if format.offsets_only() {
+            assert!(!all.contains("taxes rose"), "{format:?}: {all}");
+            assert!(!all.contains("\"a2\""), "{format:?}: {all}");
+            assert!(!all.contains("[0,0"), "{format:?}: {all}");
+            assert_eq!(exported.left_out.len(), 1, "{format:?}");
+            assert!(exported.left_out[0].starts_with("a2 (“taxes rose”)"));
+        } else {
+            assert!(all.contains("taxes rose"), "{format:?}: {all}");
+            assert!(exported.left_out.is_empty(), "{format:?}");
+        }
+        // The placed annotation is always there.
+        assert!(all.contains("mayor"), "{format:?}");
+    }
+}
+
+#[test]
+fn label_studio_tasks_have_an_id() {
+    use annotator::domain::interchange::label_studio;
+    let document = with_an_orphan();
+    let tasks: serde_json::Value =
+        serde_json::from_str(&label_studio::export(&document)).expect("JSON");
+    assert!(tasks[0]["id"].is_u64(), "{tasks}");
+}
+
+#[test]
+fn brat_keeps_spans_that_start_or_end_with_a_line_break() {
+    let text = "aaa bbb\n\nccc\nddd";
+    // "bbb\n\n" (4–9) ends with breaks, "\nccc" (8–12) starts with one, "\n" is only one.
+    let document = document_with(
+        text,
+        "Breaks",
+        &[("a1", 4, 9), ("a2", 8, 12), ("a3", 12, 13)],
+    );
+    let files = brat::export(&document);
+    let ann = &files[1].1;
+    for line in ann.lines() {
+        assert_eq!(line.split('\t').count(), 3, "{line:?}");
+    }
+    let prep = prepare(&[file("b.ann", ann.as_str()), file("b.txt", text)], None);
+    let item = only_item(&prep);
+    assert!(item.problems.is_empty(), "{:?}", item.problems);
+    assert_eq!(
+        spans(&applied(item, None)),
+        [
+            (4, 9, "bbb\n\n".into(), "exact"),
+            (8, 12, "\nccc".into(), "exact"),
+            (12, 13, "\n".into(), "exact")
+        ]
+    );
+}
+
+#[test]
+fn download_names_differ_per_format_and_follow_the_native_name() {
+    use annotator::domain::article_input::metadata::suggested_file_stem;
+    use annotator::domain::interchange::{ExportFormat, export};
+    let title =
+        "A very long headline about the mayor and the statistics of crime in the city of Lisbon";
+    let document = document_with("Text.", title, &[]);
+    let stem = suggested_file_stem(title, "2024-05-02");
+    let mut names: Vec<String> = ExportFormat::ALL
+        .into_iter()
+        .flat_map(|format| export(&document, format))
+        .map(|file| file.name)
+        .collect();
+    for name in &names {
+        assert!(name.starts_with(&format!("{stem}.")), "{name} vs {stem}");
+        // Not cut in the middle of a word of the title.
+        let words: Vec<&str> = stem.split('-').collect();
+        let last = words.last().copied().unwrap_or("");
+        assert!(
+            title.to_lowercase().split(' ').any(|w| w == last)
+                || last.chars().all(|c| c.is_ascii_digit()),
+            "{name}"
+        );
+    }
+    let count = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), count, "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with(".doccano.jsonl")));
+    assert!(names.iter().any(|n| n.ends_with(".spacy.jsonl")));
+}
+
+#[test]
+fn csv_guards_cells_starting_with_tab_or_carriage_return() {
+    use annotator::domain::interchange::csv_export;
+    let mut document = document_with("The mayor said crime fell.", "Csv", &[("a1", 4, 9)]);
+    document.annotations[0].note = "\t=HYPERLINK(\"x\")".into();
+    document.annotations[0].attributes.clear();
+    let csv = csv_export::export(&document);
+    assert!(csv.contains("\"'\t=HYPERLINK"), "{csv}");
+    document.annotations[0].note = "\r=1".into();
+    assert!(csv_export::export(&document).contains("\"'\r=1"));
+}

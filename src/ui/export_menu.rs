@@ -4,7 +4,7 @@
 
 use crate::domain::article_input::metadata::suggested_file_stem;
 use crate::domain::format::native::{WriteOptions, write_document};
-use crate::domain::interchange::{ExportFormat, export};
+use crate::domain::interchange::{ExportFormat, export_with_report};
 use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::files;
@@ -55,9 +55,23 @@ pub fn export_native(state: AppState, include_text: bool) {
 pub fn export_format(state: AppState, format: ExportFormat) {
     let exported = state
         .editor
-        .with_untracked(|e| export(e.document(), format));
-    for file in exported {
+        .with_untracked(|e| export_with_report(e.document(), format));
+    for file in &exported.files {
         offer(state, &file.name, &file.mime, &file.contents);
+    }
+    if !exported.left_out.is_empty() {
+        notices::notify(
+            state,
+            NoticeKind::Warning,
+            format!(
+                "{} left out of the export: this format has no room for an annotation without a place in the text",
+                match exported.left_out.len() {
+                    1 => "1 annotation".to_string(),
+                    n => format!("{n} annotations"),
+                }
+            ),
+            exported.left_out,
+        );
     }
 }
 

@@ -6,7 +6,8 @@
 //! one is written as fragments split at the line breaks (`T1\tclaim 0 5;6 11\tfirst second`),
 //! as brat itself does. A span that starts or ends with line breaks keeps them in its first
 //! or last fragment's offsets (the text column shows them as spaces), so it comes back
-//! exactly. Orphaned annotations have no offsets and are left out (see [`left_out`]).
+//! exactly. Orphaned annotations have no offsets and are left out (listed by
+//! [`super::export_with_report`]).
 //! brat values and type names cannot contain spaces: attribute names and values and relation
 //! kinds are percent-encoded (`%20` for a space, `%25` for `%`), and notes escape `\`, tab,
 //! CR and LF as `\\`, `\t`, `\r`, `\n`.
@@ -122,22 +123,6 @@ fn fragments(quote: &str, start: usize) -> Vec<(usize, usize, String)> {
         .map(|(from, to)| {
             let text: String = chars.get(from..to).unwrap_or_default().iter().collect();
             (start + from, start + to, as_column(&text))
-        })
-        .collect()
-}
-
-/// The annotations the brat export leaves out, with why: orphans have no offsets.
-pub fn left_out(document: &Document) -> Vec<String> {
-    document
-        .annotations
-        .iter()
-        .filter(|a| a.is_orphan())
-        .map(|a| {
-            format!(
-                "{} (“{}”): orphaned, it has no place in the text",
-                a.id.as_str(),
-                a.quote
-            )
         })
         .collect()
 }

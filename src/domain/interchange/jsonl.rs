@@ -7,14 +7,15 @@
 //! attributes ride along as `note` / `attributes` on each entity. spaCy/Prodigy export
 //! writes `spans` (`start`, `end`, `label`, plus `id`, `note`, `attributes`) and relations as
 //! Prodigy does (`head_span`, `child_span`, `label`). Both put `offset_unit: "codepoint"` at
-//! the top level (doccano) or in `meta` (Prodigy, which shows `meta`).
+//! the top level (doccano) or in `meta` (Prodigy, which shows `meta`). Orphaned annotations
+//! have no offsets and are left out, never written at made-up positions.
 
 use crate::domain::annotation::Annotation;
 use crate::domain::document::Document;
 use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
-use crate::domain::interchange::batches::first_document;
+use crate::domain::interchange::batches::{both_ends_placed, first_document};
 use crate::domain::text::{Text, TextRange};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -31,8 +32,17 @@ fn extras(annotation: &Annotation, object: &mut Map<String, Value>) {
     }
 }
 
+/// The annotations an offset-only format can hold: every one with a place in the text.
+fn placed(document: &Document) -> Vec<&Annotation> {
+    document
+        .annotations_in_text_order()
+        .into_iter()
+        .filter(|a| !a.is_orphan())
+        .collect()
+}
+
 pub fn export_doccano(document: &Document) -> String {
-    let annotations = document.annotations_in_text_order();
+    let annotations = placed(document);
     let label: Vec<Value> = annotations
         .iter()
         .map(|a| json!([a.start().0, a.end().0, a.tag.as_str()]))
@@ -53,6 +63,7 @@ pub fn export_doccano(document: &Document) -> String {
     let relations: Vec<Value> = document
         .relations
         .iter()
+        .filter(|r| both_ends_placed(document, r))
         .map(|r| json!({ "id": r.id.0, "from_id": r.from.as_str(), "to_id": r.to.as_str(), "type": r.kind.as_str() }))
         .collect();
     let line = json!({
@@ -71,14 +82,11 @@ pub fn export_spacy(document: &Document) -> String {
         }
         span
     };
-    let spans: Vec<Value> = document
-        .annotations_in_text_order()
-        .into_iter()
-        .map(span_json)
-        .collect();
+    let spans: Vec<Value> = placed(document).into_iter().map(span_json).collect();
     let relations: Vec<Value> = document
         .relations
         .iter()
+        .filter(|r| both_ends_placed(document, r))
         .filter_map(|r| {
             let from = document.annotation(&r.from)?;
             let to = document.annotation(&r.to)?;

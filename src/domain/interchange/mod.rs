@@ -83,17 +83,55 @@ pub struct ExportedFile {
     pub contents: String,
 }
 
-/// Exports `document` in `format`: one file, or two for brat (`.txt` and `.ann`).
-pub fn export(document: &Document, format: ExportFormat) -> Vec<ExportedFile> {
+/// What an export made, and what it could not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exported {
+    pub files: Vec<ExportedFile>,
+    /// One line per annotation the format could not hold and that was left out, with why
+    /// ("a3 (“the mayor”): orphaned, it has no place in the text"). Empty when nothing was.
+    pub left_out: Vec<String>,
+}
+
+impl ExportFormat {
+    /// Whether the format holds only offsets (no quote without a position), so orphaned
+    /// annotations cannot be written without inventing a place for them.
+    pub fn offsets_only(self) -> bool {
+        matches!(
+            self,
+            ExportFormat::Brat
+                | ExportFormat::DoccanoJsonl
+                | ExportFormat::SpacyJsonl
+                | ExportFormat::LabelStudio
+        )
+    }
+
+    /// The end of the main file's name: the two JSONL formats differ before the extension,
+    /// so their downloads never take each other's name.
+    fn name_suffix(self) -> &'static str {
+        match self {
+            ExportFormat::DoccanoJsonl => ".doccano.jsonl",
+            ExportFormat::SpacyJsonl => ".spacy.jsonl",
+            ExportFormat::W3cWebAnnotation => ".jsonld",
+            ExportFormat::Brat => ".ann",
+            ExportFormat::LabelStudio => ".label-studio.json",
+            ExportFormat::Csv => ".csv",
+        }
+    }
+}
+
+/// Exports `document` in `format` under the file stem the native export uses (the
+/// publication date and title, see `suggested_file_stem`): one file, or two for brat
+/// (`.txt` and `.ann`). Orphaned annotations are left out of offset-only formats and listed.
+pub fn export_with_report(document: &Document, format: ExportFormat) -> Exported {
     let stem = file_stem(document);
     let single = |contents: String| {
         vec![ExportedFile {
-            name: format!("{stem}.{}", format.extension()),
+            name: format!("{stem}{}", format.name_suffix()),
             mime: format.mime().to_string(),
             contents,
         }]
     };
-    match format {
+    let files = match format {
         ExportFormat::W3cWebAnnotation => single(w3c::export(document)),
         ExportFormat::DoccanoJsonl => single(jsonl::export_doccano(document)),
         ExportFormat::SpacyJsonl => single(jsonl::export_spacy(document)),
@@ -107,19 +145,38 @@ pub fn export(document: &Document, format: ExportFormat) -> Vec<ExportedFile> {
                 contents,
             })
             .collect(),
-    }
+    };
+    let left_out = if format.offsets_only() {
+        document
+            .annotations
+            .iter()
+            .filter(|a| a.is_orphan())
+            .map(|a| {
+                format!(
+                    "{} (“{}”): orphaned, it has no place in the text, so {} cannot hold it",
+                    a.id.as_str(),
+                    crate::domain::describe::shorten(&a.quote, 60),
+                    format.button_label().trim_start_matches("Export ")
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Exported { files, left_out }
 }
 
-/// A file name from the title ("Mayor's claims" → "mayor-s-claims"), else the document id.
+/// Exports `document` in `format`: the files of [`export_with_report`].
+pub fn export(document: &Document, format: ExportFormat) -> Vec<ExportedFile> {
+    export_with_report(document, format).files
+}
+
+/// The native export's stem: publication date and title, cut at a word ("article" when
+/// there is no title), so every download of one document shares one name.
 fn file_stem(document: &Document) -> String {
-    let from_title = crate::domain::tag::id_from_label(&document.metadata.title);
-    if !from_title.is_empty() {
-        return from_title;
-    }
-    let from_id = crate::domain::tag::id_from_label(&document.id.0);
-    if from_id.is_empty() {
-        "annotations".to_string()
-    } else {
-        from_id
-    }
+    let metadata = &document.metadata;
+    crate::domain::article_input::metadata::suggested_file_stem(
+        &metadata.title,
+        &metadata.published,
+    )
 }
