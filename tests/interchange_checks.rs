@@ -352,3 +352,243 @@ fn csv_guards_cells_starting_with_tab_or_carriage_return() {
     document.annotations[0].note = "\r=1".into();
     assert!(csv_export::export(&document).contains("\"'\r=1"));
 }
+
+// ------------------------------------------------------------------ readers
+
+fn open_article(text: &str) -> Document {
+    Document::new(
+        annotator::domain::document::DocumentId("open".into()),
+        Default::default(),
+        annotator::domain::text::Text::new(text),
+    )
+}
+
+const HYPOTHESIS_TEXT: &str = "📉 Unemployment fell to 4.1% in May, the ministry said.";
+
+fn hypothesis_annotation(id: &str, start: usize, end: usize, exact: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","created":"2024-05-02T09:00:00.000000+00:00","updated":"2024-05-02T09:05:00.000000+00:00",
+        "user":"acct:reader@hypothes.is","uri":"https://example.org/jobs","text":"Check the *source*.",
+        "tags":["claim","economy"],"group":"__world__","permissions":{{"read":["group:__world__"]}},
+        "target":[{{"source":"https://example.org/jobs","selector":[
+          {{"type":"RangeSelector","endContainer":"/main[1]/p[1]","startContainer":"/main[1]/p[1]","startOffset":{start},"endOffset":{end}}},
+          {{"type":"TextPositionSelector","start":{start},"end":{end}}},
+          {{"type":"TextQuoteSelector","exact":"{exact}","prefix":"","suffix":""}}]}}],
+        "document":{{"title":["Jobs"]}},"links":{{"html":"https://hypothes.is/a/{id}"}}}}"#
+    )
+}
+
+#[test]
+fn hypothesis_api_json_is_read_in_each_of_its_shapes() {
+    let open = open_article(HYPOTHESIS_TEXT);
+    // "Unemployment" starts at code point 2, UTF-16 unit 3 (the emoji is two units).
+    let one = hypothesis_annotation("h1", 3, 15, "Unemployment");
+    let other = hypothesis_annotation("h2", 24, 28, "4.1%");
+    let page_note = r#"{"id":"h3","uri":"https://example.org/jobs","text":"A page note","tags":[],
+        "user":"acct:reader@hypothes.is","target":[{"source":"https://example.org/jobs"}]}"#;
+    let shapes = [
+        ("single.json", one.clone(), 1),
+        ("array.json", format!("[{one},{other}]"), 2),
+        (
+            "search.json",
+            format!(r#"{{"total":3,"rows":[{one},{other},{page_note}]}}"#),
+            2,
+        ),
+    ];
+    for (name, contents, expected) in shapes {
+        let prep = prepare(&[file(name, contents)], Some(&open));
+        let item = only_item(&prep);
+        assert_eq!(item.format, "Hypothesis JSON", "{name}");
+        assert_eq!(item.counts.exact, expected, "{name}: {:?}", item.problems);
+        let document = applied(item, Some(&open));
+        let first = document
+            .annotations
+            .iter()
+            .find(|a| a.id.as_str() == "h1")
+            .expect("h1 imported");
+        assert_eq!((first.start().0, first.end().0), (2, 14), "{name}");
+        assert_eq!(first.tag.as_str(), "claim");
+        assert_eq!(first.note, "Check the *source*.");
+        assert_eq!(
+            first.attributes.get("tags").map(String::as_str),
+            Some("economy")
+        );
+        if name == "search.json" {
+            assert!(
+                item.problems
+                    .iter()
+                    .any(|p| p.location.ends_with("$.rows[2]") && p.message.contains("page note")),
+                "{:?}",
+                item.problems
+            );
+        }
+    }
+    // A target without a source is placed on the open article by its quote.
+    let sourceless = r#"{"id":"h9","user":"acct:a@hypothes.is","text":"","tags":[],
+        "target":[{"selector":[{"type":"TextQuoteSelector","exact":"the ministry said"}]}]}"#;
+    let prep = prepare(&[file("h.json", sourceless)], Some(&open));
+    let document = applied(only_item(&prep), Some(&open));
+    assert_eq!(document.annotations[0].quote, "the ministry said");
+}
+
+#[test]
+fn recogito_ids_and_collapsed_quotes_are_accepted_and_reported() {
+    let open = open_article("The mayor\n   said crime fell.\nPolice data shows otherwise.");
+    let file_text = r##"[{"@context":"http://www.w3.org/ns/anno.jsonld","id":"#a88b22d0-6106-4872-9435-c78b5e89fede",
+      "type":"Annotation","body":[{"type":"TextualBody","value":"claim","purpose":"tagging"}],
+      "target":{"selector":[{"type":"TextQuoteSelector","exact":"mayor said crime"}]}},
+      {"@context":"http://www.w3.org/ns/anno.jsonld","id":"0f9b7c2e-1d3a-4b5c-8e6f-7a8b9c0d1e2f",
+      "type":"Annotation","body":[{"type":"TextualBody","value":"source","purpose":"tagging"}],
+      "target":[{"source":"https://example.org/a","selector":{"type":"TextQuoteSelector","exact":"Police data"}}]}]"##;
+    let prep = prepare(&[file("recogito.jsonld", file_text)], Some(&open));
+    let item = only_item(&prep);
+    assert_eq!(item.counts.moved, 2, "{:?}", item.problems);
+    let document = applied(item, Some(&open));
+    let ids: Vec<&str> = document.annotations.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "urn:uuid:a88b22d0-6106-4872-9435-c78b5e89fede",
+            "urn:uuid:0f9b7c2e-1d3a-4b5c-8e6f-7a8b9c0d1e2f"
+        ]
+    );
+    assert_eq!(document.annotations[0].quote, "mayor\n   said crime");
+    let messages: Vec<&str> = item.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        messages.iter().filter(|m| m.contains("bare UUID")).count(),
+        2,
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn doccano_one_x_pretty_json_and_relation_exports_are_read() {
+    let one_x = r#"{"id": 7, "text": "Zoë met Bob.", "meta": {}, "annotation_approver": null,
+ "annotations": [{"label": 1, "start_offset": 0, "end_offset": 3, "user": 1},
+                 {"label": 2, "start_offset": 8, "end_offset": 11, "user": 1}],
+ "labels": [{"id": 1, "text": "PER"}, {"id": 2, "text": "NAME"}]}"#;
+    let prep = prepare(&[file("doccano-1x.json", one_x)], None);
+    let document = applied(only_item(&prep), None);
+    let tags: Vec<(&str, &str)> = document
+        .annotations
+        .iter()
+        .map(|a| (a.quote.as_str(), a.tag.as_str()))
+        .collect();
+    assert_eq!(tags, [("Zoë", "PER"), ("Bob", "NAME")]);
+
+    // Without the label list the ids become tag names, and the summary says so.
+    let unnamed = r#"{"text": "Zoë met Bob.", "annotations": [{"label": 4, "start_offset": 0, "end_offset": 3}]}"#;
+    let prep = prepare(&[file("u.jsonl", unnamed)], None);
+    assert!(
+        only_item(&prep)
+            .problems
+            .iter()
+            .any(|p| p.message.contains("label ids 4 have no names")),
+        "{:?}",
+        prep.all_problems()
+    );
+
+    // A relation export, pretty-printed as a JSON array.
+    let relations = r#"[
+  {
+    "id": 1,
+    "text": "Zoë met Bob.",
+    "entities": [
+      {"id": 10, "label": "PER", "start_offset": 0, "end_offset": 3},
+      {"id": 11, "label": "PER", "start_offset": 8, "end_offset": 11}
+    ],
+    "relations": [{"id": 5, "from_id": 10, "to_id": 11, "type": "met"}]
+  }
+]"#;
+    let prep = prepare(&[file("rel.json", relations)], None);
+    let document = applied(only_item(&prep), None);
+    assert_eq!(document.annotations.len(), 2);
+    assert_eq!(document.relations.len(), 1);
+    assert_eq!(document.relations[0].kind.as_str(), "met");
+}
+
+#[test]
+fn a_file_that_cannot_be_read_says_which_line_and_why() {
+    let broken = "{\"text\": \"a\", \"label\": []}\n{\"text\": \"b\", \"label\": []}\n{\"text\": \"c\", \"label\": [[0, 1, \"X\"]\n";
+    let prep = prepare(&[file("broken.jsonl", broken)], None);
+    let problems: Vec<String> = prep
+        .all_problems()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("line 3") && p.contains("not valid JSON")),
+        "{problems:?}"
+    );
+    let unknown =
+        "{\"words\": [\"a\"], \"tags\": [\"X\"]}\n{\"words\": [\"b\"], \"tags\": [\"Y\"]}\n";
+    let prep = prepare(&[file("other.jsonl", unknown)], None);
+    let problems: Vec<String> = prep
+        .all_problems()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        problems.iter().any(
+            |p| p.contains("line 1 is a JSON object with keys tags, words")
+                && p.contains("no \"text\"")
+        ),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn prodigy_ignored_and_empty_records_make_no_documents_and_one_text_is_one_document() {
+    let lines = [
+        r#"{"text":"Zoë met Bob.","spans":[{"start":0,"end":3,"label":"PER"}],"answer":"accept","_input_hash":1}"#,
+        r#"{"text":"Zoë met Bob.","spans":[{"start":8,"end":11,"label":"PER"}],"answer":"accept","_input_hash":1}"#,
+        r#"{"text":"Nothing here.","spans":[],"answer":"accept","_input_hash":2}"#,
+        r#"{"text":"Skip me.","spans":[{"start":0,"end":4,"label":"X"}],"answer":"ignore","_input_hash":3}"#,
+        r#"{"text":"No spans key.","answer":"accept","_input_hash":4}"#,
+    ]
+    .join("\n");
+    let prep = prepare(&[file("prodigy.jsonl", lines)], None);
+    let new_documents = prep
+        .items
+        .iter()
+        .filter(|item| matches!(item.target, ImportTarget::New(_)))
+        .count();
+    assert_eq!(new_documents, 1, "{:?}", prep.all_problems());
+    assert_eq!(prep.items.len(), 2);
+    let warnings: Vec<String> = prep
+        .all_problems()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("line 4") && w.contains("\"ignore\"")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("line 3") && w.contains("no spans")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_refused_brat_file_leaves_nothing_behind() {
+    let latin1_ann: &[u8] = b"T1\tPER 0 3\tZo\xe9\n";
+    let prep = prepare(
+        &[file("l.ann", latin1_ann), file("l.txt", "Zoë met Bob.")],
+        None,
+    );
+    assert!(prep.items.is_empty(), "{:?}", prep.items.len());
+    assert!(
+        prep.problems
+            .iter()
+            .any(|p| p.message.contains("not valid UTF-8")),
+        "{:?}",
+        prep.problems
+    );
+}

@@ -413,12 +413,14 @@ impl<'a> Preparer<'a, '_> {
                 );
             }
             Sniffed::NotRecognised(why) => self.problem(&source, why.to_string()),
-            Sniffed::W3cWebAnnotation | Sniffed::Csv => match read_or_defer(&file.bytes, None) {
-                Ok(batch) => self.batch(source, batch, None, false),
-                Err(kind) => {
-                    self.problem(&source, format!("{} could not be read here", kind.name()))
+            Sniffed::W3cWebAnnotation | Sniffed::Hypothesis | Sniffed::Csv => {
+                match read_or_defer(&file.bytes, None) {
+                    Ok(batch) => self.batch(source, batch, None, false),
+                    Err(kind) => {
+                        self.problem(&source, format!("{} could not be read here", kind.name()))
+                    }
                 }
-            },
+            }
         }
     }
 
@@ -436,8 +438,14 @@ impl<'a> Preparer<'a, '_> {
             .cloned()
             .map(|problem| located(&source, problem))
             .collect();
-        let nothing_to_import =
-            batch.annotations.is_empty() && batch.relations.is_empty() && batch.text.is_none();
+        // A part that gave nothing but errors (a refused file, a broken record) makes no
+        // document: only text read without complaint becomes an empty document.
+        let refused = problems
+            .iter()
+            .any(|problem| problem.severity == Severity::Error);
+        let nothing_to_import = batch.annotations.is_empty()
+            && batch.relations.is_empty()
+            && (batch.text.is_none() || refused);
         if nothing_to_import {
             if problems.is_empty() {
                 problems.push(Problem::warning(&source, "the file holds no annotations"));

@@ -8,6 +8,8 @@
 //!    the text there is its quote → [`AnchorStatus::Exact`];
 //! 2. at another exact occurrence of its quote, best context first, nearest as tiebreak →
 //!    [`AnchorStatus::Moved`] (a tie nothing breaks is *ambiguous* and is not guessed);
+//!    Then at the quote's words with other whitespace between them (a collapsed or
+//!    reflowed quote, as Recogito and scrapers write) → [`AnchorStatus::Moved`];
 //! 3. at an approximate match scoring at least [`FUZZY_THRESHOLD`] → [`AnchorStatus::Fuzzy`];
 //! 4. nowhere: it is kept as [`AnchorStatus::Orphaned`] with its last known quote and an
 //!    empty range, so the person can review it. Nothing with a quote is ever dropped.
@@ -21,6 +23,7 @@ mod quote;
 mod relations;
 mod report;
 mod units;
+mod whitespace;
 
 pub use fuzzy::{FUZZY_THRESHOLD, MAX_ERROR_RATE};
 pub use report::{OrphanReason, PlacementCounts, RejectReason};
@@ -133,6 +136,29 @@ fn locate(text: &Text, unit: OffsetUnit, target: &Target, search: &mut Search) -
             return Located::Orphaned(OrphanReason::TooCommon { occurrences });
         }
         ExactSearch::Absent => {}
+    }
+    // The same words with other whitespace between them (a collapsed or reflowed quote).
+    let reflowed = whitespace::find(text, quote);
+    match reflowed.as_slice() {
+        [] => {}
+        [only] => return Located::Placed(*only, AnchorStatus::Moved),
+        several => {
+            let nearest = target.hint.and_then(|hint| {
+                let distance = |range: &TextRange| range.start().0.abs_diff(hint);
+                let best = several.iter().map(distance).min()?;
+                let mut at_best = several.iter().filter(|r| distance(r) == best);
+                match (at_best.next(), at_best.next()) {
+                    (Some(range), None) => Some(*range),
+                    _ => None,
+                }
+            });
+            return match nearest {
+                Some(range) => Located::Placed(range, AnchorStatus::Moved),
+                None => Located::Orphaned(OrphanReason::Ambiguous {
+                    places: several.len(),
+                }),
+            };
+        }
     }
     match fuzzy::find_approximate(text, &expectation, &mut search.budget) {
         FuzzySearch::Found { range, score } => Located::Placed(range, AnchorStatus::Fuzzy(score)),

@@ -226,6 +226,9 @@ pub fn read(ann: &[u8], text: Option<&str>) -> ImportBatch {
     let ann = match std::str::from_utf8(ann) {
         Ok(ann) => ann,
         Err(error) => {
+            // A refused file leaves nothing behind: without the text, no empty document is
+            // made from the `.txt`.
+            batch.text = None;
             batch
                 .problems
                 .push(Problem::error(".ann", not_utf8_message(&error, ann)));

@@ -18,7 +18,7 @@ use crate::domain::import::{
 use crate::domain::interchange::batches::{both_ends_placed, first_document};
 use crate::domain::text::{Text, TextRange};
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const DOCCANO_FORMAT_NAME: &str = "doccano JSONL";
 pub const SPACY_FORMAT_NAME: &str = "spaCy/Prodigy JSONL";
@@ -129,21 +129,60 @@ fn quote(text: Option<&Text>, start: Option<usize>, end: Option<usize>) -> Optio
     text?.slice(range).ok().map(str::to_string)
 }
 
-/// Reads doccano or spaCy/Prodigy JSONL: one batch per line, each line one document. A line
-/// that is not a JSON object gives a batch holding only that problem.
+/// The records of a JSONL file, or of a JSON file holding one record (pretty-printed) or an
+/// array of them, each with its location (`line 3`, `$[2]`). A line that is not JSON gives
+/// an error saying which line and why.
+fn records(text: &str) -> Vec<(String, Result<Value, String>)> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    let spans_lines = trimmed.contains('\n');
+    if spans_lines && let Ok(whole) = serde_json::from_str::<Value>(trimmed) {
+        return match whole {
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| (format!("$[{i}]"), Ok(item)))
+                .collect(),
+            other => vec![("$".to_string(), Ok(other))],
+        };
+    }
+    text.split('\n')
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(number, line)| {
+            let parsed = serde_json::from_str::<Value>(line.trim().trim_start_matches('\u{feff}'))
+                .map_err(|error| format!("this line is not valid JSON ({error})"));
+            (format!("line {}", number + 1), parsed)
+        })
+        .collect()
+}
+
+/// Reads doccano (current and 1.x) or spaCy/Prodigy JSONL, or the same records as a JSON
+/// array or one pretty-printed object: one batch per record, each record one document. A
+/// record that is not a JSON object gives a batch holding only that problem. Prodigy records
+/// answered "ignore" or "reject", and records with no spans, give a batch with only a
+/// warning, not an empty document.
 pub fn read_documents(text: &str) -> Vec<(String, ImportBatch)> {
     let mut batches = Vec::new();
-    for (number, line) in text.split('\n').enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let location = format!("line {}", number + 1);
+    for (location, record) in records(text) {
         let mut batch = ImportBatch::new(DOCCANO_FORMAT_NAME);
         batch.offset_unit = Some(OffsetUnit::CodePoint);
-        match serde_json::from_str(line.trim()) {
+        match record {
             Ok(value @ Value::Object(_)) => {
-                if value.get("spans").is_some() && value.get("entities").is_none() {
+                let is_prodigy = ["spans", "answer", "_input_hash"]
+                    .iter()
+                    .any(|key| value.get(*key).is_some())
+                    && value.get("entities").is_none()
+                    && value.get("label").is_none()
+                    && value.get("annotations").is_none();
+                if is_prodigy {
                     batch.format = SPACY_FORMAT_NAME.to_string();
+                    if let Some(skipped) = prodigy_skip(&value) {
+                        batch
+                            .problems
+                            .push(Problem::warning(location.clone(), skipped));
+                        batches.push((location, batch));
+                        continue;
+                    }
                 }
                 batch.text = text_of(value.get("text"));
                 batch.text_sha256 = text_of(
@@ -152,20 +191,42 @@ pub fn read_documents(text: &str) -> Vec<(String, ImportBatch)> {
                         .or(value.pointer("/meta/text_sha256")),
                 );
                 batch.document_id = text_of(value.get("id").or(value.pointer("/meta/document_id")));
+                if batch.text.is_none() {
+                    batch.problems.push(Problem::error(
+                        location.clone(),
+                        "this record has no \"text\" string: doccano and Prodigy records carry the text their spans count in",
+                    ));
+                }
                 read_line(&value, &location, &mut batch);
             }
             Ok(_) => batch.problems.push(Problem::error(
                 location.clone(),
-                "this line is not a JSON object",
+                "this record is not a JSON object",
             )),
-            Err(error) => batch.problems.push(Problem::error(
-                location.clone(),
-                format!("this line is not valid JSON ({error})"),
-            )),
+            Err(why) => batch.problems.push(Problem::error(location.clone(), why)),
         }
         batches.push((location, batch));
     }
     batches
+}
+
+/// Why a Prodigy record makes no document: answered "ignore" or "reject", or no spans.
+fn prodigy_skip(value: &Value) -> Option<String> {
+    if let Some(answer @ ("ignore" | "reject")) = value.get("answer").and_then(Value::as_str) {
+        return Some(format!(
+            "a record answered \"{answer}\" in Prodigy; skipped"
+        ));
+    }
+    let no_spans = value
+        .get("spans")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty);
+    let no_relations = value
+        .get("relations")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty);
+    (no_spans && no_relations)
+        .then(|| "a record with no spans; skipped (it would be an empty document)".to_string())
 }
 
 /// Reads the first document of a JSONL file, with the problems of every bad line and a
@@ -318,6 +379,57 @@ fn read_line(value: &Value, location: &str, batch: &mut ImportBatch) {
                     "a relation whose head_span or child_span is not among the spans; skipped",
                 )),
             }
+        }
+    } else if value.get("annotations").is_some() {
+        // doccano 1.x: `annotations` with numeric `label` ids; the names, when the record
+        // carries them, in `labels` (`[{"id": 1, "text": "PER"}]`).
+        let names: BTreeMap<String, String> = list("labels")
+            .iter()
+            .filter_map(|label| {
+                let id = label.get("id")?;
+                let id = id
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| id.to_string());
+                let name = text_of(label.get("text").or(label.get("name")))?;
+                Some((id, name))
+            })
+            .collect();
+        let mut unnamed = BTreeSet::new();
+        for (i, annotation) in list("annotations").iter().enumerate() {
+            let label = annotation.get("label").map(|label| {
+                label
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| label.to_string())
+            });
+            let tag = label.map(|label| match names.get(&label) {
+                Some(name) => name.clone(),
+                None => {
+                    if label.parse::<u64>().is_ok() {
+                        unnamed.insert(label.clone());
+                    }
+                    label
+                }
+            });
+            push(
+                batch,
+                format!("{location}, annotations[{i}]"),
+                None,
+                tag,
+                offset(annotation.get("start_offset")),
+                offset(annotation.get("end_offset")),
+                annotation,
+            );
+        }
+        if !unnamed.is_empty() {
+            batch.problems.push(Problem::warning(
+                location,
+                format!(
+                    "label ids {} have no names in this file (doccano 1.x keeps them in the project's label list); they were used as tag names, rename the tags to fix",
+                    unnamed.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            ));
         }
     } else {
         for (i, label) in list("label").iter().enumerate() {
