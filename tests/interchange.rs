@@ -899,7 +899,8 @@ fn jsonl_reads_each_line_and_reports_bad_ones() {
         [
             ("line 1", vec!["Zoë".to_string(), "said".into()], 0, 0),
             ("line 2", vec![], 0, 1),
-            ("line 3", vec!["ok".into()], 0, 0),
+            // The emoji makes code points and UTF-16 differ: the reading taken is reported.
+            ("line 3", vec!["ok".into()], 0, 1),
             ("line 4", vec!["a".into(), "c".into()], 1, 0),
         ]
     );

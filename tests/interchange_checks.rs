@@ -592,3 +592,75 @@ fn a_refused_brat_file_leaves_nothing_behind() {
         prep.problems
     );
 }
+
+// ------------------------------------------------------------------ units without quotes
+
+fn first_record_spans(line: &str) -> (Vec<(usize, usize, String)>, Vec<String>) {
+    use annotator::domain::interchange::jsonl;
+    let batch = jsonl::read(line);
+    let spans = batch
+        .annotations
+        .iter()
+        .map(|a| {
+            (
+                a.start.unwrap_or(usize::MAX),
+                a.end.unwrap_or(usize::MAX),
+                a.quote.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let notes = batch.problems.iter().map(|p| p.message.clone()).collect();
+    (spans, notes)
+}
+
+#[test]
+fn quoteless_offsets_after_emoji_are_read_in_the_unit_the_spans_show() {
+    // "Zoë" is code points 3–6 and UTF-16 units 5–8; "Bob" 11–14 and 13–16.
+    let text = "📉📉 Zoë met Bob.";
+    let utf16 = format!(r#"{{"text":"{text}","label":[[5,8,"PER"],[13,16,"PER"]]}}"#);
+    let (spans, notes) = first_record_spans(&utf16);
+    assert_eq!(
+        spans,
+        [(3, 6, "Zoë".to_string()), (11, 14, "Bob".to_string())]
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("read as UTF-16 units") && n.contains("do not fit the text")),
+        "{notes:?}"
+    );
+    // Word boundaries decide when both readings fit: "Zoë met" is 3–10 and 5–12.
+    let by_words = format!(r#"{{"text":"{text}","label":[[5,12,"PER"]]}}"#);
+    let (spans, notes) = first_record_spans(&by_words);
+    assert_eq!(spans, [(3, 10, "Zoë met".to_string())], "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("word boundaries as UTF-16 units")),
+        "{notes:?}"
+    );
+    let code_points = format!(r#"{{"text":"{text}","label":[[3,6,"PER"],[11,14,"PER"]]}}"#);
+    let (spans, notes) = first_record_spans(&code_points);
+    assert_eq!(
+        spans,
+        [(3, 6, "Zoë".to_string()), (11, 14, "Bob".to_string())]
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("read as Unicode code points, the unit this format counts in")),
+        "{notes:?}"
+    );
+    // A span that would split an emoji as code points: "👍🏽" is two code points, four
+    // units; 0–4 read as code points ends between the second 👍 and its skin tone.
+    let split = r#"{"text":"👍🏽 👍🏽 done","label":[[0,4,"X"]]}"#;
+    let (spans, notes) = first_record_spans(split);
+    assert_eq!(spans, [(0, 2, "👍🏽".to_string())], "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.contains("split a character")),
+        "{notes:?}"
+    );
+    // Text without characters outside the BMP: nothing to decide, nothing said.
+    let (_, notes) = first_record_spans(r#"{"text":"Zoë met Bob.","label":[[0,3,"PER"]]}"#);
+    assert!(notes.is_empty(), "{notes:?}");
+}

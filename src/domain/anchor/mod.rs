@@ -22,6 +22,7 @@ mod grams;
 mod quote;
 mod relations;
 mod report;
+pub mod unit_evidence;
 mod units;
 mod whitespace;
 

@@ -10,6 +10,7 @@
 //! the top level (doccano) or in `meta` (Prodigy, which shows `meta`). Orphaned annotations
 //! have no offsets and are left out, never written at made-up positions.
 
+use crate::domain::anchor::unit_evidence;
 use crate::domain::annotation::Annotation;
 use crate::domain::document::Document;
 use crate::domain::import::{
@@ -123,6 +124,51 @@ fn read_extras(object: &Value, candidate: &mut CandidateAnnotation) {
     }
 }
 
+/// Settles the unit of the spans that carry no quote (doccano never does, Prodigy may not):
+/// the unit the record declares (`offset_unit`, as our exports write), else code points, as
+/// both formats count, unless the spans themselves show UTF-16 (see `anchor::unit_evidence`);
+/// the reading taken is reported whenever the two would differ.
+/// Then each such span gets its quote from the text, in code points.
+fn settle_units(location: &str, declared: Option<&str>, batch: &mut ImportBatch) {
+    let Some(text) = batch.text.clone().map(Text::new) else {
+        return;
+    };
+    // A file that says its unit (our own exports do) is taken at its word.
+    let declared = match declared {
+        Some("codepoint") => Some(OffsetUnit::CodePoint),
+        Some("utf16") => Some(OffsetUnit::Utf16),
+        _ => None,
+    };
+    let quoteless: Vec<(usize, usize)> = batch
+        .annotations
+        .iter()
+        .filter(|candidate| candidate.quote.is_none())
+        .filter_map(|candidate| candidate.start.zip(candidate.end))
+        .collect();
+    let decision = match declared {
+        Some(unit) => unit_evidence::UnitDecision { unit, note: None },
+        None => unit_evidence::decide(&text, OffsetUnit::CodePoint, &quoteless),
+    };
+    if let Some(note) = decision.note {
+        batch.problems.push(Problem::warning(location, note));
+    }
+    for candidate in &mut batch.annotations {
+        if candidate.quote.is_some() {
+            continue;
+        }
+        let convert = |offset: Option<usize>| {
+            offset.and_then(|offset| unit_evidence::to_code_points(&text, decision.unit, offset))
+        };
+        if decision.unit != OffsetUnit::CodePoint
+            && let (Some(start), Some(end)) = (convert(candidate.start), convert(candidate.end))
+        {
+            candidate.start = Some(start);
+            candidate.end = Some(end);
+        }
+        candidate.quote = quote(Some(&text), candidate.start, candidate.end);
+    }
+}
+
 /// A quote from the line's text, when both offsets fit.
 fn quote(text: Option<&Text>, start: Option<usize>, end: Option<usize>) -> Option<String> {
     let range = TextRange::from_code_points(start?, end?).ok()?;
@@ -198,6 +244,11 @@ pub fn read_documents(text: &str) -> Vec<(String, ImportBatch)> {
                     ));
                 }
                 read_line(&value, &location, &mut batch);
+                let declared = value
+                    .get("offset_unit")
+                    .or(value.pointer("/meta/offset_unit"))
+                    .and_then(Value::as_str);
+                settle_units(&location, declared, &mut batch);
             }
             Ok(_) => batch.problems.push(Problem::error(
                 location.clone(),
@@ -287,7 +338,9 @@ fn read_line(value: &Value, location: &str, batch: &mut ImportBatch) {
             tag,
             start,
             end,
-            quote: file_quote.or(covered),
+            // Without a quote in the file, the quote is taken from the text once the unit of
+            // the offsets is settled (`settle_units`).
+            quote: file_quote,
             ..CandidateAnnotation::default()
         };
         read_extras(extra, &mut candidate);
