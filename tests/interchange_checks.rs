@@ -664,3 +664,99 @@ fn quoteless_offsets_after_emoji_are_read_in_the_unit_the_spans_show() {
     let (_, notes) = first_record_spans(r#"{"text":"Zoë met Bob.","label":[[0,3,"PER"]]}"#);
     assert!(notes.is_empty(), "{notes:?}");
 }
+
+// ------------------------------------------------------------------ real files
+
+fn real(path: &str) -> InputFile {
+    let bytes = std::fs::read(format!("tests/fixtures/real/{path}")).expect("fixture present");
+    file(path.rsplit('/').next().unwrap_or(path), bytes)
+}
+
+#[test]
+fn a_real_prodigy_file_makes_documents_only_for_records_with_spans() {
+    let prep = prepare(
+        &[real("prodigy/fashion_brands_training.head12.jsonl")],
+        None,
+    );
+    // 12 records, 3 with a span: one document each; the 9 without spans are skipped, said.
+    assert_eq!(prep.items.len(), 3, "{:?}", prep.all_problems());
+    let quotes: Vec<String> = prep
+        .items
+        .iter()
+        .flat_map(|item| applied(item, None).annotations)
+        .map(|a| format!("{}:{}", a.tag.as_str(), a.quote))
+        .collect();
+    assert_eq!(
+        quotes,
+        [
+            "FASHION_BRAND:SLP",
+            "FASHION_BRAND:club monaco",
+            "FASHION_BRAND:anachronorm"
+        ]
+    );
+    for item in &prep.items {
+        assert_eq!(item.counts.exact, 1, "{}", item.source);
+    }
+    let skipped = prep
+        .all_problems()
+        .iter()
+        .filter(|p| p.message.contains("no spans"))
+        .count();
+    assert_eq!(skipped, 9);
+}
+
+#[test]
+fn real_doccano_files_import_with_their_labels_and_relations() {
+    let prep = prepare(&[real("doccano/sequence_labeling_export.jsonl")], None);
+    let spans: Vec<String> = prep
+        .items
+        .iter()
+        .flat_map(|item| applied(item, None).annotations)
+        .map(|a| format!("{}:{}", a.tag.as_str(), a.quote))
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            "ORG:EU",
+            "MISC:German",
+            "PERSON:Peter Blackburn",
+            "PERSON:Obama"
+        ]
+    );
+
+    let prep = prepare(&[real("doccano/relation_extraction_import.jsonl")], None);
+    let document = applied(only_item(&prep), None);
+    let entities: Vec<String> = document
+        .annotations
+        .iter()
+        .map(|a| format!("{}:{}", a.tag.as_str(), a.quote))
+        .collect();
+    assert_eq!(
+        entities,
+        [
+            "ORG:Google",
+            "DATE:September 4, 1998",
+            "PERSON:Larry Page",
+            "PERSON:Sergey Brin"
+        ]
+    );
+    let kinds: Vec<&str> = document.relations.iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(kinds, ["foundedAt", "foundedBy", "foundedBy"]);
+
+    let prep = prepare(&[real("doccano/download_sequence_labeling_1x.jsonl")], None);
+    let spans: Vec<String> = prep
+        .items
+        .iter()
+        .flat_map(|item| applied(item, None).annotations)
+        .map(|a| format!("{}:{}", a.tag.as_str(), a.quote))
+        .collect();
+    assert_eq!(spans, ["ORG:EU", "PERSON:Peter Blackburn", "PERSON:Obama"]);
+    assert!(
+        !prep
+            .all_problems()
+            .iter()
+            .any(|p| p.message.contains("have no names")),
+        "{:?}",
+        prep.all_problems()
+    );
+}

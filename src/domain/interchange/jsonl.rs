@@ -435,7 +435,8 @@ fn read_line(value: &Value, location: &str, batch: &mut ImportBatch) {
         }
     } else if value.get("annotations").is_some() {
         // doccano 1.x: `annotations` with numeric `label` ids; the names, when the record
-        // carries them, in `labels` (`[{"id": 1, "text": "PER"}]`).
+        // carries them, in each annotation's `label_name` or in `labels`
+        // (`[{"id": 1, "text": "PER"}]`).
         let names: BTreeMap<String, String> = list("labels")
             .iter()
             .filter_map(|label| {
@@ -456,7 +457,8 @@ fn read_line(value: &Value, location: &str, batch: &mut ImportBatch) {
                     .map(str::to_string)
                     .unwrap_or_else(|| label.to_string())
             });
-            let tag = label.map(|label| match names.get(&label) {
+            let own_name = text_of(annotation.get("label_name"));
+            let tag = label.map(|label| match own_name.as_ref().or(names.get(&label)) {
                 Some(name) => name.clone(),
                 None => {
                     if label.parse::<u64>().is_ok() {
