@@ -316,3 +316,82 @@ test('imported attributes are shown as names and values, whatever characters the
   );
   expectNoConsoleErrors(page);
 });
+
+/** Code point offset of `needle` in `text` (JSONL formats count code points). */
+function codePointIndex(text, needle) {
+  const at = text.indexOf(needle);
+  assert.ok(at >= 0, `${needle} not in the article`);
+  return Array.from(text.slice(0, at)).length;
+}
+
+test('a Prodigy span whose text differs from its offsets is moved or left for review, never highlighted wrong', async () => {
+  const page = await openApp();
+  const text = await page.locator('[data-article-text]').textContent();
+  const first = codePointIndex(text, FIRST);
+  const second = codePointIndex(text, SECOND);
+  const span = (start, end, quote) => ({ start, end, label: 'CLAIM', text: quote });
+  const record = {
+    text,
+    answer: 'accept',
+    spans: [
+      // Right offsets and text.
+      span(first, first + Array.from(FIRST).length, FIRST),
+      // Text of the second passage at offsets 0–5: found by its text, elsewhere.
+      span(0, 5, SECOND),
+      // Offsets of the second passage, with a text the article does not hold.
+      span(second, second + 5, 'a sentence that is nowhere in this article'),
+    ],
+  };
+  const notice = await importFiles(page, [file('prodigy.jsonl', `${JSON.stringify(record)}\n`)]);
+  assert.match(notice.text, /3 annotations imported/, JSON.stringify(notice));
+  assert.match(notice.text, /1 moved/, JSON.stringify(notice));
+  assert.match(notice.text, /1 orphaned/, JSON.stringify(notice));
+  assert.ok(
+    notice.details.some((d) => /spans\[2\].*not the span's "a sentence that is nowhere/.test(d)),
+    JSON.stringify(notice.details),
+  );
+  // Only the two passages whose text was found are highlighted; nothing at the offsets whose
+  // text did not match.
+  assert.deepEqual(markTexts(await marks(page)), [FIRST, SECOND].sort());
+  const review = page.locator('.ann-review');
+  await review.waitFor();
+  const items = review.locator('.ann-review__item', { hasText: 'nowhere in this article' });
+  assert.equal(await items.count(), 1);
+  expectNoConsoleErrors(page);
+});
+
+test('a Hypothesis API file is placed on the open article with its note and tags', async () => {
+  const page = await openApp();
+  const text = await page.locator('[data-article-text]').textContent();
+  const start = text.indexOf(FIRST); // Hypothesis counts UTF-16 units, as JavaScript does.
+  const annotation = {
+    id: 'hyp-1',
+    created: '2024-05-02T09:00:00.000000+00:00',
+    updated: '2024-05-02T09:00:00.000000+00:00',
+    user: 'acct:reader@hypothes.is',
+    uri: 'https://example.org/article',
+    text: 'Who was at these meetings?',
+    tags: ['question', 'follow-up'],
+    group: '__world__',
+    permissions: { read: ['group:__world__'] },
+    target: [
+      {
+        source: 'https://example.org/article',
+        selector: [
+          { type: 'RangeSelector', startContainer: '/main[1]/p[2]', startOffset: 4, endContainer: '/main[1]/p[2]', endOffset: 24 },
+          { type: 'TextPositionSelector', start, end: start + FIRST.length },
+          { type: 'TextQuoteSelector', exact: FIRST, prefix: text.slice(Math.max(0, start - 10), start), suffix: '' },
+        ],
+      },
+    ],
+    document: { title: ['Article'] },
+    links: { html: 'https://hypothes.is/a/hyp-1' },
+  };
+  const search = { total: 1, rows: [annotation] };
+  const notice = await importFiles(page, [file('hypothesis.json', JSON.stringify(search))]);
+  assert.notEqual(notice.kind, 'error', JSON.stringify(notice));
+  assert.match(notice.text, /1 annotation imported/, JSON.stringify(notice));
+  assert.ok(notice.details.some((d) => /Hypothesis JSON/.test(d)), JSON.stringify(notice.details));
+  assert.deepEqual(markTexts(await marks(page)), [FIRST]);
+  expectNoConsoleErrors(page);
+});
