@@ -1,0 +1,104 @@
+"""Feeds the app's exports to the code other tools' users run, and fails on any rejection.
+
+- spaCy (a blank pipeline): every span of a spaCy export slices its quote from the text and
+  `Doc.char_span` accepts it.
+- pyld: every W3C export expands with the Web Annotation context, read from the local copy
+  (no network).
+- brat: a strict reader of the standoff format: every line is well formed, every offset lies in
+  the .txt, and each text column is the fragments' text joined by single spaces (line breaks
+  shown as spaces, the one change the format needs since a line cannot hold one).
+
+Usage: consumer_checks.py <folder of exports> <anno.jsonld>
+"""
+
+import json
+import pathlib
+import re
+import sys
+
+import spacy
+from pyld import jsonld
+
+
+def read(path):
+    """The file's text exactly (no newline translation: offsets count every CR)."""
+    return path.read_bytes().decode("utf-8")
+
+ANNO = "http://www.w3.org/ns/anno.jsonld"
+T_LINE = re.compile(r"^T\d+\t[^\s]+ (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
+OTHER_LINE = re.compile(r"^(?:[RAM]\d+|#\d+)\t.+$")
+BREAKS = "\n\r\u2028\u2029\x85\x0b\x0c"
+
+
+def check_spacy(path, nlp, problems):
+    count = 0
+    for number, line in enumerate(read(path).split("\n"), 1):
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        doc = nlp.make_doc(record["text"])
+        for span in record["spans"]:
+            start, end = span["start"], span["end"]
+            if doc.char_span(start, end, alignment_mode="expand") is None:
+                problems.append(f"{path} line {number}: char_span({start}, {end}) is None")
+            count += 1
+    return count
+
+
+def check_w3c(path, context, problems):
+    def loader(url, options=None):
+        if url.rstrip("/") != ANNO:
+            raise ValueError(f"no network: {url}")
+        return {"contentType": "application/ld+json", "contextUrl": None,
+                "documentUrl": url, "document": context}
+
+    source = json.loads(read(path))
+    expanded = jsonld.expand(source, {"documentLoader": loader})
+    targets = json.dumps(expanded).count("http://www.w3.org/ns/oa#hasTarget")
+    items = len(source.get("first", {}).get("items", []))
+    if targets != items:
+        problems.append(f"{path}: {items} annotations, {targets} targets after expansion")
+    return targets
+
+
+def check_brat(ann_path, problems):
+    txt = read(ann_path.with_suffix(".txt"))
+    count = 0
+    for number, line in enumerate(read(ann_path).split("\n"), 1):
+        if not line:
+            continue
+        match = T_LINE.match(line)
+        if not match:
+            if not OTHER_LINE.match(line):
+                problems.append(f"{ann_path} line {number}: malformed {line!r}")
+            continue
+        pieces = []
+        for fragment in match.group(1).split(";"):
+            start, end = (int(n) for n in fragment.split(" "))
+            if not 0 <= start < end <= len(txt):
+                problems.append(f"{ann_path} line {number}: {start} {end} outside the text")
+            pieces.append(txt[start:end])
+        shown = " ".join(pieces).translate({ord(c): " " for c in BREAKS})
+        if shown != match.group(2):
+            problems.append(f"{ann_path} line {number}: text {match.group(2)!r}, offsets give {shown!r}")
+        count += 1
+    return count
+
+
+def main():
+    folder, context_path = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    context = json.loads(context_path.read_text(encoding="utf-8"))
+    nlp = spacy.blank("xx")
+    problems = []
+    spans = sum(check_spacy(p, nlp, problems) for p in sorted(folder.rglob("*.spacy.jsonl")))
+    targets = sum(check_w3c(p, context, problems) for p in sorted(folder.rglob("*.jsonld")))
+    fragments = sum(check_brat(p, problems) for p in sorted(folder.rglob("*.ann")))
+    print(f"spaCy: {spans} spans; pyld: {targets} targets expanded; brat: {fragments} spans")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems or not (spans and targets and fragments):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
