@@ -760,3 +760,22 @@ fn real_doccano_files_import_with_their_labels_and_relations() {
         prep.all_problems()
     );
 }
+
+#[test]
+fn a_doccano_json_list_on_one_line_is_read_as_records() {
+    let list = r#"[{"text": "Zoë met Bob.", "label": [[0, 3, "PER"]]}, {"text": "Bob left.", "label": [[0, 3, "PER"]]}]"#;
+    let prep = prepare(&[file("doccano.json", list)], None);
+    assert_eq!(prep.items.len(), 2, "{:?}", prep.all_problems());
+    assert!(
+        prep.items[0].source.ends_with("$[0]"),
+        "{}",
+        prep.items[0].source
+    );
+}
+
+#[test]
+fn a_brat_file_read_without_its_text_keeps_its_quotes_unjudged() {
+    let batch = brat::read(b"T1\tPER 0 3\tZo\xc3\xab\n", None);
+    assert!(batch.problems.is_empty(), "{:?}", batch.problems);
+    assert_eq!(batch.annotations[0].quote.as_deref(), Some("Zoë"));
+}

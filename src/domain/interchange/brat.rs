@@ -512,8 +512,10 @@ impl Reader<'_> {
                 {
                     Some(covered)
                 }
-                (Some(in_file), covered) => {
-                    let found = covered.as_deref().map(as_column).unwrap_or_default();
+                // Without the text there is nothing to check the quote against yet.
+                (Some(in_file), None) => Some(in_file.to_string()),
+                (Some(in_file), Some(covered)) => {
+                    let found = as_column(&covered);
                     problems.push(Problem::warning(
                         location,
                         format!("{id}: the text at {offsets} is \"{found}\", not the quoted \"{in_file}\"; it will be placed by its quote"),

@@ -180,8 +180,9 @@ fn quote(text: Option<&Text>, start: Option<usize>, end: Option<usize>) -> Optio
 /// an error saying which line and why.
 fn records(text: &str) -> Vec<(String, Result<Value, String>)> {
     let trimmed = text.trim_start_matches('\u{feff}').trim();
-    let spans_lines = trimmed.contains('\n');
-    if spans_lines && let Ok(whole) = serde_json::from_str::<Value>(trimmed) {
+    // One JSON value over several lines, or a list: not JSON Lines.
+    let whole_file = trimmed.contains('\n') || trimmed.starts_with('[');
+    if whole_file && let Ok(whole) = serde_json::from_str::<Value>(trimmed) {
         return match whole {
             Value::Array(items) => items
                 .into_iter()
