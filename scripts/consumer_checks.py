@@ -4,6 +4,8 @@
   `Doc.char_span` accepts it.
 - pyld: every W3C export expands with the Web Annotation context, read from the local copy
   (no network).
+- label-studio-sdk: its Converter turns every Label Studio export into JSON-min and CoNLL 2003
+  with every labelled region kept.
 - brat: a strict reader of the standoff format: every line is well formed, every offset lies in
   the .txt, and each text column is the fragments' text joined by single spaces (line breaks
   shown as spaces, the one change the format needs since a line cannot hold one).
@@ -16,7 +18,11 @@ import pathlib
 import re
 import sys
 
+import os
+import tempfile
+
 import spacy
+from label_studio_sdk.converter import Converter
 from pyld import jsonld
 
 
@@ -61,6 +67,27 @@ def check_w3c(path, context, problems):
     return targets
 
 
+def check_label_studio(path, problems):
+    tasks = json.loads(read(path))
+    regions = [r for t in tasks for a in t["annotations"] for r in a["result"] if r.get("type") == "labels"]
+    labels = sorted({label for r in regions for label in r["value"]["labels"]})
+    config = ('<View><Labels name="label" toName="text">'
+              + "".join(f'<Label value="{label}"/>' for label in labels)
+              + '</Labels><Text name="text" value="$text"/></View>')
+    converter = Converter(config=config, project_dir=None, download_resources=False)
+    with tempfile.TemporaryDirectory() as out:
+        converter.convert_to_json_min(str(path), out, is_dir=False)
+        converter.convert_to_conll2003(str(path), out, is_dir=False)
+        rows = json.loads(read(pathlib.Path(out) / "result.json"))
+        if len(rows) != len(tasks) or not os.path.exists(os.path.join(out, "result.conll")):
+            problems.append(f"{path}: converter gave {len(rows)} rows for {len(tasks)} tasks")
+            return 0
+        kept = sum(len(row.get("label", [])) for row in rows)
+        if kept != len(regions):
+            problems.append(f"{path}: {len(regions)} regions, {kept} after JSON-min conversion")
+    return len(regions)
+
+
 def check_brat(ann_path, problems):
     txt = read(ann_path.with_suffix(".txt"))
     count = 0
@@ -93,10 +120,12 @@ def main():
     spans = sum(check_spacy(p, nlp, problems) for p in sorted(folder.rglob("*.spacy.jsonl")))
     targets = sum(check_w3c(p, context, problems) for p in sorted(folder.rglob("*.jsonld")))
     fragments = sum(check_brat(p, problems) for p in sorted(folder.rglob("*.ann")))
-    print(f"spaCy: {spans} spans; pyld: {targets} targets expanded; brat: {fragments} spans")
+    regions = sum(check_label_studio(p, problems) for p in sorted(folder.rglob("*.label-studio.json")))
+    print(f"spaCy: {spans} spans; pyld: {targets} targets expanded; brat: {fragments} spans; "
+          f"label-studio-sdk: {regions} regions converted")
     for problem in problems:
         print(problem, file=sys.stderr)
-    if problems or not (spans and targets and fragments):
+    if problems or not (spans and targets and fragments and regions):
         sys.exit(1)
 
 
