@@ -1,5 +1,5 @@
 //! Writes every export format of the Unicode torture cases to a folder, so the libraries
-//! other tools' users run (spaCy, pyld, a strict brat reader) can be fed our real output by
+//! other tools' users run (spaCy, pyld, a strict brat reader, Python's zipfile) can be fed our real output by
 //! `scripts/consumer-checks`.
 //!
 //! Usage: `cargo run --example write_exports -- <unicode_cases.json> <output folder>`.
@@ -63,9 +63,18 @@ fn run(cases: &Path, out: &Path) -> Result<usize, String> {
         let folder = out.join(&document.id.0);
         std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
         for format in ExportFormat::ALL {
-            for file in export_with_report(&document, format).files {
+            let exported = export_with_report(&document, format);
+            for file in &exported.files {
                 let path = folder.join(&file.name);
-                std::fs::write(&path, file.contents)
+                std::fs::write(&path, &file.contents)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                written += 1;
+            }
+            // What the browser downloads, when it is not the one file above (brat's zip).
+            if exported.files.len() > 1 {
+                let download = exported.download().map_err(|e| e.to_string())?;
+                let path = folder.join(&download.name);
+                std::fs::write(&path, &download.bytes)
                     .map_err(|e| format!("{}: {e}", path.display()))?;
                 written += 1;
             }

@@ -9,6 +9,8 @@
 - brat: a strict reader of the standoff format: every line is well formed, every offset lies in
   the .txt, and each text column is the fragments' text joined by single spaces (line breaks
   shown as spaces, the one change the format needs since a line cannot hold one).
+- Python's zipfile: brat's download (`….brat.zip`) opens, every CRC checks, names are flagged
+  UTF-8, and it holds exactly the `.txt` and `.ann` written beside it, byte for byte.
 
 Usage: consumer_checks.py <folder of exports> <anno.jsonld>
 """
@@ -20,6 +22,7 @@ import sys
 
 import os
 import tempfile
+import zipfile
 
 import spacy
 from label_studio_sdk.converter import Converter
@@ -112,6 +115,24 @@ def check_brat(ann_path, problems):
     return count
 
 
+def check_zip(path, problems):
+    stem = path.name[: -len(".brat.zip")]
+    with zipfile.ZipFile(path) as archive:
+        broken = archive.testzip()
+        if broken is not None:
+            problems.append(f"{path}: bad CRC in {broken}")
+        names = archive.namelist()
+        if names != [f"{stem}.txt", f"{stem}.ann"]:
+            problems.append(f"{path}: holds {names}")
+            return 0
+        for info in archive.infolist():
+            if not info.flag_bits & 0x800 or info.compress_type != zipfile.ZIP_STORED:
+                problems.append(f"{path}: {info.filename} flags {info.flag_bits:#x}")
+            if archive.read(info) != (path.parent / info.filename).read_bytes():
+                problems.append(f"{path}: {info.filename} differs from the brat export")
+    return len(names)
+
+
 def main():
     folder, context_path = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
     context = json.loads(context_path.read_text(encoding="utf-8"))
@@ -120,12 +141,13 @@ def main():
     spans = sum(check_spacy(p, nlp, problems) for p in sorted(folder.rglob("*.spacy.jsonl")))
     targets = sum(check_w3c(p, context, problems) for p in sorted(folder.rglob("*.jsonld")))
     fragments = sum(check_brat(p, problems) for p in sorted(folder.rglob("*.ann")))
+    zipped = sum(check_zip(p, problems) for p in sorted(folder.rglob("*.brat.zip")))
     regions = sum(check_label_studio(p, problems) for p in sorted(folder.rglob("*.label-studio.json")))
     print(f"spaCy: {spans} spans; pyld: {targets} targets expanded; brat: {fragments} spans; "
-          f"label-studio-sdk: {regions} regions converted")
+          f"label-studio-sdk: {regions} regions converted; zipfile: {zipped} files unzipped")
     for problem in problems:
         print(problem, file=sys.stderr)
-    if problems or not (spans and targets and fragments and regions):
+    if problems or not (spans and targets and fragments and regions and zipped):
         sys.exit(1)
 
 

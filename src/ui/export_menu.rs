@@ -17,8 +17,8 @@ fn file_stem(state: AppState) -> String {
     })
 }
 
-fn offer(state: AppState, name: &str, mime: &str, contents: &str) {
-    match files::download(name, mime, contents) {
+fn offer(state: AppState, name: &str, mime: &str, contents: &[u8]) {
+    match files::download_bytes(name, mime, contents) {
         Ok(()) => notices::announce(state, format!("Downloaded {name}")),
         Err(error) => notices::notify(
             state,
@@ -48,7 +48,7 @@ pub fn export_native(state: AppState, include_text: bool) {
         state,
         &format!("{}{suffix}.json", file_stem(state)),
         "application/json",
-        &json,
+        json.as_bytes(),
     );
 }
 
@@ -56,8 +56,14 @@ pub fn export_format(state: AppState, format: ExportFormat) {
     let exported = state
         .editor
         .with_untracked(|e| export_with_report(e.document(), format));
-    for file in &exported.files {
-        offer(state, &file.name, &file.mime, &file.contents);
+    match exported.download() {
+        Ok(file) => offer(state, &file.name, &file.mime, &file.bytes),
+        Err(error) => notices::notify(
+            state,
+            NoticeKind::Error,
+            format!("Nothing exported: {error}"),
+            Vec::new(),
+        ),
     }
     if !exported.left_out.is_empty() {
         notices::notify(

@@ -33,6 +33,44 @@ async function annotatedPage() {
   return page;
 }
 
+/**
+ * The files of a store-only zip (what "Export brat (zip)" downloads), read from its central
+ * directory the way unzip tools do: `[{ name, text }]` in the archive's order.
+ */
+function unzipStored(bytes) {
+  const end = bytes.length - 22;
+  assert.equal(bytes.readUInt32LE(end), 0x06054b50, 'end of central directory');
+  const count = bytes.readUInt16LE(end + 10);
+  let at = bytes.readUInt32LE(end + 16);
+  const files = [];
+  for (let i = 0; i < count; i++) {
+    assert.equal(bytes.readUInt32LE(at), 0x02014b50, 'central directory entry');
+    assert.equal(bytes.readUInt16LE(at + 10), 0, 'stored, not compressed');
+    const size = bytes.readUInt32LE(at + 20);
+    const nameLength = bytes.readUInt16LE(at + 28);
+    const skip = nameLength + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
+    const local = bytes.readUInt32LE(at + 42);
+    const name = bytes.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    const data = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    files.push({ name, text: bytes.subarray(data, data + size).toString('utf8') });
+    at += 46 + skip;
+  }
+  return files;
+}
+
+/** brat's one download, unzipped; checks the names inside match the zip's stem. */
+async function bratFiles(page) {
+  const [zip] = await download(page, 'Export brat (zip)');
+  assert.match(zip.name, /\.brat\.zip$/);
+  const files = unzipStored(zip.bytes);
+  const stem = zip.name.slice(0, -'.brat.zip'.length);
+  assert.deepEqual(
+    files.map((f) => f.name),
+    [`${stem}.txt`, `${stem}.ann`],
+  );
+  return files;
+}
+
 function markTexts(list) {
   return list.map((m) => m.text).sort();
 }
@@ -52,15 +90,15 @@ test('the import control is labelled, reachable with the keyboard, and takes sev
   expectNoConsoleErrors(page);
 });
 
-for (const [format, button, count] of [
-  ['W3C Web Annotation', 'Export W3C Web Annotation', 1],
-  ['doccano JSONL', 'Export doccano JSONL', 1],
-  ['CSV', 'Export CSV', 1],
-  ['brat (.ann + .txt in one pick)', 'Export brat', 2],
+for (const [format, exportFiles] of [
+  ['W3C Web Annotation', (page) => download(page, 'Export W3C Web Annotation')],
+  ['doccano JSONL', (page) => download(page, 'Export doccano JSONL')],
+  ['CSV', (page) => download(page, 'Export CSV')],
+  ['brat (one zip; its .ann + .txt in one pick)', bratFiles],
 ]) {
   test(`a ${format} export imports into a fresh browser; importing it again adds nothing`, async () => {
     const source = await annotatedPage();
-    const files = await download(source, button, count);
+    const files = await exportFiles(source);
     const expected = markTexts(await marks(source));
 
     const page = await openApp();
@@ -256,7 +294,7 @@ test('fuzzy and orphaned imports are listed for review: accept, re-select, delet
 
 test('a file whose text is another stored document goes into that document, written once', async () => {
   const page = await annotatedPage();
-  const files = await download(page, 'Export brat', 2);
+  const files = await bratFiles(page);
   const sampleId = await page.evaluate(() => localStorage.getItem('article-annotator:v1:last-open'));
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
   await page.getByRole('button', { name: 'Undo', exact: true }).click();

@@ -17,6 +17,7 @@ pub mod jsonl;
 pub mod label_studio;
 pub mod sniff;
 pub mod w3c;
+pub mod zip;
 
 use crate::domain::document::Document;
 
@@ -44,7 +45,7 @@ impl ExportFormat {
     pub fn button_label(self) -> &'static str {
         match self {
             ExportFormat::W3cWebAnnotation => "Export W3C Web Annotation",
-            ExportFormat::Brat => "Export brat",
+            ExportFormat::Brat => "Export brat (zip)",
             ExportFormat::DoccanoJsonl => "Export doccano JSONL",
             ExportFormat::SpacyJsonl => "Export spaCy JSONL",
             ExportFormat::LabelStudio => "Export Label Studio",
@@ -91,6 +92,41 @@ pub struct Exported {
     /// One line per annotation the format could not hold and that was left out, with why
     /// ("a3 (“the mayor”): orphaned, it has no place in the text"). Empty when nothing was.
     pub left_out: Vec<String>,
+    /// The name of the one download: the file's own name, or for brat the zip holding both.
+    pub download_name: String,
+}
+
+/// What the browser is handed for one export: a single file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Download {
+    pub name: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Exported {
+    /// The export as one download: its only file as it is, or its files (brat's `.txt` and
+    /// `.ann`) stored in a zip under their own names, so a person gets one file to keep.
+    pub fn download(&self) -> Result<Download, zip::ZipError> {
+        match self.files.as_slice() {
+            [only] => Ok(Download {
+                name: only.name.clone(),
+                mime: only.mime.clone(),
+                bytes: only.contents.clone().into_bytes(),
+            }),
+            files => {
+                let entries: Vec<(&str, &[u8])> = files
+                    .iter()
+                    .map(|f| (f.name.as_str(), f.contents.as_bytes()))
+                    .collect();
+                Ok(Download {
+                    name: self.download_name.clone(),
+                    mime: "application/zip".to_string(),
+                    bytes: zip::store(&entries)?,
+                })
+            }
+        }
+    }
 }
 
 impl ExportFormat {
@@ -122,7 +158,7 @@ impl ExportFormat {
 
 /// Exports `document` in `format` under the file stem the native export uses (the
 /// publication date and title, see `suggested_file_stem`): one file, or two for brat
-/// (`.txt` and `.ann`). Orphaned annotations are left out of offset-only formats and listed.
+/// (`.txt` and `.ann`, downloaded together as `….brat.zip`, see [`Exported::download`]). Orphaned annotations are left out of offset-only formats and listed.
 pub fn export_with_report(document: &Document, format: ExportFormat) -> Exported {
     let stem = file_stem(document);
     let single = |contents: String| {
@@ -157,14 +193,25 @@ pub fn export_with_report(document: &Document, format: ExportFormat) -> Exported
                     "{} (“{}”): orphaned, it has no place in the text, so {} cannot hold it",
                     a.id.as_str(),
                     crate::domain::describe::shorten(&a.quote, 60),
-                    format.button_label().trim_start_matches("Export ")
+                    format
+                        .button_label()
+                        .trim_start_matches("Export ")
+                        .trim_end_matches(" (zip)")
                 )
             })
             .collect()
     } else {
         Vec::new()
     };
-    Exported { files, left_out }
+    let download_name = match format {
+        ExportFormat::Brat => format!("{stem}.brat.zip"),
+        _ => format!("{stem}{}", format.name_suffix()),
+    };
+    Exported {
+        files,
+        left_out,
+        download_name,
+    }
 }
 
 /// Exports `document` in `format`: the files of [`export_with_report`].
