@@ -41,7 +41,8 @@ BREAKS = "\n\r\u2028\u2029\x85\x0b\x0c"
 
 def check_spacy(path, nlp, problems):
     count = 0
-    for number, line in enumerate(read(path).split("\n"), 1):
+    # splitlines, as many JSONL readers do: it also breaks on U+0085, U+2028 and U+2029.
+    for number, line in enumerate(read(path).splitlines(), 1):
         if not line.strip():
             continue
         record = json.loads(line)

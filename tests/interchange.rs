@@ -1389,3 +1389,68 @@ proptest! {
         let _ = brat::read(json.as_bytes(), None);
     }
 }
+
+/// Python's `str.splitlines`: the line breaks it knows, `\r\n` counted once.
+fn python_splitlines(text: &str) -> Vec<&str> {
+    let breaks = [
+        '\n', '\r', '\u{0b}', '\u{0c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}',
+        '\u{2029}',
+    ];
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(breaks) {
+        lines.push(&rest[..at]);
+        let width = if rest[at..].starts_with("\r\n") {
+            2
+        } else {
+            rest[at..].chars().next().map_or(1, char::len_utf8)
+        };
+        rest = &rest[at + width..];
+    }
+    if !rest.is_empty() {
+        lines.push(rest);
+    }
+    lines
+}
+
+#[test]
+fn every_jsonl_line_parses_on_its_own_after_python_splitlines() {
+    let body = "Line\u{2028}separator and\u{2029}paragraph, next line\u{85}here, \u{0b}\u{0c}\u{1c}\u{1d}\u{1e} done.";
+    let text = Text::new(body);
+    let mut document = Document::new(
+        DocumentId("breaks\u{2028}id".into()),
+        Metadata::default(),
+        text.clone(),
+    );
+    let end = body.chars().count();
+    let mut span = annotation(&text, "a\u{2029}1", "claim\u{85}", 0, end);
+    span.note = "a note\u{2028}across\u{2029}lines\u{85}".into();
+    span.attributes
+        .insert("key\u{2028}".into(), "value\u{2029}".into());
+    document.annotations.push(span);
+    for format in [ExportFormat::DoccanoJsonl, ExportFormat::SpacyJsonl] {
+        let files = export(&document, format);
+        let exported = &files[0].contents;
+        let lines: Vec<&str> = python_splitlines(exported)
+            .into_iter()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        assert_eq!(lines.len(), 1, "{format:?}: {exported}");
+        for line in &lines {
+            let value: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{format:?}: {e} in {line}"));
+            assert_eq!(value["text"], body, "{format:?} keeps the text");
+        }
+        let batch = jsonl::read(exported);
+        assert_eq!(
+            batch.annotations.len(),
+            1,
+            "{format:?}: {:?}",
+            batch.problems
+        );
+        assert_eq!(
+            batch.annotations[0].note,
+            "a note\u{2028}across\u{2029}lines\u{85}"
+        );
+    }
+}

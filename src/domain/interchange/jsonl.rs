@@ -42,6 +42,25 @@ fn placed(document: &Document) -> Vec<&Annotation> {
         .collect()
 }
 
+/// One JSONL record with its newline. JSON lets U+0085, U+2028 and U+2029 stand unescaped
+/// in strings, but Python's `str.splitlines` (and other line readers) break lines on them,
+/// cutting a record in two; they can only occur inside strings, so escaping them keeps the
+/// JSON the same value and every record on one line by anyone's count.
+fn jsonl_line(value: &Value) -> String {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    let mut line = String::with_capacity(json.len() + 1);
+    for character in json.chars() {
+        match character {
+            '\u{0085}' => line.push_str("\\u0085"),
+            '\u{2028}' => line.push_str("\\u2028"),
+            '\u{2029}' => line.push_str("\\u2029"),
+            other => line.push(other),
+        }
+    }
+    line.push('\n');
+    line
+}
+
 pub fn export_doccano(document: &Document) -> String {
     let annotations = placed(document);
     let label: Vec<Value> = annotations
@@ -72,7 +91,7 @@ pub fn export_doccano(document: &Document) -> String {
         "text_sha256": document.text.sha256(),
         "label": label, "entities": entities, "relations": relations,
     });
-    format!("{}\n", serde_json::to_string(&line).unwrap_or_default())
+    jsonl_line(&line)
 }
 
 pub fn export_spacy(document: &Document) -> String {
@@ -98,7 +117,7 @@ pub fn export_spacy(document: &Document) -> String {
         "text": document.text.as_str(), "spans": spans, "relations": relations,
         "meta": { "offset_unit": "codepoint", "document_id": document.id.0, "text_sha256": document.text.sha256() },
     });
-    format!("{}\n", serde_json::to_string(&line).unwrap_or_default())
+    jsonl_line(&line)
 }
 
 fn text_of(value: Option<&Value>) -> Option<String> {
