@@ -153,7 +153,7 @@ fn annotations_for_the_open_document_go_into_it_as_one_undo_step() {
     assert_eq!(
         report.details,
         [
-            "mayor.json (Article Annotator JSON) → “Mayor claims crime fell”: 2 imported, 0 merged, 0 orphaned, 0 rejected"
+            "mayor.json (Article Annotator JSON) → “Mayor claims crime fell”: 2 imported, 0 merged, 0 moved, 0 fuzzy, 0 orphaned, 0 rejected"
         ]
     );
 }

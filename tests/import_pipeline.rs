@@ -520,7 +520,7 @@ fn importing_an_export_again_adds_nothing() {
     assert_eq!(after.annotations.len(), mayor.annotations.len());
     assert_eq!(
         describe_outcome(item, &summary),
-        "0 imported, 3 merged, 0 orphaned, 0 rejected"
+        "0 imported, 3 merged, 0 moved, 0 fuzzy, 0 orphaned, 0 rejected"
     );
 
     // Into an empty copy of the document, then again: the second time adds nothing.

@@ -290,32 +290,32 @@ fn exports_name_their_files_and_offset_unit() {
     let expected = [
         (
             ExportFormat::W3cWebAnnotation,
-            vec!["mayor-s-claims.jsonld"],
+            vec!["mayors-claims.jsonld"],
             "\"aa:offsetUnit\": \"codepoint\"",
         ),
         (
             ExportFormat::Brat,
-            vec!["mayor-s-claims.txt", "mayor-s-claims.ann"],
+            vec!["mayors-claims.txt", "mayors-claims.ann"],
             "",
         ),
         (
             ExportFormat::DoccanoJsonl,
-            vec!["mayor-s-claims.jsonl"],
+            vec!["mayors-claims.doccano.jsonl"],
             "\"offset_unit\":\"codepoint\"",
         ),
         (
             ExportFormat::SpacyJsonl,
-            vec!["mayor-s-claims.jsonl"],
+            vec!["mayors-claims.spacy.jsonl"],
             "\"offset_unit\":\"codepoint\"",
         ),
         (
             ExportFormat::LabelStudio,
-            vec!["mayor-s-claims.json"],
+            vec!["mayors-claims.label-studio.json"],
             "\"offset_unit\": \"codepoint\"",
         ),
         (
             ExportFormat::Csv,
-            vec!["mayor-s-claims.csv"],
+            vec!["mayors-claims.csv"],
             "start_codepoint,end_codepoint,start_utf16,end_utf16",
         ),
     ];
@@ -409,7 +409,8 @@ const fn case(
 #[rustfmt::skip]
 const BRAT_CASES: &[BratCase] = &[
     case("valid-nonbmp", 3, 1, 1, None, Some("unemployment fell to 4.1%")),
-    case("valid-discontinuous", 2, 0, 0, Some((Severity::Warning, "line 1", "discontinuous span")), Some("Paris, the capital, and Lyon were named")),
+    // Each fragment is its own annotation, linked to the first by a `fragment_of` relation.
+    case("valid-discontinuous", 4, 2, 0, Some((Severity::Warning, "line 1", "discontinuous span")), Some("Paris")),
     case("valid-crlf", 1, 0, 0, None, Some("The claim is here")),
     case("valid-bom-counted", 1, 0, 0, None, Some("The claim")),
     case("bad-offset-beyond-text", 0, 0, 0, Some((Severity::Error, "line 1", "past the end of the text")), None),
@@ -898,7 +899,8 @@ fn jsonl_reads_each_line_and_reports_bad_ones() {
         [
             ("line 1", vec!["Zoë".to_string(), "said".into()], 0, 0),
             ("line 2", vec![], 0, 1),
-            ("line 3", vec!["ok".into()], 0, 0),
+            // The emoji makes code points and UTF-16 differ: the reading taken is reported.
+            ("line 3", vec!["ok".into()], 0, 1),
             ("line 4", vec!["a".into(), "c".into()], 1, 0),
         ]
     );
@@ -1385,5 +1387,70 @@ proptest! {
         let _ = jsonl::read(&json);
         let _ = csv_export::read(&json);
         let _ = brat::read(json.as_bytes(), None);
+    }
+}
+
+/// Python's `str.splitlines`: the line breaks it knows, `\r\n` counted once.
+fn python_splitlines(text: &str) -> Vec<&str> {
+    let breaks = [
+        '\n', '\r', '\u{0b}', '\u{0c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}',
+        '\u{2029}',
+    ];
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(breaks) {
+        lines.push(&rest[..at]);
+        let width = if rest[at..].starts_with("\r\n") {
+            2
+        } else {
+            rest[at..].chars().next().map_or(1, char::len_utf8)
+        };
+        rest = &rest[at + width..];
+    }
+    if !rest.is_empty() {
+        lines.push(rest);
+    }
+    lines
+}
+
+#[test]
+fn every_jsonl_line_parses_on_its_own_after_python_splitlines() {
+    let body = "Line\u{2028}separator and\u{2029}paragraph, next line\u{85}here, \u{0b}\u{0c}\u{1c}\u{1d}\u{1e} done.";
+    let text = Text::new(body);
+    let mut document = Document::new(
+        DocumentId("breaks\u{2028}id".into()),
+        Metadata::default(),
+        text.clone(),
+    );
+    let end = body.chars().count();
+    let mut span = annotation(&text, "a\u{2029}1", "claim\u{85}", 0, end);
+    span.note = "a note\u{2028}across\u{2029}lines\u{85}".into();
+    span.attributes
+        .insert("key\u{2028}".into(), "value\u{2029}".into());
+    document.annotations.push(span);
+    for format in [ExportFormat::DoccanoJsonl, ExportFormat::SpacyJsonl] {
+        let files = export(&document, format);
+        let exported = &files[0].contents;
+        let lines: Vec<&str> = python_splitlines(exported)
+            .into_iter()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        assert_eq!(lines.len(), 1, "{format:?}: {exported}");
+        for line in &lines {
+            let value: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{format:?}: {e} in {line}"));
+            assert_eq!(value["text"], body, "{format:?} keeps the text");
+        }
+        let batch = jsonl::read(exported);
+        assert_eq!(
+            batch.annotations.len(),
+            1,
+            "{format:?}: {:?}",
+            batch.problems
+        );
+        assert_eq!(
+            batch.annotations[0].note,
+            "a note\u{2028}across\u{2029}lines\u{85}"
+        );
     }
 }

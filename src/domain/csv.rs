@@ -1,7 +1,7 @@
 //! Writing CSV as RFC 4180 says, so spreadsheets open our exports cleanly: every field that
 //! holds a comma, quote, or line break is quoted, quotes are doubled, lines end in CRLF.
 //!
-//! Cells that start with `=`, `+`, `-` or `@` are prefixed with `'` so that a spreadsheet
+//! Cells that start with `=`, `+`, `-`, `@`, TAB or CR are prefixed with `'` so that a spreadsheet
 //! never runs a formula from an article or a note. A cell that already starts with `'` before
 //! such a character gets one more, so [`unguard`] can always undo the guard exactly.
 
@@ -42,7 +42,7 @@ impl CsvWriter {
 pub fn needs_formula_guard(field: &str) -> bool {
     field
         .trim_start_matches('\'')
-        .starts_with(['=', '+', '-', '@'])
+        .starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// Undoes the writer's guard on a quoted cell read back from CSV.
@@ -84,7 +84,9 @@ mod tests {
 
     #[test]
     fn the_guard_is_undone_exactly() {
-        for value in ["=1", "'=1", "''@x", "'plain", "plain", "-", "'"] {
+        for value in [
+            "=1", "'=1", "''@x", "'plain", "plain", "-", "'", "\t=1", "\r=1", "'\t",
+        ] {
             let guarded = if needs_formula_guard(value) {
                 format!("'{value}")
             } else {

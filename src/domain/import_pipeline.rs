@@ -133,10 +133,14 @@ impl ImportPreparation {
         let mut added = 0;
         let mut orphaned = 0;
         let mut rejected = 0;
+        let mut moved = 0;
+        let mut fuzzy = 0;
         let mut titles: Vec<&str> = Vec::new();
         for (item, outcome) in self.items.iter().zip(outcomes) {
             let Some(summary) = outcome else { continue };
             added += summary.added;
+            moved += item.counts.moved;
+            fuzzy += item.counts.fuzzy;
             orphaned += summary.orphaned;
             rejected += item.counts.rejected + summary.rejected.len();
             if !titles.contains(&item.target_title.as_str()) {
@@ -152,6 +156,12 @@ impl ImportPreparation {
             "{files}: {} imported{into}",
             plural(added, "annotation", "annotations")
         );
+        if moved > 0 {
+            line.push_str(&format!(", {moved} moved"));
+        }
+        if fuzzy > 0 {
+            line.push_str(&format!(", {fuzzy} fuzzy"));
+        }
         if orphaned > 0 {
             line.push_str(&format!(", {orphaned} orphaned"));
         }
@@ -160,6 +170,8 @@ impl ImportPreparation {
         }
         let has_details = orphaned > 0
             || rejected > 0
+            || moved > 0
+            || fuzzy > 0
             || !self.all_problems().is_empty()
             || self.items.iter().any(|item| item.unit_note.is_some());
         if has_details {
@@ -169,14 +181,17 @@ impl ImportPreparation {
     }
 }
 
-/// "N imported, M merged, K orphaned, J rejected" for one applied item: imported are the
-/// annotations added, merged those already present, rejected those the placing or the merge
-/// left out (relations included).
+/// "N imported, M merged, X moved, Y fuzzy, K orphaned, J rejected" for one applied item:
+/// imported are the annotations added, merged those already present, moved and fuzzy those
+/// placed by their quote away from their offsets (exactly or approximately), rejected those
+/// the placing or the merge left out (relations included).
 pub fn describe_outcome(prepared: &PreparedImport, summary: &ImportSummary) -> String {
     format!(
-        "{} imported, {} merged, {} orphaned, {} rejected",
+        "{} imported, {} merged, {} moved, {} fuzzy, {} orphaned, {} rejected",
         summary.added,
         summary.already_present,
+        prepared.counts.moved,
+        prepared.counts.fuzzy,
         summary.orphaned,
         prepared.counts.rejected + summary.rejected.len()
     )
@@ -398,12 +413,14 @@ impl<'a> Preparer<'a, '_> {
                 );
             }
             Sniffed::NotRecognised(why) => self.problem(&source, why.to_string()),
-            Sniffed::W3cWebAnnotation | Sniffed::Csv => match read_or_defer(&file.bytes, None) {
-                Ok(batch) => self.batch(source, batch, None, false),
-                Err(kind) => {
-                    self.problem(&source, format!("{} could not be read here", kind.name()))
+            Sniffed::W3cWebAnnotation | Sniffed::Hypothesis | Sniffed::Csv => {
+                match read_or_defer(&file.bytes, None) {
+                    Ok(batch) => self.batch(source, batch, None, false),
+                    Err(kind) => {
+                        self.problem(&source, format!("{} could not be read here", kind.name()))
+                    }
                 }
-            },
+            }
         }
     }
 
@@ -421,8 +438,14 @@ impl<'a> Preparer<'a, '_> {
             .cloned()
             .map(|problem| located(&source, problem))
             .collect();
-        let nothing_to_import =
-            batch.annotations.is_empty() && batch.relations.is_empty() && batch.text.is_none();
+        // A part that gave nothing but errors (a refused file, a broken record) makes no
+        // document: only text read without complaint becomes an empty document.
+        let refused = problems
+            .iter()
+            .any(|problem| problem.severity == Severity::Error);
+        let nothing_to_import = batch.annotations.is_empty()
+            && batch.relations.is_empty()
+            && (batch.text.is_none() || refused);
         if nothing_to_import {
             if problems.is_empty() {
                 problems.push(Problem::warning(&source, "the file holds no annotations"));

@@ -81,11 +81,17 @@ pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
 
 /// Offers `contents` as a download named `name`.
 pub fn download(name: &str, mime: &str, contents: &str) -> Result<(), FileError> {
+    download_bytes(name, mime, contents.as_bytes())
+}
+
+/// Offers `bytes` (text or a zip) as a download named `name`.
+pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), FileError> {
     let fail = |e: wasm_bindgen::JsValue| FileError::DownloadFailed(describe(&e));
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(contents));
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
     let document = web_sys::window()
         .and_then(|w| w.document())

@@ -33,6 +33,44 @@ async function annotatedPage() {
   return page;
 }
 
+/**
+ * The files of a store-only zip (what "Export brat (zip)" downloads), read from its central
+ * directory the way unzip tools do: `[{ name, text }]` in the archive's order.
+ */
+function unzipStored(bytes) {
+  const end = bytes.length - 22;
+  assert.equal(bytes.readUInt32LE(end), 0x06054b50, 'end of central directory');
+  const count = bytes.readUInt16LE(end + 10);
+  let at = bytes.readUInt32LE(end + 16);
+  const files = [];
+  for (let i = 0; i < count; i++) {
+    assert.equal(bytes.readUInt32LE(at), 0x02014b50, 'central directory entry');
+    assert.equal(bytes.readUInt16LE(at + 10), 0, 'stored, not compressed');
+    const size = bytes.readUInt32LE(at + 20);
+    const nameLength = bytes.readUInt16LE(at + 28);
+    const skip = nameLength + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
+    const local = bytes.readUInt32LE(at + 42);
+    const name = bytes.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    const data = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    files.push({ name, text: bytes.subarray(data, data + size).toString('utf8') });
+    at += 46 + skip;
+  }
+  return files;
+}
+
+/** brat's one download, unzipped; checks the names inside match the zip's stem. */
+async function bratFiles(page) {
+  const [zip] = await download(page, 'Export brat (zip)');
+  assert.match(zip.name, /\.brat\.zip$/);
+  const files = unzipStored(zip.bytes);
+  const stem = zip.name.slice(0, -'.brat.zip'.length);
+  assert.deepEqual(
+    files.map((f) => f.name),
+    [`${stem}.txt`, `${stem}.ann`],
+  );
+  return files;
+}
+
 function markTexts(list) {
   return list.map((m) => m.text).sort();
 }
@@ -52,15 +90,15 @@ test('the import control is labelled, reachable with the keyboard, and takes sev
   expectNoConsoleErrors(page);
 });
 
-for (const [format, button, count] of [
-  ['W3C Web Annotation', 'Export W3C Web Annotation', 1],
-  ['doccano JSONL', 'Export doccano JSONL', 1],
-  ['CSV', 'Export CSV', 1],
-  ['brat (.ann + .txt in one pick)', 'Export brat', 2],
+for (const [format, exportFiles] of [
+  ['W3C Web Annotation', (page) => download(page, 'Export W3C Web Annotation')],
+  ['doccano JSONL', (page) => download(page, 'Export doccano JSONL')],
+  ['CSV', (page) => download(page, 'Export CSV')],
+  ['brat (one zip; its .ann + .txt in one pick)', bratFiles],
 ]) {
   test(`a ${format} export imports into a fresh browser; importing it again adds nothing`, async () => {
     const source = await annotatedPage();
-    const files = await download(source, button, count);
+    const files = await exportFiles(source);
     const expected = markTexts(await marks(source));
 
     const page = await openApp();
@@ -256,7 +294,7 @@ test('fuzzy and orphaned imports are listed for review: accept, re-select, delet
 
 test('a file whose text is another stored document goes into that document, written once', async () => {
   const page = await annotatedPage();
-  const files = await download(page, 'Export brat', 2);
+  const files = await bratFiles(page);
   const sampleId = await page.evaluate(() => localStorage.getItem('article-annotator:v1:last-open'));
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
@@ -314,5 +352,84 @@ test('imported attributes are shown as names and values, whatever characters the
       .sort()
       .map((name) => attributes[name]),
   );
+  expectNoConsoleErrors(page);
+});
+
+/** Code point offset of `needle` in `text` (JSONL formats count code points). */
+function codePointIndex(text, needle) {
+  const at = text.indexOf(needle);
+  assert.ok(at >= 0, `${needle} not in the article`);
+  return Array.from(text.slice(0, at)).length;
+}
+
+test('a Prodigy span whose text differs from its offsets is moved or left for review, never highlighted wrong', async () => {
+  const page = await openApp();
+  const text = await page.locator('[data-article-text]').textContent();
+  const first = codePointIndex(text, FIRST);
+  const second = codePointIndex(text, SECOND);
+  const span = (start, end, quote) => ({ start, end, label: 'CLAIM', text: quote });
+  const record = {
+    text,
+    answer: 'accept',
+    spans: [
+      // Right offsets and text.
+      span(first, first + Array.from(FIRST).length, FIRST),
+      // Text of the second passage at offsets 0–5: found by its text, elsewhere.
+      span(0, 5, SECOND),
+      // Offsets of the second passage, with a text the article does not hold.
+      span(second, second + 5, 'a sentence that is nowhere in this article'),
+    ],
+  };
+  const notice = await importFiles(page, [file('prodigy.jsonl', `${JSON.stringify(record)}\n`)]);
+  assert.match(notice.text, /3 annotations imported/, JSON.stringify(notice));
+  assert.match(notice.text, /1 moved/, JSON.stringify(notice));
+  assert.match(notice.text, /1 orphaned/, JSON.stringify(notice));
+  assert.ok(
+    notice.details.some((d) => /spans\[2\].*not the span's "a sentence that is nowhere/.test(d)),
+    JSON.stringify(notice.details),
+  );
+  // Only the two passages whose text was found are highlighted; nothing at the offsets whose
+  // text did not match.
+  assert.deepEqual(markTexts(await marks(page)), [FIRST, SECOND].sort());
+  const review = page.locator('.ann-review');
+  await review.waitFor();
+  const items = review.locator('.ann-review__item', { hasText: 'nowhere in this article' });
+  assert.equal(await items.count(), 1);
+  expectNoConsoleErrors(page);
+});
+
+test('a Hypothesis API file is placed on the open article with its note and tags', async () => {
+  const page = await openApp();
+  const text = await page.locator('[data-article-text]').textContent();
+  const start = text.indexOf(FIRST); // Hypothesis counts UTF-16 units, as JavaScript does.
+  const annotation = {
+    id: 'hyp-1',
+    created: '2024-05-02T09:00:00.000000+00:00',
+    updated: '2024-05-02T09:00:00.000000+00:00',
+    user: 'acct:reader@hypothes.is',
+    uri: 'https://example.org/article',
+    text: 'Who was at these meetings?',
+    tags: ['question', 'follow-up'],
+    group: '__world__',
+    permissions: { read: ['group:__world__'] },
+    target: [
+      {
+        source: 'https://example.org/article',
+        selector: [
+          { type: 'RangeSelector', startContainer: '/main[1]/p[2]', startOffset: 4, endContainer: '/main[1]/p[2]', endOffset: 24 },
+          { type: 'TextPositionSelector', start, end: start + FIRST.length },
+          { type: 'TextQuoteSelector', exact: FIRST, prefix: text.slice(Math.max(0, start - 10), start), suffix: '' },
+        ],
+      },
+    ],
+    document: { title: ['Article'] },
+    links: { html: 'https://hypothes.is/a/hyp-1' },
+  };
+  const search = { total: 1, rows: [annotation] };
+  const notice = await importFiles(page, [file('hypothesis.json', JSON.stringify(search))]);
+  assert.notEqual(notice.kind, 'error', JSON.stringify(notice));
+  assert.match(notice.text, /1 annotation imported/, JSON.stringify(notice));
+  assert.ok(notice.details.some((d) => /Hypothesis JSON/.test(d)), JSON.stringify(notice.details));
+  assert.deepEqual(markTexts(await marks(page)), [FIRST]);
   expectNoConsoleErrors(page);
 });

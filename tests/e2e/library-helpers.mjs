@@ -62,7 +62,8 @@ export async function download(page, button, count = 1) {
   assert.equal(waits.length, count, `expected ${count} download(s) from “${button}”`);
   for (const d of waits) {
     const file = await d.path();
-    results.push({ name: d.suggestedFilename(), text: fs.readFileSync(file, 'utf8') });
+    const bytes = fs.readFileSync(file);
+    results.push({ name: d.suggestedFilename(), text: bytes.toString('utf8'), bytes });
   }
   await summary.click();
   return results;

@@ -8,6 +8,8 @@
 //!    the text there is its quote → [`AnchorStatus::Exact`];
 //! 2. at another exact occurrence of its quote, best context first, nearest as tiebreak →
 //!    [`AnchorStatus::Moved`] (a tie nothing breaks is *ambiguous* and is not guessed);
+//!    Then at the quote's words with other whitespace between them (a collapsed or
+//!    reflowed quote, as Recogito and scrapers write) → [`AnchorStatus::Moved`];
 //! 3. at an approximate match scoring at least [`FUZZY_THRESHOLD`] → [`AnchorStatus::Fuzzy`];
 //! 4. nowhere: it is kept as [`AnchorStatus::Orphaned`] with its last known quote and an
 //!    empty range, so the person can review it. Nothing with a quote is ever dropped.
@@ -20,7 +22,9 @@ mod grams;
 mod quote;
 mod relations;
 mod report;
+pub mod unit_evidence;
 mod units;
+mod whitespace;
 
 pub use fuzzy::{FUZZY_THRESHOLD, MAX_ERROR_RATE};
 pub use report::{OrphanReason, PlacementCounts, RejectReason};
@@ -134,6 +138,29 @@ fn locate(text: &Text, unit: OffsetUnit, target: &Target, search: &mut Search) -
         }
         ExactSearch::Absent => {}
     }
+    // The same words with other whitespace between them (a collapsed or reflowed quote).
+    let reflowed = whitespace::find(text, quote);
+    match reflowed.as_slice() {
+        [] => {}
+        [only] => return Located::Placed(*only, AnchorStatus::Moved),
+        several => {
+            let nearest = target.hint.and_then(|hint| {
+                let distance = |range: &TextRange| range.start().0.abs_diff(hint);
+                let best = several.iter().map(distance).min()?;
+                let mut at_best = several.iter().filter(|r| distance(r) == best);
+                match (at_best.next(), at_best.next()) {
+                    (Some(range), None) => Some(*range),
+                    _ => None,
+                }
+            });
+            return match nearest {
+                Some(range) => Located::Placed(range, AnchorStatus::Moved),
+                None => Located::Orphaned(OrphanReason::Ambiguous {
+                    places: several.len(),
+                }),
+            };
+        }
+    }
     match fuzzy::find_approximate(text, &expectation, &mut search.budget) {
         FuzzySearch::Found { range, score } => Located::Placed(range, AnchorStatus::Fuzzy(score)),
         FuzzySearch::Ambiguous { places, .. } => {
@@ -213,6 +240,34 @@ fn location_of(candidate: &CandidateAnnotation, number: usize) -> String {
     }
 }
 
+/// What the person is told about an annotation placed away from its offsets (moved) or
+/// approximately (fuzzy): every such one is named, so none sits on other characters unsaid.
+fn placed_elsewhere(
+    text: &Text,
+    unit: OffsetUnit,
+    target: &Target,
+    range: TextRange,
+    status: &AnchorStatus,
+) -> Option<String> {
+    let was = match target.position {
+        Some((start, end)) => match units::range_in(text, unit, start, end) {
+            Ok(old) => format!(" instead of {}-{}", old.start().0, old.end().0),
+            Err(_) => " (its offsets do not fit this text)".to_string(),
+        },
+        None => String::new(),
+    };
+    let at = format!("{}-{}", range.start().0, range.end().0);
+    match status {
+        AnchorStatus::Moved if target.position.is_some() => {
+            Some(format!("moved: found by its quote at {at}{was}"))
+        }
+        AnchorStatus::Fuzzy(score) => Some(format!(
+            "fuzzy: placed approximately at {at}{was} (score {score:.2}); listed in Needs review"
+        )),
+        _ => None,
+    }
+}
+
 /// Places every candidate of `batch` in `text`. Ids missing from the batch (or used twice)
 /// come from `new_id`; `now` fills missing creation and modification times.
 pub fn place(
@@ -254,7 +309,14 @@ pub fn place(
                     .push(Problem::warning(&location, reason.to_string()));
                 None
             }
-            Located::Placed(range, status) => Some((range, status)),
+            Located::Placed(range, status) => {
+                if let Some(message) = placed_elsewhere(text, unit, &target, range, &status) {
+                    placement
+                        .problems
+                        .push(Problem::warning(&location, message));
+                }
+                Some((range, status))
+            }
         };
         let id = match &candidate.id {
             Some(id) if !used_ids.contains(id) => id.clone(),

@@ -30,3 +30,15 @@ pub(crate) fn first_document(batches: Vec<(String, ImportBatch)>, format: &str) 
     batch.problems.extend(problems);
     batch
 }
+
+/// Whether both ends of `relation` are annotations with a place in the text.
+pub(crate) fn both_ends_placed(
+    document: &crate::domain::document::Document,
+    relation: &crate::domain::annotation::Relation,
+) -> bool {
+    [&relation.from, &relation.to].into_iter().all(|id| {
+        document
+            .annotation(id)
+            .is_some_and(|annotation| !annotation.is_orphan())
+    })
+}

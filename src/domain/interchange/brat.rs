@@ -4,16 +4,23 @@
 //! Export: `T` lines for spans, `A` lines for attributes, `#` AnnotatorNotes lines for notes,
 //! `R` lines for relations. brat's text column cannot hold a line break, so a span crossing
 //! one is written as fragments split at the line breaks (`T1\tclaim 0 5;6 11\tfirst second`),
-//! as brat itself does. Leading or trailing line breaks of a span are therefore dropped.
+//! as brat itself does. A span that starts or ends with line breaks keeps them in its first
+//! or last fragment's offsets (the text column shows them as spaces), so it comes back
+//! exactly. Orphaned annotations have no offsets and are left out (listed by
+//! [`super::export_with_report`]).
 //! brat values and type names cannot contain spaces: attribute names and values and relation
 //! kinds are percent-encoded (`%20` for a space, `%25` for `%`), and notes escape `\`, tab,
 //! CR and LF as `\\`, `\t`, `\r`, `\n`.
 //!
-//! Import: a discontinuous span (`0 5;29 39`) is imported as the covering span (first start
-//! to last end) with a warning, unless the gaps between fragments are only line breaks (our
-//! own multi-line export), which is the same span without loss. Events (`E`), equivalences
-//! (`*`) and normalisations (`N`) are reported as unsupported.
+//! Import: a span whose fragments are separated only by line breaks (our own multi-line
+//! export) is the one span it covers. A discontinuous span (`T1 Entity 0 5;29 39`) is kept
+//! faithfully as one annotation per fragment (`T1`, `T1-2`, …), each later fragment linked
+//! to the first by a [`FRAGMENT_RELATION`] relation; the brat export joins them back into
+//! one `T` line. The text column is always checked against the offsets: when it differs,
+//! the fragments are placed by the file's quote. Events (`E`), equivalences (`*`) and
+//! normalisations (`N`) are reported as unsupported.
 
+use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::domain::document::Document;
 use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
@@ -24,6 +31,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 pub const FORMAT_NAME: &str = "brat standoff";
+
+/// The relation kind linking a later fragment of a discontinuous brat span to its first
+/// fragment (from the later fragment to the first).
+pub const FRAGMENT_RELATION: &str = "fragment_of";
+
+/// Line breaks shown as spaces: how the text column shows a span's text.
+fn as_column(text: &str) -> String {
+    text.chars()
+        .map(|c| if is_line_break(c) { ' ' } else { c })
+        .collect()
+}
 
 fn brat_safe(c: char) -> bool {
     !c.is_whitespace() && !c.is_control() && c != ':'
@@ -70,31 +88,43 @@ fn is_line_break(c: char) -> bool {
 }
 
 /// The pieces of `quote` (starting at code point `start`) between line breaks, as
-/// `(start, end, text)`; a quote with no piece is one fragment with breaks turned to spaces.
+/// `(start, end, text)`. Line breaks before the first piece or after the last stay in that
+/// piece (the text shows them as spaces), so the pieces cover exactly the quote's ends; a
+/// quote of line breaks only is one piece.
 fn fragments(quote: &str, start: usize) -> Vec<(usize, usize, String)> {
-    let mut pieces = Vec::new();
-    let mut current: Option<(usize, String)> = None;
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    let mut current: Option<usize> = None;
+    let mut length = 0;
     for (i, c) in quote.chars().enumerate() {
+        length = i + 1;
         if is_line_break(c) {
-            if let Some((from, text)) = current.take() {
-                pieces.push((start + from, start + i, text));
+            if let Some(from) = current.take() {
+                pieces.push((from, i));
             }
-        } else {
-            current.get_or_insert_with(|| (i, String::new())).1.push(c);
+        } else if current.is_none() {
+            current = Some(i);
         }
     }
-    let length = quote.chars().count();
-    if let Some((from, text)) = current {
-        pieces.push((start + from, start + length, text));
+    if let Some(from) = current {
+        pieces.push((from, length));
     }
     if pieces.is_empty() {
-        let text = quote
-            .chars()
-            .map(|c| if is_line_break(c) { ' ' } else { c })
-            .collect();
-        pieces.push((start, start + length, text));
+        pieces.push((0, length));
     }
+    if let Some(first) = pieces.first_mut() {
+        first.0 = 0;
+    }
+    if let Some(last) = pieces.last_mut() {
+        last.1 = length;
+    }
+    let chars: Vec<char> = quote.chars().collect();
     pieces
+        .into_iter()
+        .map(|(from, to)| {
+            let text: String = chars.get(from..to).unwrap_or_default().iter().collect();
+            (start + from, start + to, as_column(&text))
+        })
+        .collect()
 }
 
 /// The two files: `(".txt", text)` and `(".ann", annotations)`.
@@ -103,10 +133,38 @@ pub fn export(document: &Document) -> Vec<(String, String)> {
     let mut numbers = BTreeMap::new();
     let mut attribute_number = 0;
     let mut note_number = 0;
-    for (index, annotation) in document.annotations_in_text_order().into_iter().enumerate() {
-        let t = format!("T{}", index + 1);
+    // Later fragments of a discontinuous span, by the first fragment's id.
+    let mut continuations: BTreeMap<&AnnotationId, Vec<&Annotation>> = BTreeMap::new();
+    let mut is_continuation: BTreeSet<&AnnotationId> = BTreeSet::new();
+    for relation in &document.relations {
+        if relation.kind.as_str() != FRAGMENT_RELATION {
+            continue;
+        }
+        if let (Some(later), Some(first)) = (
+            document.annotation(&relation.from),
+            document.annotation(&relation.to),
+        ) && !later.is_orphan()
+            && !first.is_orphan()
+            && later.tag == first.tag
+        {
+            continuations.entry(&first.id).or_default().push(later);
+            is_continuation.insert(&later.id);
+        }
+    }
+    let mut number = 0;
+    for annotation in document.annotations_in_text_order() {
+        if annotation.is_orphan() || is_continuation.contains(&annotation.id) {
+            continue;
+        }
+        number += 1;
+        let t = format!("T{number}");
         numbers.insert(annotation.id.clone(), t.clone());
-        let pieces = fragments(&annotation.quote, annotation.start().0);
+        let mut pieces = fragments(&annotation.quote, annotation.start().0);
+        for later in continuations.get(&annotation.id).into_iter().flatten() {
+            numbers.insert(later.id.clone(), t.clone());
+            pieces.extend(fragments(&later.quote, later.start().0));
+        }
+        pieces.sort();
         let spans: Vec<String> = pieces.iter().map(|(s, e, _)| format!("{s} {e}")).collect();
         let texts: Vec<&str> = pieces.iter().map(|(_, _, text)| text.as_str()).collect();
         let tag = percent_encode(annotation.tag.as_str(), brat_safe);
@@ -132,6 +190,9 @@ pub fn export(document: &Document) -> Vec<(String, String)> {
         else {
             continue;
         };
+        if from == to && relation.kind.as_str() == FRAGMENT_RELATION {
+            continue;
+        }
         relation_number += 1;
         let kind = percent_encode(relation.kind.as_str(), brat_safe);
         let _ = writeln!(ann, "R{relation_number}\t{kind} Arg1:{from} Arg2:{to}\t");
@@ -165,6 +226,9 @@ pub fn read(ann: &[u8], text: Option<&str>) -> ImportBatch {
     let ann = match std::str::from_utf8(ann) {
         Ok(ann) => ann,
         Err(error) => {
+            // A refused file leaves nothing behind: without the text, no empty document is
+            // made from the `.txt`.
+            batch.text = None;
             batch
                 .problems
                 .push(Problem::error(".ann", not_utf8_message(&error, ann)));
@@ -180,6 +244,7 @@ pub fn read(ann: &[u8], text: Option<&str>) -> ImportBatch {
     let mut relations = Vec::new();
     let mut attributes = Vec::new();
     let mut notes = Vec::new();
+    let mut fragment_links = Vec::new();
     for (number, line) in ann.split('\n').enumerate() {
         let location = format!("line {}", number + 1);
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -212,7 +277,23 @@ pub fn read(ann: &[u8], text: Option<&str>) -> ImportBatch {
                 &location,
                 &mut batch.problems,
             ) {
-                Some(candidate) => batch.annotations.push(candidate),
+                Some(fragments) => {
+                    let first = id.to_string();
+                    for (k, candidate) in fragments.into_iter().enumerate() {
+                        if k > 0
+                            && let Some(later) = candidate.id.clone()
+                        {
+                            fragment_links.push(CandidateRelation {
+                                location: location.clone(),
+                                id: None,
+                                kind: FRAGMENT_RELATION.to_string(),
+                                from: later,
+                                to: first.clone(),
+                            });
+                        }
+                        batch.annotations.push(candidate);
+                    }
+                }
                 None => {
                     seen.remove(id);
                 }
@@ -295,6 +376,7 @@ pub fn read(ann: &[u8], text: Option<&str>) -> ImportBatch {
             )),
         }
     }
+    batch.relations.extend(fragment_links);
     for (location, id, body) in relations {
         if let Some(relation) = read_relation(&id, &body, &location, &by_id, &mut batch.problems) {
             batch.relations.push(relation);
@@ -360,7 +442,7 @@ impl Reader<'_> {
         file_quote: Option<&str>,
         location: &str,
         problems: &mut Vec<Problem>,
-    ) -> Option<CandidateAnnotation> {
+    ) -> Option<Vec<CandidateAnnotation>> {
         let (tag, offsets) = body.split_once(' ')?;
         let mut pieces = Vec::new();
         for piece in offsets.split(';') {
@@ -395,43 +477,117 @@ impl Reader<'_> {
             ));
             return None;
         }
-        let start = pieces.iter().map(|p| p.0).min()?;
-        let end = pieces.iter().map(|p| p.1).max()?;
-        let mut quote = file_quote.map(str::to_string);
-        if pieces.len() > 1 {
-            let covering = self.slice(start, end);
-            let mut sorted = pieces.clone();
-            sorted.sort();
-            let gaps_are_breaks = sorted.windows(2).all(|pair| match pair {
-                [(_, gap_start), (gap_end, _)] => self
-                    .slice(*gap_start, (*gap_end).max(*gap_start))
-                    .is_some_and(|gap| !gap.is_empty() && gap.chars().all(is_line_break)),
-                _ => false,
+        let make =
+            |id: String, start: usize, end: usize, quote: Option<String>| CandidateAnnotation {
+                location: location.to_string(),
+                id: Some(id),
+                tag: percent_decode(tag),
+                start: Some(start),
+                end: Some(end),
+                quote,
+                ..CandidateAnnotation::default()
+            };
+        let mut sorted = pieces.clone();
+        sorted.sort();
+        let start = sorted.first().map(|p| p.0)?;
+        let end = sorted.iter().map(|p| p.1).max()?;
+        let gaps_are_breaks = sorted.windows(2).all(|pair| match pair {
+            [(_, gap_start), (gap_end, _)] => self
+                .slice(*gap_start, (*gap_end).max(*gap_start))
+                .is_some_and(|gap| !gap.is_empty() && gap.chars().all(is_line_break)),
+            _ => false,
+        });
+        if sorted.len() == 1 || gaps_are_breaks {
+            // One span: the text column shows its fragments joined by spaces, line breaks
+            // as spaces, which is the covered text with its line breaks turned to spaces.
+            let covered = self.slice(start, end);
+            let shown: Option<String> = covered.as_deref().map(|covered| {
+                let pieces = fragments(covered, start);
+                let texts: Vec<&str> = pieces.iter().map(|(_, _, t)| t.as_str()).collect();
+                texts.join(" ")
             });
-            if !gaps_are_breaks {
-                problems.push(Problem::warning(
-                    location,
-                    format!("{id}: discontinuous span ({offsets}) imported as the covering span {start}-{end}"),
-                ));
-            }
-            quote = covering;
-        } else if let (Some(in_file), Some(in_text)) = (file_quote, self.slice(start, end))
-            && in_file != in_text
-        {
-            problems.push(Problem::warning(
-                location,
-                format!("{id}: the text at {start}-{end} is \"{in_text}\", not the quoted \"{in_file}\"; it will be placed by its quote"),
-            ));
+            let quote = match (file_quote, covered) {
+                (Some(in_file), Some(covered))
+                    if shown.as_deref() == Some(in_file) || as_column(&covered) == in_file =>
+                {
+                    Some(covered)
+                }
+                // Without the text there is nothing to check the quote against yet.
+                (Some(in_file), None) => Some(in_file.to_string()),
+                (Some(in_file), Some(covered)) => {
+                    let found = as_column(&covered);
+                    problems.push(Problem::warning(
+                        location,
+                        format!("{id}: the text at {offsets} is \"{found}\", not the quoted \"{in_file}\"; it will be placed by its quote"),
+                    ));
+                    Some(in_file.to_string())
+                }
+                (None, covered) => covered,
+            };
+            return Some(vec![make(id.to_string(), start, end, quote)]);
         }
-        Some(CandidateAnnotation {
-            location: location.to_string(),
-            id: Some(id.to_string()),
-            tag: percent_decode(tag),
-            start: Some(start),
-            end: Some(end),
-            quote,
-            ..CandidateAnnotation::default()
-        })
+        // Discontinuous: one annotation per fragment, each checked against its part of the
+        // text column (fragments joined by single spaces, in file order).
+        let slices: Vec<Option<String>> = pieces.iter().map(|(s, e)| self.slice(*s, *e)).collect();
+        let quotes: Vec<Option<String>> = match file_quote {
+            None => slices.clone(),
+            Some(in_file) => {
+                let mut parts = Vec::new();
+                let mut rest: Vec<char> = in_file.chars().collect();
+                let mut fits = true;
+                for (k, (s, e)) in pieces.iter().enumerate() {
+                    let length = e - s;
+                    if rest.len() < length {
+                        fits = false;
+                        break;
+                    }
+                    let part: String = rest.drain(..length).collect();
+                    parts.push(Some(part));
+                    if k + 1 < pieces.len() && rest.first() == Some(&' ') {
+                        rest.remove(0);
+                    } else if k + 1 < pieces.len() {
+                        fits = false;
+                        break;
+                    }
+                }
+                if !fits || !rest.is_empty() {
+                    problems.push(Problem::warning(
+                        location,
+                        format!("{id}: the quoted \"{in_file}\" does not split into the fragments {offsets}; the fragments were placed at their offsets, check them"),
+                    ));
+                    slices.clone()
+                } else {
+                    for (part, slice) in parts.iter().zip(&slices) {
+                        if part != slice {
+                            problems.push(Problem::warning(
+                                location,
+                                format!("{id}: the text of a fragment is \"{}\", not the quoted \"{}\"; it will be placed by its quote", slice.as_deref().unwrap_or(""), part.as_deref().unwrap_or("")),
+                            ));
+                        }
+                    }
+                    parts
+                }
+            }
+        };
+        problems.push(Problem::warning(
+            location,
+            format!("{id}: discontinuous span ({offsets}) kept as {} fragments linked as \"{FRAGMENT_RELATION}\"; the gaps are not highlighted", pieces.len()),
+        ));
+        Some(
+            pieces
+                .iter()
+                .zip(quotes)
+                .enumerate()
+                .map(|(k, ((s, e), quote))| {
+                    let fragment_id = if k == 0 {
+                        id.to_string()
+                    } else {
+                        format!("{id}-{}", k + 1)
+                    };
+                    make(fragment_id, *s, *e, quote)
+                })
+                .collect(),
+        )
     }
 }
 
@@ -450,6 +606,10 @@ mod tests {
             vec![(0, 2, "ab".into()), (5, 7, "cd".into())]
         );
         assert_eq!(fragments("\n", 3), vec![(3, 4, " ".into())]);
+        assert_eq!(
+            fragments("\nab\ncd\n\n", 0),
+            vec![(0, 3, " ab".into()), (4, 8, "cd  ".into())]
+        );
     }
 
     #[test]

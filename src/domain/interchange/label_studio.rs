@@ -3,13 +3,15 @@
 //!
 //! Offsets are code points (Label Studio stores Python `str` indices). A region's note goes
 //! in its `meta.text` (Label Studio's own per-region note), attributes in `meta.attributes`;
-//! the task's `meta.offset_unit` says `codepoint`.
+//! the task's `meta.offset_unit` says `codepoint`. The task has an `id` (1: one document,
+//! one task), which label-studio-sdk's converters require. Orphaned annotations have no
+//! offsets and are left out (listed by [`crate::domain::interchange::export_with_report`]).
 
 use crate::domain::document::{Document, Metadata};
 use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
-use crate::domain::interchange::batches::first_document;
+use crate::domain::interchange::batches::{both_ends_placed, first_document};
 use serde_json::{Map, Value, json};
 
 pub const FORMAT_NAME: &str = "Label Studio";
@@ -17,6 +19,9 @@ pub const FORMAT_NAME: &str = "Label Studio";
 pub fn export(document: &Document) -> String {
     let mut result: Vec<Value> = Vec::new();
     for annotation in document.annotations_in_text_order() {
+        if annotation.is_orphan() {
+            continue;
+        }
         let mut region = json!({
             "id": annotation.id.as_str(), "from_name": "label", "to_name": "text", "type": "labels",
             "value": {
@@ -39,12 +44,16 @@ pub fn export(document: &Document) -> String {
         result.push(region);
     }
     for relation in &document.relations {
+        if !both_ends_placed(document, relation) {
+            continue;
+        }
         result.push(json!({
             "type": "relation", "from_id": relation.from.as_str(), "to_id": relation.to.as_str(),
             "direction": "right", "labels": [relation.kind.as_str()], "id": relation.id.0,
         }));
     }
     let task = json!([{
+        "id": 1,
         "data": { "text": document.text.as_str(), "title": document.metadata.title, "url": document.metadata.url },
         "meta": { "offset_unit": "codepoint", "document_id": document.id.0, "text_sha256": document.text.sha256() },
         "annotations": [{ "result": result }],

@@ -8,7 +8,7 @@
 use crate::domain::import::{ImportBatch, Problem};
 use crate::domain::interchange::csv_export::HEADER;
 use crate::domain::interchange::encoding::{decode_utf8_without_bom, not_utf8_message};
-use crate::domain::interchange::{brat, csv_export, jsonl, label_studio, w3c};
+use crate::domain::interchange::{brat, csv_export, hypothesis, jsonl, label_studio, w3c};
 use serde_json::Value;
 use std::fmt;
 
@@ -18,6 +18,7 @@ pub enum Sniffed {
     NativeJson,
     LibraryBackup,
     W3cWebAnnotation,
+    Hypothesis,
     LabelStudio,
     DoccanoJsonl,
     SpacyJsonl,
@@ -37,6 +38,7 @@ impl Sniffed {
             Sniffed::NativeJson => "Article Annotator JSON",
             Sniffed::LibraryBackup => "Article Annotator library backup",
             Sniffed::W3cWebAnnotation => w3c::FORMAT_NAME,
+            Sniffed::Hypothesis => hypothesis::FORMAT_NAME,
             Sniffed::LabelStudio => label_studio::FORMAT_NAME,
             Sniffed::DoccanoJsonl => jsonl::DOCCANO_FORMAT_NAME,
             Sniffed::SpacyJsonl => jsonl::SPACY_FORMAT_NAME,
@@ -53,9 +55,11 @@ pub enum NotRecognised {
     NotUtf8(String),
     Empty,
     UnknownContent,
+    /// JSON or JSON Lines that no format reads: which line, and why.
+    UnreadableJson(String),
 }
 
-pub const ACCEPTED_FORMATS: &str = "Article Annotator JSON or library backup, W3C Web Annotation JSON-LD, Label Studio JSON, doccano or spaCy/Prodigy JSONL, brat standoff (.ann with its .txt), or Article Annotator CSV";
+pub const ACCEPTED_FORMATS: &str = "Article Annotator JSON or library backup, W3C Web Annotation JSON-LD, Hypothesis JSON, Label Studio JSON, doccano or spaCy/Prodigy JSONL, brat standoff (.ann with its .txt), or Article Annotator CSV";
 
 impl fmt::Display for NotRecognised {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -64,6 +68,10 @@ impl fmt::Display for NotRecognised {
             NotRecognised::Empty => {
                 write!(f, "the file is empty. Accepted formats: {ACCEPTED_FORMATS}")
             }
+            NotRecognised::UnreadableJson(why) => write!(
+                f,
+                "not a recognised annotation file: {why}. Accepted formats: {ACCEPTED_FORMATS}"
+            ),
             NotRecognised::UnknownContent => {
                 write!(
                     f,
@@ -75,6 +83,66 @@ impl fmt::Display for NotRecognised {
 }
 
 impl std::error::Error for NotRecognised {}
+
+/// Where and why a JSON or JSON Lines file that matched no format fails: the first line
+/// that is not JSON, or what the first record lacks.
+fn explain_json(text: &str) -> String {
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => describe_record("the file", &value),
+        Err(whole_error) => {
+            let lines: Vec<(usize, &str)> = text
+                .split('\n')
+                .enumerate()
+                .filter(|(_, line)| !line.trim().is_empty())
+                .collect();
+            // One JSON value per line (JSONL) if the first line is JSON on its own.
+            let first_is_json = lines
+                .first()
+                .is_some_and(|(_, line)| serde_json::from_str::<Value>(line.trim()).is_ok());
+            if !first_is_json {
+                return format!(
+                    "line {}: the JSON breaks here ({whole_error})",
+                    whole_error.line()
+                );
+            }
+            for (number, line) in &lines {
+                match serde_json::from_str::<Value>(line.trim()) {
+                    Err(error) => {
+                        return format!("line {}: not valid JSON ({error})", number + 1);
+                    }
+                    Ok(value) if sniff_record(&value).is_none() => {
+                        return describe_record(&format!("line {}", number + 1), &value);
+                    }
+                    Ok(_) => {}
+                }
+            }
+            format!("the JSON breaks ({whole_error})")
+        }
+    }
+}
+
+fn describe_record(location: &str, value: &Value) -> String {
+    let keys: Vec<String> = match value {
+        Value::Object(object) => object.keys().take(8).cloned().collect(),
+        Value::Array(items) => {
+            return match items.first() {
+                Some(first) => describe_record(&format!("{location}, first item"), first),
+                None => format!("{location} is an empty list"),
+            };
+        }
+        _ => return format!("{location} is a single JSON value, not an object or a list"),
+    };
+    let has_text = keys.iter().any(|key| key == "text");
+    let why = if has_text {
+        "it has \"text\" but none of \"label\", \"entities\", \"annotations\" (doccano) or \"spans\" (Prodigy)"
+    } else {
+        "it has no \"text\" (doccano, Prodigy), no \"data\" (Label Studio), no \"@context\" (W3C) and no \"target\" (Hypothesis)"
+    };
+    format!(
+        "{location} is a JSON object with keys {}: {why}",
+        keys.join(", ")
+    )
+}
 
 fn is_w3c(value: &Value) -> bool {
     let context_names_anno = |context: &Value| match context {
@@ -110,18 +178,32 @@ fn sniff_json(value: &Value) -> Option<Sniffed> {
     if is_w3c(value) {
         return Some(Sniffed::W3cWebAnnotation);
     }
+    if hypothesis::is_hypothesis(value) {
+        return Some(Sniffed::Hypothesis);
+    }
     let is_task = |task: &Value| task.get("data").is_some_and(Value::is_object);
     match value {
         Value::Array(tasks) if tasks.first().is_some_and(is_task) => Some(Sniffed::LabelStudio),
         task @ Value::Object(_) if is_task(task) => Some(Sniffed::LabelStudio),
+        // doccano or Prodigy records as a JSON array or one pretty-printed object.
+        Value::Array(records) => records.first().and_then(sniff_record),
+        record @ Value::Object(_) => sniff_record(record),
         _ => None,
     }
 }
 
 fn sniff_jsonl_line(line: &str) -> Option<Sniffed> {
     let value: Value = serde_json::from_str(line.trim()).ok()?;
+    sniff_record(&value)
+}
+
+/// A doccano (current or 1.x) or spaCy/Prodigy record.
+fn sniff_record(value: &Value) -> Option<Sniffed> {
     value.get("text")?;
-    if value.get("entities").is_some() || value.get("label").is_some() {
+    if value.get("entities").is_some()
+        || value.get("label").is_some()
+        || value.get("annotations").is_some_and(Value::is_array)
+    {
         Some(Sniffed::DoccanoJsonl)
     } else if value.get("spans").is_some() {
         Some(Sniffed::SpacyJsonl)
@@ -178,6 +260,7 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
         if text.contains("anno.jsonld") {
             return Sniffed::W3cWebAnnotation;
         }
+        return Sniffed::NotRecognised(NotRecognised::UnreadableJson(explain_json(text)));
     }
     Sniffed::NotRecognised(NotRecognised::UnknownContent)
 }
@@ -194,6 +277,7 @@ pub fn read_or_defer(bytes: &[u8], companion_text: Option<&str>) -> Result<Impor
     let batch = match &kind {
         Sniffed::NativeJson | Sniffed::LibraryBackup => return Err(kind),
         Sniffed::W3cWebAnnotation => w3c::read(text),
+        Sniffed::Hypothesis => hypothesis::read(text),
         Sniffed::LabelStudio => label_studio::read(text),
         Sniffed::DoccanoJsonl | Sniffed::SpacyJsonl => jsonl::read(text),
         Sniffed::BratAnn => brat::read(bytes, companion_text),

@@ -285,13 +285,59 @@ fn page_items<'a>(page: &'a Value, path: &str) -> Vec<(String, &'a Value)> {
     }
 }
 
+/// A bare UUID (`a88b22d0-…`, or `#a88b22d0-…` as RecogitoJS writes) as the IRI
+/// `urn:uuid:…`; `None` for anything else.
+fn uuid_iri(id: &str) -> Option<String> {
+    let bare = id.strip_prefix('#').unwrap_or(id);
+    let groups: Vec<&str> = bare.split('-').collect();
+    let lengths = [8, 4, 4, 4, 12];
+    let is_uuid = groups.len() == lengths.len()
+        && groups.iter().zip(lengths).all(|(group, length)| {
+            group.len() == length && group.chars().all(|c| c.is_ascii_hexdigit())
+        });
+    is_uuid.then(|| format!("urn:uuid:{}", bare.to_ascii_lowercase()))
+}
+
+/// What other tools write that the Recommendation does not allow but that loses nothing:
+/// a bare UUID as the id (made `urn:uuid:…`), reported as a warning.
+fn tolerate(annotation: &Value, location: &str, batch: &mut ImportBatch) -> Option<Value> {
+    let id = annotation.get("id").and_then(Value::as_str)?;
+    if is_iri(id) {
+        return None;
+    }
+    let iri = uuid_iri(id)?;
+    batch.problems.push(Problem::warning(
+        location,
+        format!("the id \"{id}\" is a bare UUID, not an IRI; read as {iri}"),
+    ));
+    let mut fixed = annotation.clone();
+    if let Some(object) = fixed.as_object_mut() {
+        object.insert("id".into(), Value::String(iri));
+    }
+    Some(fixed)
+}
+
 fn read_annotation(
     annotation: &Value,
     context: Option<&Value>,
     location: &str,
     batch: &mut ImportBatch,
 ) {
-    let defects = structural_defects(annotation, context);
+    let recogito_js = annotation
+        .get("id")
+        .and_then(Value::as_str)
+        .is_some_and(|id| id.starts_with('#') && uuid_iri(id).is_some());
+    let tolerated = tolerate(annotation, location, batch);
+    let annotation = tolerated.as_ref().unwrap_or(annotation);
+    let mut defects = structural_defects(annotation, context);
+    // RecogitoJS (ids `#<uuid>`) writes targets without a source; anyone else is refused.
+    if recogito_js && defects.contains(&Defect::TargetWithoutSource) {
+        defects.retain(|defect| *defect != Defect::TargetWithoutSource);
+        batch.problems.push(Problem::warning(
+            location,
+            "the target names no source document; placed on the open article by its quote",
+        ));
+    }
     if !defects.is_empty() {
         for defect in defects {
             batch

@@ -4,7 +4,7 @@
 
 use crate::domain::article_input::metadata::suggested_file_stem;
 use crate::domain::format::native::{WriteOptions, write_document};
-use crate::domain::interchange::{ExportFormat, export};
+use crate::domain::interchange::{ExportFormat, export_with_report};
 use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::files;
@@ -17,8 +17,8 @@ fn file_stem(state: AppState) -> String {
     })
 }
 
-fn offer(state: AppState, name: &str, mime: &str, contents: &str) {
-    match files::download(name, mime, contents) {
+fn offer(state: AppState, name: &str, mime: &str, contents: &[u8]) {
+    match files::download_bytes(name, mime, contents) {
         Ok(()) => notices::announce(state, format!("Downloaded {name}")),
         Err(error) => notices::notify(
             state,
@@ -48,16 +48,36 @@ pub fn export_native(state: AppState, include_text: bool) {
         state,
         &format!("{}{suffix}.json", file_stem(state)),
         "application/json",
-        &json,
+        json.as_bytes(),
     );
 }
 
 pub fn export_format(state: AppState, format: ExportFormat) {
     let exported = state
         .editor
-        .with_untracked(|e| export(e.document(), format));
-    for file in exported {
-        offer(state, &file.name, &file.mime, &file.contents);
+        .with_untracked(|e| export_with_report(e.document(), format));
+    match exported.download() {
+        Ok(file) => offer(state, &file.name, &file.mime, &file.bytes),
+        Err(error) => notices::notify(
+            state,
+            NoticeKind::Error,
+            format!("Nothing exported: {error}"),
+            Vec::new(),
+        ),
+    }
+    if !exported.left_out.is_empty() {
+        notices::notify(
+            state,
+            NoticeKind::Warning,
+            format!(
+                "{} left out of the export: this format has no room for an annotation without a place in the text",
+                match exported.left_out.len() {
+                    1 => "1 annotation".to_string(),
+                    n => format!("{n} annotations"),
+                }
+            ),
+            exported.left_out,
+        );
     }
 }
 
