@@ -68,6 +68,15 @@ ensure_chromium() {
   fi
 }
 
+# The size report's brotli column (browsers fetch brotli where the server offers it).
+ensure_brotli() {
+  if ! command -v brotli >/dev/null; then
+    say "installing Debian's brotli (the size report's brotli column)"
+    as_root apt-get update -q
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q brotli
+  fi
+}
+
 ensure_e2e_deps() {
   local stamp=tests/e2e/node_modules/.lock-stamp
   if [ ! -f "$stamp" ] || ! cmp -s tests/e2e/package-lock.json "$stamp"; then

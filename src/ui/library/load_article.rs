@@ -5,7 +5,7 @@
 use crate::domain::article_input::{OpenedArticle, open_article_file, paste_article};
 use crate::domain::document::{Document, DocumentId, Metadata};
 use crate::domain::text::Text;
-use crate::ui::library::persistence;
+use crate::ui::library::persistence::{self, StoredOpen};
 use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
 use crate::web::{clock, files};
@@ -24,13 +24,34 @@ pub fn document_from(opened: OpenedArticle, mut metadata: Metadata) -> Document 
     )
 }
 
+/// The sample article's library id. One id, not a new one per start: tabs that open the
+/// sample on a first visit share one library entry (and merge their work like two tabs on
+/// any document), and "Open sample article" comes back to it instead of making a copy.
+pub const SAMPLE_ID: &str = "sample";
+
 pub fn sample_document() -> Option<Document> {
     let opened = paste_article(SAMPLE_TEXT).ok()?;
-    Some(document_from(opened, Metadata::default()))
+    let mut metadata = Metadata::default();
+    opened.suggestion.fill_empty(&mut metadata);
+    Some(Document::new(
+        DocumentId(SAMPLE_ID.to_string()),
+        metadata,
+        Text::new(opened.text),
+    ))
 }
 
+/// Opens the sample: the library's sample entry with the work done on it, or a fresh one.
 pub fn open_sample(state: AppState) {
-    if let Some(document) = sample_document() {
+    let fresh_id = match persistence::open_stored_by_id(state, SAMPLE_ID) {
+        StoredOpen::Opened => return,
+        StoredOpen::NotStored => None,
+        // The damaged entry keeps its key; the fresh sample gets one of its own.
+        StoredOpen::Unreadable => Some(DocumentId(clock::new_id("d"))),
+    };
+    if let Some(mut document) = sample_document() {
+        if let Some(id) = fresh_id {
+            document.id = id;
+        }
         persistence::open_document(state, document);
     }
 }

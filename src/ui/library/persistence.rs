@@ -108,7 +108,11 @@ pub fn initial_document(state: AppState, fallback: impl FnOnce() -> Document) ->
             None => {}
         }
     }
-    fallback()
+    let document = fallback();
+    // Not stored yet: what another tab stores under the same id (the sample) is merged
+    // against the document as it started.
+    with_saving(|s| s.saver.opened(0, Some(document.clone())));
+    document
 }
 
 /// Saves now if anything is waiting.
@@ -245,9 +249,39 @@ pub fn Autosave() -> impl IntoView {
 /// saved first, then this one is shown and saved.
 pub fn open_document(state: AppState, document: Document) {
     flush(state);
-    with_saving(|s| s.saver.opened(0, None));
+    with_saving(|s| s.saver.opened(0, Some(document.clone())));
     actions::replace_document(state, document, Replacement::Opened);
     actions::document_changed(state);
+}
+
+/// What [`open_stored_by_id`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoredOpen {
+    Opened,
+    NotStored,
+    /// Stored but unreadable (reported): it waits in the Library and must not be written over.
+    Unreadable,
+}
+
+/// Opens stored document `id` if the library holds a readable entry for it.
+pub fn open_stored_by_id(state: AppState, id: &str) -> StoredOpen {
+    match library::read(id) {
+        Some(Ok(entry)) => {
+            open_stored(state, entry.document, entry.revision);
+            StoredOpen::Opened
+        }
+        Some(Err(error)) => {
+            warn_unreadable(
+                state,
+                &[Unreadable {
+                    key: keys::document(id),
+                    error,
+                }],
+            );
+            StoredOpen::Unreadable
+        }
+        None => StoredOpen::NotStored,
+    }
 }
 
 /// Opens a document read from the library at its stored revision.

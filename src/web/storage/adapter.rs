@@ -198,6 +198,28 @@ impl Store {
     }
 }
 
+/// This tab's own sessionStorage: a reload of the tab keeps it, other tabs have their own.
+/// Only small values live there, never work, so it is not counted against the quota.
+fn tab_storage() -> Result<web_sys::Storage, StorageError> {
+    web_sys::window()
+        .ok_or_else(|| StorageError::Unavailable("no window".into()))?
+        .session_storage()
+        .map_err(|e| from_js(e, 0))?
+        .ok_or_else(|| StorageError::Unavailable("sessionStorage is switched off".into()))
+}
+
+/// The text this tab keeps under `key`.
+pub fn tab_get(key: &str) -> Result<Option<String>, StorageError> {
+    tab_storage()?.get_item(key).map_err(|e| from_js(e, 0))
+}
+
+/// Keeps `value` under `key` for this tab.
+pub fn tab_set(key: &str, value: &str) -> Result<(), StorageError> {
+    tab_storage()?
+        .set_item(key, value)
+        .map_err(|e| from_js(e, utf16_len(key) + utf16_len(value)))
+}
+
 /// What another record of a key's size says (the library index, written with each entry's
 /// size); ignored when this page already measured the key itself.
 pub fn assume_size(key: &str, chars: usize) {

@@ -11,6 +11,9 @@ pub const PREFIX: &str = "article-annotator:";
 pub const INDEX: &str = "article-annotator:v1:index";
 /// The id of the document open last, so a reload comes back to it (plain text).
 pub const LAST_OPEN: &str = "article-annotator:v1:last-open";
+/// The id of the document this tab has open (in sessionStorage: a reload of the tab comes
+/// back to it, while another tab keeps its own).
+pub const TAB_OPEN: &str = "article-annotator:v1:tab-open";
 /// One stored document per key: this prefix and its id (`StoredEntry`).
 const DOCUMENT_PREFIX: &str = "article-annotator:v1:doc:";
 /// The theme chosen in this browser: `system`, `light` or `dark` (plain text).

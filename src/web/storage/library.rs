@@ -59,6 +59,8 @@ struct Library {
     store: Store,
     index: LibraryIndex,
     last_open: Option<String>,
+    /// The document this tab had open before a reload (sessionStorage).
+    tab_open: Option<String>,
 }
 
 thread_local! {
@@ -84,12 +86,16 @@ pub fn open() -> Result<(), StorageError> {
     let store = Store::open()?;
     let index = load_index(&store);
     let last_open = store.get(keys::LAST_OPEN).ok().flatten();
+    // A browser without sessionStorage only loses the per-tab memory: the tab reopens the
+    // document open last in any tab, as before.
+    let tab_open = adapter::tab_get(keys::TAB_OPEN).ok().flatten();
     LIBRARY.with(|library| {
         if let Ok(mut library) = library.try_borrow_mut() {
             *library = Some(Library {
                 store,
                 index,
                 last_open,
+                tab_open,
             });
         }
     });
@@ -171,9 +177,16 @@ pub fn raw(key: &str) -> Option<String> {
     with_library(|library| library.store.get(key).ok().flatten()).flatten()
 }
 
-/// The id of the document open last time.
+/// The id of the document to reopen: the one this tab had open before a reload, else the
+/// one open last in any tab.
 pub fn last_open() -> Option<String> {
-    with_library(|library| library.last_open.clone()).flatten()
+    with_library(|library| {
+        library
+            .tab_open
+            .clone()
+            .or_else(|| library.last_open.clone())
+    })
+    .flatten()
 }
 
 /// Every stored document, and those that could not be read. Reads every entry: for the
@@ -247,11 +260,14 @@ impl Library {
     }
 
     fn set_last_open(&mut self, id: &str) -> Result<(), StorageError> {
-        if self.last_open.as_deref() == Some(id) {
-            return Ok(());
+        if self.tab_open.as_deref() != Some(id) {
+            adapter::tab_set(keys::TAB_OPEN, id)?;
+            self.tab_open = Some(id.to_string());
         }
-        self.store.set(keys::LAST_OPEN, id)?;
-        self.last_open = Some(id.to_string());
+        if self.last_open.as_deref() != Some(id) {
+            self.store.set(keys::LAST_OPEN, id)?;
+            self.last_open = Some(id.to_string());
+        }
         Ok(())
     }
 
@@ -328,7 +344,8 @@ pub fn delete_document(id: &str) -> Result<Option<Document>, StorageError> {
     .unwrap_or_else(|| Err(unavailable()))
 }
 
-/// Remembers `id` as the document open last, so a reload comes back to it.
+/// Remembers `id` as the document this tab has open and the one open last, so a reload of
+/// this tab comes back to it and a new tab starts with it.
 pub fn set_last_open(id: &str) -> Result<(), StorageError> {
     with_library(|library| library.set_last_open(id)).unwrap_or_else(|| Err(unavailable()))
 }

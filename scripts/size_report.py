@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""What a browser downloads from dist/, against the size budgets (issue: a light app).
+
+First paint is what index.html makes the browser fetch before the annotator can draw: the page,
+its style sheets, boot.js, the wasm-bindgen glue and the wasm. Everything is every file the app
+can ever fetch. Sizes are deterministic for one build, so the ceilings below may fail the build:
+they are ratchets at today's size (lower them when a change makes the app smaller; never raise
+them without saying why in the commit). The goals are the issue's budgets; a missed goal is
+printed, not hidden."""
+import gzip, html.parser, pathlib, shutil, subprocess, sys
+
+KIB = 1024
+# (name, goal KiB gzip, ceiling KiB gzip)
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 640)
+EVERYTHING = ("everything the app can fetch", 600, 645)
+
+dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
+if not (dist / "index.html").is_file():
+    sys.exit(f"size-report: {dist}/index.html is missing; run `trunk build --release --locked` first")
+
+class Fetched(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.files = set()
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "link" and a.get("rel") == "stylesheet": self.files.add(a.get("href"))
+        if tag == "script":
+            for key in ("src", "data-annotator-js", "data-annotator-wasm"):
+                if a.get(key): self.files.add(a[key])
+
+page = Fetched(); page.feed((dist / "index.html").read_text(encoding="utf-8"))
+first = {"index.html"} | {f.removeprefix("./") for f in page.files if f}
+
+brotli = shutil.which("brotli")
+def sizes(path):
+    raw = path.read_bytes()
+    gz = len(gzip.compress(raw, compresslevel=9, mtime=0))
+    br = len(subprocess.run([brotli, "-c", "-q", "11", str(path)], capture_output=True, check=True).stdout) if brotli else None
+    return len(raw), gz, br
+
+rows, totals = [], {"first": [0, 0, 0], "all": [0, 0, 0]}
+for path in sorted(p for p in dist.rglob("*") if p.is_file()):
+    name = str(path.relative_to(dist))
+    raw, gz, br = sizes(path)
+    is_first = name in first
+    rows.append((name, raw, gz, br, is_first))
+    for key in (["first", "all"] if is_first else ["all"]):
+        t = totals[key]; t[0] += raw; t[1] += gz; t[2] += br or 0
+
+fmt_br = lambda b: f"{b:>10}" if brotli else f"{'-':>10}"
+print(f"{'file':<46} {'raw':>10} {'gzip -9':>10} {'brotli':>10}  first paint")
+for name, raw, gz, br, is_first in rows:
+    print(f"{name:<46} {raw:>10} {gz:>10} {fmt_br(br)}  {'yes' if is_first else ''}")
+missing = sorted(f for f in first if not (dist / f).is_file())
+if missing:
+    sys.exit(f"size-report: index.html fetches files that are not in {dist}: {', '.join(missing)}")
+
+print()
+print(f"{'budget (KiB, gzip -9)':<40} {'now':>8} {'goal':>8} {'ceiling':>8}  verdict")
+failed = False
+for (label, goal, ceiling), key in ((FIRST_PAINT, "first"), (EVERYTHING, "all")):
+    now = totals[key][1] / KIB
+    verdict = "goal met" if now <= goal else f"goal missed by {now - goal:.1f} KiB"
+    if now > ceiling:
+        verdict = f"OVER THE CEILING by {now - ceiling:.1f} KiB"; failed = True
+    br = f", brotli {totals[key][2] / KIB:.1f} KiB" if brotli else ""
+    print(f"{label:<40} {now:>8.1f} {goal:>8} {ceiling:>8}  {verdict} (raw {totals[key][0] / KIB:.1f} KiB{br})")
+if not brotli:
+    print("(brotli sizes: install Debian's `brotli` to see them)")
+if failed:
+    sys.exit("size-report: the build grew past a size ceiling; find what grew with `scripts/size-report --breakdown`")

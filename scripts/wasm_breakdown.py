@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Where the wasm's bytes go: code per crate and the largest functions, read from the name
+section of cargo's release wasm (before wasm-bindgen and wasm-opt, which drop the names; their
+output is smaller, but the shares are what to cut first). Reads the binary itself, so it needs
+no tool beyond Python."""
+import collections, pathlib, re, sys
+
+def leb(buf, i):
+    result = shift = 0
+    while True:
+        b = buf[i]; i += 1
+        result |= (b & 0x7F) << shift; shift += 7
+        if b < 0x80: return result, i
+
+def sections(buf):
+    assert buf[:4] == b"\0asm", "not a wasm file"
+    i = 8
+    while i < len(buf):
+        sid = buf[i]; size, j = leb(buf, i + 1)
+        yield sid, buf[j:j + size]; i = j + size
+
+def crate_of(name):
+    # Legacy Rust mangling: _ZN<len><ident>...E ; the first ident is the crate (or `_$LT$`
+    # for an impl: take the type's crate).
+    m = re.match(r"_ZN(\d+)", name)
+    if not m:
+        if "::" in name:  # already demangled
+            return re.sub(r"^[<&\s]*(dyn\s+|impl\s+)?", "", name).split("::")[0]
+        return "(unnamed or C)"
+    n = int(m.group(1)); ident = name[m.end():m.end() + n]
+    if ident.startswith("_$LT$"):
+        inner = re.match(r"_\$LT\$([A-Za-z0-9_]+)", ident)
+        return inner.group(1) if inner else ident
+    return ident
+
+def main(path, top):
+    buf = pathlib.Path(path).read_bytes()
+    imports = 0; bodies = []; names = {}; data = 0; custom = collections.Counter()
+    for sid, body in sections(buf):
+        if sid == 2:  # imports: count function imports, which take the first indices
+            count, i = leb(body, 0)
+            for _ in range(count):
+                for _ in range(2):
+                    n, i = leb(body, i); i += n
+                kind = body[i]; i += 1
+                if kind == 0: _, i = leb(body, i); imports += 1
+                elif kind == 1: i += 1; flags, i = leb(body, i); _, i = leb(body, i); i = leb(body, i)[1] if flags & 1 else i
+                elif kind == 2: flags, i = leb(body, i); _, i = leb(body, i); i = leb(body, i)[1] if flags & 1 else i
+                elif kind == 3: i += 2
+                else: i += 1; _, i = leb(body, i)
+        elif sid == 10:
+            count, i = leb(body, 0)
+            for _ in range(count):
+                size, j = leb(body, i); bodies.append(size + (j - i)); i = j + size
+        elif sid == 11:
+            data = len(body)
+        elif sid == 0:
+            n, i = leb(body, 0); cname = body[i:i + n].decode(); rest = body[i + n:]
+            custom[cname] += len(body)
+            if cname == "name":
+                k = 0
+                while k < len(rest):
+                    sub = rest[k]; size, k2 = leb(rest, k + 1)
+                    if sub == 1:
+                        count, m = leb(rest, k2)
+                        for _ in range(count):
+                            idx, m = leb(rest, m); ln, m = leb(rest, m)
+                            names[idx] = rest[m:m + ln].decode("utf-8", "replace"); m += ln
+                    k = k2 + size
+    per_crate = collections.Counter(); funcs = []
+    for n, size in enumerate(bodies):
+        name = names.get(imports + n, f"function[{imports + n}]")
+        per_crate[crate_of(name)] += size; funcs.append((size, name))
+    code = sum(bodies)
+    print(f"{path}: code {code / 1024:.1f} KiB in {len(bodies)} functions, data (strings, tables) {data / 1024:.1f} KiB")
+    print("\ncode per crate (KiB, before wasm-opt)")
+    for crate, size in per_crate.most_common(top):
+        print(f"  {crate:<32} {size / 1024:>8.1f}  {100 * size / code:>5.1f}%")
+    print(f"\nlargest {top} functions (bytes)")
+    for size, name in sorted(funcs, reverse=True)[:top]:
+        print(f"  {size:>8}  {name[:110]}")
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 20)
