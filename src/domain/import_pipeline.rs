@@ -415,6 +415,8 @@ impl<'a> Preparer<'a, '_> {
         native: Option<&NativeRead>,
         text_is_open_documents: bool,
     ) {
+        let mut batch = batch;
+        batch.map_tag_names();
         let mut problems: Vec<Problem> = batch
             .problems
             .iter()
@@ -528,9 +530,7 @@ impl<'a> Preparer<'a, '_> {
                 if !batch.tags.is_empty() {
                     let mut taxonomy = Taxonomy::empty();
                     for tag in &batch.tags {
-                        if !taxonomy.contains(&tag.id) {
-                            taxonomy.insert_at(taxonomy.tags().len(), tag.clone());
-                        }
+                        taxonomy.adopt(tag.clone());
                     }
                     document.tags = taxonomy;
                 }

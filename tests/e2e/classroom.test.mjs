@@ -301,3 +301,56 @@ test('40 attempts on a 2,000-word article are reviewed without a noticeable dela
   assert.equal(overall, '26/14/1');
   expectNoConsoleErrors(page);
 });
+
+test('an imported taxonomy (Organization, Loaded Language, PER) reaches the student as tag buttons', async () => {
+  const TEXT = 'Acme Corp said the plan is a total disaster, Ann Lee wrote in a short note.';
+  const region = (start, end, label) => ({
+    from_name: 'label',
+    to_name: 'text',
+    type: 'labels',
+    value: { start, end, text: TEXT.slice(start, end), labels: [label] },
+  });
+  const tasks = [
+    {
+      data: { text: TEXT, title: 'Acme and the plan' },
+      annotations: [{ result: [region(0, 9, 'Organization'), region(27, 43, 'Loaded Language'), region(45, 52, 'PER')] }],
+    },
+  ];
+  const teacher = await openApp();
+  await teacher
+    .getByLabel('Import annotations')
+    .setInputFiles({ name: 'tasks.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(tasks)) });
+  await teacher.waitForFunction((t) => document.querySelector('[data-article-text]')?.textContent === t, TEXT);
+  await teacher.getByRole('button', { name: 'Make exercise' }).click();
+  const dialog = teacher.getByRole('dialog', { name: 'Make exercise' });
+  for (const tag of ['Organization', 'Loaded Language', 'PER']) {
+    assert.equal(await dialog.getByRole('checkbox', { name: tag }).isChecked(), true, tag);
+  }
+  const exerciseFile = await download(teacher, () => dialog.getByRole('button', { name: 'Download exercise' }).click());
+  const exercise = JSON.parse(fs.readFileSync(exerciseFile, 'utf8'));
+  assert.deepEqual(
+    exercise.tags.map((t) => t.id).sort(),
+    ['Loaded_Language', 'Organization', 'PER'],
+    'the handout carries the imported tags',
+  );
+  expectNoConsoleErrors(teacher);
+
+  const student = await openApp();
+  await student.getByLabel('Open exercise').setInputFiles(exerciseFile);
+  await startAttempt(student, 'Cleo');
+  assert.equal(await articleText(student), TEXT);
+  await dragSelect(student, 'Acme Corp');
+  const button = student.getByRole('button', { name: 'Organization', exact: true });
+  await button.click();
+  await button.waitFor({ state: 'hidden' });
+  await dragSelect(student, 'a total disaster');
+  await student.getByRole('button', { name: 'PER', exact: true }).waitFor();
+  await student.getByRole('button', { name: 'Loaded Language', exact: true }).click();
+  await student.locator('[data-article-text] mark[data-tags="Loaded_Language"]').waitFor();
+  const tagged = (await marks(student)).map((m) => [m.text, m.tags.join(' ')]);
+  assert.deepEqual(tagged, [
+    ['Acme Corp', 'Organization'],
+    ['a total disaster', 'Loaded_Language'],
+  ]);
+  expectNoConsoleErrors(student);
+});

@@ -69,7 +69,7 @@ pub fn export(document: &Document) -> String {
         csv.row([
             document.text.sha256().to_string(),
             annotation.id.0.clone(),
-            annotation.tag.0.clone(),
+            document.tags.export_name(&annotation.tag).to_string(),
             annotation.start().0.to_string(),
             annotation.end().0.to_string(),
             utf16(annotation.start()),

@@ -35,13 +35,13 @@ pub fn export_doccano(document: &Document) -> String {
     let annotations = document.annotations_in_text_order();
     let label: Vec<Value> = annotations
         .iter()
-        .map(|a| json!([a.start().0, a.end().0, a.tag.as_str()]))
+        .map(|a| json!([a.start().0, a.end().0, document.tags.export_name(&a.tag)]))
         .collect();
     let entities: Vec<Value> = annotations
         .iter()
         .map(|a| {
             let mut entity = json!({
-                "id": a.id.as_str(), "label": a.tag.as_str(),
+                "id": a.id.as_str(), "label": document.tags.export_name(&a.tag),
                 "start_offset": a.start().0, "end_offset": a.end().0,
             });
             if let Some(object) = entity.as_object_mut() {
@@ -65,7 +65,7 @@ pub fn export_doccano(document: &Document) -> String {
 
 pub fn export_spacy(document: &Document) -> String {
     let span_json = |a: &Annotation| {
-        let mut span = json!({ "start": a.start().0, "end": a.end().0, "label": a.tag.as_str(), "id": a.id.as_str() });
+        let mut span = json!({ "start": a.start().0, "end": a.end().0, "label": document.tags.export_name(&a.tag), "id": a.id.as_str() });
         if let Some(object) = span.as_object_mut() {
             extras(a, object);
         }

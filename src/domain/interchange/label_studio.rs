@@ -21,7 +21,7 @@ pub fn export(document: &Document) -> String {
             "id": annotation.id.as_str(), "from_name": "label", "to_name": "text", "type": "labels",
             "value": {
                 "start": annotation.start().0, "end": annotation.end().0,
-                "text": annotation.quote, "labels": [annotation.tag.as_str()],
+                "text": annotation.quote, "labels": [document.tags.export_name(&annotation.tag)],
             },
         });
         let mut meta = Map::new();

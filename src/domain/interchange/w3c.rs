@@ -77,7 +77,7 @@ pub fn export(document: &Document) -> String {
     let mut items: Vec<Value> = document
         .annotations_in_text_order()
         .into_iter()
-        .map(|a| annotation_json(a, &source))
+        .map(|a| annotation_json(a, document.tags.export_name(&a.tag), &source))
         .collect();
     items.extend(document.relations.iter().map(relation_json));
     let collection_id = format!(
@@ -106,8 +106,8 @@ fn textual_body(purpose: &str, value: &str) -> Value {
     json!({ "type": "TextualBody", "purpose": purpose, "value": value })
 }
 
-fn annotation_json(annotation: &Annotation, source: &str) -> Value {
-    let mut bodies = vec![textual_body("tagging", annotation.tag.as_str())];
+fn annotation_json(annotation: &Annotation, tag: &str, source: &str) -> Value {
+    let mut bodies = vec![textual_body("tagging", tag)];
     if !annotation.note.is_empty() {
         bodies.push(textual_body("commenting", &annotation.note));
     }
