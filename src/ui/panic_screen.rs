@@ -48,6 +48,7 @@ fn show(message: &str) {
         return;
     };
     screen.set_class_name("ann-panic");
+    // The panic screen is a last resort: a part the browser refuses is left out and the rest still shows.
     let _ = screen.set_attribute("role", "alertdialog");
     let _ = screen.set_attribute("aria-labelledby", "ann-panic-title");
     let heading = document.create_element("h2").ok();
@@ -60,6 +61,7 @@ fn show(message: &str) {
         p.set_text_content(Some(
             "Your work up to the last change is saved in this browser. Download it now to be safe, then reload the page.",
         ));
+        // The panic screen is a last resort: a part the browser refuses is left out and the rest still shows.
         let _ = screen.append_child(&p);
     }
     let work = LAST_WORK
@@ -77,6 +79,7 @@ fn show(message: &str) {
             link.set_download(&name);
             link.set_text_content(Some("Download your work"));
             link.set_class_name("ann-button ann-button--primary");
+            // The panic screen is a last resort: a part the browser refuses is left out and the rest still shows.
             let _ = screen.append_child(&link);
         }
     }

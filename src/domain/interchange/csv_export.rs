@@ -64,7 +64,7 @@ pub fn export(document: &Document) -> String {
         let attributes = if annotation.attributes.is_empty() {
             String::new()
         } else {
-            serde_json::to_string(&annotation.attributes).unwrap_or_default()
+            crate::domain::interchange::encoding::attributes_json(&annotation.attributes)
         };
         csv.row([
             document.text.sha256().to_string(),

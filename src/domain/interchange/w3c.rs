@@ -99,7 +99,8 @@ pub fn export(document: &Document) -> String {
     {
         object.insert("label".into(), Value::String(title.to_string()));
     }
-    serde_json::to_string_pretty(&collection).unwrap_or_default()
+    // `{:#}` prints a JSON value indented; printing a value cannot fail.
+    format!("{collection:#}")
 }
 
 fn textual_body(purpose: &str, value: &str) -> Value {
@@ -112,7 +113,8 @@ fn annotation_json(annotation: &Annotation, tag: &str, source: &str) -> Value {
         bodies.push(textual_body("commenting", &annotation.note));
     }
     if !annotation.attributes.is_empty() {
-        let attributes = serde_json::to_string(&annotation.attributes).unwrap_or_default();
+        let attributes =
+            crate::domain::interchange::encoding::attributes_json(&annotation.attributes);
         let mut body = textual_body("describing", &attributes);
         if let Some(object) = body.as_object_mut() {
             object.insert("format".into(), Value::String("application/json".into()));

@@ -77,6 +77,7 @@ pub fn open_fragment_on_start(state: AppState, classroom: Classroom) {
     if let Ok(history) = window.history() {
         let address = window.location().href().unwrap_or_default();
         let without = address.split('#').next().unwrap_or("").to_string();
+        // The hash then stays in the address bar; the exercise is already open, so nothing is lost.
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&without));
     }
     let opened = decode_fragment(&hash)
@@ -163,6 +164,7 @@ pub fn NameDialog() -> impl IntoView {
     let input_ref = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
         if let Some(input) = input_ref.get() {
+            // Focus that cannot move stays where it was; no work is touched.
             let _ = input.focus();
         }
     });

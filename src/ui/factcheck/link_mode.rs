@@ -152,6 +152,7 @@ fn install_pointer_capture(state: AppState, fact_check: FactCheck) {
         ("mouseup", &on_up),
         ("click", &on_click),
     ] {
+        // Adding a listener fails only on a detached target; the page keeps working without it.
         let _ = window.add_event_listener_with_callback_and_bool(
             name,
             listener.as_ref().unchecked_ref(),
@@ -212,6 +213,7 @@ pub fn LinkModeLayer() -> impl IntoView {
             .and_then(|w| w.document())
             .and_then(|d| d.body())
         {
+            // A class the browser refuses only changes how something looks; no work is touched.
             let _ = body.class_list().toggle_with_force("ann-linking", linking);
         }
     });
@@ -271,6 +273,7 @@ fn KindMenuView(start: AnnotationId, menu: KindMenu) -> impl IntoView {
                 .flatten()
                 .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
             if let Some(first) = first {
+                // Focus that cannot move stays where it was; no work is touched.
                 let _ = first.focus();
             }
         }

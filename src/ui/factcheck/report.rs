@@ -42,6 +42,7 @@ fn close_header_menus() {
     if let Some(open) = open {
         for node in (0..open.length()).filter_map(|i| open.item(i)) {
             if let Ok(element) = node.dyn_into::<web_sys::Element>() {
+                // A section that stays open only changes what is shown; no work is touched.
                 let _ = element.remove_attribute("open");
             }
         }
@@ -297,6 +298,7 @@ fn ReportControls(filters: Filters, rows: Memo<Vec<ClaimRow>>) -> impl IntoView 
     };
     let print = move |_| {
         if let Some(window) = web_sys::window() {
+            // A browser that blocks printing shows its own message; no work is touched.
             let _ = window.print();
         }
     };
