@@ -1220,3 +1220,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn default_instructions_speak_of_the_exercise_tags() {
+    use annotator::domain::classroom::exercise::default_instructions;
+    assert_eq!(
+        default_instructions(&["Loaded Language"]),
+        "Mark every passage of the article that fits the tag “Loaded Language”."
+    );
+    assert_eq!(
+        default_instructions(&["Organization", "PER", "Loaded Language"]),
+        "Mark every passage of the article that fits one of the tags “Organization”, “PER” or “Loaded Language”."
+    );
+    let none = default_instructions(&[]);
+    assert!(
+        !none.contains("claim") && !none.contains("source"),
+        "{none}"
+    );
+}

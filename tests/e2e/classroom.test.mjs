@@ -326,6 +326,15 @@ test('an imported taxonomy (Organization, Loaded Language, PER) reaches the stud
   for (const tag of ['Organization', 'Loaded Language', 'PER']) {
     assert.equal(await dialog.getByRole('checkbox', { name: tag }).isChecked(), true, tag);
   }
+  // The default instructions speak of this exercise's tags, and follow the choice.
+  const instructions = dialog.getByLabel('Instructions');
+  assert.equal(
+    await instructions.inputValue(),
+    'Mark every passage of the article that fits one of the tags “Organization”, “Loaded Language” or “PER”.',
+  );
+  await dialog.getByRole('checkbox', { name: 'PER' }).click();
+  assert.doesNotMatch(await instructions.inputValue(), /PER|claim|source/);
+  await dialog.getByRole('checkbox', { name: 'PER' }).click();
   const exerciseFile = await download(teacher, () => dialog.getByRole('button', { name: 'Download exercise' }).click());
   const exercise = JSON.parse(fs.readFileSync(exerciseFile, 'utf8'));
   assert.deepEqual(

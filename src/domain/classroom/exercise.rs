@@ -121,6 +121,25 @@ pub fn make_exercise(
     (exercise_document, key_document)
 }
 
+/// The instructions an exercise starts with, built from the labels of the tags students may
+/// use (in the taxonomy's order), so they speak of what this exercise asks for.
+pub fn default_instructions(labels: &[&str]) -> String {
+    let quoted: Vec<String> = labels
+        .iter()
+        .map(|label| label.trim())
+        .filter(|label| !label.is_empty())
+        .map(|label| format!("“{label}”"))
+        .collect();
+    match quoted.as_slice() {
+        [] => "Read the article and mark the passages you are asked about.".to_string(),
+        [only] => format!("Mark every passage of the article that fits the tag {only}."),
+        [first @ .., last] => format!(
+            "Mark every passage of the article that fits one of the tags {} or {last}.",
+            first.join(", ")
+        ),
+    }
+}
+
 /// Why an attempt cannot be started.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AttemptError {

@@ -3,7 +3,7 @@
 //! and a link that carries the exercise in its `#fragment`.
 
 use crate::domain::article_input::metadata::suggested_file_stem;
-use crate::domain::classroom::exercise::{Role, make_exercise};
+use crate::domain::classroom::exercise::{Role, default_instructions, make_exercise};
 use crate::domain::classroom::files::{exercise_for_steps, hints_from_lines, write_classroom_file};
 use crate::domain::classroom::fragment::{MAX_FRAGMENT_LEN, encode_fragment};
 use crate::domain::document::DocumentId;
@@ -31,10 +31,22 @@ pub fn MakeExerciseDialog() -> impl IntoView {
     let tags = state
         .editor
         .with_untracked(|e| e.document().tags.tags().to_vec());
-    let instructions = RwSignal::new(String::from(
-        "Mark every claim the article makes and every source it cites.",
-    ));
     let chosen = RwSignal::new(tags.iter().map(|t| t.id.clone()).collect::<Vec<_>>());
+    // Until the teacher types, the instructions follow the chosen tags.
+    let typed = RwSignal::new(None::<String>);
+    let all_tags = tags.clone();
+    let instructions = Memo::new(move |_| {
+        typed.get().unwrap_or_else(|| {
+            chosen.with(|chosen| {
+                let labels: Vec<&str> = all_tags
+                    .iter()
+                    .filter(|t| chosen.contains(&t.id))
+                    .map(|t| t.label.as_str())
+                    .collect();
+                default_instructions(&labels)
+            })
+        })
+    });
     let hints = RwSignal::new(String::new());
     let key_size = state
         .editor
@@ -94,7 +106,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
                     <textarea
                         rows="3"
                         prop:value=move || instructions.get()
-                        on:input=move |ev| instructions.set(event_target_value(&ev))
+                        on:input=move |ev| typed.set(Some(event_target_value(&ev)))
                     ></textarea>
                 </label>
                 <TagChoices tags=tags chosen=chosen no_tags=no_tags />
