@@ -9,6 +9,7 @@ pub mod app;
 pub mod article;
 pub mod classroom;
 pub mod details;
+pub mod dialog;
 pub mod document_details;
 pub mod export_menu;
 pub mod factcheck;

@@ -76,7 +76,7 @@ fn remember_offset(article: &web_sys::Element) {
 /// where the cursor is and draw it.
 fn after_move(state: AppState, article: &web_sys::Element, exact: bool) {
     match dom_selection::read_selection(article) {
-        Ok(raw) => actions::propose_selection(state, raw, exact),
+        Ok(raw) => actions::propose_keyboard_selection(state, raw, exact),
         Err(_) => actions::drop_proposal(state),
     }
     remember_offset(article);

@@ -152,6 +152,10 @@ test('fact-checking: fields, mouse and keyboard links, claims report, exports, u
   await screenshot(page, 'factcheck-keyboard-candidates');
   await page.keyboard.press('Enter');
   await banner.waitFor({ state: 'detached' });
+  // Focus goes back to the details panel, not the page body.
+  await page.waitForFunction(() => document.activeElement?.closest('.ann-details, #ann-sidebar') != null, null, {
+    timeout: 3_000,
+  });
   const sourceLinks = await linkTexts();
   assert.ok(sourceLinks.some((t) => t.startsWith('Supports') && t.includes('The Trump administration')), JSON.stringify(sourceLinks));
   assert.ok(sourceLinks.some((t) => t.startsWith('Attributed to') && t.includes('Donald Trump')), JSON.stringify(sourceLinks));

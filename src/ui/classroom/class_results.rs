@@ -16,6 +16,7 @@ use crate::ui::classroom::context::{ClassKey, Classroom};
 use crate::ui::classroom::file_io::{read_then, report_unrecognised};
 use crate::ui::classroom::files::{add_attempts, load_class_key};
 use crate::ui::classroom::student::ScoringRules;
+use crate::ui::dialog::Dialog;
 use crate::ui::notices;
 use crate::ui::state::{NoticeKind, use_app};
 use leptos::prelude::*;
@@ -117,18 +118,13 @@ pub fn ClassResults() -> impl IntoView {
     };
 
     view! {
-        <div class="ann-class-backdrop">
-            <section
-                class="ann-class"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="ann-class-title"
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        close();
-                    }
-                }
-            >
+        <Dialog
+            labelled_by="ann-class-title"
+            class="ann-class"
+            backdrop_class="ann-class-backdrop"
+            close_on_backdrop=false
+            on_close=close
+        >
                 <header class="ann-class__header">
                     <h2 id="ann-class-title">"Class results"</h2>
                     <div class="ann-class__inputs">
@@ -188,8 +184,7 @@ pub fn ClassResults() -> impl IntoView {
                         <ScoringRules />
                     </div>
                 })}
-            </section>
-        </div>
+        </Dialog>
     }
 }
 

@@ -11,6 +11,7 @@ use crate::domain::format::native;
 use crate::domain::tag::{Tag, TagId};
 use crate::ui::classroom::context::Classroom;
 use crate::ui::classroom::file_io::offer;
+use crate::ui::dialog::Dialog;
 use crate::ui::notices;
 use crate::ui::state::use_app;
 use crate::web::clock;
@@ -83,19 +84,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
     let close = move || classroom.make_open.set(false);
 
     view! {
-        <div class="ann-dialog-backdrop" on:click=move |_| close()>
-            <div
-                class="ann-dialog ann-make"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="ann-make-title"
-                on:click=|ev| ev.stop_propagation()
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        close();
-                    }
-                }
-            >
+        <Dialog labelled_by="ann-make-title" class="ann-dialog ann-make" on_close=close>
                 <h2 id="ann-make-title">"Make exercise"</h2>
                 <p class="ann-make__lead">
                     "Students get the article without your annotations; you keep them as the answer key ("
@@ -126,8 +115,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
                 <div class="ann-dialog__actions">
                     <button type="button" class="ann-button" on:click=move |_| close()>"Close"</button>
                 </div>
-            </div>
-        </div>
+        </Dialog>
     }
 }
 

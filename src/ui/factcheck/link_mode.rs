@@ -49,6 +49,16 @@ pub fn apply_link(state: AppState, fact_check: FactCheck, option: LinkOption) {
             to: option.to,
         },
     );
+    // The candidate that was chosen goes with link mode; rather than leave focus on the page
+    // body, give it to the details panel of the annotation the link was made from.
+    set_timeout(
+        || {
+            if crate::web::focus_trap::active_element().is_none() {
+                crate::web::dom_focus::focus_by_id("ann-details-heading");
+            }
+        },
+        std::time::Duration::from_millis(0),
+    );
 }
 
 /// A click on the highlight whose `mark` carries `ids`, at (x, y), while linking from `start`.
