@@ -808,3 +808,71 @@ fn imported_tag_names_survive_import_exercise_and_export() {
         "the original name goes back out: {out}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Importing onto an edited article: the person chooses where the annotations go.
+
+#[test]
+fn a_file_made_on_another_version_of_the_open_article_asks_where_to_go() {
+    use annotator::domain::import_pipeline::VersionChoice;
+    let original = mayor_document();
+    let mut edited = mayor_document();
+    edited.text = Text::new(
+        "The mayor said crime fell 12% last year. Police figures show otherwise, say critics.",
+    );
+    edited.annotations.clear();
+    edited.relations.clear();
+    let files = [file("mayor.json", native(&original, true))];
+
+    let preparation = prepare(&files, &[], Some(&edited));
+    assert!(preparation.needs_version_choice());
+    let item = &preparation.items[0];
+    let ImportTarget::New(own) = &item.target else {
+        panic!("until the person chooses, the file is its own document");
+    };
+    assert_eq!(
+        own.metadata.title, "Mayor claims crime fell (version from mayor.json)",
+        "named apart from the open article"
+    );
+
+    let mut placed = preparation.clone();
+    placed.choose(VersionChoice::PlaceOnOpenText);
+    assert!(!placed.needs_version_choice());
+    let item = &placed.items[0];
+    assert_eq!(item.target, ImportTarget::Existing(edited.id.clone()));
+    let (after, _) = apply(&edited, item);
+    let mut quotes: Vec<&str> = after
+        .annotations
+        .iter()
+        .filter(|a| !a.anchor.needs_review())
+        .map(|a| a.quote.as_str())
+        .collect();
+    quotes.sort_unstable();
+    assert_eq!(
+        quotes,
+        ["crime fell 12% last year", "mayor"],
+        "re-anchored by quote"
+    );
+    assert_eq!(
+        after.annotations.len(),
+        3,
+        "the edited span is kept, to review"
+    );
+    assert_eq!(after.text, edited.text, "the open text is kept as it is");
+
+    let mut own = preparation.clone();
+    own.choose(VersionChoice::OwnDocument);
+    assert!(matches!(own.items[0].target, ImportTarget::New(_)));
+    assert!(own.items[0].on_open_text.is_none());
+
+    // A file about another article does not ask.
+    let other = prepare(
+        &[file("rain.json", native(&other_document(), true))],
+        &[],
+        Some(&edited),
+    );
+    assert!(!other.needs_version_choice());
+    // Nor does the same text.
+    let same = prepare(&files, &[], Some(&original));
+    assert!(!same.needs_version_choice());
+}

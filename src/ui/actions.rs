@@ -13,7 +13,7 @@ use crate::domain::import_pipeline::ImportPreparation;
 use crate::domain::selection::{SelectionError, SelectionOptions, range_from_selection};
 use crate::domain::tag::TagId;
 use crate::ui::notices::{announce, notify};
-use crate::ui::state::{AppState, NoticeKind, PendingSelection, Screen};
+use crate::ui::state::{AppState, NoticeKind, PendingSelection, Screen, WaitingImport};
 use crate::web::clock;
 use crate::web::dom_selection::{self, RawSelection, ScreenRect};
 use leptos::prelude::*;
@@ -260,6 +260,18 @@ pub fn apply_import(
         document_changed(state);
     }
     Some(applied)
+}
+
+/// Holds a prepared import until the person says where its other-version files go.
+pub fn ask_import_version(state: AppState, waiting: WaitingImport) {
+    state.import_question.set(Some(waiting));
+}
+
+/// The import waiting for an answer, taken (the question closes).
+pub fn take_import_question(state: AppState) -> Option<WaitingImport> {
+    let mut taken = None;
+    state.import_question.update(|q| taken = q.take());
+    taken
 }
 
 /// Replaces the open document and its undo history. Saving is told separately (it opens the
