@@ -198,9 +198,12 @@ test('fact-checking: fields, mouse and keyboard links, claims report, exports, u
   const csv = await download(page, 'Export CSV');
   assert.match(csv.name, /\.csv$/);
   const [header, ...rows] = parseCsv(csv.text.replace(/^\uFEFF/, '')).filter((r) => r.length > 1);
-  assert.deepEqual(header, ['number', 'annotation_id', 'statement', 'quote', 'verdict', 'verdict_id', 'status', 'claim_type', 'checkworthiness', 'claimant', 'sources', 'note']);
+  assert.deepEqual(header, ['number', 'annotation_id', 'start', 'end', 'statement', 'quote', 'verdict', 'verdict_id', 'status', 'claim_type', 'checkworthiness', 'claimant', 'sources', 'note']);
   assert.equal(rows.length, 1);
   const cell = (name) => rows[0][header.indexOf(name)];
+  // start and end are code points into the article: they give back the claim's quote.
+  const articleCodePoints = [...(await page.locator('[data-article-text]').textContent())];
+  assert.equal(articleCodePoints.slice(Number(cell('start')), Number(cell('end'))).join(''), cell('quote'));
   assert.equal(cell('statement'), STATEMENT);
   assert.equal(cell('verdict'), 'False');
   assert.equal(cell('verdict_id'), 'false');
