@@ -824,6 +824,24 @@ fn suggests_metadata_from_plain_text() {
             none(),
         ),
         ("empty text", "", none()),
+        (
+            "a first sentence is no headline",
+            "The mayor said crime fell 12% last year.\n\nPolice data shows otherwise.",
+            none(),
+        ),
+        (
+            "a question is a headline",
+            "Did crime really fall?\n\nThe mayor said so.",
+            MetadataSuggestion {
+                title: Some("Did crime really fall?".into()),
+                ..none()
+            },
+        ),
+        (
+            "a long line without a full stop is no headline",
+            &format!("{}\n\nBody.", "word ".repeat(35).trim_end()),
+            none(),
+        ),
     ];
     check_text_suggestions(&cases);
 }
