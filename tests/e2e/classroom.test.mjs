@@ -330,7 +330,7 @@ test('an imported taxonomy (Organization, Loaded Language, PER) reaches the stud
   const instructions = dialog.getByLabel('Instructions');
   assert.equal(
     await instructions.inputValue(),
-    'Mark every passage of the article that fits one of the tags “Organization”, “Loaded Language” or “PER”.',
+    'Mark every passage of the article that fits one of the tags “Loaded Language”, “Organization” or “PER”.',
   );
   await dialog.getByRole('checkbox', { name: 'PER' }).click();
   assert.doesNotMatch(await instructions.inputValue(), /PER|claim|source/);
