@@ -172,10 +172,17 @@ test('fact-checking: fields, mouse and keyboard links, claims report, exports, u
   assert.equal(await page.getByRole('button', { name: 'Export CSV', exact: true }).count(), 1);
   const gaps = page.locator('.ann-report__gaps');
   assert.match(await gaps.textContent(), /Organisation/);
+  // Nothing can be exported yet: "Export ClaimReview" is not styled as the main action.
+  const claimReviewButton = page.getByRole('button', { name: 'Export ClaimReview', exact: true });
+  const isPrimary = () => claimReviewButton.evaluate((b) => b.classList.contains('ann-button--primary'));
+  assert.equal(await isPrimary(), false, 'not the main action while nothing can be exported');
   const organisation = page.getByLabel('Organisation', { exact: true });
   await organisation.fill(ORGANISATION);
   await organisation.press('Tab');
   await gaps.waitFor({ state: 'detached' });
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Export ClaimReview' && b.classList.contains('ann-button--primary')),
+  );
   const stored = await localStorageEntries(page);
   const organisationKey = Object.keys(stored).find((k) => k.startsWith('article-annotator:') && stored[k].includes(ORGANISATION));
   assert.ok(organisationKey, `organisation not stored: ${JSON.stringify(Object.keys(stored))}`);
