@@ -161,6 +161,10 @@ test('a class: make an exercise, two students hand in, the teacher reviews', asy
   const view = review.getByRole('dialog', { name: 'Class results' });
   await view.getByLabel('Import attempts').setInputFiles([keyFile, annaFile, benFile]);
   await view.locator('tr[data-student="Ben"]').waitFor();
+  // Importing Anna's attempt again says it is already there, and adds no row.
+  await view.getByLabel('Import attempts').setInputFiles([annaFile]);
+  await review.locator('.ann-notice', { hasText: /Already in the class, unchanged: the attempt of “Anna”/ }).waitFor();
+  assert.equal(await view.locator('tr[data-student="Anna"]').count(), 1);
   const cells = async (student, prefix) =>
     Promise.all(
       ['precision', 'recall', 'f1', 'counts'].map((c) =>
