@@ -280,6 +280,7 @@ pub fn replace_document(state: AppState, document: Document, why: Replacement) {
     match why {
         Replacement::StartUp => state.editor.set(Editor::new(document)),
         Replacement::Opened => {
+            crate::ui::notices::clear_for_another_document(state);
             state.pending.set(None);
             state.chooser.set(None);
             state.selected.set(None);

@@ -362,3 +362,22 @@ test('importing a file made on another version of the open article asks where it
   assert.ok(titles.some((t) => /\(version from .+\.json\)$/.test(t)), JSON.stringify(titles));
   expectNoConsoleErrors(second.page);
 });
+
+test('notices about a document go when another opens; errors stay until dismissed', async () => {
+  const page = await openApp();
+  const garbage = Buffer.from([0x00, 0x9f, 0x92, 0x96, 0xff, 0x10, 0x42, 0x13, 0x37]);
+  const error = await importFiles(page, [file('mystery.bin', garbage)]);
+  assert.equal(error.kind, 'error');
+  // A Windows-1252 article opens with a warning about how it was read.
+  const openText = async (name, buffer, text) => {
+    await page.getByRole('button', { name: 'New article', exact: true }).click();
+    await page.getByLabel('Open article').setInputFiles({ name, mimeType: 'text/plain', buffer });
+    await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent.startsWith(t), [ARTICLE_SELECTOR, text]);
+  };
+  await openText('cafe.txt', Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x6e, 0x65, 0x77, 0x73, 0x2e]), 'Caf');
+  const warning = page.locator('.ann-notice--warning', { hasText: 'cafe.txt' });
+  await warning.waitFor();
+  await openText('other.txt', Buffer.from('Another article entirely.', 'utf8'), 'Another');
+  await warning.waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.ann-notice--error').count(), 1, 'the error stays until dismissed');
+});
