@@ -55,6 +55,7 @@ fn show(message: &str) {
     if let Some(h) = &heading {
         h.set_id("ann-panic-title");
         h.set_text_content(Some("Article Annotator hit an internal error and stopped"));
+        // The panic screen is a last resort: a part the browser refuses is left out.
         let _ = screen.append_child(h);
     }
     if let Ok(p) = document.create_element("p") {
@@ -85,7 +86,9 @@ fn show(message: &str) {
     }
     if let Ok(details) = document.create_element("pre") {
         details.set_text_content(Some(message));
+        // The panic screen is a last resort: a part the browser refuses is left out.
         let _ = screen.append_child(&details);
     }
+    // The panic screen is a last resort: a part the browser refuses is left out.
     let _ = body.append_child(&screen);
 }

@@ -152,6 +152,7 @@ pub fn place_at(article: &Element, offset: usize) {
         last = Some((node, length));
     }
     if let Some((node, length)) = last {
+        // A caret the browser will not move stays where it was; no work is touched.
         let _ = selection.collapse_with_offset(Some(&node), length as u32);
     }
 }

@@ -103,6 +103,7 @@ pub fn keep_tab_inside(container: &Element, event: &KeyboardEvent) {
         }
     } else if !inside || active.as_ref() == Some(last) {
         event.prevent_default();
+        // Focus that cannot move stays where it was; no work is touched.
         let _ = first.focus();
     }
 }

@@ -116,6 +116,7 @@ pub fn export(document: &Document) -> Vec<(String, String)> {
             attribute_number += 1;
             let key = percent_encode(key, brat_safe);
             let value = percent_encode(value, brat_safe);
+            // Writing to a String cannot fail.
             let _ = writeln!(ann, "A{attribute_number}\t{key} {t} {value}");
         }
         if !annotation.note.is_empty() {
