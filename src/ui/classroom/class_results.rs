@@ -9,7 +9,7 @@ use crate::domain::classroom::class::{
     ClassReview, Column, Direction, Metric, Submission, grades_csv, review_class, sort_rows,
 };
 use crate::domain::classroom::matching::{MatchRule, match_attempt};
-use crate::domain::classroom::present::{heat_level, heat_pieces, overlay_pieces, percent};
+use crate::domain::classroom::present::{heat_level, heat_pieces, percent, review_pieces};
 use crate::domain::classroom::scores::{Score, score_matching};
 use crate::domain::tag::TagId;
 use crate::ui::classroom::context::{ClassKey, Classroom};
@@ -415,15 +415,19 @@ fn StudentOverlay(review: Review, selected: RwSignal<Option<usize>>) -> impl Int
         let matching = match_attempt(&key.document.annotations, &attempt.annotations, rule);
         let card = score_matching(&matching);
         let text = &key.document.text;
-        let pieces = overlay_pieces(text.len(), &key.document.annotations, &attempt.annotations)
+        // Span by span from the matching: a miss inside a found claim shows as a miss.
+        let pieces = review_pieces(text.len(), &matching)
             .into_iter()
             .map(|piece| {
                 let content = text.slice(piece.range).unwrap_or("").to_string();
-                let class = match (piece.in_key, piece.in_attempt) {
-                    (true, true) => "ann-overlay ann-overlay--both",
-                    (true, false) => "ann-overlay ann-overlay--key",
-                    (false, true) => "ann-overlay ann-overlay--student",
-                    (false, false) => "",
+                let class = if piece.missed {
+                    "ann-overlay ann-overlay--key"
+                } else if piece.extra {
+                    "ann-overlay ann-overlay--student"
+                } else if piece.found {
+                    "ann-overlay ann-overlay--both"
+                } else {
+                    ""
                 };
                 if class.is_empty() {
                     content.into_any()
