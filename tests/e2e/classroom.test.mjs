@@ -207,6 +207,12 @@ test('a class: make an exercise, two students hand in, the teacher reviews', asy
   // Click a student to see their attempt over the key.
   await view.locator('tr[data-student="Ben"]').getByRole('button', { name: 'Ben' }).click();
   await view.getByRole('heading', { name: 'Ben on the key' }).waitFor();
+  // Span by span: Ben's extra span inside the claim he missed is his own, the rest of that
+  // claim and the source he missed are the key's only.
+  const overlay = (cls) => view.locator(`.ann-class__overlay .ann-overlay--${cls}`).allTextContents();
+  assert.ok((await overlay('student')).includes('Trump administration held'), JSON.stringify(await overlay('student')));
+  assert.ok((await overlay('key')).includes('New York Times'), JSON.stringify(await overlay('key')));
+  assert.ok((await overlay('key')).some((t) => t.includes('clandestine meetings')), JSON.stringify(await overlay('key')));
   await screenshot(review, 'classroom-class-results', { fullPage: false });
   await view.locator('#ann-found-title').scrollIntoViewIfNeeded();
   await screenshot(review, 'classroom-found-and-agreement', { fullPage: false });

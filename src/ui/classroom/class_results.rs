@@ -415,15 +415,16 @@ fn StudentOverlay(review: Review, selected: RwSignal<Option<usize>>) -> impl Int
         let matching = match_attempt(&key.document.annotations, &attempt.annotations, rule);
         let card = score_matching(&matching);
         let text = &key.document.text;
-        // Span by span from the matching: a miss inside a found claim shows as a miss.
+        // Span by span from the matching: a miss inside a found claim shows as a miss, and a
+        // student's extra span inside a missed one as their own.
         let pieces = review_pieces(text.len(), &matching)
             .into_iter()
             .map(|piece| {
                 let content = text.slice(piece.range).unwrap_or("").to_string();
-                let class = if piece.missed {
-                    "ann-overlay ann-overlay--key"
-                } else if piece.extra {
+                let class = if piece.extra {
                     "ann-overlay ann-overlay--student"
+                } else if piece.missed {
+                    "ann-overlay ann-overlay--key"
                 } else if piece.found {
                     "ann-overlay ann-overlay--both"
                 } else {
