@@ -536,9 +536,10 @@ fn a_realistic_news_page_reads_as_paragraphs_with_metadata() {
 </body>
 </html>"#;
     let article = html_to_text(page);
-    let expected_text = "Home\n\nTrump admin held secret talks\n\nBy Jane Doe\n\nThe administration \
+    // The site's navigation and footer are not part of the article.
+    let expected_text = "Trump admin held secret talks\n\nBy Jane Doe\n\nThe administration \
         held a series of clandestine meetings, according to a New York Times report.\n\n\
-        Officials said “no”\u{A0}— twice.\n\nA quoted paragraph.\n\n© 2019 Example News";
+        Officials said “no”\u{A0}— twice.\n\nA quoted paragraph.";
     assert_eq!(article.text, expected_text);
     assert_eq!(
         article.title.as_deref(),
@@ -824,6 +825,24 @@ fn suggests_metadata_from_plain_text() {
             none(),
         ),
         ("empty text", "", none()),
+        (
+            "a first sentence is no headline",
+            "The mayor said crime fell 12% last year.\n\nPolice data shows otherwise.",
+            none(),
+        ),
+        (
+            "a question is a headline",
+            "Did crime really fall?\n\nThe mayor said so.",
+            MetadataSuggestion {
+                title: Some("Did crime really fall?".into()),
+                ..none()
+            },
+        ),
+        (
+            "a long line without a full stop is no headline",
+            &format!("{}\n\nBody.", "word ".repeat(35).trim_end()),
+            none(),
+        ),
     ];
     check_text_suggestions(&cases);
 }
@@ -1067,4 +1086,28 @@ fn opening_and_pasting_go_through_every_step() {
             .unwrap_or_default();
         assert!(message.contains(expected_message), "{name}: {message:?}");
     }
+}
+
+#[test]
+fn html_keeps_the_article_and_drops_the_page_around_it() {
+    let page = "<html><head><title>Ferry</title></head><body>\
+        <header><a href=/>Harbour News</a> <nav>Home | Sport</nav></header>\
+        <div class=promo>Subscribe now</div>\
+        <main><article><header><h1>Council approves ferry</h1></header>\
+        <p>The council approved the line.</p><aside>Related: buses</aside>\
+        <p>Critics were not convinced.</p></article></main>\
+        <footer>© Harbour News</footer></body></html>";
+    let article = html_to_text(page);
+    assert_eq!(
+        article.text,
+        "Council approves ferry\n\nThe council approved the line.\n\nCritics were not convinced."
+    );
+    assert_eq!(article.title.as_deref(), Some("Ferry"));
+
+    // Without article or main: only the chrome goes.
+    let plain = html_to_text("<nav>Menu</nav><p>Body text.</p><footer>Footer</footer>");
+    assert_eq!(plain.text, "Body text.");
+    // An unclosed nav does not swallow the page.
+    let unclosed = html_to_text("<nav>Menu<p>Body text.</p>");
+    assert!(unclosed.text.contains("Body text."), "{}", unclosed.text);
 }

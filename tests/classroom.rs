@@ -1220,3 +1220,54 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn default_instructions_speak_of_the_exercise_tags() {
+    use annotator::domain::classroom::exercise::default_instructions;
+    assert_eq!(
+        default_instructions(&["Loaded Language"]),
+        "Mark every passage of the article that fits the tag “Loaded Language”."
+    );
+    assert_eq!(
+        default_instructions(&["Organization", "PER", "Loaded Language"]),
+        "Mark every passage of the article that fits one of the tags “Organization”, “PER” or “Loaded Language”."
+    );
+    let none = default_instructions(&[]);
+    assert!(
+        !none.contains("claim") && !none.contains("source"),
+        "{none}"
+    );
+}
+
+#[test]
+fn a_students_view_shows_a_miss_nested_inside_a_found_claim() {
+    use annotator::domain::classroom::present::review_pieces;
+    // The key: a claim 0..20 with an entity 5..9 inside it; the student found the claim only,
+    // and marked 25..28 that the key does not have.
+    let key = vec![span("k1", "claim", 0, 20), span("k2", "entity", 5, 9)];
+    let attempt = vec![span("s1", "claim", 0, 20), span("s2", "entity", 25, 28)];
+    let matching = match_attempt(&key, &attempt, MatchRule::Strict);
+    let pieces: Vec<(usize, usize, bool, bool, bool)> = review_pieces(30, &matching)
+        .into_iter()
+        .map(|p| {
+            (
+                p.range.start().0,
+                p.range.end().0,
+                p.found,
+                p.missed,
+                p.extra,
+            )
+        })
+        .collect();
+    assert_eq!(
+        pieces,
+        [
+            (0, 5, true, false, false),
+            (5, 9, true, true, false),
+            (9, 20, true, false, false),
+            (20, 25, false, false, false),
+            (25, 28, false, false, true),
+            (28, 30, false, false, false),
+        ]
+    );
+}

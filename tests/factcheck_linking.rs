@@ -292,3 +292,29 @@ fn gaps_are_described_in_the_form_s_words() {
     );
     check(&["somethingNew"], "Claim 2 “q”: needs somethingNew");
 }
+
+#[test]
+fn a_claim_is_offered_a_claimant_only_while_it_has_none() {
+    let mut doc = document(&[("c", "attributed_to", "e")]);
+    // A second entity: the statistics office.
+    let quote = "statistics office";
+    let start = ARTICLE.find(quote).expect("quote in article");
+    let range = TextRange::from_code_points(start, start + quote.len()).expect("range");
+    let office = Annotation::new(id("e2"), TagId("entity".into()), &doc.text, range, "t0")
+        .expect("annotation");
+    doc.annotations.push(office);
+    assert_eq!(
+        options_as_text(&link_options(&doc, &id("c"), &id("e2"))),
+        ["c about e2"],
+        "the claim has a claimant already"
+    );
+    // The other claim has none yet; a source may still be attributed to many.
+    assert_eq!(
+        options_as_text(&link_options(&doc, &id("c2"), &id("e2"))),
+        ["c2 attributed_to e2", "c2 about e2"]
+    );
+    assert_eq!(
+        options_as_text(&link_options(&doc, &id("s"), &id("e2"))),
+        ["s attributed_to e2", "s about e2"]
+    );
+}

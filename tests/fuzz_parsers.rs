@@ -228,7 +228,12 @@ fn html_to_text_hides_every_secret_in_2000_tag_soups() {
         let html = format!("<p>START</p>{soup}");
         let text = html_to_text(&html).text;
         prop_assert!(!text.contains("SECRET"), "secret shown: {text:?}");
-        prop_assert!(text.starts_with("START"), "start lost: {text:?}");
+        // Text outside an `<article>`/`<main>` is left out on purpose (the page around it).
+        let has_article = soup.contains("<article") || soup.contains("<main");
+        prop_assert!(
+            has_article || text.starts_with("START"),
+            "start lost: {text:?}"
+        );
         prop_assert!(
             !text.contains("\n\n\n"),
             "more than one blank line: {text:?}"

@@ -717,3 +717,162 @@ proptest! {
         let _ = prepare(&files, &[], Some(&open));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// One rule for tag ids: what real files call their tags is kept through import, exercise and
+// export.
+
+#[test]
+fn imported_tag_names_survive_import_exercise_and_export() {
+    use annotator::domain::classroom::exercise::{Exercise, make_exercise};
+    use annotator::domain::document::DocumentId;
+    use annotator::domain::tag::{Taxonomy, validate_tag_id};
+    let text = "Acme Corp said the plan is a total disaster, Ann Lee wrote.";
+    let region = |start: usize, end: usize, label: &str| {
+        serde_json::json!({
+            "from_name": "label", "to_name": "text", "type": "labels",
+            "value": { "start": start, "end": end, "labels": [label] },
+        })
+    };
+    let task = serde_json::json!([{
+        "data": { "text": text, "title": "Acme" },
+        "annotations": [{ "result": [
+            region(0, 9, "Organization"),
+            region(29, 43, "Loaded Language"),
+            region(45, 52, "PER"),
+            region(19, 27, "Appeal_to_fear-prejudice"),
+        ]}],
+    }]);
+    let bytes = serde_json::to_vec(&task).expect("json");
+    let preparation = prepare(&[file("tasks.json", bytes)], &[], None);
+    assert_eq!(preparation.items.len(), 1, "{:?}", preparation.problems);
+    let ImportTarget::New(new) = &preparation.items[0].target else {
+        panic!("a Label Studio task with text opens as its own document");
+    };
+    let (document, _) = apply(new, &preparation.items[0]);
+    let ids: Vec<&str> = document.tags.tags().iter().map(|t| t.id.as_str()).collect();
+    for id in [
+        "Organization",
+        "Loaded_Language",
+        "PER",
+        "Appeal_to_fear-prejudice",
+    ] {
+        assert!(ids.contains(&id), "tag {id} is among {ids:?}");
+        assert_eq!(
+            validate_tag_id(id),
+            Ok(()),
+            "{id} keeps the rule for tag ids"
+        );
+    }
+    let label = |id: &str| {
+        document
+            .tags
+            .get(&TagId(id.into()))
+            .map(|t| t.label.clone())
+    };
+    assert_eq!(label("Loaded_Language").as_deref(), Some("Loaded Language"));
+    assert_eq!(label("PER").as_deref(), Some("PER"));
+    // Every tag keeps every rule a tag made in the app keeps.
+    let mut rebuilt = Taxonomy::empty();
+    for tag in document.tags.tags() {
+        assert_eq!(rebuilt.add(tag.clone()), Ok(()), "{tag:?}");
+    }
+
+    let allowed: Vec<TagId> = document.tags.tags().iter().map(|t| t.id.clone()).collect();
+    let exercise = Exercise {
+        instructions: String::new(),
+        allowed_tags: allowed.clone(),
+        hints: Vec::new(),
+    };
+    let (handout, _) = make_exercise(&document, "Teacher", exercise, DocumentId("ex".into()));
+    let handed: Vec<TagId> = handout
+        .document
+        .tags
+        .tags()
+        .iter()
+        .map(|t| t.id.clone())
+        .collect();
+    assert_eq!(
+        handed, allowed,
+        "the student gets every tag of the exercise"
+    );
+
+    let out = exported(&document, ExportFormat::LabelStudio);
+    assert!(out.contains("\"Loaded Language\""), "{out}");
+    assert!(
+        out.contains("\"PER\"") && out.contains("\"Organization\""),
+        "{out}"
+    );
+    assert!(
+        !out.contains("Loaded_Language"),
+        "the original name goes back out: {out}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Importing onto an edited article: the person chooses where the annotations go.
+
+#[test]
+fn a_file_made_on_another_version_of_the_open_article_asks_where_to_go() {
+    use annotator::domain::import_pipeline::VersionChoice;
+    let original = mayor_document();
+    let mut edited = mayor_document();
+    edited.text = Text::new(
+        "The mayor said crime fell 12% last year. Police figures show otherwise, say critics.",
+    );
+    edited.annotations.clear();
+    edited.relations.clear();
+    let files = [file("mayor.json", native(&original, true))];
+
+    let preparation = prepare(&files, &[], Some(&edited));
+    assert!(preparation.needs_version_choice());
+    let item = &preparation.items[0];
+    let ImportTarget::New(own) = &item.target else {
+        panic!("until the person chooses, the file is its own document");
+    };
+    assert_eq!(
+        own.metadata.title, "Mayor claims crime fell (version from mayor.json)",
+        "named apart from the open article"
+    );
+
+    let mut placed = preparation.clone();
+    placed.choose(VersionChoice::PlaceOnOpenText);
+    assert!(!placed.needs_version_choice());
+    let item = &placed.items[0];
+    assert_eq!(item.target, ImportTarget::Existing(edited.id.clone()));
+    let (after, _) = apply(&edited, item);
+    let mut quotes: Vec<&str> = after
+        .annotations
+        .iter()
+        .filter(|a| !a.anchor.needs_review())
+        .map(|a| a.quote.as_str())
+        .collect();
+    quotes.sort_unstable();
+    assert_eq!(
+        quotes,
+        ["crime fell 12% last year", "mayor"],
+        "re-anchored by quote"
+    );
+    assert_eq!(
+        after.annotations.len(),
+        3,
+        "the edited span is kept, to review"
+    );
+    assert_eq!(after.text, edited.text, "the open text is kept as it is");
+
+    let mut own = preparation.clone();
+    own.choose(VersionChoice::OwnDocument);
+    assert!(matches!(own.items[0].target, ImportTarget::New(_)));
+    assert!(own.items[0].on_open_text.is_none());
+
+    // A file about another article does not ask.
+    let other = prepare(
+        &[file("rain.json", native(&other_document(), true))],
+        &[],
+        Some(&edited),
+    );
+    assert!(!other.needs_version_choice());
+    // Nor does the same text.
+    let same = prepare(&files, &[], Some(&original));
+    assert!(!same.needs_version_choice());
+}

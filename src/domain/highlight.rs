@@ -67,6 +67,7 @@ pub fn mark_style(layers: &[Layer]) -> String {
         positions.push("0 0".to_string());
     }
     let mut style = String::new();
+    // Writing to a String cannot fail.
     let _ = write!(
         style,
         "background-image:{};background-size:{};background-position:{};padding-bottom:{}px",

@@ -6,7 +6,7 @@
 //! is one shared step, so every format gets the same guarantees.
 
 use crate::domain::document::Metadata;
-use crate::domain::tag::Tag;
+use crate::domain::tag::{Tag, TagId};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -131,6 +131,37 @@ pub struct ImportBatch {
 }
 
 impl ImportBatch {
+    /// Gives every tag name of the file the id [`TagId::from_name`] maps it to, once: the
+    /// annotations name their tag by that id, and a name that had to change is declared as
+    /// a tag labelled with the name (so it is shown, and exported back, as the file had it).
+    pub fn map_tag_names(&mut self) {
+        for tag in &mut self.tags {
+            let id = TagId::from_name(tag.id.as_str());
+            if id != tag.id {
+                if tag.label.trim().is_empty() || tag.label == tag.id.0 {
+                    tag.label = tag.id.0.clone();
+                }
+                tag.id = id;
+            }
+        }
+        for candidate in &mut self.annotations {
+            let id = TagId::from_name(&candidate.tag);
+            if id.0 == candidate.tag {
+                continue;
+            }
+            if !self.tags.iter().any(|tag| tag.id == id) {
+                self.tags.push(Tag {
+                    id: id.clone(),
+                    label: candidate.tag.trim().to_string(),
+                    color: String::new(),
+                    key: None,
+                    description: String::new(),
+                });
+            }
+            candidate.tag = id.0;
+        }
+    }
+
     pub fn new(format: impl Into<String>) -> Self {
         ImportBatch {
             format: format.into(),

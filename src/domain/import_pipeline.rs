@@ -88,6 +88,11 @@ pub struct PreparedImport {
     /// The classroom fields of a native file (empty for other formats), so the UI can route
     /// a student's attempt to the exercise it answers.
     pub classroom: ClassroomFields,
+    /// Set when the file carries a text that differs from the open article's but looks like
+    /// a version of it ([`is_version_of`]): the same annotations placed on the open text by
+    /// their quotes. The person chooses ([`ImportPreparation::choose`]); until then the item
+    /// opens as its own document, named apart from the open one.
+    pub on_open_text: Option<Box<PreparedImport>>,
 }
 
 impl PreparedImport {
@@ -114,7 +119,34 @@ pub struct ImportPreparation {
     pub problems: Vec<Problem>,
 }
 
+/// What to do with files whose text is another version of the open article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VersionChoice {
+    /// Place the annotations on the open text, re-anchored by their quotes.
+    PlaceOnOpenText,
+    /// Open the file's text as its own document (named apart from the open one).
+    OwnDocument,
+}
+
 impl ImportPreparation {
+    /// Whether some file's text is another version of the open article, so the person should
+    /// choose where its annotations go.
+    pub fn needs_version_choice(&self) -> bool {
+        self.items.iter().any(|item| item.on_open_text.is_some())
+    }
+
+    /// Applies the person's choice to every item that offered one.
+    pub fn choose(&mut self, choice: VersionChoice) {
+        for item in &mut self.items {
+            let Some(on_open_text) = item.on_open_text.take() else {
+                continue;
+            };
+            if choice == VersionChoice::PlaceOnOpenText {
+                *item = *on_open_text;
+            }
+        }
+    }
+
     /// Every problem: those of the preparation, then each item's.
     pub fn all_problems(&self) -> Vec<&Problem> {
         self.problems
@@ -432,6 +464,8 @@ impl<'a> Preparer<'a, '_> {
         native: Option<&NativeRead>,
         text_is_open_documents: bool,
     ) {
+        let mut batch = batch;
+        batch.map_tag_names();
         let mut problems: Vec<Problem> = batch
             .problems
             .iter()
@@ -518,6 +552,48 @@ impl<'a> Preparer<'a, '_> {
             (_, Some(text)) => text,
             (_, None) => return,
         };
+        // A file whose text is another version of the open article: also place it on the
+        // open text, so the person can choose.
+        let on_open_text = match (&placing, self.open_document) {
+            (Placing::OwnTextOfNew, Some(open))
+                if own_text.as_ref().is_some_and(|own| {
+                    is_version_of(own, batch.document_id.as_deref(), &batch, open)
+                }) =>
+            {
+                let placed = self.place(&open.text, &batch, native);
+                let mut problems = problems.clone();
+                problems.push(Problem::warning(
+                    &source,
+                    "the file was made on another version of the open article; its annotations \
+                     were placed by their quotes",
+                ));
+                problems.extend(
+                    placed
+                        .problems
+                        .into_iter()
+                        .map(|problem| located(&source, problem)),
+                );
+                Some(Box::new(PreparedImport {
+                    source: source.clone(),
+                    format: batch.format.clone(),
+                    target: ImportTarget::Existing(open.id.clone()),
+                    target_title: title_or_id(&open.metadata.title, &open.id),
+                    incoming: IncomingBatch {
+                        annotations: placed.annotations,
+                        relations: placed.relations,
+                        tags: batch.tags.clone(),
+                    },
+                    unit_note: placed.unit_note,
+                    counts: placed.counts,
+                    problems,
+                    classroom: native
+                        .map(|read| read.classroom.clone())
+                        .unwrap_or_default(),
+                    on_open_text: None,
+                }))
+            }
+            _ => None,
+        };
         let placed = self.place(text, &batch, native);
         problems.extend(
             placed
@@ -543,17 +619,19 @@ impl<'a> Preparer<'a, '_> {
                     );
                     return;
                 };
+                let mut metadata = batch.metadata.clone().unwrap_or_default();
+                if on_open_text.is_some() {
+                    metadata.title = version_title(&metadata.title, &source);
+                }
                 let mut document = Document::new(
                     id,
-                    batch.metadata.clone().unwrap_or_default(),
+                    metadata,
                     own_text.clone().unwrap_or_else(|| Text::new("")),
                 );
                 if !batch.tags.is_empty() {
                     let mut taxonomy = Taxonomy::empty();
                     for tag in &batch.tags {
-                        if !taxonomy.contains(&tag.id) {
-                            taxonomy.insert_at(taxonomy.tags().len(), tag.clone());
-                        }
+                        taxonomy.adopt(tag.clone());
                     }
                     document.tags = taxonomy;
                 }
@@ -579,6 +657,7 @@ impl<'a> Preparer<'a, '_> {
             classroom: native
                 .map(|read| read.classroom.clone())
                 .unwrap_or_default(),
+            on_open_text,
         });
     }
 
@@ -688,6 +767,56 @@ struct Placed {
     unit_note: Option<String>,
     counts: PlacementCounts,
     problems: Vec<Problem>,
+}
+
+/// Whether a file's `text` (with the document id and metadata it carried) is another version
+/// of the `open` article rather than a different article: it names the open document's id,
+/// or carries its title, or the two texts share at least half of the shorter one as a common
+/// beginning plus end (a few words changed in one place).
+pub fn is_version_of(
+    text: &Text,
+    document_id: Option<&str>,
+    batch: &ImportBatch,
+    open: &Document,
+) -> bool {
+    if text.as_str() == open.text.as_str() {
+        return false;
+    }
+    if document_id.is_some_and(|id| id == open.id.0) {
+        return true;
+    }
+    let title = batch
+        .metadata
+        .as_ref()
+        .map(|m| m.title.trim())
+        .unwrap_or("");
+    if !title.is_empty() && title == open.metadata.title.trim() {
+        return true;
+    }
+    let (a, b) = (text.as_str().as_bytes(), open.text.as_str().as_bytes());
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    // `prefix` is at most the shorter length, so both tails exist; `get` keeps that explicit.
+    let suffix = a
+        .get(prefix..)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .zip(b.get(prefix..).unwrap_or_default().iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let shorter = a.len().min(b.len());
+    shorter > 0 && (prefix + suffix) * 2 >= shorter
+}
+
+/// The title of a file's own document when it is another version of the open article: the
+/// title with where it came from, so the two can be told apart in the Library.
+fn version_title(title: &str, source: &str) -> String {
+    let title = title.trim();
+    if title.is_empty() {
+        format!("Version from {source}")
+    } else {
+        format!("{title} (version from {source})")
+    }
 }
 
 fn title_or_id(title: &str, id: &DocumentId) -> String {

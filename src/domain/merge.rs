@@ -252,25 +252,13 @@ struct Planner<'a> {
 
 impl Planner<'_> {
     /// Keeps the file's tag when it is valid here, else the same tag with a free key, else a
-    /// tag made from the id alone.
+    /// tag made from the id and label ([`Taxonomy::adopt`]).
     fn add_declared_tag(&mut self, tag: Tag) {
         if self.taxonomy.contains(&tag.id) {
             return;
         }
         let id = tag.id.clone();
-        let with_free_key = Tag {
-            key: self.taxonomy.next_key(),
-            ..tag.clone()
-        };
-        let added = match self.taxonomy.add(tag) {
-            Err(TagError::DuplicateKey(_) | TagError::BadKey(_)) => {
-                self.taxonomy.add(with_free_key).is_ok()
-            }
-            result => result.is_ok(),
-        };
-        if !added {
-            self.taxonomy.ensure(&id);
-        }
+        self.taxonomy.adopt(tag);
         self.record_new_tag(&id);
     }
 

@@ -12,6 +12,37 @@ impl TagId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The id for a tag name found in an imported file, mapped once so that it keeps
+    /// [`validate_tag_id`]: the name itself when it already does; else whitespace runs become
+    /// `_`, control characters go, and the result is cut to [`MAX_TAG_ID_CHARS`]. The name stays
+    /// the tag's label ([`Taxonomy::ensure_named`]) and goes back out on export
+    /// ([`Taxonomy::export_name`]).
+    pub fn from_name(name: &str) -> TagId {
+        if validate_tag_id(name).is_ok() {
+            return TagId(name.to_string());
+        }
+        let mut id = String::new();
+        for c in name
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control() || c.is_whitespace())
+        {
+            if c.is_whitespace() {
+                if !id.ends_with('_') {
+                    id.push('_');
+                }
+            } else {
+                id.push(c);
+            }
+        }
+        let id: String = id.chars().take(MAX_TAG_ID_CHARS).collect();
+        if id.is_empty() {
+            TagId("untitled".to_string())
+        } else {
+            TagId(id)
+        }
+    }
 }
 
 impl fmt::Display for TagId {
@@ -103,7 +134,7 @@ impl fmt::Display for TagError {
             TagError::EmptyId => write!(f, "a tag needs an id"),
             TagError::BadId(id) => write!(
                 f,
-                "tag id \"{id}\" may only use lowercase letters, digits, '-' and '_' (at most 40)"
+                "tag id \"{id}\" may not hold spaces or control characters and may be {MAX_TAG_ID_CHARS} characters at most"
             ),
             TagError::DuplicateId(id) => write!(f, "there is already a tag with id \"{id}\""),
             TagError::EmptyLabel => write!(f, "a tag needs a name"),
@@ -125,14 +156,21 @@ impl fmt::Display for TagError {
 
 impl std::error::Error for TagError {}
 
+/// The most characters a tag id may have.
+pub const MAX_TAG_ID_CHARS: usize = 64;
+
+/// The one rule for tag ids, whichever way a tag arrives (made here, imported, handed out in an
+/// exercise, merged): 1 to 64 characters, none of them whitespace or a control character.
+/// Names real files use are ids as they stand (brat's `Organization`, the propaganda
+/// techniques' `Loaded_Language`, Label Studio's `PER`), so they go back out unchanged;
+/// whitespace is excluded because marks list their tags space-separated in `data-tags`.
+/// An imported name that breaks the rule is mapped once by [`TagId::from_name`].
 pub fn validate_tag_id(id: &str) -> Result<(), TagError> {
     if id.is_empty() {
         return Err(TagError::EmptyId);
     }
-    let ok = id.chars().count() <= 40
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    let ok = id.chars().count() <= MAX_TAG_ID_CHARS
+        && !id.chars().any(|c| c.is_whitespace() || c.is_control());
     if !ok {
         return Err(TagError::BadId(id.to_string()));
     }
@@ -311,14 +349,34 @@ impl Taxonomy {
 
     /// Adds a tag for an id found in imported data, without failing: the label is the id.
     pub fn ensure(&mut self, id: &TagId) {
+        self.ensure_named(id, id.as_str());
+    }
+
+    /// Adds a tag for `id` (from [`TagId::from_name`]) labelled with the `name` the file used,
+    /// without failing: the tag keeps every rule of [`Taxonomy::validate`] (a label already
+    /// taken, too long or empty is made unique, cut or called "Untitled"), so the taxonomy can
+    /// be handed out, merged and edited like one made here.
+    pub fn ensure_named(&mut self, id: &TagId, name: &str) {
         if self.contains(id) {
             return;
         }
-        let label = if id.0.trim().is_empty() {
+        let base: String = name.trim().chars().take(36).collect();
+        let base = if base.is_empty() {
             "Untitled".to_string()
         } else {
-            id.0.clone()
+            base
         };
+        let taken = |label: &str| {
+            self.tags
+                .iter()
+                .any(|t| t.label.trim().eq_ignore_ascii_case(label))
+        };
+        let mut label = base.clone();
+        let mut n = 2;
+        while taken(&label) {
+            label = format!("{base} {n}");
+            n += 1;
+        }
         let tag = Tag {
             id: id.clone(),
             label,
@@ -327,6 +385,58 @@ impl Taxonomy {
             description: String::new(),
         };
         self.tags.push(tag);
+    }
+
+    /// Adds a tag a file declared: as it is when it keeps every rule here, else with a free
+    /// shortcut, else as [`Taxonomy::ensure_named`] makes it from its label, or its id when
+    /// that label is taken here (fresh colour and shortcut). Nothing a file declares is dropped.
+    pub fn adopt(&mut self, tag: Tag) {
+        if self.contains(&tag.id) {
+            return;
+        }
+        let with_free_key = Tag {
+            key: self.next_key(),
+            ..tag.clone()
+        };
+        let added = match self.add(tag.clone()) {
+            Err(TagError::DuplicateKey(_) | TagError::BadKey(_)) => self.add(with_free_key).is_ok(),
+            result => result.is_ok(),
+        };
+        if !added {
+            let label_taken = self
+                .tags
+                .iter()
+                .any(|t| t.label.trim().eq_ignore_ascii_case(tag.label.trim()));
+            let name = if label_taken || tag.label.trim().is_empty() {
+                tag.id.as_str()
+            } else {
+                tag.label.as_str()
+            };
+            self.ensure_named(&tag.id, name);
+        }
+    }
+
+    /// The name a tag goes out under in an exchange format: the name it came in with when the
+    /// import had to map it ([`TagId::from_name`] of its label gives its id, and the label
+    /// is not that id), else the id.
+    pub fn export_name<'a>(&'a self, id: &'a TagId) -> &'a str {
+        match self.get(id) {
+            Some(tag) if tag.label != id.0 && TagId::from_name(&tag.label) == *id => &tag.label,
+            _ => id.as_str(),
+        }
+    }
+
+    /// The tags whose ids are in `allowed`, in this taxonomy's order. A part of a taxonomy
+    /// keeps its rules, so nothing is checked (or lost) again.
+    pub fn restricted_to(&self, allowed: &[TagId]) -> Taxonomy {
+        Taxonomy {
+            tags: self
+                .tags
+                .iter()
+                .filter(|tag| allowed.contains(&tag.id))
+                .cloned()
+                .collect(),
+        }
     }
 }
 
@@ -384,6 +494,30 @@ mod tests {
             Ok(())
         );
         assert_eq!(taxonomy.tags().len(), 4);
+    }
+
+    #[test]
+    fn names_from_files_keep_the_one_rule() {
+        for name in [
+            "Organization",
+            "Loaded_Language",
+            "PER",
+            "Name_Calling,Labeling",
+        ] {
+            assert_eq!(TagId::from_name(name).0, name);
+        }
+        assert_eq!(TagId::from_name(" Loaded  Language ").0, "Loaded_Language");
+        assert_eq!(TagId::from_name("   ").0, "untitled");
+        let long = "x".repeat(80);
+        assert_eq!(TagId::from_name(&long).0.chars().count(), MAX_TAG_ID_CHARS);
+        let mut taxonomy = Taxonomy::default();
+        taxonomy.ensure_named(&TagId("CLAIM".into()), "claim");
+        let added = taxonomy
+            .get(&TagId("CLAIM".into()))
+            .map(|t| t.label.clone());
+        assert_eq!(added.as_deref(), Some("claim 2"), "labels stay unique");
+        let restricted = taxonomy.restricted_to(&[TagId("CLAIM".into())]);
+        assert_eq!(restricted.tags().len(), 1);
     }
 
     #[test]

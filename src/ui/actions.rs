@@ -10,10 +10,10 @@ use crate::domain::document::Document;
 use crate::domain::history::Editor;
 use crate::domain::import_apply::{AppliedImport, StoredDocument};
 use crate::domain::import_pipeline::ImportPreparation;
-use crate::domain::selection::{SelectionOptions, range_from_selection};
+use crate::domain::selection::{SelectionError, SelectionOptions, range_from_selection};
 use crate::domain::tag::TagId;
 use crate::ui::notices::{announce, notify};
-use crate::ui::state::{AppState, NoticeKind, PendingSelection, Screen};
+use crate::ui::state::{AppState, NoticeKind, PendingSelection, Screen, WaitingImport};
 use crate::web::clock;
 use crate::web::dom_selection::{self, RawSelection, ScreenRect};
 use leptos::prelude::*;
@@ -111,6 +111,32 @@ pub fn dismiss_selection(state: AppState) {
 /// (Alt held) or the person turned snapping off; a selection that gives no range to annotate
 /// drops the proposal. The mouse, touch and the keyboard's reading cursor all come here.
 pub fn propose_selection(state: AppState, raw: RawSelection, exact: bool) {
+    // A drag over nothing but spaces shows no toolbar; a screen reader hears why. A collapsed
+    // selection is a click, and an offset past the text a selection outside it: nothing to say.
+    if let Err(SelectionError::OnlyWhitespace) = propose(state, raw, exact) {
+        announce(
+            state,
+            crate::ui::notices::capitalise(&SelectionError::OnlyWhitespace.to_string()),
+        );
+    }
+}
+
+/// Like [`propose_selection`], for the keyboard's reading cursor: a selection of only spaces
+/// or line breaks says why it cannot be tagged (once while it stays on screen).
+pub fn propose_keyboard_selection(state: AppState, raw: RawSelection, exact: bool) {
+    if let Err(SelectionError::OnlyWhitespace) = propose(state, raw, exact) {
+        let why = crate::ui::notices::capitalise(&SelectionError::OnlyWhitespace.to_string());
+        announce(state, why.clone());
+        let shown = state
+            .notices
+            .with_untracked(|n| n.last().is_some_and(|n| n.text == why));
+        if !shown {
+            notify(state, NoticeKind::Info, why, Vec::new());
+        }
+    }
+}
+
+fn propose(state: AppState, raw: RawSelection, exact: bool) -> Result<(), SelectionError> {
     let options = if exact || !state.snap_to_words.get_untracked() {
         SelectionOptions::exact()
     } else {
@@ -120,13 +146,19 @@ pub fn propose_selection(state: AppState, raw: RawSelection, exact: bool) {
         range_from_selection(&e.document().text, raw.anchor, raw.focus, options)
     });
     match range {
-        Ok(range) => state.pending.set(Some(PendingSelection {
-            range,
-            rect: raw.rect,
-            anchor: raw.anchor,
-            focus: raw.focus,
-        })),
-        Err(_) => state.pending.set(None),
+        Ok(range) => {
+            state.pending.set(Some(PendingSelection {
+                range,
+                rect: raw.rect,
+                anchor: raw.anchor,
+                focus: raw.focus,
+            }));
+            Ok(())
+        }
+        Err(error) => {
+            state.pending.set(None);
+            Err(error)
+        }
     }
 }
 
@@ -230,12 +262,25 @@ pub fn apply_import(
     Some(applied)
 }
 
+/// Holds a prepared import until the person says where its other-version files go.
+pub fn ask_import_version(state: AppState, waiting: WaitingImport) {
+    state.import_question.set(Some(waiting));
+}
+
+/// The import waiting for an answer, taken (the question closes).
+pub fn take_import_question(state: AppState) -> Option<WaitingImport> {
+    let mut taken = None;
+    state.import_question.update(|q| taken = q.take());
+    taken
+}
+
 /// Replaces the open document and its undo history. Saving is told separately (it opens the
 /// document at its stored revision first: `persistence::open_document`).
 pub fn replace_document(state: AppState, document: Document, why: Replacement) {
     match why {
         Replacement::StartUp => state.editor.set(Editor::new(document)),
         Replacement::Opened => {
+            crate::ui::notices::clear_for_another_document(state);
             state.pending.set(None);
             state.chooser.set(None);
             state.selected.set(None);

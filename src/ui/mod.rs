@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod annotate;
 pub mod classroom;
+pub mod dialog;
 pub mod factcheck;
 pub mod library;
 pub mod notices;

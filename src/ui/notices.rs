@@ -1,5 +1,7 @@
 //! Messages: a polite live region that announces every action to screen readers, and
-//! notices that stay until dismissed (errors, warnings, import results), plus the banner
+//! notices: errors, warnings and results with details stay until dismissed, a plain
+//! informational line fades after a while, and what was said about one document goes when
+//! another opens (errors stay, they may be about work not saved); plus the banner
 //! when work is not being saved. Telling the person something is not a change of the
 //! document, so any module may call [`notify`] and [`announce`]; this module calls no other
 //! part of the app (the banner's export is handed in), so it can never be part of a cycle.
@@ -15,8 +17,12 @@ pub fn announce(state: AppState, text: impl Into<String>) {
     state.announcement.set(text.into());
 }
 
-/// Shows a notice until it is dismissed (and announces it); the same text replaces an older
-/// notice instead of repeating it.
+/// How long a plain informational notice stays.
+const INFO_FADES_AFTER: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Shows a notice (and announces it): until dismissed, or for [`INFO_FADES_AFTER`] when it is
+/// informational and has no details. The same text replaces an older notice instead of
+/// repeating it.
 pub fn notify(state: AppState, kind: NoticeKind, text: impl Into<String>, details: Vec<String>) {
     let notice = Notice {
         id: NEXT_NOTICE.fetch_add(1, Ordering::Relaxed),
@@ -24,11 +30,29 @@ pub fn notify(state: AppState, kind: NoticeKind, text: impl Into<String>, detail
         text: text.into(),
         details,
     };
+    let fades = kind == NoticeKind::Info && notice.details.is_empty();
+    let id = notice.id;
     announce(state, notice.text.clone());
     state.notices.update(|list| {
         list.retain(|n| n.text != notice.text);
         list.push(notice);
     });
+    if fades {
+        set_timeout(move || dismiss_notice(state, id), INFO_FADES_AFTER);
+    }
+}
+
+/// Another document opened: what was said about the last one goes, errors stay until
+/// dismissed.
+pub fn clear_for_another_document(state: AppState) {
+    if state
+        .notices
+        .with_untracked(|list| list.iter().any(|n| n.kind != NoticeKind::Error))
+    {
+        state
+            .notices
+            .update(|list| list.retain(|n| n.kind == NoticeKind::Error));
+    }
 }
 
 pub fn dismiss_notice(state: AppState, id: u64) {

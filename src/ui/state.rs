@@ -71,6 +71,18 @@ pub struct AppState {
     pub snap_to_words: RwSignal<bool>,
     pub flash: RwSignal<Option<AnnotationId>>,
     pub show_help: RwSignal<bool>,
+    /// An import waiting for the person to say where a file made on another version of the
+    /// open article goes (written by `ui/actions`).
+    pub import_question: RwSignal<Option<WaitingImport>>,
+}
+
+/// A prepared import held until the person answers the version question.
+#[derive(Clone)]
+pub struct WaitingImport {
+    pub preparation: crate::domain::import_pipeline::ImportPreparation,
+    pub stored: Vec<crate::domain::import_apply::StoredDocument>,
+    pub unread: Vec<String>,
+    pub now: String,
 }
 
 impl AppState {
@@ -89,6 +101,7 @@ impl AppState {
             snap_to_words: RwSignal::new(true),
             flash: RwSignal::new(None),
             show_help: RwSignal::new(false),
+            import_question: RwSignal::new(None),
         }
     }
 }

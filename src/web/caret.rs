@@ -89,6 +89,7 @@ pub fn selection_inside(article: &Element) -> bool {
 pub fn step(extend: bool, direction: Direction, step: Step) {
     if let Some(selection) = selection() {
         let alter = if extend { "extend" } else { "move" };
+        // A caret the browser will not move stays where it was; no work is touched.
         let _ = selection.modify(alter, direction.name(), step.granularity());
     }
 }
@@ -98,6 +99,7 @@ pub fn collapse_to_focus() {
     if let Some(selection) = selection()
         && let Some(node) = selection.focus_node()
     {
+        // A caret the browser will not move stays where it was; no work is touched.
         let _ = selection.collapse_with_offset(Some(&node), selection.focus_offset());
     }
 }
@@ -142,6 +144,7 @@ pub fn place_at(article: &Element, offset: usize) {
             .map(|v| v.encode_utf16().count())
             .unwrap_or(0);
         if offset < seen + length {
+            // A caret the browser will not move stays where it was; no work is touched.
             let _ = selection.collapse_with_offset(Some(&node), (offset - seen) as u32);
             return;
         }
@@ -149,6 +152,7 @@ pub fn place_at(article: &Element, offset: usize) {
         last = Some((node, length));
     }
     if let Some((node, length)) = last {
+        // A caret the browser will not move stays where it was; no work is touched.
         let _ = selection.collapse_with_offset(Some(&node), length as u32);
     }
 }
@@ -211,6 +215,7 @@ pub fn redraw(reveal: bool) {
     };
     let position = if focused { caret_box() } else { None };
     let Some((left, top, height)) = position else {
+        // The drawn caret is only a picture of the selection; no work is touched.
         let _ = caret.set_attribute("hidden", "");
         return;
     };
@@ -219,6 +224,7 @@ pub fn redraw(reveal: bool) {
     };
     let origin = wrap.get_bounding_client_rect();
     let style = caret.style();
+    // The drawn caret is only a picture of the selection; no work is touched.
     let _ = style.set_property("left", &format!("{:.1}px", left - origin.left()));
     let _ = style.set_property("top", &format!("{:.1}px", top - origin.top()));
     let _ = style.set_property("height", &format!("{height:.1}px"));

@@ -37,6 +37,7 @@ pub fn focus_by_id(id: &str) {
         .and_then(|d| d.get_element_by_id(id))
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(element) = element {
+        // Focus that cannot move stays where it was; no work is touched.
         let _ = element.focus();
     }
 }

@@ -155,6 +155,7 @@ fn paragraph_start(paragraph: &Element) -> usize {
 /// Clears the window's selection (after tagging it, or on Escape).
 pub fn clear_selection() {
     if let Some(selection) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) {
+        // A selection the browser will not clear stays as it was; no work is touched.
         let _ = selection.remove_all_ranges();
     }
 }

@@ -107,9 +107,11 @@ pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), FileEr
     anchor.click();
     // Revoke after the click has been handled; the browser keeps the blob for the download.
     let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        // Not revoking only keeps the file's blob until the page closes.
         let _ = web_sys::Url::revoke_object_url(&url);
     });
     if let Some(window) = web_sys::window() {
+        // Without the timer the blob is freed when the page closes; the download already started.
         let _ = window
             .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
     }

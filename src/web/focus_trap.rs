@@ -46,6 +46,7 @@ pub fn restore_focus() {
     if let Some(element) = element
         && element.is_connected()
     {
+        // Focus that cannot move stays where it was; no work is touched.
         let _ = element.focus();
     }
 }
@@ -73,6 +74,7 @@ pub fn focus_first(container: &Element, preferred: Option<&str>) {
         .and_then(|e| e.dyn_into::<HtmlElement>().ok())
         .or_else(|| focusable_inside(container).into_iter().next());
     if let Some(element) = chosen {
+        // Focus that cannot move stays where it was; no work is touched.
         let _ = element.focus();
     }
 }
@@ -96,10 +98,12 @@ pub fn keep_tab_inside(container: &Element, event: &KeyboardEvent) {
     if event.shift_key() {
         if !inside || active.as_ref() == Some(first) {
             event.prevent_default();
+            // Focus that cannot move stays where it was; no work is touched.
             let _ = last.focus();
         }
     } else if !inside || active.as_ref() == Some(last) {
         event.prevent_default();
+        // Focus that cannot move stays where it was; no work is touched.
         let _ = first.focus();
     }
 }

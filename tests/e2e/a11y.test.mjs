@@ -353,3 +353,42 @@ test('right-to-left: arrows move the way they point, Shift+arrows select whole A
   assert.equal(await articleText(page), arabic);
   expectNoConsoleErrors(page);
 });
+
+test('every dialog takes focus, keeps it on Tab, closes on Escape and gives focus back to its opener', async () => {
+  const page = await openApp();
+  const inDialog = () => page.evaluate(() => document.activeElement?.closest('[role="dialog"]')?.getAttribute('aria-labelledby') ?? null);
+  for (const [opener, name] of [
+    [page.getByRole('button', { name: 'Make exercise', exact: true }), 'Make exercise'],
+    [page.getByRole('button', { name: 'Class results', exact: true }), 'Class results'],
+    [page.getByRole('button', { name: 'Keyboard shortcuts', exact: true }), 'Keyboard shortcuts'],
+  ]) {
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name });
+    await dialog.waitFor();
+    await page.waitForFunction(() => document.activeElement?.closest('[role="dialog"]') != null, null, { timeout: 3_000 });
+    const labelled = await inDialog();
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press(i % 7 === 6 ? 'Shift+Tab' : 'Tab');
+      assert.equal(await inDialog(), labelled, `${name}: Tab press ${i + 1} left the dialog`);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await opener.evaluate((b) => document.activeElement === b), true, `${name}: focus is back on its opener`);
+  }
+  expectNoConsoleErrors(page);
+});
+
+test('a keyboard selection of only spaces says why it cannot be tagged', async () => {
+  const page = await openApp();
+  const text = await articleText(page);
+  await focusArticleByKeyboard(page);
+  const lede = text.indexOf('The Trump administration held');
+  await pressUntil(page, 'Control+ArrowDown', async () => (await selection(page)).start === lede);
+  await pressUntil(page, 'ArrowRight', async () => (await selection(page)).start === lede + 3);
+  await page.keyboard.press('Shift+ArrowRight');
+  assert.equal((await selection(page))?.text, ' ');
+  await page.locator('.ann-notice', { hasText: 'only spaces or line breaks' }).waitFor({ timeout: 3_000 });
+  await waitForLive(page, /only spaces or line breaks/);
+  assert.equal(await page.getByRole('toolbar', { name: 'Tag the selection' }).count(), 0);
+});

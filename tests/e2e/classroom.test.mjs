@@ -161,6 +161,10 @@ test('a class: make an exercise, two students hand in, the teacher reviews', asy
   const view = review.getByRole('dialog', { name: 'Class results' });
   await view.getByLabel('Import attempts').setInputFiles([keyFile, annaFile, benFile]);
   await view.locator('tr[data-student="Ben"]').waitFor();
+  // Importing Anna's attempt again says it is already there, and adds no row.
+  await view.getByLabel('Import attempts').setInputFiles([annaFile]);
+  await review.locator('.ann-notice', { hasText: /Already in the class, unchanged: the attempt of “Anna”/ }).waitFor();
+  assert.equal(await view.locator('tr[data-student="Anna"]').count(), 1);
   const cells = async (student, prefix) =>
     Promise.all(
       ['precision', 'recall', 'f1', 'counts'].map((c) =>
@@ -203,6 +207,12 @@ test('a class: make an exercise, two students hand in, the teacher reviews', asy
   // Click a student to see their attempt over the key.
   await view.locator('tr[data-student="Ben"]').getByRole('button', { name: 'Ben' }).click();
   await view.getByRole('heading', { name: 'Ben on the key' }).waitFor();
+  // Span by span: Ben's extra span inside the claim he missed is his own, the rest of that
+  // claim and the source he missed are the key's only.
+  const overlay = (cls) => view.locator(`.ann-class__overlay .ann-overlay--${cls}`).allTextContents();
+  assert.ok((await overlay('student')).includes('Trump administration held'), JSON.stringify(await overlay('student')));
+  assert.ok((await overlay('key')).includes('New York Times'), JSON.stringify(await overlay('key')));
+  assert.ok((await overlay('key')).some((t) => t.includes('clandestine meetings')), JSON.stringify(await overlay('key')));
   await screenshot(review, 'classroom-class-results', { fullPage: false });
   await view.locator('#ann-found-title').scrollIntoViewIfNeeded();
   await screenshot(review, 'classroom-found-and-agreement', { fullPage: false });
@@ -300,4 +310,66 @@ test('40 attempts on a 2,000-word article are reviewed without a noticeable dela
   const overall = await view.locator('tr[data-student="Student 01"] td[data-col="overall-counts"]').textContent();
   assert.equal(overall, '26/14/1');
   expectNoConsoleErrors(page);
+});
+
+test('an imported taxonomy (Organization, Loaded Language, PER) reaches the student as tag buttons', async () => {
+  const TEXT = 'Acme Corp said the plan is a total disaster, Ann Lee wrote in a short note.';
+  const region = (start, end, label) => ({
+    from_name: 'label',
+    to_name: 'text',
+    type: 'labels',
+    value: { start, end, text: TEXT.slice(start, end), labels: [label] },
+  });
+  const tasks = [
+    {
+      data: { text: TEXT, title: 'Acme and the plan' },
+      annotations: [{ result: [region(0, 9, 'Organization'), region(27, 43, 'Loaded Language'), region(45, 52, 'PER')] }],
+    },
+  ];
+  const teacher = await openApp();
+  await teacher
+    .getByLabel('Import annotations')
+    .setInputFiles({ name: 'tasks.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(tasks)) });
+  await teacher.waitForFunction((t) => document.querySelector('[data-article-text]')?.textContent === t, TEXT);
+  await teacher.getByRole('button', { name: 'Make exercise' }).click();
+  const dialog = teacher.getByRole('dialog', { name: 'Make exercise' });
+  for (const tag of ['Organization', 'Loaded Language', 'PER']) {
+    assert.equal(await dialog.getByRole('checkbox', { name: tag }).isChecked(), true, tag);
+  }
+  // The default instructions speak of this exercise's tags, and follow the choice.
+  const instructions = dialog.getByLabel('Instructions');
+  assert.equal(
+    await instructions.inputValue(),
+    'Mark every passage of the article that fits one of the tags “Loaded Language”, “Organization” or “PER”.',
+  );
+  await dialog.getByRole('checkbox', { name: 'PER' }).click();
+  assert.doesNotMatch(await instructions.inputValue(), /PER|claim|source/);
+  await dialog.getByRole('checkbox', { name: 'PER' }).click();
+  const exerciseFile = await download(teacher, () => dialog.getByRole('button', { name: 'Download exercise' }).click());
+  const exercise = JSON.parse(fs.readFileSync(exerciseFile, 'utf8'));
+  assert.deepEqual(
+    exercise.tags.map((t) => t.id).sort(),
+    ['Loaded_Language', 'Organization', 'PER'],
+    'the handout carries the imported tags',
+  );
+  expectNoConsoleErrors(teacher);
+
+  const student = await openApp();
+  await student.getByLabel('Open exercise').setInputFiles(exerciseFile);
+  await startAttempt(student, 'Cleo');
+  assert.equal(await articleText(student), TEXT);
+  await dragSelect(student, 'Acme Corp');
+  const button = student.getByRole('button', { name: 'Organization', exact: true });
+  await button.click();
+  await button.waitFor({ state: 'hidden' });
+  await dragSelect(student, 'a total disaster');
+  await student.getByRole('button', { name: 'PER', exact: true }).waitFor();
+  await student.getByRole('button', { name: 'Loaded Language', exact: true }).click();
+  await student.locator('[data-article-text] mark[data-tags="Loaded_Language"]').waitFor();
+  const tagged = (await marks(student)).map((m) => [m.text, m.tags.join(' ')]);
+  assert.deepEqual(tagged, [
+    ['Acme Corp', 'Organization'],
+    ['a total disaster', 'Loaded_Language'],
+  ]);
+  expectNoConsoleErrors(student);
 });

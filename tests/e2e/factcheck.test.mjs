@@ -152,6 +152,10 @@ test('fact-checking: fields, mouse and keyboard links, claims report, exports, u
   await screenshot(page, 'factcheck-keyboard-candidates');
   await page.keyboard.press('Enter');
   await banner.waitFor({ state: 'detached' });
+  // Focus goes back to the details panel, not the page body.
+  await page.waitForFunction(() => document.activeElement?.closest('.ann-details, #ann-sidebar') != null, null, {
+    timeout: 3_000,
+  });
   const sourceLinks = await linkTexts();
   assert.ok(sourceLinks.some((t) => t.startsWith('Supports') && t.includes('The Trump administration')), JSON.stringify(sourceLinks));
   assert.ok(sourceLinks.some((t) => t.startsWith('Attributed to') && t.includes('Donald Trump')), JSON.stringify(sourceLinks));
@@ -168,10 +172,17 @@ test('fact-checking: fields, mouse and keyboard links, claims report, exports, u
   assert.equal(await page.getByRole('button', { name: 'Export CSV', exact: true }).count(), 1);
   const gaps = page.locator('.ann-report__gaps');
   assert.match(await gaps.textContent(), /Organisation/);
+  // Nothing can be exported yet: "Export ClaimReview" is not styled as the main action.
+  const claimReviewButton = page.getByRole('button', { name: 'Export ClaimReview', exact: true });
+  const isPrimary = () => claimReviewButton.evaluate((b) => b.classList.contains('ann-button--primary'));
+  assert.equal(await isPrimary(), false, 'not the main action while nothing can be exported');
   const organisation = page.getByLabel('Organisation', { exact: true });
   await organisation.fill(ORGANISATION);
   await organisation.press('Tab');
   await gaps.waitFor({ state: 'detached' });
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Export ClaimReview' && b.classList.contains('ann-button--primary')),
+  );
   const stored = await localStorageEntries(page);
   const organisationKey = Object.keys(stored).find((k) => k.startsWith('article-annotator:') && stored[k].includes(ORGANISATION));
   assert.ok(organisationKey, `organisation not stored: ${JSON.stringify(Object.keys(stored))}`);
@@ -194,9 +205,12 @@ test('fact-checking: fields, mouse and keyboard links, claims report, exports, u
   const csv = await download(page, 'Export CSV');
   assert.match(csv.name, /\.csv$/);
   const [header, ...rows] = parseCsv(csv.text.replace(/^\uFEFF/, '')).filter((r) => r.length > 1);
-  assert.deepEqual(header, ['number', 'annotation_id', 'statement', 'quote', 'verdict', 'verdict_id', 'status', 'claim_type', 'checkworthiness', 'claimant', 'sources', 'note']);
+  assert.deepEqual(header, ['number', 'annotation_id', 'start', 'end', 'statement', 'quote', 'verdict', 'verdict_id', 'status', 'claim_type', 'checkworthiness', 'claimant', 'sources', 'note']);
   assert.equal(rows.length, 1);
   const cell = (name) => rows[0][header.indexOf(name)];
+  // start and end are code points into the article: they give back the claim's quote.
+  const articleCodePoints = [...(await page.locator('[data-article-text]').textContent())];
+  assert.equal(articleCodePoints.slice(Number(cell('start')), Number(cell('end'))).join(''), cell('quote'));
   assert.equal(cell('statement'), STATEMENT);
   assert.equal(cell('verdict'), 'False');
   assert.equal(cell('verdict_id'), 'false');

@@ -21,6 +21,7 @@ import {
 const FIXTURES = path.resolve(ROOT, '../shared/fixtures');
 const FIRST = 'clandestine meetings';
 const SECOND = 'New York Times report';
+const ARTICLE_SELECTOR = '[data-article-text]';
 
 useHarness();
 
@@ -432,4 +433,68 @@ test('a Hypothesis API file is placed on the open article with its note and tags
   assert.ok(notice.details.some((d) => /Hypothesis JSON/.test(d)), JSON.stringify(notice.details));
   assert.deepEqual(markTexts(await marks(page)), [FIRST]);
   expectNoConsoleErrors(page);
+});
+
+test('importing a file made on another version of the open article asks where its annotations go', async () => {
+  const original =
+    'Harbour council approves the new ferry line\n\nThe harbour council approved the new ferry line on Monday. ' +
+    'The mayor said the line would cut travel times by half. Critics said the budget was far too small.';
+  const edited = original.replace('far too small', 'much too small');
+  const openText = async (page, name, text) => {
+    await page.getByRole('button', { name: 'New article', exact: true }).click();
+    await page.getByLabel('Open article').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text, 'utf8') });
+    await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent === t, [ARTICLE_SELECTOR, text]);
+  };
+  const source = await openApp();
+  await openText(source, 'ferry.txt', original);
+  await tagText(source, 'cut travel times by half', 'Claim');
+  await tagText(source, 'The mayor', 'Source');
+  await waitSaved(source);
+  const [native] = await download(source, 'Export JSON');
+
+  const ask = async () => {
+    const page = await openApp();
+    await openText(page, 'ferry-edited.txt', edited);
+    await page.getByLabel('Import annotations').setInputFiles([file(native.name, native.text)]);
+    const dialog = page.getByRole('dialog', { name: 'This file was made on another version of the article' });
+    await dialog.waitFor();
+    return { page, dialog };
+  };
+
+  // Place on the open text: the edited article gets the annotations, re-anchored.
+  const first = await ask();
+  await screenshot(first.page, 'import-version-question');
+  await first.dialog.getByRole('button', { name: 'Place on the open text' }).click();
+  await first.dialog.waitFor({ state: 'detached' });
+  assert.equal(await first.page.locator(ARTICLE_SELECTOR).textContent(), edited, 'the open article stays open');
+  assert.deepEqual(markTexts(await marks(first.page)), ['The mayor', 'cut travel times by half']);
+  expectNoConsoleErrors(first.page);
+
+  // Open as its own document: a new document, named apart from the open one.
+  const second = await ask();
+  await second.dialog.getByRole('button', { name: 'Open as its own document' }).click();
+  await second.page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent === t, [ARTICLE_SELECTOR, original]);
+  await waitSaved(second.page);
+  const titles = Object.values(await storedDocuments(second.page)).map((e) => e?.document?.title ?? '');
+  assert.ok(titles.some((t) => /\(version from .+\.json\)$/.test(t)), JSON.stringify(titles));
+  expectNoConsoleErrors(second.page);
+});
+
+test('notices about a document go when another opens; errors stay until dismissed', async () => {
+  const page = await openApp();
+  const garbage = Buffer.from([0x00, 0x9f, 0x92, 0x96, 0xff, 0x10, 0x42, 0x13, 0x37]);
+  const error = await importFiles(page, [file('mystery.bin', garbage)]);
+  assert.equal(error.kind, 'error');
+  // A Windows-1252 article opens with a warning about how it was read.
+  const openText = async (name, buffer, text) => {
+    await page.getByRole('button', { name: 'New article', exact: true }).click();
+    await page.getByLabel('Open article').setInputFiles({ name, mimeType: 'text/plain', buffer });
+    await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent.startsWith(t), [ARTICLE_SELECTOR, text]);
+  };
+  await openText('cafe.txt', Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x6e, 0x65, 0x77, 0x73, 0x2e]), 'Caf');
+  const warning = page.locator('.ann-notice--warning', { hasText: 'cafe.txt' });
+  await warning.waitFor();
+  await openText('other.txt', Buffer.from('Another article entirely.', 'utf8'), 'Another');
+  await warning.waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.ann-notice--error').count(), 1, 'the error stays until dismissed');
 });

@@ -10,7 +10,9 @@
 //! Nothing from the HTML runs or survives as markup: the output is a `String` of text.
 //! Dropped with their content: `script`, `style`, `noscript`, `template`, `iframe`,
 //! `object`, `svg`, `math`, `head` (closed implicitly by body content, as browsers do),
-//! `noembed`, `noframes`; comments; all attributes. As in browsers, an HTML element such as
+//! `noembed`, `noframes`; comments; all attributes. The page around the article goes too:
+//! `nav`, `aside`, `footer` and a `header` outside the article, and, when the page has an
+//! `<article>` or `<main>`, everything outside them (a page left empty that way is read whole). As in browsers, an HTML element such as
 //! `<p>` inside an unclosed `<svg>`/`<math>` ends it. `<title>` and a few `<meta>`/`<link>`
 //! tags become suggestions; only `http(s)` addresses are suggested as the URL.
 //!
@@ -42,7 +44,24 @@ pub struct HtmlArticle {
 pub fn html_to_text(html: &str) -> HtmlArticle {
     // A byte-order mark is the encoding's signature, not part of the page.
     let html = html.strip_prefix('\u{FEFF}').unwrap_or(html);
-    let mut converter = Converter::default();
+    let lower = html.to_ascii_lowercase();
+    let has_content = lower.contains("<article") || lower.contains("<main");
+    // The article itself: inside `<article>`/`<main>` when the page marks it, without the
+    // page's navigation, header, footer and asides. A page whose markup leaves nothing that
+    // way (an unclosed `<nav>`, an empty `<main>`) is read whole, so no text is lost to it.
+    let focused = convert(html, true, has_content);
+    if !focused.text.trim().is_empty() {
+        return focused;
+    }
+    convert(html, false, false)
+}
+
+fn convert(html: &str, drop_chrome: bool, content_only: bool) -> HtmlArticle {
+    let mut converter = Converter {
+        drop_chrome,
+        content_only,
+        ..Converter::default()
+    };
     let mut tokenizer = Tokenizer {
         text: html,
         bytes: html.as_bytes(),
@@ -497,6 +516,13 @@ struct Converter {
     page_title: Option<String>,
     suggestions: HtmlArticle,
     canonical_url: Option<String>,
+    /// Drop `nav`, `aside`, `footer` and (outside the article) `header` with their content.
+    drop_chrome: bool,
+    /// Keep only what is inside `article` or `main`.
+    content_only: bool,
+    chrome_depth: usize,
+    outer_header_depth: usize,
+    content_depth: usize,
 }
 
 fn dropped_container_index(name: &str) -> Option<usize> {
@@ -510,6 +536,41 @@ const HEAD_INDEX: usize = 0;
 impl Converter {
     fn suppressed(&self) -> bool {
         !self.dropped.is_empty()
+            || self.chrome_depth > 0
+            || self.outer_header_depth > 0
+            || (self.content_only && self.content_depth == 0)
+    }
+
+    /// Follows `article`/`main` and the page chrome; true when the tag is chrome (dropped).
+    fn page_structure(&mut self, name: &str, opening: bool) -> bool {
+        match (name, opening) {
+            ("article" | "main", true) => self.content_depth += 1,
+            ("article" | "main", false) => {
+                self.content_depth = self.content_depth.saturating_sub(1)
+            }
+            ("nav" | "aside" | "footer", true) if self.drop_chrome => {
+                self.chrome_depth += 1;
+                return true;
+            }
+            ("nav" | "aside" | "footer", false) if self.drop_chrome => {
+                self.chrome_depth = self.chrome_depth.saturating_sub(1);
+                return true;
+            }
+            ("header", true) if self.drop_chrome && self.content_depth == 0 => {
+                self.outer_header_depth += 1;
+                return true;
+            }
+            ("header", false) if self.outer_header_depth > 0 && self.content_depth == 0 => {
+                self.outer_header_depth -= 1;
+                return true;
+            }
+            ("body" | "html", false) => {
+                self.chrome_depth = 0;
+                self.outer_header_depth = 0;
+            }
+            _ => {}
+        }
+        false
     }
 
     fn inside_foreign_content(&self) -> bool {
@@ -634,6 +695,9 @@ impl Converter {
             }
             return;
         }
+        if self.dropped.is_empty() && self.page_structure(name, true) {
+            return;
+        }
         if self.suppressed() {
             return;
         }
@@ -648,6 +712,9 @@ impl Converter {
         }
         if name == "body" || name == "html" {
             self.close_implicit_head();
+        }
+        if self.dropped.is_empty() && self.page_structure(name, false) {
+            return;
         }
         if self.suppressed() {
             return;

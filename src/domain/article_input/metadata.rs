@@ -38,13 +38,14 @@ impl MetadataSuggestion {
 /// How many non-empty lines at the start are looked at.
 const LINES_EXAMINED: usize = 6;
 /// A longer first line is a paragraph, not a headline.
-pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_TITLE_CHARS: usize = 150;
 /// A longer line is not a date line (nor a byline).
 const MAX_SHORT_LINE_CHARS: usize = 80;
 
 /// Suggestions from the first lines of a plain text: a date line gives `published`, a bare
 /// `http(s)` address gives `url`, a short "By …" line gives `author`, and the first other
-/// line of at most [`MAX_TITLE_CHARS`] characters gives `title`.
+/// line gives `title` when it looks like a headline ([`looks_like_headline`]); otherwise the
+/// title is left empty rather than filled with a paragraph.
 pub fn suggest_metadata_from_text(text: &str) -> MetadataSuggestion {
     let mut suggestion = MetadataSuggestion::default();
     let mut title_decided = false;
@@ -66,12 +67,20 @@ pub fn suggest_metadata_from_text(text: &str) -> MetadataSuggestion {
             suggestion.author.get_or_insert(author.to_owned());
         } else if !title_decided {
             title_decided = true;
-            if line.chars().count() <= MAX_TITLE_CHARS {
+            if looks_like_headline(line) {
                 suggestion.title = Some(line.to_owned());
             }
         }
     }
     suggestion
+}
+
+/// A headline is short (at most [`MAX_TITLE_CHARS`] characters) and does not end with a
+/// full stop, as sentences of a paragraph do (an ellipsis, `?` or `!` may end one).
+pub fn looks_like_headline(line: &str) -> bool {
+    let line = line.trim();
+    let ends_as_sentence = (line.ends_with('.') && !line.ends_with("...")) || line.ends_with('。');
+    !line.is_empty() && line.chars().count() <= MAX_TITLE_CHARS && !ends_as_sentence
 }
 
 fn bare_web_address(line: &str) -> Option<&str> {

@@ -9,7 +9,7 @@
 
 use crate::domain::annotation::AnnotationId;
 use crate::domain::document::{Document, DocumentId};
-use crate::domain::tag::{TagId, Taxonomy};
+use crate::domain::tag::TagId;
 use crate::domain::text::TextRange;
 use std::fmt;
 
@@ -104,7 +104,7 @@ pub fn make_exercise(
     handout.tags = if exercise.allowed_tags.is_empty() {
         teacher_document.tags.clone()
     } else {
-        allowed_taxonomy(&teacher_document.tags, &exercise.allowed_tags)
+        teacher_document.tags.restricted_to(&exercise.allowed_tags)
     };
     let exercise_document = ClassroomDocument {
         role: Role::Exercise,
@@ -121,14 +121,23 @@ pub fn make_exercise(
     (exercise_document, key_document)
 }
 
-/// The document's tags restricted to `allowed`, in the document's order.
-fn allowed_taxonomy(tags: &Taxonomy, allowed: &[TagId]) -> Taxonomy {
-    let mut restricted = Taxonomy::empty();
-    for tag in tags.tags().iter().filter(|tag| allowed.contains(&tag.id)) {
-        // The tags come from a valid taxonomy, so adding them again cannot clash.
-        let _ = restricted.add(tag.clone());
+/// The instructions an exercise starts with, built from the labels of the tags students may
+/// use (in the taxonomy's order), so they speak of what this exercise asks for.
+pub fn default_instructions(labels: &[&str]) -> String {
+    let quoted: Vec<String> = labels
+        .iter()
+        .map(|label| label.trim())
+        .filter(|label| !label.is_empty())
+        .map(|label| format!("“{label}”"))
+        .collect();
+    match quoted.as_slice() {
+        [] => "Read the article and mark the passages you are asked about.".to_string(),
+        [only] => format!("Mark every passage of the article that fits the tag {only}."),
+        [first @ .., last] => format!(
+            "Mark every passage of the article that fits one of the tags {} or {last}.",
+            first.join(", ")
+        ),
     }
-    restricted
 }
 
 /// Why an attempt cannot be started.

@@ -127,7 +127,7 @@ pub fn write_classroom_file(
 pub fn exercise_for_steps(stored: &native::Exercise) -> Exercise {
     Exercise {
         instructions: stored.instructions.clone(),
-        allowed_tags: stored.tags.iter().map(|id| TagId(id.clone())).collect(),
+        allowed_tags: stored.tags.iter().map(|id| TagId::from_name(id)).collect(),
         hints: Vec::new(),
     }
 }

@@ -91,6 +91,91 @@ fn push_piece(pieces: &mut Vec<OverlayPiece>, start: usize, end: usize, coverage
     }
 }
 
+/// A stretch of a student's view of the key with the same outcome: inside a key span the
+/// student found, one they missed, one of their spans that matched nothing. Built from the
+/// matching, span by span, so a miss nested inside a found claim shows as a miss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReviewPiece {
+    pub range: TextRange,
+    pub found: bool,
+    pub missed: bool,
+    pub extra: bool,
+}
+
+/// Splits `0..text_len` at every boundary of the matching's found, missed and extra spans;
+/// the pieces tile the text in order.
+pub fn review_pieces(text_len: usize, matching: &Matching) -> Vec<ReviewPiece> {
+    let mut deltas = [
+        vec![0i64; text_len + 1],
+        vec![0i64; text_len + 1],
+        vec![0i64; text_len + 1],
+    ];
+    let mut add = |side: usize, range: TextRange| {
+        let (start, end) = (range.start().0.min(text_len), range.end().0.min(text_len));
+        if start < end
+            && let Some(delta) = deltas.get_mut(side)
+        {
+            bump(delta, start, end);
+        }
+    };
+    for hit in &matching.hits {
+        add(0, hit.key.range);
+    }
+    for miss in &matching.misses {
+        add(1, miss.range);
+    }
+    for extra in &matching.extras {
+        add(2, extra.range);
+    }
+    let mut pieces: Vec<ReviewPiece> = Vec::new();
+    let mut depth = [0i64; 3];
+    let mut piece_start = 0;
+    let mut current = [false; 3];
+    for position in 0..text_len {
+        let mut coverage = [false; 3];
+        for side in 0..3 {
+            let step = deltas
+                .get(side)
+                .and_then(|d| d.get(position))
+                .copied()
+                .unwrap_or(0);
+            if let Some(d) = depth.get_mut(side) {
+                *d += step;
+            }
+            if let (Some(c), Some(d)) = (coverage.get_mut(side), depth.get(side)) {
+                *c = *d > 0;
+            }
+        }
+        if position == 0 {
+            current = coverage;
+        } else if coverage != current {
+            push_review_piece(&mut pieces, piece_start, position, current);
+            piece_start = position;
+            current = coverage;
+        }
+    }
+    if text_len > 0 {
+        push_review_piece(&mut pieces, piece_start, text_len, current);
+    }
+    pieces
+}
+
+fn push_review_piece(
+    pieces: &mut Vec<ReviewPiece>,
+    start: usize,
+    end: usize,
+    [found, missed, extra]: [bool; 3],
+) {
+    if let Ok(range) = TextRange::from_code_points(start, end) {
+        pieces.push(ReviewPiece {
+            range,
+            found,
+            missed,
+            extra,
+        });
+    }
+}
+
 /// A stretch of the heat view: a word (with how many students tagged it) or the text
 /// between words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -91,8 +91,9 @@ struct ItemReviewed {
 
 #[derive(Serialize)]
 struct Claimant {
-    #[serde(rename = "@type")]
-    type_name: &'static str,
+    /// Left out when the entity has no type: a guess would put a wrong fact in the review.
+    #[serde(rename = "@type", skip_serializing_if = "Option::is_none")]
+    type_name: Option<&'static str>,
     name: String,
 }
 
@@ -216,13 +217,15 @@ fn claim_review(
     })
 }
 
-/// The claimant as schema.org wants an author: an `Organization` when the entity is typed as
-/// an organisation, else a `Person` (the only other type `author` takes).
+/// The claimant as schema.org wants an author: an `Organization` or a `Person` when the
+/// entity is typed as one; otherwise no `@type` at all rather than a guess (schema.org
+/// readers take an untyped author by its name).
 fn claimant_of(entity: &Annotation) -> Option<Claimant> {
     let name = attribute(entity, CANONICAL_NAME).or_else(|| non_empty(entity.quote.trim()))?;
     let type_name = match attribute(entity, ENTITY_TYPE) {
-        Some("organisation") => "Organization",
-        _ => "Person",
+        Some("organisation") => Some("Organization"),
+        Some("person") => Some("Person"),
+        _ => None,
     };
     Some(Claimant {
         type_name,

@@ -58,7 +58,21 @@ pub fn link_options(
     forward
         .chain(backward)
         .filter(|option| check_relation(doc, &option.from, &option.to, &option.kind).is_ok())
+        .filter(|option| !second_claimant(doc, option))
         .collect()
+}
+
+/// A claim has at most one claimant: "Claimant" (a claim attributed to an entity) is offered
+/// only while the claim has none; the claimant field in the details replaces it.
+fn second_claimant(doc: &Document, option: &LinkOption) -> bool {
+    option.kind == RelationKind::AttributedTo
+        && doc
+            .annotation(&option.from)
+            .is_some_and(|from| from.tag.as_str() == CLAIM_TAG)
+        && doc
+            .relations
+            .iter()
+            .any(|r| r.from == option.from && r.kind == RelationKind::AttributedTo)
 }
 
 /// Every annotation `start` can still be linked to, in text order, with its options.

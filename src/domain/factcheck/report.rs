@@ -38,6 +38,9 @@ pub struct VerdictCell {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClaimRow {
     pub annotation_id: AnnotationId,
+    /// Where the claim's span starts and ends in the text, in code points.
+    pub start: usize,
+    pub end: usize,
     /// 1-based position among the claims in text order.
     pub number: usize,
     pub statement: String,
@@ -103,6 +106,8 @@ pub fn claim_rows(doc: &Document, scale: &RatingScale) -> Vec<ClaimRow> {
             });
             ClaimRow {
                 annotation_id: claim.id.clone(),
+                start: claim.start().0,
+                end: claim.end().0,
                 number: index + 1,
                 statement: attribute(STATEMENT).unwrap_or("").to_string(),
                 quote: claim.quote.clone(),
@@ -214,9 +219,11 @@ pub fn filter_rows(rows: &[ClaimRow], filter: &ClaimFilter) -> Vec<ClaimRow> {
         .collect()
 }
 
-pub const CSV_HEADER: [&str; 12] = [
+pub const CSV_HEADER: [&str; 14] = [
     "number",
     "annotation_id",
+    "start",
+    "end",
     "statement",
     "quote",
     "verdict",
@@ -243,6 +250,8 @@ pub fn to_csv(rows: &[ClaimRow]) -> String {
         csv.row([
             row.number.to_string(),
             row.annotation_id.to_string(),
+            row.start.to_string(),
+            row.end.to_string(),
             row.statement.clone(),
             row.quote.clone(),
             row.verdict_label().to_string(),

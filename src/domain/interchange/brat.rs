@@ -168,15 +168,18 @@ pub fn export(document: &Document) -> Vec<(String, String)> {
         let spans: Vec<String> = pieces.iter().map(|(s, e, _)| format!("{s} {e}")).collect();
         let texts: Vec<&str> = pieces.iter().map(|(_, _, text)| text.as_str()).collect();
         let tag = percent_encode(annotation.tag.as_str(), brat_safe);
+        // Writing to a String cannot fail.
         let _ = writeln!(ann, "{t}\t{tag} {}\t{}", spans.join(";"), texts.join(" "));
         for (key, value) in &annotation.attributes {
             attribute_number += 1;
             let key = percent_encode(key, brat_safe);
             let value = percent_encode(value, brat_safe);
+            // Writing to a String cannot fail.
             let _ = writeln!(ann, "A{attribute_number}\t{key} {t} {value}");
         }
         if !annotation.note.is_empty() {
             note_number += 1;
+            // Writing to a String cannot fail.
             let _ = writeln!(
                 ann,
                 "#{note_number}\tAnnotatorNotes {t}\t{}",
@@ -195,6 +198,7 @@ pub fn export(document: &Document) -> Vec<(String, String)> {
         }
         relation_number += 1;
         let kind = percent_encode(relation.kind.as_str(), brat_safe);
+        // Writing to a String cannot fail.
         let _ = writeln!(ann, "R{relation_number}\t{kind} Arg1:{from} Arg2:{to}\t");
     }
     vec![

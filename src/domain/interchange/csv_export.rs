@@ -64,12 +64,12 @@ pub fn export(document: &Document) -> String {
         let attributes = if annotation.attributes.is_empty() {
             String::new()
         } else {
-            serde_json::to_string(&annotation.attributes).unwrap_or_default()
+            crate::domain::interchange::encoding::attributes_json(&annotation.attributes)
         };
         csv.row([
             document.text.sha256().to_string(),
             annotation.id.0.clone(),
-            annotation.tag.0.clone(),
+            document.tags.export_name(&annotation.tag).to_string(),
             annotation.start().0.to_string(),
             annotation.end().0.to_string(),
             utf16(annotation.start()),

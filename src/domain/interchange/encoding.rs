@@ -63,6 +63,18 @@ pub(crate) fn not_utf8_message(error: &std::str::Utf8Error, bytes: &[u8]) -> Str
     }
 }
 
+/// Annotation attributes as a JSON object in one line. Built by hand from strings, so
+/// printing it cannot fail and nothing is dropped.
+pub fn attributes_json(attributes: &std::collections::BTreeMap<String, String>) -> String {
+    serde_json::Value::Object(
+        attributes
+            .iter()
+            .map(|(key, value)| (key.clone(), serde_json::Value::String(value.clone())))
+            .collect(),
+    )
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,7 +47,8 @@ fn placed(document: &Document) -> Vec<&Annotation> {
 /// cutting a record in two; they can only occur inside strings, so escaping them keeps the
 /// JSON the same value and every record on one line by anyone's count.
 fn jsonl_line(value: &Value) -> String {
-    let json = serde_json::to_string(value).unwrap_or_default();
+    // A JSON value always prints (`Display` cannot fail), so nothing is lost.
+    let json = value.to_string();
     let mut line = String::with_capacity(json.len() + 1);
     for character in json.chars() {
         match character {
@@ -65,13 +66,13 @@ pub fn export_doccano(document: &Document) -> String {
     let annotations = placed(document);
     let label: Vec<Value> = annotations
         .iter()
-        .map(|a| json!([a.start().0, a.end().0, a.tag.as_str()]))
+        .map(|a| json!([a.start().0, a.end().0, document.tags.export_name(&a.tag)]))
         .collect();
     let entities: Vec<Value> = annotations
         .iter()
         .map(|a| {
             let mut entity = json!({
-                "id": a.id.as_str(), "label": a.tag.as_str(),
+                "id": a.id.as_str(), "label": document.tags.export_name(&a.tag),
                 "start_offset": a.start().0, "end_offset": a.end().0,
             });
             if let Some(object) = entity.as_object_mut() {
@@ -96,7 +97,7 @@ pub fn export_doccano(document: &Document) -> String {
 
 pub fn export_spacy(document: &Document) -> String {
     let span_json = |a: &Annotation| {
-        let mut span = json!({ "start": a.start().0, "end": a.end().0, "label": a.tag.as_str(), "id": a.id.as_str() });
+        let mut span = json!({ "start": a.start().0, "end": a.end().0, "label": document.tags.export_name(&a.tag), "id": a.id.as_str() });
         if let Some(object) = span.as_object_mut() {
             extras(a, object);
         }

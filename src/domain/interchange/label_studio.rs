@@ -26,7 +26,7 @@ pub fn export(document: &Document) -> String {
             "id": annotation.id.as_str(), "from_name": "label", "to_name": "text", "type": "labels",
             "value": {
                 "start": annotation.start().0, "end": annotation.end().0,
-                "text": annotation.quote, "labels": [annotation.tag.as_str()],
+                "text": annotation.quote, "labels": [document.tags.export_name(&annotation.tag)],
             },
         });
         let mut meta = Map::new();
@@ -58,7 +58,8 @@ pub fn export(document: &Document) -> String {
         "meta": { "offset_unit": "codepoint", "document_id": document.id.0, "text_sha256": document.text.sha256() },
         "annotations": [{ "result": result }],
     }]);
-    serde_json::to_string_pretty(&task).unwrap_or_default()
+    // `{:#}` prints a JSON value indented; printing a value cannot fail.
+    format!("{task:#}")
 }
 
 fn text_of(value: Option<&Value>) -> Option<String> {

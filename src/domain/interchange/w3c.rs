@@ -77,7 +77,7 @@ pub fn export(document: &Document) -> String {
     let mut items: Vec<Value> = document
         .annotations_in_text_order()
         .into_iter()
-        .map(|a| annotation_json(a, &source))
+        .map(|a| annotation_json(a, document.tags.export_name(&a.tag), &source))
         .collect();
     items.extend(document.relations.iter().map(relation_json));
     let collection_id = format!(
@@ -99,20 +99,22 @@ pub fn export(document: &Document) -> String {
     {
         object.insert("label".into(), Value::String(title.to_string()));
     }
-    serde_json::to_string_pretty(&collection).unwrap_or_default()
+    // `{:#}` prints a JSON value indented; printing a value cannot fail.
+    format!("{collection:#}")
 }
 
 fn textual_body(purpose: &str, value: &str) -> Value {
     json!({ "type": "TextualBody", "purpose": purpose, "value": value })
 }
 
-fn annotation_json(annotation: &Annotation, source: &str) -> Value {
-    let mut bodies = vec![textual_body("tagging", annotation.tag.as_str())];
+fn annotation_json(annotation: &Annotation, tag: &str, source: &str) -> Value {
+    let mut bodies = vec![textual_body("tagging", tag)];
     if !annotation.note.is_empty() {
         bodies.push(textual_body("commenting", &annotation.note));
     }
     if !annotation.attributes.is_empty() {
-        let attributes = serde_json::to_string(&annotation.attributes).unwrap_or_default();
+        let attributes =
+            crate::domain::interchange::encoding::attributes_json(&annotation.attributes);
         let mut body = textual_body("describing", &attributes);
         if let Some(object) = body.as_object_mut() {
             object.insert("format".into(), Value::String("application/json".into()));

@@ -280,6 +280,7 @@ fn toggle_mark_class(article: &web_sys::Element, class: &str, id: Option<&Annota
                 .item(index)
                 .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
             {
+                // A class the browser refuses only changes how something looks; no work is touched.
                 let _ = mark.class_list().remove_1(class);
             }
         }
@@ -292,6 +293,7 @@ fn toggle_mark_class(article: &web_sys::Element, class: &str, id: Option<&Annota
                 .item(index)
                 .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
             {
+                // A class the browser refuses only changes how something looks; no work is touched.
                 let _ = mark.class_list().add_1(class);
             }
         }

@@ -76,7 +76,7 @@ fn remember_offset(article: &web_sys::Element) {
 /// where the cursor is and draw it.
 fn after_move(state: AppState, article: &web_sys::Element, exact: bool) {
     match dom_selection::read_selection(article) {
-        Ok(raw) => actions::propose_selection(state, raw, exact),
+        Ok(raw) => actions::propose_keyboard_selection(state, raw, exact),
         Err(_) => actions::drop_proposal(state),
     }
     remember_offset(article);
@@ -131,6 +131,7 @@ pub fn focus_article() {
     if let Some(article) = caret::article()
         && let Ok(article) = article.dyn_into::<web_sys::HtmlElement>()
     {
+        // Focus that cannot move stays where it was; no work is touched.
         let _ = article.focus();
     }
 }
@@ -295,6 +296,7 @@ fn install_selection_listener() {
         caret::redraw(false);
     });
     let callback = redraw.as_ref().unchecked_ref();
+    // Adding a listener fails only on a detached target; the page keeps working without it.
     let _ = document.add_event_listener_with_callback("selectionchange", callback);
     let _ = document.add_event_listener_with_callback("focusin", callback);
     let _ = document.add_event_listener_with_callback("focusout", callback);

@@ -9,13 +9,14 @@ use crate::domain::classroom::class::{
     ClassReview, Column, Direction, Metric, Submission, grades_csv, review_class, sort_rows,
 };
 use crate::domain::classroom::matching::{MatchRule, match_attempt};
-use crate::domain::classroom::present::{heat_level, heat_pieces, overlay_pieces, percent};
+use crate::domain::classroom::present::{heat_level, heat_pieces, percent, review_pieces};
 use crate::domain::classroom::scores::{Score, score_matching};
 use crate::domain::tag::TagId;
 use crate::ui::classroom::context::{ClassKey, Classroom};
 use crate::ui::classroom::file_io::{read_then, report_unrecognised};
 use crate::ui::classroom::files::{add_attempts, load_class_key};
 use crate::ui::classroom::student::ScoringRules;
+use crate::ui::dialog::Dialog;
 use crate::ui::notices;
 use crate::ui::state::{NoticeKind, use_app};
 use leptos::prelude::*;
@@ -117,18 +118,13 @@ pub fn ClassResults() -> impl IntoView {
     };
 
     view! {
-        <div class="ann-class-backdrop">
-            <section
-                class="ann-class"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="ann-class-title"
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        close();
-                    }
-                }
-            >
+        <Dialog
+            labelled_by="ann-class-title"
+            class="ann-class"
+            backdrop_class="ann-class-backdrop"
+            close_on_backdrop=false
+            on_close=close
+        >
                 <header class="ann-class__header">
                     <h2 id="ann-class-title">"Class results"</h2>
                     <div class="ann-class__inputs">
@@ -188,8 +184,7 @@ pub fn ClassResults() -> impl IntoView {
                         <ScoringRules />
                     </div>
                 })}
-            </section>
-        </div>
+        </Dialog>
     }
 }
 
@@ -420,15 +415,20 @@ fn StudentOverlay(review: Review, selected: RwSignal<Option<usize>>) -> impl Int
         let matching = match_attempt(&key.document.annotations, &attempt.annotations, rule);
         let card = score_matching(&matching);
         let text = &key.document.text;
-        let pieces = overlay_pieces(text.len(), &key.document.annotations, &attempt.annotations)
+        // Span by span from the matching: a miss inside a found claim shows as a miss, and a
+        // student's extra span inside a missed one as their own.
+        let pieces = review_pieces(text.len(), &matching)
             .into_iter()
             .map(|piece| {
                 let content = text.slice(piece.range).unwrap_or("").to_string();
-                let class = match (piece.in_key, piece.in_attempt) {
-                    (true, true) => "ann-overlay ann-overlay--both",
-                    (true, false) => "ann-overlay ann-overlay--key",
-                    (false, true) => "ann-overlay ann-overlay--student",
-                    (false, false) => "",
+                let class = if piece.extra {
+                    "ann-overlay ann-overlay--student"
+                } else if piece.missed {
+                    "ann-overlay ann-overlay--key"
+                } else if piece.found {
+                    "ann-overlay ann-overlay--both"
+                } else {
+                    ""
                 };
                 if class.is_empty() {
                     content.into_any()

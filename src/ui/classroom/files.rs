@@ -7,7 +7,7 @@ use crate::ui::classroom::context::{ClassAttempt, ClassKey, Classroom, classroom
 use crate::ui::classroom::file_io::{error_notice, load_key, parse};
 use crate::ui::classroom::student::{reopen_attempt, use_key_for_checking};
 use crate::ui::notices;
-use crate::ui::state::AppState;
+use crate::ui::state::{AppState, NoticeKind};
 use crate::web::files::OpenedFile;
 use leptos::prelude::*;
 
@@ -46,6 +46,8 @@ pub fn add_attempts(state: AppState, files: Vec<OpenedFile>) -> Vec<OpenedFile> 
     };
     let mut rest = Vec::new();
     let mut added = 0;
+    let mut already: Vec<String> = Vec::new();
+    let mut replaced: Vec<String> = Vec::new();
     for file in files {
         let parsed = match parse(&file) {
             Ok(parsed) => parsed,
@@ -67,10 +69,24 @@ pub fn add_attempts(state: AppState, files: Vec<OpenedFile>) -> Vec<OpenedFile> 
                     text_sha256: parsed.document.text.sha256().to_string(),
                     annotations: parsed.document.annotations,
                 };
+                let (student, document) = (attempt.annotator.clone(), attempt.document_id.clone());
+                let same_student =
+                    move |a: &ClassAttempt| a.annotator == student && a.document_id == document;
+                let earlier = classroom.class_attempts.with_untracked(|list| {
+                    list.iter()
+                        .find(|a| same_student(a))
+                        .map(|a| a.annotations == attempt.annotations)
+                });
+                match earlier {
+                    Some(true) => {
+                        already.push(attempt.annotator.clone());
+                        continue;
+                    }
+                    Some(false) => replaced.push(attempt.annotator.clone()),
+                    None => {}
+                }
                 classroom.class_attempts.update(|list| {
-                    list.retain(|a| {
-                        !(a.annotator == attempt.annotator && a.document_id == attempt.document_id)
-                    });
+                    list.retain(|a| !same_student(a));
                     list.push(attempt);
                 });
                 added += 1;
@@ -91,6 +107,34 @@ pub fn add_attempts(state: AppState, files: Vec<OpenedFile>) -> Vec<OpenedFile> 
         notices::announce(
             state,
             format!("{added} attempts imported; {total} in the class"),
+        );
+    }
+    let names = |list: &[String]| {
+        list.iter()
+            .map(|n| format!("“{n}”"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !already.is_empty() {
+        notices::notify(
+            state,
+            NoticeKind::Info,
+            format!(
+                "Already in the class, unchanged: the attempt of {}",
+                names(&already)
+            ),
+            Vec::new(),
+        );
+    }
+    if !replaced.is_empty() {
+        notices::notify(
+            state,
+            NoticeKind::Info,
+            format!(
+                "Replaced with the newer file: the attempt of {}",
+                names(&replaced)
+            ),
+            Vec::new(),
         );
     }
     rest

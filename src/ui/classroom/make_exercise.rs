@@ -3,7 +3,7 @@
 //! and a link that carries the exercise in its `#fragment`.
 
 use crate::domain::article_input::metadata::suggested_file_stem;
-use crate::domain::classroom::exercise::{Role, make_exercise};
+use crate::domain::classroom::exercise::{Role, default_instructions, make_exercise};
 use crate::domain::classroom::files::{exercise_for_steps, hints_from_lines, write_classroom_file};
 use crate::domain::classroom::fragment::{MAX_FRAGMENT_LEN, encode_fragment};
 use crate::domain::document::DocumentId;
@@ -11,6 +11,7 @@ use crate::domain::format::native;
 use crate::domain::tag::{Tag, TagId};
 use crate::ui::classroom::context::Classroom;
 use crate::ui::classroom::file_io::offer;
+use crate::ui::dialog::Dialog;
 use crate::ui::notices;
 use crate::ui::state::use_app;
 use crate::web::clock;
@@ -31,10 +32,22 @@ pub fn MakeExerciseDialog() -> impl IntoView {
     let tags = state
         .editor
         .with_untracked(|e| e.document().tags.tags().to_vec());
-    let instructions = RwSignal::new(String::from(
-        "Mark every claim the article makes and every source it cites.",
-    ));
     let chosen = RwSignal::new(tags.iter().map(|t| t.id.clone()).collect::<Vec<_>>());
+    // Until the teacher types, the instructions follow the chosen tags.
+    let typed = RwSignal::new(None::<String>);
+    let all_tags = tags.clone();
+    let instructions = Memo::new(move |_| {
+        typed.get().unwrap_or_else(|| {
+            chosen.with(|chosen| {
+                let labels: Vec<&str> = all_tags
+                    .iter()
+                    .filter(|t| chosen.contains(&t.id))
+                    .map(|t| t.label.as_str())
+                    .collect();
+                default_instructions(&labels)
+            })
+        })
+    });
     let hints = RwSignal::new(String::new());
     let key_size = state
         .editor
@@ -71,19 +84,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
     let close = move || classroom.make_open.set(false);
 
     view! {
-        <div class="ann-dialog-backdrop" on:click=move |_| close()>
-            <div
-                class="ann-dialog ann-make"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="ann-make-title"
-                on:click=|ev| ev.stop_propagation()
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        close();
-                    }
-                }
-            >
+        <Dialog labelled_by="ann-make-title" class="ann-dialog ann-make" on_close=close>
                 <h2 id="ann-make-title">"Make exercise"</h2>
                 <p class="ann-make__lead">
                     "Students get the article without your annotations; you keep them as the answer key ("
@@ -94,7 +95,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
                     <textarea
                         rows="3"
                         prop:value=move || instructions.get()
-                        on:input=move |ev| instructions.set(event_target_value(&ev))
+                        on:input=move |ev| typed.set(Some(event_target_value(&ev)))
                     ></textarea>
                 </label>
                 <TagChoices tags=tags chosen=chosen no_tags=no_tags />
@@ -114,8 +115,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
                 <div class="ann-dialog__actions">
                     <button type="button" class="ann-button" on:click=move |_| close()>"Close"</button>
                 </div>
-            </div>
-        </div>
+        </Dialog>
     }
 }
 

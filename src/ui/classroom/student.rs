@@ -15,6 +15,7 @@ use crate::domain::classroom::session::{Session, read_session, write_session};
 use crate::domain::document::DocumentId;
 use crate::ui::classroom::context::Classroom;
 use crate::ui::classroom::file_io::{error_notice, load_key, offer, read_then};
+use crate::ui::dialog::Dialog;
 use crate::ui::library::persistence;
 use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind, use_app};
@@ -77,6 +78,7 @@ pub fn open_fragment_on_start(state: AppState, classroom: Classroom) {
     if let Ok(history) = window.history() {
         let address = window.location().href().unwrap_or_default();
         let without = address.split('#').next().unwrap_or("").to_string();
+        // The hash then stays in the address bar; the exercise is already open, so nothing is lost.
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&without));
     }
     let opened = decode_fragment(&hash)
@@ -160,21 +162,15 @@ pub fn NameDialog() -> impl IntoView {
             Err(message) => error.set(Some(message)),
         }
     };
-    let input_ref = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if let Some(input) = input_ref.get() {
-            let _ = input.focus();
-        }
-    });
     view! {
-        <div class="ann-dialog-backdrop">
-            <form
-                class="ann-dialog ann-start"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="ann-start-title"
-                on:submit=submit
-            >
+        <Dialog
+            labelled_by="ann-start-title"
+            class="ann-dialog ann-start"
+            close_on_backdrop=false
+            initial_focus="#ann-start-name"
+            on_close=move || classroom.waiting_exercise.set(None)
+        >
+            <form class="ann-start__form" on:submit=submit>
                 <h2 id="ann-start-title">"Start the exercise"</h2>
                 <p class="ann-start__title">{title}</p>
                 <Show when={
@@ -188,7 +184,7 @@ pub fn NameDialog() -> impl IntoView {
                     <input
                         type="text"
                         autocomplete="name"
-                        node_ref=input_ref
+                        id="ann-start-name"
                         prop:value=move || name.get()
                         on:input=move |ev| name.set(event_target_value(&ev))
                     />
@@ -208,7 +204,7 @@ pub fn NameDialog() -> impl IntoView {
                     <button type="submit" class="ann-button ann-button--primary">"Start"</button>
                 </div>
             </form>
-        </div>
+        </Dialog>
     }
 }
 

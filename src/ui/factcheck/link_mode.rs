@@ -49,6 +49,16 @@ pub fn apply_link(state: AppState, fact_check: FactCheck, option: LinkOption) {
             to: option.to,
         },
     );
+    // The candidate that was chosen goes with link mode; rather than leave focus on the page
+    // body, give it to the details panel of the annotation the link was made from.
+    set_timeout(
+        || {
+            if crate::web::focus_trap::active_element().is_none() {
+                crate::web::dom_focus::focus_by_id("ann-details-heading");
+            }
+        },
+        std::time::Duration::from_millis(0),
+    );
 }
 
 /// A click on the highlight whose `mark` carries `ids`, at (x, y), while linking from `start`.
@@ -152,6 +162,7 @@ fn install_pointer_capture(state: AppState, fact_check: FactCheck) {
         ("mouseup", &on_up),
         ("click", &on_click),
     ] {
+        // Adding a listener fails only on a detached target; the page keeps working without it.
         let _ = window.add_event_listener_with_callback_and_bool(
             name,
             listener.as_ref().unchecked_ref(),
@@ -212,6 +223,7 @@ pub fn LinkModeLayer() -> impl IntoView {
             .and_then(|w| w.document())
             .and_then(|d| d.body())
         {
+            // A class the browser refuses only changes how something looks; no work is touched.
             let _ = body.class_list().toggle_with_force("ann-linking", linking);
         }
     });
@@ -271,6 +283,7 @@ fn KindMenuView(start: AnnotationId, menu: KindMenu) -> impl IntoView {
                 .flatten()
                 .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
             if let Some(first) = first {
+                // Focus that cannot move stays where it was; no work is touched.
                 let _ = first.focus();
             }
         }

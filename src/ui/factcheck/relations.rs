@@ -297,6 +297,7 @@ fn focus_button(list: &web_sys::Element, index: u32) {
         .and_then(|buttons| buttons.item(index))
         .and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(button) = button {
+        // Focus that cannot move stays where it was; no work is touched.
         let _ = button.focus();
     }
 }

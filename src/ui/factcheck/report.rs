@@ -42,6 +42,7 @@ fn close_header_menus() {
     if let Some(open) = open {
         for node in (0..open.length()).filter_map(|i| open.item(i)) {
             if let Ok(element) = node.dyn_into::<web_sys::Element>() {
+                // A section that stays open only changes what is shown; no work is touched.
                 let _ = element.remove_attribute("open");
             }
         }
@@ -267,6 +268,16 @@ fn ReportHead() -> impl IntoView {
 fn ReportControls(filters: Filters, rows: Memo<Vec<ClaimRow>>) -> impl IntoView {
     let state = use_app();
     let fact_check = use_fact_check();
+    // "Export ClaimReview" is the main action only while some claim can be exported.
+    let exportable = Memo::new(move |_| {
+        fact_check.organisation.track();
+        let settings = fact_check.settings();
+        state.editor.with(|e| {
+            !claim_reviews(e.document(), &settings, "")
+                .exported
+                .is_empty()
+        })
+    });
     let verdict_options: Vec<(String, String)> = fact_check.scale.with_value(|scale| {
         scale
             .ratings()
@@ -297,6 +308,7 @@ fn ReportControls(filters: Filters, rows: Memo<Vec<ClaimRow>>) -> impl IntoView 
     };
     let print = move |_| {
         if let Some(window) = web_sys::window() {
+            // A browser that blocks printing shows its own message; no work is touched.
             let _ = window.print();
         }
     };
@@ -335,7 +347,12 @@ fn ReportControls(filters: Filters, rows: Memo<Vec<ClaimRow>>) -> impl IntoView 
             <div class="ann-report__exports" role="group" aria-label="Export the report">
                 <button type="button" class="ann-button" on:click=export_csv>"Export CSV"</button>
                 <button type="button" class="ann-button" on:click=export_markdown>"Export Markdown"</button>
-                <button type="button" class="ann-button ann-button--primary" on:click=move |_| export_claim_review(state, fact_check)>
+                <button
+                    type="button"
+                    class="ann-button"
+                    class:ann-button--primary=move || exportable.get()
+                    on:click=move |_| export_claim_review(state, fact_check)
+                >
                     "Export ClaimReview"
                 </button>
                 <button type="button" class="ann-button" on:click=print>"Print"</button>

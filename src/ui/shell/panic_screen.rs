@@ -48,18 +48,21 @@ fn show(message: &str) {
         return;
     };
     screen.set_class_name("ann-panic");
+    // The panic screen is a last resort: a part the browser refuses is left out and the rest still shows.
     let _ = screen.set_attribute("role", "alertdialog");
     let _ = screen.set_attribute("aria-labelledby", "ann-panic-title");
     let heading = document.create_element("h2").ok();
     if let Some(h) = &heading {
         h.set_id("ann-panic-title");
         h.set_text_content(Some("Article Annotator hit an internal error and stopped"));
+        // The panic screen is a last resort: a part the browser refuses is left out.
         let _ = screen.append_child(h);
     }
     if let Ok(p) = document.create_element("p") {
         p.set_text_content(Some(
             "Your work up to the last change is saved in this browser. Download it now to be safe, then reload the page.",
         ));
+        // The panic screen is a last resort: a part the browser refuses is left out and the rest still shows.
         let _ = screen.append_child(&p);
     }
     let work = LAST_WORK
@@ -77,12 +80,15 @@ fn show(message: &str) {
             link.set_download(&name);
             link.set_text_content(Some("Download your work"));
             link.set_class_name("ann-button ann-button--primary");
+            // The panic screen is a last resort: a part the browser refuses is left out and the rest still shows.
             let _ = screen.append_child(&link);
         }
     }
     if let Ok(details) = document.create_element("pre") {
         details.set_text_content(Some(message));
+        // The panic screen is a last resort: a part the browser refuses is left out.
         let _ = screen.append_child(&details);
     }
+    // The panic screen is a last resort: a part the browser refuses is left out.
     let _ = body.append_child(&screen);
 }

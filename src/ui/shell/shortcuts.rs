@@ -3,6 +3,7 @@
 
 use crate::domain::tag::TagId;
 use crate::ui::actions;
+use crate::ui::dialog::Dialog;
 use crate::ui::state::{AppState, use_app};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -171,58 +172,29 @@ pub fn Shortcuts() -> impl IntoView {
 #[component]
 pub fn HelpSheet() -> impl IntoView {
     let state = use_app();
-    let dialog_ref = NodeRef::<leptos::html::Div>::new();
-    // Focus moves into the sheet when it opens and back where it was when it closes.
-    Effect::new(move |was_open: Option<bool>| {
-        let open = state.show_help.get();
-        if open && was_open != Some(true) {
-            crate::web::focus_trap::remember_focus();
-            set_timeout(
-                move || {
-                    if let Some(dialog) = dialog_ref.get_untracked() {
-                        crate::web::focus_trap::focus_first(&dialog, Some("#ann-help-close"));
-                    }
-                },
-                std::time::Duration::from_millis(0),
-            );
-        } else if !open && was_open == Some(true) {
-            crate::web::focus_trap::restore_focus();
-        }
-        open
-    });
     view! {
         <Show when=move || state.show_help.get()>
-            <div class="ann-dialog-backdrop" on:click=move |_| state.show_help.set(false)>
-                <div
-                    class="ann-dialog"
-                    role="dialog"
-                    aria-modal="true"
-                    aria-labelledby="ann-help-title"
-                    node_ref=dialog_ref
-                    on:click=|ev| ev.stop_propagation()
-                    on:keydown=move |ev| {
-                        if let Some(dialog) = dialog_ref.get_untracked() {
-                            crate::web::focus_trap::keep_tab_inside(&dialog, &ev);
-                        }
-                    }
+            <Dialog
+                labelled_by="ann-help-title"
+                on_close=move || state.show_help.set(false)
+                initial_focus="#ann-help-close"
+            >
+                <h2 id="ann-help-title">"Keyboard shortcuts"</h2>
+                <dl class="ann-shortcuts">
+                    {SHORTCUTS
+                        .iter()
+                        .map(|(keys, what)| view! { <dt><kbd>{*keys}</kbd></dt><dd>{*what}</dd> })
+                        .collect_view()}
+                </dl>
+                <button
+                    type="button"
+                    class="ann-button"
+                    id="ann-help-close"
+                    on:click=move |_| state.show_help.set(false)
                 >
-                    <h2 id="ann-help-title">"Keyboard shortcuts"</h2>
-                    <dl class="ann-shortcuts">
-                        {SHORTCUTS
-                            .iter()
-                            .map(|(keys, what)| view! { <dt><kbd>{*keys}</kbd></dt><dd>{*what}</dd> })
-                            .collect_view()}
-                    </dl>
-                    <button
-                        type="button"
-                        class="ann-button"
-                        id="ann-help-close"
-                        on:click=move |_| state.show_help.set(false)
-                    >
-                        "Close"
-                    </button>
-                </div>
-            </div>
+                    "Close"
+                </button>
+            </Dialog>
         </Show>
     }
 }

@@ -59,6 +59,7 @@ fn apply(theme: Theme) {
     else {
         return;
     };
+    // A theme attribute the browser refuses leaves the page in the system theme; nothing is stored here.
     let _ = match theme {
         Theme::System => root.remove_attribute("data-theme"),
         other => root.set_attribute("data-theme", other.stored_name()),

@@ -12,13 +12,16 @@
 
 use crate::domain::document::Document;
 use crate::domain::import_apply::{ReportKind, StoredDocument, import_report, name_stored_targets};
-use crate::domain::import_pipeline::{InputFile, LibraryDocRef, prepare_import};
+use crate::domain::import_pipeline::{
+    ImportPreparation, InputFile, LibraryDocRef, VersionChoice, prepare_import,
+};
 use crate::domain::interchange::sniff::{Sniffed, sniff};
 use crate::domain::text::sha256_hex;
 use crate::ui::actions;
+use crate::ui::dialog::Dialog;
 use crate::ui::library::persistence;
 use crate::ui::notices;
-use crate::ui::state::{AppState, NoticeKind, use_app};
+use crate::ui::state::{AppState, NoticeKind, WaitingImport, use_app};
 use crate::web::storage::library;
 use crate::web::{clock, files};
 use leptos::prelude::*;
@@ -171,8 +174,52 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
         )
     });
     name_stored_targets(&mut preparation, &stored);
+    if preparation.needs_version_choice() {
+        actions::ask_import_version(
+            state,
+            WaitingImport {
+                preparation,
+                stored,
+                unread,
+                now,
+            },
+        );
+        return;
+    }
+    finish_import(state, &preparation, &stored, unread, &now);
+}
+
+/// The person's answer to the version question: the waiting import goes on as chosen, or
+/// (`None`, Escape or Cancel) is dropped with a word that nothing was imported.
+pub fn answer_version_question(state: AppState, choice: Option<VersionChoice>) {
+    let Some(mut waiting) = actions::take_import_question(state) else {
+        return;
+    };
+    let Some(choice) = choice else {
+        notices::announce(state, "Import cancelled; nothing was imported");
+        return;
+    };
+    waiting.preparation.choose(choice);
+    finish_import(
+        state,
+        &waiting.preparation,
+        &waiting.stored,
+        waiting.unread,
+        &waiting.now,
+    );
+}
+
+/// Applies a prepared import (the open document through the action layer, each other
+/// document written once) and reports it in one notice.
+fn finish_import(
+    state: AppState,
+    preparation: &ImportPreparation,
+    stored: &[StoredDocument],
+    unread: Vec<String>,
+    now: &str,
+) {
     // The open document is changed by the action layer; the app is being torn down if not.
-    let Some(applied) = actions::apply_import(state, &preparation, &stored, &now) else {
+    let Some(applied) = actions::apply_import(state, preparation, stored, now) else {
         return;
     };
 
@@ -205,7 +252,7 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
             persistence::open_document(state, document);
         }
     }
-    let report = import_report(&preparation, &applied, unread, &not_saved);
+    let report = import_report(preparation, &applied, unread, &not_saved);
     let kind = match report.kind {
         ReportKind::Info => NoticeKind::Info,
         ReportKind::Warning => NoticeKind::Warning,
@@ -234,6 +281,59 @@ pub fn ImportControl() -> impl IntoView {
             />
             "Import annotations"
         </label>
+        <Show when=move || state.import_question.with(Option::is_some)>
+            <VersionQuestion />
+        </Show>
+    }
+}
+
+/// "This file was made on another version of the article": place its annotations on the
+/// open text, or open it as its own document (named apart).
+#[component]
+fn VersionQuestion() -> impl IntoView {
+    let state = use_app();
+    let files: Vec<String> = state.import_question.with_untracked(|q| {
+        q.iter()
+            .flat_map(|w| w.preparation.items.iter())
+            .filter(|item| item.on_open_text.is_some())
+            .map(|item| item.source.clone())
+            .collect()
+    });
+    let open_title = state
+        .editor
+        .with_untracked(|e| e.document().metadata.title.trim().to_string());
+    view! {
+        <Dialog
+            labelled_by="ann-version-title"
+            class="ann-dialog ann-version"
+            on_close=move || answer_version_question(state, None)
+        >
+            <h2 id="ann-version-title">"This file was made on another version of the article"</h2>
+            <p>
+                {format!("{} has a text that differs from the open article", files.join(", "))}
+                {if open_title.is_empty() { String::new() } else { format!(" “{open_title}”") }}
+                ". Place its annotations on the open text (they are found again by their quotes; those that cannot be are kept for review), or open the file as its own document, named “… (version from the file)”."
+            </p>
+            <div class="ann-dialog__actions">
+                <button
+                    type="button"
+                    class="ann-button ann-button--primary"
+                    on:click=move |_| answer_version_question(state, Some(VersionChoice::PlaceOnOpenText))
+                >
+                    "Place on the open text"
+                </button>
+                <button
+                    type="button"
+                    class="ann-button"
+                    on:click=move |_| answer_version_question(state, Some(VersionChoice::OwnDocument))
+                >
+                    "Open as its own document"
+                </button>
+                <button type="button" class="ann-button" on:click=move |_| answer_version_question(state, None)>
+                    "Cancel"
+                </button>
+            </div>
+        </Dialog>
     }
 }
 

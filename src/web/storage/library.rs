@@ -155,6 +155,7 @@ pub fn is_available() -> bool {
 
 /// The rows of the index: what the Library list shows (no entry is read).
 pub fn listing() -> Vec<IndexEntry> {
+    // Without storage there is no index to list; start-up has already said storage is missing.
     with_library(|library| library.index.documents.clone()).unwrap_or_default()
 }
 
@@ -165,8 +166,15 @@ pub fn stored_revision(id: &str) -> Option<u64> {
 
 /// One stored document; `None` when nothing is stored under its key.
 pub fn read(id: &str) -> Option<Result<StoredEntry, EntryError>> {
-    let raw = with_library(|library| library.store.get(&keys::document(id)).ok().flatten())??;
-    Some(read_entry(&raw))
+    // A read that fails (the browser refused storage) is not "nothing stored": it comes back
+    // as an entry that could not be read, with the reason, so the reader can say so.
+    match with_library(|library| library.store.get(&keys::document(id)))? {
+        Ok(raw) => Some(read_entry(&raw?)),
+        Err(error) => Some(Err(EntryError::Unreadable {
+            reason: format!("the browser would not read it ({error})"),
+            raw: String::new(),
+        })),
+    }
 }
 
 /// The text stored under a library key, as it is (for "Download raw data").
@@ -192,6 +200,7 @@ pub fn last_open() -> Option<String> {
 /// Every stored document, and those that could not be read. Reads every entry: for the
 /// Library screen, "Export library" and imports.
 pub fn scan() -> Scan {
+    // Without storage nothing is stored to scan; start-up has already said storage is missing.
     with_library(|library| scan_store(&library.store)).unwrap_or_default()
 }
 
