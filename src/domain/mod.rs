@@ -23,6 +23,7 @@ pub mod import;
 pub mod import_apply;
 pub mod import_pipeline;
 pub mod interchange;
+pub mod layout;
 pub mod list_filter;
 pub mod merge;
 pub mod saving;

@@ -3,8 +3,10 @@
 //!
 //! For every size × annotation count it writes `<case>.entry.json` (the stored library entry
 //! the app opens, exactly as `write_entry` stores it), `<case>.index.json` (the library index
-//! naming it) and `<case>.native.json` (what "Export JSON" writes, to compare export sizes),
-//! plus `cases.json` listing the cases. The documents come from `tests/support/synthetic.rs`, so the
+//! naming it), `<case>.native.json` (what "Export JSON" writes, to compare export sizes) and
+//! `<case>.peer.json` (the same text and annotations for the peer annotator the benchmark
+//! compares with: UTF-16 offsets, as its DOM ranges count), plus `cases.json` listing the
+//! cases. The documents come from `tests/support/synthetic.rs`, so the
 //! same seed always gives the same files. `--smoke` writes one small case only.
 
 use annotator::domain::format::library::{IndexEntry, LibraryIndex, write_entry, write_index};
@@ -34,8 +36,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut cases = Vec::new();
     for (size_name, size) in SIZES {
         for count in COUNTS {
-            // More annotations than words makes no sense for the small texts.
-            if count > size / 20 {
+            // More annotations than words makes no sense for the small texts (10 KB has about
+            // 1,600 words, so 10 KB / 1,000 is the densest small case).
+            if count > size / 10 {
                 continue;
             }
             if smoke && (size > 10_000 || count > 100) {
@@ -55,6 +58,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::fs::write(
                 out.join(format!("{name}.native.json")),
                 write_document(&document, &WriteOptions::default()),
+            )?;
+            std::fs::write(
+                out.join(format!("{name}.peer.json")),
+                serde_json::to_string(&peer_document(&document))?,
             )?;
             let overlapping = document
                 .annotations
@@ -82,4 +89,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         serde_json::to_string_pretty(&cases)?,
     )?;
     Ok(())
+}
+
+/// The document as the peer annotator loads it: the text, and per annotation its id, tag,
+/// quote and UTF-16 offsets into the text.
+fn peer_document(document: &annotator::domain::document::Document) -> serde_json::Value {
+    let index = document.text.index();
+    let annotations: Vec<serde_json::Value> = document
+        .annotations
+        .iter()
+        .filter_map(|a| {
+            let start = index.to_utf16(a.start()).ok()?.0;
+            let end = index.to_utf16(a.end()).ok()?.0;
+            Some(serde_json::json!({
+                "id": a.id.0, "tag": a.tag.0, "quote": a.quote, "start": start, "end": end,
+            }))
+        })
+        .collect();
+    serde_json::json!({ "text": document.text.as_str(), "annotations": annotations })
 }

@@ -26,8 +26,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { serve, launch, newPage, selectByOffsets, DIST } from './harness.mjs';
+import { buildPeerSite, installFrameClock, peerEdit, peerLoad, peerVersion } from './peer.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -40,6 +42,11 @@ const outFile = path.resolve(option('--out', 'bench-results/latest.json'));
 const dist = path.resolve(option('--dist', DIST));
 const reps = Number(option('--reps', smoke ? '1' : '5'));
 const interactionCase = option('--interactive', smoke ? null : '1MB-20000');
+// The peer (@recogito/text-annotator) on the same documents, one after the other. Every peer
+// measurement is bounded, so a peer that freezes cannot hang the benchmark.
+const withPeer = !args.includes('--no-peer');
+const PEER_LOAD_TIMEOUT_MS = Number(option('--peer-timeout', '90000'));
+const PEER_EDIT_TIMEOUT_MS = 10_000;
 
 const INDEX_KEY = 'article-annotator:v1:index';
 const LAST_OPEN_KEY = 'article-annotator:v1:last-open';
@@ -69,11 +76,12 @@ function instrumentPage(seed) {
     WebAssembly[name] = function (...a) {
       return original.apply(this, a).then((result) => {
         bench.wasmReady ??= performance.now();
+        // The linear memory is neither in the JS heap nor in the DOM's: read it from the module.
+        bench.wasmMemory ??= (result.instance ?? result).exports?.memory ?? null;
         return result;
       });
     };
   }
-  addEventListener('TrunkApplicationStarted', (event) => (bench.wasm = event.detail?.wasm));
   // A timer task that writes localStorage is a save; time all of it.
   let writing = false;
   const setItem = Storage.prototype.setItem;
@@ -100,18 +108,9 @@ function instrumentPage(seed) {
     bench.objectUrls.push(performance.now());
     return createObjectURL.apply(this, a);
   };
-  // The first frame with a mark in the article, and the task after it (the paint is done).
+  // The first painted frame with a mark in the article (the frame rule of peer.mjs).
   const marks = document.getElementsByTagName('mark');
-  const watch = () => {
-    if (marks.length > 0) {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => (bench.firstMarkFrame = performance.now());
-      channel.port2.postMessage(0);
-      return;
-    }
-    requestAnimationFrame(watch);
-  };
-  requestAnimationFrame(watch);
+  window.__frames.paintedWhen(() => marks.length > 0, 600_000).then((at) => (bench.firstMarkFrame = at));
 }
 
 // Page-side helper: resolves with ms from the latest `eventType` (captured on window) to the
@@ -131,17 +130,7 @@ async function timeUntil(page, eventType, conditionSource, act) {
           const idle = new MessageChannel();
           idle.port1.onmessage = () => (work = performance.now() - started);
           idle.port2.postMessage(0);
-          const poll = () => {
-            if (condition()) {
-              const channel = new MessageChannel();
-              channel.port1.onmessage = () => resolve({ frame: performance.now() - started, work });
-              channel.port2.postMessage(0);
-              return;
-            }
-            if (performance.now() - started > 10_000) return resolve({ frame: NaN, work });
-            requestAnimationFrame(poll);
-          };
-          requestAnimationFrame(poll);
+          window.__frames.paintedWhen(condition, 10_000).then((at) => resolve({ frame: at - started, work }));
         };
         addEventListener(eventType, onEvent, true);
       });
@@ -164,6 +153,7 @@ async function openCase(browser, server, name, docs) {
   };
   const page = await newPage({ browser, server, viewport: { width: 1280, height: 900 } });
   // Seed only on the first navigation of this context: a reload must find what the app saved.
+  await page.addInitScript(installFrameClock);
   await page.addInitScript(instrumentPage, seed);
   await page.goto(server.url);
   await page.waitForFunction(() => window.__bench?.firstMarkFrame !== null, null, { timeout: 120_000 });
@@ -178,10 +168,11 @@ async function openCase(browser, server, name, docs) {
 async function memory(page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  const { usedSize, embedderHeapUsedSize } = await cdp.send('Runtime.getHeapUsage');
   await cdp.detach();
-  const wasm = await page.evaluate(() => window.__bench.wasm?.memory?.buffer?.byteLength ?? null);
-  return { jsHeap: usedSize, wasm };
+  const wasm = await page.evaluate(() => window.__bench?.wasmMemory?.buffer?.byteLength ?? null);
+  const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+  return { jsHeap: usedSize, dom: embedderHeapUsedSize ?? null, wasm, domNodes };
 }
 
 // A plain (unmarked) stretch of the article, as UTF-16 offsets of whole words, the `n`th one
@@ -209,63 +200,92 @@ async function plainWords(page, from) {
 
 const MARK_COUNT = 'document.getElementsByTagName("mark").length';
 
+// Where in the text an edit is made: an edit near the start must not cost more than one
+// near the end (each paragraph after it used to re-render).
+const POSITIONS = smoke ? [0.5] : [0.02, 0.5, 0.98];
+const INTERACTIONS = ['toolbar', 'add', 'save', 'undo', 'redo', 'select', 'delete'];
+
 async function interactions(page, rows, repetitions) {
   await page.evaluate(() => (window.__bench.longTasks = []));
-  const measured = { toolbar: [], add: [], save: [], undo: [], redo: [], select: [], delete: [], export: [] };
-  for (let rep = 0; rep < repetitions; rep++) {
-    const words = await plainWords(page, 0.2 + 0.1 * rep);
-    if (!words) throw new Error('no plain words to tag');
-    const before = await page.evaluate(MARK_COUNT);
-    // Mouse-up → tag toolbar shown.
-    await page.evaluate(() => window.getSelection()?.removeAllRanges());
-    measured.toolbar.push(
-      await timeUntil(page, 'mouseup', '() => document.querySelector(".ann-toolbar") !== null', () =>
-        selectByOffsets(page, words.start, words.end),
-      ),
-    );
-    // Tag button click → highlight painted.
-    await page.evaluate(() => (window.__bench.saveTasks = []));
-    measured.add.push(
-      await timeUntil(page, 'click', `() => ${MARK_COUNT} > ${before}`, () =>
-        page.getByRole('button', { name: 'Claim', exact: true }).click(),
-      ),
-    );
-    const added = await page.evaluate(MARK_COUNT);
-    // The debounced save (300 ms) after the edit.
-    await page.waitForFunction(() => window.__bench.saveTasks.length > 0, null, { timeout: 30_000 });
-    measured.save.push(...(await page.evaluate(() => window.__bench.saveTasks)));
-    // Undo, redo, then delete the re-created annotation (still selected) with the Delete key.
-    measured.undo.push(
-      await timeUntil(page, 'keydown', `() => ${MARK_COUNT} === ${before}`, () => page.keyboard.press('Control+z')),
-    );
-    measured.redo.push(
-      await timeUntil(page, 'keydown', `() => ${MARK_COUNT} === ${added}`, () => page.keyboard.press('Control+Shift+z')),
-    );
-    // Select it by clicking its highlight (the details panel opens), then delete it.
-    const markPoint = await page.evaluate(({ start }) => {
-      const article = document.querySelector('[data-article-text]');
-      const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
-      let offset = 0;
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        if (offset + node.data.length > start && node.parentElement.tagName === 'MARK') {
-          const rect = node.parentElement.getBoundingClientRect();
-          return { x: rect.left + Math.min(4, rect.width / 2), y: rect.top + rect.height / 2 };
-        }
-        offset += node.data.length;
-      }
-      return null;
-    }, words);
-    if (markPoint) {
-      measured.select.push(
-        await timeUntil(page, 'mouseup', '() => document.querySelector(".ann-mark--selected") !== null', () =>
-          page.mouse.click(markPoint.x, markPoint.y),
+  const measured = { export: [], rerendered: {} };
+  const record = (what, at, value) => ((measured[`${what}@${Math.round(at * 100)}`] ??= []).push(value));
+  // Paragraphs (re)created in the article by an edit: the cost that grows with the article.
+  await page.evaluate(() => {
+    const bench = window.__bench;
+    bench.paragraphsAdded = 0;
+    const article = document.querySelector('[data-article-text]');
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1 && n.classList.contains('ann-para')) bench.paragraphsAdded++;
+    }).observe(article, { childList: true });
+  });
+  const rerendered = async (what, at) => {
+    const count = await page.evaluate(() => window.__bench.paragraphsAdded);
+    (measured.rerendered[`${what}@${Math.round(at * 100)}`] ??= []).push(count);
+  };
+  const resetCount = () => page.evaluate(() => (window.__bench.paragraphsAdded = 0));
+  for (const at of POSITIONS) {
+    for (let rep = 0; rep < repetitions; rep++) {
+      const words = (await plainWords(page, at + 0.003 * rep)) ?? (await plainWords(page, at - 0.01));
+      if (!words) throw new Error(`no plain words to tag at ${at}`);
+      const before = await page.evaluate(MARK_COUNT);
+      // Mouse-up → tag toolbar shown.
+      await page.evaluate(() => window.getSelection()?.removeAllRanges());
+      record('toolbar', at,
+        await timeUntil(page, 'mouseup', '() => document.querySelector(".ann-toolbar") !== null', () =>
+          selectByOffsets(page, words.start, words.end),
         ),
       );
+      // Tag button click → highlight painted.
+      await page.evaluate(() => (window.__bench.saveTasks = []));
+      await resetCount();
+      record('add', at,
+        await timeUntil(page, 'click', `() => ${MARK_COUNT} > ${before}`, () =>
+          page.getByRole('button', { name: 'Claim', exact: true }).click(),
+        ),
+      );
+      await rerendered('add', at);
+      const added = await page.evaluate(MARK_COUNT);
+      // The debounced save (300 ms) after the edit.
+      await page.waitForFunction(() => window.__bench.saveTasks.length > 0, null, { timeout: 30_000 });
+      for (const task of await page.evaluate(() => window.__bench.saveTasks)) record('save', at, task);
+      // Undo, redo, then delete the re-created annotation (still selected) with the Delete key.
+      await resetCount();
+      record('undo', at,
+        await timeUntil(page, 'keydown', `() => ${MARK_COUNT} === ${before}`, () => page.keyboard.press('Control+z')),
+      );
+      await rerendered('undo', at);
+      record('redo', at,
+        await timeUntil(page, 'keydown', `() => ${MARK_COUNT} === ${added}`, () => page.keyboard.press('Control+Shift+z')),
+      );
+      // Select it by clicking its highlight (the details panel opens), then delete it.
+      const markPoint = await page.evaluate(({ start }) => {
+        const article = document.querySelector('[data-article-text]');
+        const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+        let offset = 0;
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          if (offset + node.data.length > start && node.parentElement.tagName === 'MARK') {
+            node.parentElement.scrollIntoView({ block: 'center' });
+            const rect = node.parentElement.getBoundingClientRect();
+            return { x: rect.left + Math.min(4, rect.width / 2), y: rect.top + rect.height / 2 };
+          }
+          offset += node.data.length;
+        }
+        return null;
+      }, words);
+      if (markPoint) {
+        record('select', at,
+          await timeUntil(page, 'mouseup', '() => document.querySelector(".ann-mark--selected") !== null', () =>
+            page.mouse.click(markPoint.x, markPoint.y),
+          ),
+        );
+      }
+      await resetCount();
+      record('delete', at,
+        await timeUntil(page, 'keydown', `() => ${MARK_COUNT} === ${before}`, () => page.keyboard.press('Delete')),
+      );
+      await rerendered('delete', at);
+      await page.waitForTimeout(400);
     }
-    measured.delete.push(
-      await timeUntil(page, 'keydown', `() => ${MARK_COUNT} === ${before}`, () => page.keyboard.press('Delete')),
-    );
-    await page.waitForTimeout(400);
   }
   const longTasks = await page.evaluate(() => window.__bench.longTasks);
   // Export native JSON: open the menu, click "Export JSON", time to the Blob's URL.
@@ -283,6 +303,8 @@ async function interactions(page, rows, repetitions) {
     await page.waitForFunction((count) => window.__bench.objectUrls.length > count, count);
     measured.export.push(await page.evaluate(() => window.__bench.objectUrls.at(-1) - window.__bench.exportClick));
   }
+  rows.rerendered = Object.fromEntries(Object.entries(measured.rerendered).map(([k, v]) => [k, stats(v)]));
+  delete measured.rerendered;
   rows.interactions = Object.fromEntries(
     Object.entries(measured).map(([k, v]) => [
       k,
@@ -292,6 +314,52 @@ async function interactions(page, rows, repetitions) {
     ]),
   );
   rows.longTasks = { count: longTasks.length, max: longTasks.reduce((m, t) => Math.max(m, t.duration), 0), all: longTasks.map((t) => Math.round(t.duration)) };
+}
+
+// The peer on one case: load (fewer repetitions on the big documents, where one load takes
+// tens of seconds), memory, and on the interactive case add/remove at each position.
+async function measurePeer(browser, server, caseInfo, peer) {
+  const peerReps = caseInfo.bytes > 200_000 ? 1 : reps;
+  const loads = [];
+  let count = null;
+  for (let rep = 0; rep < peerReps; rep++) {
+    const page = await newPage({ browser, server, viewport: { width: 1280, height: 900 } });
+    try {
+      await page.addInitScript(installFrameClock);
+      await page.goto(server.url);
+      const outcome = await Promise.race([
+        page.evaluate(peerLoad, { file: `${caseInfo.name}.peer.json`, timeoutMs: PEER_LOAD_TIMEOUT_MS }),
+        new Promise((resolve) => setTimeout(() => resolve({ load: NaN, timedOut: true }), PEER_LOAD_TIMEOUT_MS + 5_000)),
+      ]);
+      loads.push(outcome.load);
+      count = outcome.count ?? count;
+      if (outcome.timedOut || !Number.isFinite(outcome.load)) {
+        peer.timeouts = [...(peer.timeouts ?? []), `${caseInfo.name} load over ${PEER_LOAD_TIMEOUT_MS} ms`];
+        break;
+      }
+      if (rep === peerReps - 1) peer.memory[caseInfo.name] = await memory(page);
+      if (rep === peerReps - 1 && (caseInfo.name === interactionCase || smoke)) {
+        for (const at of POSITIONS) {
+          const adds = [];
+          const removes = [];
+          for (let r = 0; r < reps; r++) {
+            const edit = await Promise.race([
+              page.evaluate(peerEdit, { fraction: at + 0.003 * r, serial: `${at}-${r}`, timeoutMs: PEER_EDIT_TIMEOUT_MS }),
+              new Promise((resolve) => setTimeout(() => resolve({ add: NaN, remove: NaN }), 3 * PEER_EDIT_TIMEOUT_MS)),
+            ]);
+            adds.push(edit.add);
+            removes.push(edit.remove);
+          }
+          peer.edits[`add@${Math.round(at * 100)}`] = stats(adds);
+          peer.edits[`remove@${Math.round(at * 100)}`] = stats(removes);
+        }
+      }
+    } finally {
+      await page.context().close();
+    }
+  }
+  peer.load[caseInfo.name] = { load: stats(loads), annotations: count };
+  process.stderr.write(`  peer ${caseInfo.name}: ${stats(loads)?.median.toFixed(1) ?? 'n/a'} ms\n`);
 }
 
 function transferSize(root) {
@@ -322,7 +390,16 @@ async function main() {
     transfer: transferSize(dist),
     load: {},
     memory: {},
+    loadAverage: os.loadavg(),
+    peer: null,
   };
+  let peerServer = null;
+  if (withPeer) {
+    const peerDir = path.join(path.dirname(outFile), smoke ? 'peer-smoke' : 'peer');
+    const site = await buildPeerSite(peerDir, docsDir, docs.cases.map((c) => c.name));
+    peerServer = await serve(peerDir);
+    result.peer = { name: '@recogito/text-annotator', version: peerVersion(), bytes: site.bytes, load: {}, memory: {}, edits: {} };
+  }
   try {
     for (const caseInfo of docs.cases) {
       const fromWasm = [];
@@ -333,8 +410,8 @@ async function main() {
         fromWasm.push(timing.fromWasm);
         fromNavigation.push(timing.fromNavigation);
         marks = timing.marks;
+        if (rep === reps - 1) result.memory[caseInfo.name] = await memory(page);
         if (rep === reps - 1 && (caseInfo.name === interactionCase || (smoke && rep === 0))) {
-          result.memory[caseInfo.name] = await memory(page);
           result.interactive = caseInfo.name;
           try {
             await interactions(page, result, reps);
@@ -351,10 +428,12 @@ async function main() {
       }
       result.load[caseInfo.name] = { ...caseInfo, marks, fromWasm: stats(fromWasm), fromNavigation: stats(fromNavigation) };
       process.stderr.write(`  ${caseInfo.name}: ${stats(fromWasm).median.toFixed(1)} ms\n`);
+      if (peerServer) await measurePeer(browser, peerServer, caseInfo, result.peer);
     }
   } finally {
     await browser.close();
     await server.close();
+    await peerServer?.close();
   }
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, JSON.stringify(result, null, 2));
@@ -367,6 +446,46 @@ const BUDGETS = {
   '10KB-100': 50,
 };
 
+const mib = (b) => (b / (1024 * 1024)).toFixed(1);
+
+// Ours next to the peer, row by row (medians), with the ratio ours / peer.
+function sideBySide(result) {
+  const peer = result.peer;
+  const lines = [];
+  const ms = (x) => (Number.isFinite(x) ? (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(1)} ms`) : 'n/a');
+  const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+  lines.push(`Side by side with ${peer.name} ${peer.version} (bundle ${(peer.bytes / 1024).toFixed(1)} KiB raw): same documents, same in-page "painted" rule, one after the other.`);
+  lines.push('Ours: from the wasm module instantiated (reads the stored entry) / from the input event; peer: from fetching the document / from the API call.');
+  lines.push('');
+  lines.push('| row | ours | Recogito | ratio | budget |');
+  lines.push('|---|---|---|---|---|');
+  for (const [name, load] of Object.entries(result.load)) {
+    const theirs = peer.load[name];
+    const budget = name.startsWith('10KB') ? '≤ 1× Recogito' : name === '1MB-20000' ? '≤ 300 ms first screenful' : '';
+    lines.push(`| open → painted ${name} (ours ${load.annotations} ann. / Recogito ${theirs?.annotations ?? 'n/a'}) | ${ms(load.fromWasm?.median)} | ${ms(theirs?.load?.median)} | ${ratio(load.fromWasm?.median, theirs?.load?.median)} | ${budget} |`);
+  }
+  const i = result.interactions ?? {};
+  for (const at of POSITIONS) {
+    const pct = Math.round(at * 100);
+    const rows = [
+      ['add one', i[`add@${pct}`], peer.edits[`add@${pct}`]],
+      ['undo (Recogito: removeAnnotation)', i[`undo@${pct}`], peer.edits[`remove@${pct}`]],
+      ['delete (Recogito: removeAnnotation)', i[`delete@${pct}`], peer.edits[`remove@${pct}`]],
+    ];
+    for (const [label, ours, theirs] of rows) {
+      lines.push(`| ${label} at ${pct}% → painted (${result.interactive ?? ''}) | ${ms(ours?.frame?.median)} (work ${ms(ours?.work?.median)}) | ${ms(theirs?.median)} | ${ratio(ours?.frame?.median, theirs?.median)} | ≤ 16 ms; ≤ 0.5× |`);
+    }
+  }
+  for (const [name, m] of Object.entries(result.memory)) {
+    const theirs = peer.memory[name];
+    const ours = m.jsHeap + (m.dom ?? 0) + (m.wasm ?? 0);
+    const peerTotal = theirs ? theirs.jsHeap + (theirs.dom ?? 0) : NaN;
+    lines.push(`| memory after load ${name}: wasm + JS heap + DOM (DOM nodes) | ${mib(m.wasm ?? 0)} + ${mib(m.jsHeap)} + ${mib(m.dom ?? 0)} = ${mib(ours)} MiB (${m.domNodes}) | ${theirs ? `${mib(theirs.jsHeap)} + ${mib(theirs.dom ?? 0)} = ${mib(peerTotal)} MiB (${theirs.domNodes})` : 'n/a'} | ${ratio(ours, peerTotal)} | ≤ 1× |`);
+  }
+  if (peer.timeouts) lines.push('', `Peer measurements stopped by their timeout: ${peer.timeouts.join('; ')}`);
+  return lines;
+}
+
 function table(result) {
   const f = (s) => (s ? `${s.median.toFixed(1)} | ${s.min.toFixed(1)} | ${s.max.toFixed(1)}` : 'n/a | n/a | n/a');
   // Interactions: main-thread work (event → handlers and effects done), then → painted frame.
@@ -374,7 +493,9 @@ function table(result) {
     s ? `${s.work ? s.work.median.toFixed(1) + ' / ' : ''}${s.frame?.median.toFixed(1)} | ${s.work ? s.work.min.toFixed(1) + ' / ' : ''}${s.frame?.min.toFixed(1)} | ${s.work ? s.work.max.toFixed(1) + ' / ' : ''}${s.frame?.max.toFixed(1)}` : 'n/a | n/a | n/a';
   const lines = [];
   lines.push(`Chromium ${result.chromium}, nproc ${result.nproc}, ${result.repetitions} repetition(s), ${result.date}`);
+  lines.push(`Load average at the start (1, 5, 15 min): ${result.loadAverage.map((x) => x.toFixed(2)).join(', ')}`);
   lines.push('');
+  if (result.peer) lines.push(...sideBySide(result), '');
   lines.push('| row | budget | median ms | min ms | max ms |');
   lines.push('|---|---|---|---|---|');
   for (const [name, load] of Object.entries(result.load)) {
@@ -391,18 +512,27 @@ function table(result) {
   lines.push('');
   lines.push('| row | budget | median ms | min ms | max ms |');
   lines.push('|---|---|---|---|---|');
-  lines.push(`| mouse-up → tag toolbar shown (${on}) | ≤ 16 ms | ${g(i.toolbar)} |`);
-  lines.push(`| tag button click → highlight painted (${on}) | ≤ 16 ms | ${g(i.add)} |`);
-  lines.push(`| undo (Ctrl+Z) → highlight gone (${on}) | ≤ 16 ms | ${g(i.undo)} |`);
-  lines.push(`| redo (Ctrl+Shift+Z) → highlight back (${on}) |  | ${g(i.redo)} |`);
-  lines.push(`| click highlight → shown selected (${on}) |  | ${g(i.select)} |`);
-  lines.push(`| delete selected (Delete key) → highlight gone (${on}) | ≤ 16 ms | ${g(i.delete)} |`);
+  const LABELS = {
+    toolbar: ['mouse-up → tag toolbar shown', '≤ 16 ms'],
+    add: ['tag button click → highlight painted', '≤ 16 ms'],
+    undo: ['undo (Ctrl+Z) → highlight gone', '≤ 16 ms'],
+    redo: ['redo (Ctrl+Shift+Z) → highlight back', '≤ 16 ms'],
+    select: ['click highlight → shown selected', ''],
+    delete: ['delete selected (Delete key) → highlight gone', '≤ 16 ms'],
+    save: ['save after one edit (main-thread task)', '≤ 5 ms'],
+  };
+  for (const what of INTERACTIONS) {
+    for (const at of POSITIONS) {
+      const key = `${what}@${Math.round(at * 100)}`;
+      const paragraphs = result.rerendered?.[key];
+      const count = paragraphs ? `; paragraphs re-rendered ${paragraphs.median} (max ${paragraphs.max})` : '';
+      lines.push(`| ${LABELS[what][0]} at ${Math.round(at * 100)}% of the text (${on}${count}) | ${LABELS[what][1]} | ${g(i[key])} |`);
+    }
+  }
   lines.push(`| export native JSON (click → file ready) (${on}) | ≤ 50 ms | ${g(i.export)} |`);
-  lines.push(`| save after one edit (main-thread task) (${on}) | ≤ 5 ms | ${g(i.save)} |`);
   lines.push('');
   for (const [name, m] of Object.entries(result.memory)) {
-    const mb = (b) => (b / (1024 * 1024)).toFixed(1);
-    lines.push(`Memory ${name}: JS heap ${mb(m.jsHeap)} MiB + wasm memory ${m.wasm === null ? 'n/a' : mb(m.wasm)} MiB = ${mb(m.jsHeap + (m.wasm ?? 0))} MiB (budget ≤ 15 MB)`);
+    lines.push(`Memory ${name}: wasm memory ${m.wasm === null ? 'n/a' : mib(m.wasm)} MiB + JS heap ${mib(m.jsHeap)} MiB + DOM ${m.dom === null ? 'n/a' : mib(m.dom)} MiB; ${m.domNodes} elements`);
   }
   if (result.longTasks) {
     lines.push(`Long tasks during the interactions (${on}): ${result.longTasks.count}, longest ${result.longTasks.max.toFixed(0)} ms (budget: none over 50 ms); all: [${result.longTasks.all.join(', ')}]`);

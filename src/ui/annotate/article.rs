@@ -1,7 +1,8 @@
 //! The article: paragraphs of runs, highlights as flat `mark`s, derived from the domain's
-//! segmentation on every change to the document. Paragraphs are keyed by a fingerprint of
-//! what they show, so an edit re-renders only the paragraphs it touches; selecting or
-//! flashing an annotation only toggles a class on its marks.
+//! layout (`domain/layout.rs`), which segments again only the paragraphs an edit touches.
+//! Paragraphs are keyed by a fingerprint of what they show and nothing global (no endnote
+//! number on screen), so an edit re-renders only those paragraphs; selecting or flashing an
+//! annotation only toggles a class on its marks.
 //!
 //! Contract (tests inside and outside the project rely on it): the element with
 //! `data-article-text` has exactly the document text as `textContent`; each highlighted run is
@@ -11,13 +12,15 @@ use crate::domain::annotation::AnnotationId;
 use crate::domain::classroom::present::{CheckStatus, combined_status};
 use crate::domain::document::Document;
 use crate::domain::highlight::{Layer, mark_style};
-use crate::domain::segment::{Segmentation, segment};
+use crate::domain::layout::{ArticleLayout, Touched};
+use crate::domain::segment::Paragraph;
 use crate::ui::actions;
+use crate::ui::classroom::context::CheckResult;
 use crate::ui::state::{AppState, use_app};
 use crate::web::dom_selection::{self, ScreenRect};
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -39,29 +42,34 @@ impl PartialEq for SharedLayout {
     }
 }
 
-/// The segmentation of one version of the document, shared by the paragraph views.
+/// The segmentation of one version of the document, shared by the paragraph views, with
+/// what the next version's keys depend on besides the annotations.
 struct Layout {
-    segmentation: Segmentation,
+    article: ArticleLayout,
     keys: Vec<ParagraphKey>,
     /// Each annotation's endnote number (text order), printed after its last highlight.
-    note_numbers: std::collections::HashMap<AnnotationId, usize>,
+    /// Empty on screen: the numbers are global, so they are built only for paper.
+    note_numbers: HashMap<AnnotationId, usize>,
+    /// The taxonomy as drawn (ids, labels, colours, underlines), hashed.
+    tags: u64,
+    check: Option<CheckResult>,
 }
 
-/// What a paragraph shows, hashed: its runs and each covering annotation's id, tag, lane,
-/// tag colour, endnote number and check status. The selection and the flash are not in it:
-/// they are classes toggled on the marks they concern (see [`toggle_mark_class`]), so
-/// selecting never re-renders a paragraph.
+/// What a paragraph shows, hashed: the taxonomy's look, its runs and each covering
+/// annotation's id, tag, lane, endnote number (only while printing) and check status. Nothing global that
+/// an edit elsewhere changes goes in, so an edit re-renders only the paragraphs it covers.
+/// The selection and the flash are not in it either: they are classes toggled on the marks
+/// they concern (see [`toggle_mark_class`]), so selecting never re-renders a paragraph.
 fn fingerprint(
     document: &Document,
-    segmentation: &Segmentation,
-    index: usize,
-    note_numbers: &std::collections::HashMap<AnnotationId, usize>,
+    article: &ArticleLayout,
+    paragraph: &Paragraph,
+    note_numbers: &HashMap<AnnotationId, usize>,
     check: Option<&BTreeMap<AnnotationId, CheckStatus>>,
+    tags: u64,
 ) -> u64 {
     let mut hasher = DefaultHasher::new();
-    let Some(paragraph) = segmentation.paragraphs.get(index) else {
-        return 0;
-    };
+    tags.hash(&mut hasher);
     paragraph.range.hash(&mut hasher);
     for run in &paragraph.runs {
         run.range.hash(&mut hasher);
@@ -70,34 +78,90 @@ fn fingerprint(
                 annotation.id.hash(&mut hasher);
                 annotation.tag.hash(&mut hasher);
                 note_numbers.get(&annotation.id).hash(&mut hasher);
-                segmentation.lanes.lane(i).hash(&mut hasher);
+                article.lanes().lane(i).hash(&mut hasher);
                 check
                     .and_then(|c| c.get(&annotation.id))
                     .map(|status| status.as_str())
                     .hash(&mut hasher);
-                if let Some(tag) = document.tags.get(&annotation.tag) {
-                    tag.color.hash(&mut hasher);
-                    tag.label.hash(&mut hasher);
-                }
             }
         }
     }
     hasher.finish()
 }
 
-fn layout(document: &Document, check: Option<&BTreeMap<AnnotationId, CheckStatus>>) -> Layout {
-    let segmentation = segment(&document.text, &document.annotations);
-    let note_numbers = crate::ui::annotate::print_notes::note_numbers(document);
-    let keys = (0..segmentation.paragraphs.len())
-        .map(|index| ParagraphKey {
-            fingerprint: fingerprint(document, &segmentation, index, &note_numbers, check),
-            index,
-        })
-        .collect();
+/// The taxonomy as the marks draw it; a change re-renders every paragraph.
+fn tags_hash(document: &Document) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for tag in document.tags.tags() {
+        tag.id.hash(&mut hasher);
+        tag.label.hash(&mut hasher);
+        tag.color.hash(&mut hasher);
+        document.tags.underline(&tag.id).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// The next layout: the article segmented again only where the document changed, and keys
+/// recomputed only for those paragraphs, unless what every paragraph shows changed (the
+/// taxonomy, a classroom check, printing).
+fn layout(
+    previous: Option<&Layout>,
+    document: &Document,
+    check: Option<CheckResult>,
+    printing: bool,
+) -> Layout {
+    let (article, touched) = match previous {
+        Some(previous) => previous
+            .article
+            .update(&document.text, &document.annotations),
+        None => (
+            ArticleLayout::new(&document.text, &document.annotations),
+            Touched::All,
+        ),
+    };
+    let tags = tags_hash(document);
+    let note_numbers = if printing {
+        crate::ui::annotate::print_notes::note_numbers(document)
+    } else {
+        HashMap::new()
+    };
+    let everything = match previous {
+        Some(previous) => {
+            previous.tags != tags
+                || previous.check != check
+                || previous.note_numbers.is_empty() != note_numbers.is_empty()
+                || printing
+        }
+        None => true,
+    };
+    let statuses = check.as_ref().map(|c| &c.0.1);
+    let key = |index: usize| ParagraphKey {
+        fingerprint: article
+            .paragraph(index)
+            .map(|p| fingerprint(document, &article, &p, &note_numbers, statuses, tags))
+            .unwrap_or(0),
+        index,
+    };
+    let keys = match (previous, &touched) {
+        (Some(previous), Touched::Some(list))
+            if !everything && previous.keys.len() == article.paragraph_count() =>
+        {
+            let mut keys = previous.keys.clone();
+            for &index in list {
+                if let Some(slot) = keys.get_mut(index) {
+                    *slot = key(index);
+                }
+            }
+            keys
+        }
+        _ => (0..article.paragraph_count()).map(key).collect(),
+    };
     Layout {
-        segmentation,
+        article,
         keys,
         note_numbers,
+        tags,
+        check,
     }
 }
 
@@ -126,7 +190,7 @@ fn paragraph_runs(
     flash: Option<&AnnotationId>,
     check: Option<&BTreeMap<AnnotationId, CheckStatus>>,
 ) -> (usize, Vec<RunView>) {
-    let Some(paragraph) = layout.segmentation.paragraphs.get(index) else {
+    let Some(paragraph) = layout.article.paragraph(index) else {
         return (0, Vec::new());
     };
     let text = &document.text;
@@ -177,7 +241,7 @@ fn paragraph_runs(
                         .get(&a.tag)
                         .map(|t| t.color.clone())
                         .unwrap_or_else(|| "#777777".into()),
-                    lane: layout.segmentation.lanes.lane(*i).unwrap_or(0),
+                    lane: layout.article.lanes().lane(*i).unwrap_or(0),
                     underline: document.tags.underline(&a.tag),
                 })
                 .collect();
@@ -217,13 +281,13 @@ enum ParagraphRole {
 /// The paragraph that is the article's title, and a date line before it, are picked out
 /// typographically (the text itself stays exactly as it is).
 fn paragraph_role(document: &Document, layout: &Layout, index: usize) -> ParagraphRole {
-    let Some(paragraph) = layout.segmentation.paragraphs.get(index) else {
-        return ParagraphRole::Body;
-    };
     if index > 3 {
         return ParagraphRole::Body;
     }
-    let text = document.text.slice(paragraph.range).unwrap_or("").trim();
+    let Some(range) = layout.article.ranges().get(index) else {
+        return ParagraphRole::Body;
+    };
+    let text = document.text.slice(*range).unwrap_or("").trim();
     let title = document.metadata.title.trim();
     if !title.is_empty() && text == title {
         return ParagraphRole::Title;
@@ -339,12 +403,16 @@ pub fn ArticleView() -> impl IntoView {
     // flash are applied to the marks they concern by the effects below, without
     // re-segmenting or re-rendering.
     let classroom = use_context::<crate::ui::classroom::context::Classroom>();
-    let layout = Memo::new(move |_| {
+    let printing = use_context::<crate::ui::annotate::print_notes::Printing>();
+    let layout = Memo::new(move |previous: Option<&SharedLayout>| {
         let check = classroom.and_then(|c| c.check.get());
+        let printing = printing.is_some_and(|p| p.0.get());
         state.editor.with(|e| {
             SharedLayout(Arc::new(layout(
+                previous.map(|p| p.0.as_ref()),
                 e.document(),
-                check.as_ref().map(|c| &c.0.1),
+                check,
+                printing,
             )))
         })
     });

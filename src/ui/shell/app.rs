@@ -29,6 +29,7 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     crate::ui::classroom::provide_classroom(state);
     crate::ui::factcheck::provide();
+    crate::ui::annotate::print_notes::provide_printing();
     let first = initial_document(state, || {
         crate::ui::library::load_article::sample_document()
             .unwrap_or_else(|| empty_document(crate::web::clock::new_id("d")))
