@@ -277,10 +277,15 @@ fn start_up_reads_the_index_and_the_one_open_entry() {
     let (calls, chars, keys_read) = reads();
     assert_eq!(
         keys_read,
-        vec![keys::INDEX, keys::LAST_OPEN, &keys::document(&id)],
-        "start-up reads the index, the last-open id and that one entry"
+        vec![
+            keys::INDEX,
+            keys::LAST_OPEN,
+            keys::TAB_OPEN,
+            &keys::document(&id)
+        ],
+        "start-up reads the index, the last-open id, this tab's own (sessionStorage) and that one entry"
     );
-    assert_eq!(calls, 3);
+    assert_eq!(calls, 4);
     assert!(chars < 30_000, "{chars} characters read");
     // The list the Library shows comes from the index alone.
     count_reads();

@@ -24,6 +24,7 @@ pub mod import_apply;
 pub mod import_pipeline;
 pub mod interchange;
 pub mod layout;
+pub mod library_rows;
 pub mod list_filter;
 pub mod merge;
 pub mod saving;

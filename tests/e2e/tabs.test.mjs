@@ -87,3 +87,31 @@ test('"Open sample article" reopens the sample entry with its work instead of co
   assert.ok(ids.includes('sample'));
   expectNoConsoleErrors(page);
 });
+
+test('the library marks the open document, counts by tag name, and tells look-alike rows apart', async () => {
+  const page = await openApp();
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await waitSaved(page);
+  // The same file opened twice: two entries with one title and one text.
+  await openArticleFile(page, 'harbour.txt', OTHER);
+  await waitSaved(page);
+  await openArticleFile(page, 'harbour.txt', OTHER);
+  await tagText(page, 'harbour budget', 'Claim');
+  await tagText(page, 'two paragraphs', 'Source');
+  await waitSaved(page);
+
+  await page.getByRole('button', { name: 'Library', exact: true }).click();
+  const rows = page.locator('.ann-library tbody tr');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 3);
+  const current = page.locator('.ann-library tbody tr[aria-current="true"]');
+  assert.equal(await current.count(), 1, 'exactly one row is the open document');
+  assert.match(await current.textContent(), /Open now/);
+  assert.match(await current.textContent(), /2 annotations: Claim 1, Source 1/);
+  const lookAlikes = page.locator('.ann-library tbody tr', { hasText: 'same text as 1 other' });
+  assert.equal(await lookAlikes.count(), 2, 'both copies say they hold the same text');
+  const sample = page.locator('.ann-library tbody tr', { hasText: '1 annotation: Claim 1' });
+  assert.equal(await sample.count(), 1);
+  assert.equal(await sample.locator('.ann-library__apart').count(), 0, 'a title of its own needs no telling apart');
+  expectNoConsoleErrors(page);
+});

@@ -335,6 +335,14 @@ pub struct IndexEntry {
     /// storage (version 2; `None` in a version-1 row).
     #[serde(default)]
     pub stored_chars: Option<usize>,
+    /// Where the article comes from (its URL as the person gave it), so look-alike rows can
+    /// be told apart; empty when unknown or in an older row.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub url: String,
+    /// The name of each counted tag (tag id → label), so the list shows names, not ids;
+    /// empty in an older row, which then shows the ids.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tag_names: BTreeMap<String, String>,
 }
 
 impl IndexEntry {
@@ -345,6 +353,13 @@ impl IndexEntry {
         for annotation in &doc.annotations {
             *counts.entry(annotation.tag.0.clone()).or_insert(0) += 1;
         }
+        let tag_names = counts
+            .keys()
+            .filter_map(|id| {
+                let tag = doc.tags.get(&crate::domain::tag::TagId(id.clone()))?;
+                Some((id.clone(), tag.label.clone()))
+            })
+            .collect();
         IndexEntry {
             id: doc.id.0.clone(),
             title: doc.metadata.title.clone(),
@@ -356,6 +371,8 @@ impl IndexEntry {
             revision,
             text_sha256: doc.text.sha256().to_string(),
             stored_chars: None,
+            url: doc.metadata.url.clone(),
+            tag_names,
         }
     }
 }

@@ -5,6 +5,7 @@
 use crate::domain::command::Command;
 use crate::domain::document::{Document, DocumentId};
 use crate::domain::format::library::{IndexEntry, StoredEntry};
+use crate::domain::library_rows::{RowWords, row_words, short_time};
 use crate::ui::actions;
 use crate::ui::library::persistence;
 use crate::ui::notices;
@@ -13,10 +14,13 @@ use crate::web::storage::keys;
 use crate::web::storage::library::{self, Unreadable};
 use crate::web::{clock, files};
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 
 #[derive(Clone, PartialEq)]
 struct Listing {
     documents: Vec<IndexEntry>,
+    /// What each row says beyond its title, by document id.
+    words: BTreeMap<String, RowWords>,
     unreadable: Vec<Unreadable>,
     usage: String,
 }
@@ -34,6 +38,7 @@ fn read_listing() -> Option<Listing> {
     });
     documents.sort_by(|a, b| b.modified.cmp(&a.modified));
     Some(Listing {
+        words: row_words(&documents),
         documents,
         unreadable,
         usage,
@@ -163,6 +168,7 @@ pub fn Library() -> impl IntoView {
                     <button type="button" class="ann-button" on:click=move |_| undo_delete()>"Undo delete"</button>
                 </p>
             </Show>
+            <div class="ann-library__table">
             <table class="ann-table">
                 <thead>
                     <tr>
@@ -184,6 +190,7 @@ pub fn Library() -> impl IntoView {
                     </For>
                 </tbody>
             </table>
+            </div>
             <UnreadableEntries listing=listing />
         </main>
     }
@@ -206,22 +213,31 @@ fn LibraryRow(
     confirm: RwSignal<Option<String>>,
     handlers: RowHandlers,
 ) -> impl IntoView {
+    let state = use_app();
     let entry = Memo::new(move |_| {
         listing.with(|l| {
-            l.as_ref()
-                .and_then(|l| l.documents.iter().find(|d| d.id == id).cloned())
+            let l = l.as_ref()?;
+            let doc = l.documents.iter().find(|d| d.id == id)?.clone();
+            let words = l.words.get(&id).cloned()?;
+            Some((doc, words))
         })
     });
+    let is_open = Memo::new(move |_| {
+        let open_id = state.editor.with(|e| e.document().id.0.clone());
+        entry.with(|e| e.as_ref().is_some_and(|(doc, _)| doc.id == open_id))
+    });
     move || {
-        entry
-            .get()
-            .map(|doc| view! { <EntryRow doc=doc confirm=confirm handlers=handlers /> })
+        entry.get().map(|(doc, words)| {
+            view! { <EntryRow doc=doc words=words is_open=is_open confirm=confirm handlers=handlers /> }
+        })
     }
 }
 
 #[component]
 fn EntryRow(
     doc: IndexEntry,
+    words: RowWords,
+    is_open: Memo<bool>,
     confirm: RwSignal<Option<String>>,
     handlers: RowHandlers,
 ) -> impl IntoView {
@@ -233,30 +249,24 @@ fn EntryRow(
     } else {
         doc.title.clone()
     };
-    let counts = doc
-        .counts
-        .iter()
-        .map(|(tag, n)| format!("{n} {tag}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let counts = if counts.is_empty() {
-        "none".to_string()
-    } else {
-        counts
-    };
     let rename_title = title.clone();
     let delete_title = title.clone();
     view! {
-        <tr>
+        <tr class:ann-library__open=is_open aria-current=move || is_open.get().then_some("true")>
             <th scope="row">
                 <button type="button" class="ann-link-button" on:click=move |_| handlers.open.run(id_open.clone())>
                     {title.clone()}
                 </button>
+                <Show when=move || is_open.get()>
+                    " "
+                    <span class="ann-status ann-library__now">"Open now"</span>
+                </Show>
+                {words.tells_apart.map(|apart| view! { <span class="ann-library__apart">{apart}</span> })}
             </th>
             <td>{doc.publisher.clone()}</td>
             <td>{doc.published.clone()}</td>
-            <td>{counts}</td>
-            <td>{doc.modified.get(..16).unwrap_or(&doc.modified).replace('T', " ")}</td>
+            <td>{words.counts}</td>
+            <td>{short_time(&doc.modified)}</td>
             <td class="ann-table__actions">
                 <button
                     type="button"
