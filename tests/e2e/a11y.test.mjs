@@ -202,7 +202,7 @@ test('highlights tell assistive technology their tag without changing the text',
   const article = page.locator(ARTICLE);
   assert.equal(await article.getAttribute('tabindex'), '0');
   assert.equal(await article.getAttribute('contenteditable'), null);
-  for (const [role, name] of [['banner', undefined], ['main', undefined], ['complementary', 'Annotations'], ['navigation', 'Document']]) {
+  for (const [role, name] of [['banner', undefined], ['main', undefined], ['complementary', 'Annotations'], ['navigation', 'App']]) {
     assert.equal(await page.getByRole(role, name ? { name } : {}).count(), 1, `one ${role} landmark`);
   }
 });

@@ -5,21 +5,80 @@ use crate::ui::actions;
 use crate::ui::state::use_app;
 use leptos::prelude::*;
 
+/// The widest screen on which the toolbar is docked at the bottom (the style sheet's
+/// breakpoint for phones).
+const PHONE_WIDTH: f64 = 860.0;
+/// About how tall the toolbar is, to decide whether it fits under the selection.
+const TOOLBAR_HEIGHT: f64 = 120.0;
+
+/// The window's inner width and height in CSS pixels.
+fn viewport() -> (f64, f64) {
+    let window = web_sys::window();
+    let size = |value: Option<wasm_bindgen::JsValue>, fallback| {
+        value.and_then(|v| v.as_f64()).unwrap_or(fallback)
+    };
+    (
+        size(window.as_ref().and_then(|w| w.inner_width().ok()), 1024.0),
+        size(window.as_ref().and_then(|w| w.inner_height().ok()), 768.0),
+    )
+}
+
+/// On a phone the toolbar is docked above the bottom edge: when the selection lies under
+/// it, the page scrolls just enough to show the selection above the toolbar.
+fn keep_selection_above_toolbar() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(toolbar) = window
+        .document()
+        .and_then(|d| d.query_selector(".ann-toolbar").ok().flatten())
+    else {
+        return;
+    };
+    let Some(range) = window
+        .get_selection()
+        .ok()
+        .flatten()
+        .filter(|s| s.range_count() > 0)
+        .and_then(|s| s.get_range_at(0).ok())
+    else {
+        return;
+    };
+    let covered =
+        range.get_bounding_client_rect().bottom() + 12.0 - toolbar.get_bounding_client_rect().top();
+    if covered > 0.0 {
+        window.scroll_by_with_x_and_y(0.0, covered);
+    }
+}
+
 #[component]
 pub fn TagToolbar() -> impl IntoView {
     let state = use_app();
     let tags = move || state.editor.with(|e| e.document().tags.tags().to_vec());
     let position = move || {
-        state.pending.get().map(|p| {
-            let width = web_sys::window()
-                .and_then(|w| w.inner_width().ok())
-                .and_then(|v| v.as_f64())
-                .unwrap_or(1024.0);
+        state.pending.get().and_then(|p| {
+            let (width, height) = viewport();
+            if width <= PHONE_WIDTH {
+                // Docked above the bottom sheet by the style sheet.
+                return None;
+            }
             let left = p.rect.left.clamp(8.0, (width - 320.0).max(8.0));
-            let top = p.rect.top + p.rect.height + 8.0;
-            format!("left:{left:.0}px;top:{top:.0}px")
+            let below = p.rect.top + p.rect.height + 8.0;
+            Some(
+                if below + TOOLBAR_HEIGHT > height && p.rect.top > TOOLBAR_HEIGHT + 8.0 {
+                    // No room under the selection: above it, never over it.
+                    format!("left:{left:.0}px;bottom:{:.0}px", height - p.rect.top + 8.0)
+                } else {
+                    format!("left:{left:.0}px;top:{below:.0}px")
+                },
+            )
         })
     };
+    Effect::new(move |_| {
+        if state.pending.with(Option::is_some) && viewport().0 <= PHONE_WIDTH {
+            request_animation_frame(keep_selection_above_toolbar);
+        }
+    });
     let preview = move || {
         state.pending.get().map(|p| {
             state.editor.with(|e| {

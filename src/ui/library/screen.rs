@@ -254,7 +254,7 @@ fn EntryRow(
     view! {
         <tr class:ann-library__open=is_open aria-current=move || is_open.get().then_some("true")>
             <th scope="row">
-                <button type="button" class="ann-link-button" on:click=move |_| handlers.open.run(id_open.clone())>
+                <button type="button" class="ann-link-button" title=title.clone() on:click=move |_| handlers.open.run(id_open.clone())>
                     {title.clone()}
                 </button>
                 <Show when=move || is_open.get()>
@@ -267,7 +267,7 @@ fn EntryRow(
             <td>{doc.published.clone()}</td>
             <td>{words.counts}</td>
             <td>{short_time(&doc.modified)}</td>
-            <td class="ann-table__actions">
+            <td><div class="ann-library__actions">
                 <button
                     type="button"
                     class="ann-button"
@@ -313,7 +313,7 @@ fn EntryRow(
                         .into_any()
                     }
                 }}
-            </td>
+            </div></td>
         </tr>
     }
 }

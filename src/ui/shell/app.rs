@@ -51,15 +51,24 @@ pub fn App() -> impl IntoView {
         <crate::ui::classroom::ClassroomLayer />
         <crate::ui::factcheck::FactCheckLayer />
         <crate::ui::transfer::import::DropImport />
+        <crate::ui::transfer::import::ImportQuestionLayer />
     }
 }
 
 #[component]
 fn AnnotateScreen() -> impl IntoView {
-    // On small screens the sidebar is a bottom sheet that can be folded away.
+    // On small screens the sidebar is a bottom sheet that can be folded away; while a
+    // selection waits for its tag the sheet folds by itself, so the article keeps the screen.
     let sheet_open = RwSignal::new(true);
+    let state = crate::ui::state::use_app();
+    let tagging = move || state.pending.with(Option::is_some);
+    let shown = move || sheet_open.get() && !tagging();
     view! {
-        <div class="ann-workspace" class:ann-workspace--sheet-closed=move || !sheet_open.get()>
+        <div
+            class="ann-workspace"
+            class:ann-workspace--sheet-closed=move || !sheet_open.get()
+            class:ann-workspace--tagging=tagging
+        >
             <main class="ann-main" id="ann-main">
                 <ArticleHeading />
                 <ArticleView />
@@ -71,12 +80,21 @@ fn AnnotateScreen() -> impl IntoView {
                     type="button"
                     class="ann-sheet-handle"
                     aria-controls="ann-sidebar"
-                    aria-expanded=move || sheet_open.get().to_string()
-                    on:click=move |_| sheet_open.update(|open| *open = !*open)
+                    aria-expanded=move || shown().to_string()
+                    on:click=move |_| {
+                        if tagging() {
+                            // Asking for the sheet while a selection waits: the person
+                            // chose the sheet over tagging.
+                            crate::ui::actions::dismiss_selection(state);
+                            sheet_open.set(true);
+                        } else {
+                            sheet_open.update(|open| *open = !*open);
+                        }
+                    }
                 >
                     <span class="ann-sheet-handle__grip" aria-hidden="true"></span>
                     {move || {
-                        if sheet_open.get() {
+                        if shown() {
                             crate::ui::strings::SHEET_HIDE
                         } else {
                             crate::ui::strings::SHEET_SHOW

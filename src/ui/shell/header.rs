@@ -1,13 +1,22 @@
-//! The top bar: the app's name, the open document's title, undo/redo, and the way to the
-//! other screens (new article, library) and to import/export.
+//! The top bar: the app's name, the open document's title, undo/redo, and the way to
+//! everything else, grouped by what people do (articles, fact-checking, classroom, files,
+//! view). On a phone the bar is one row: the groups fold into a menu behind one button, so
+//! the article keeps the screen.
 
 use crate::ui::actions;
 use crate::ui::state::{SaveState, Screen, use_app};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The id the menu button points at (`aria-controls`).
+const MENU_ID: &str = "ann-header-menu";
+/// The menu button, where focus returns when Escape closes the menu.
+const MENU_BUTTON_ID: &str = "ann-header-menu-button";
 
 #[component]
 pub fn Header() -> impl IntoView {
     let state = use_app();
+    let menu_open = RwSignal::new(false);
     let title = move || {
         state.editor.with(|e| {
             let t = e.document().metadata.title.trim().to_string();
@@ -18,8 +27,6 @@ pub fn Header() -> impl IntoView {
             }
         })
     };
-    let can_undo = move || state.editor.with(|e| e.can_undo());
-    let can_redo = move || state.editor.with(|e| e.can_redo());
     let save_label = move || match state.save_state.get() {
         SaveState::Saved => "Saved in this browser",
         SaveState::Pending => "Saving…",
@@ -27,7 +34,16 @@ pub fn Header() -> impl IntoView {
         SaveState::ReadOnly(_) => "Read-only",
     };
     view! {
-        <header class="ann-header">
+        <header
+            class="ann-header"
+            class:ann-header--menu-open=move || menu_open.get()
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" && menu_open.get_untracked() {
+                    menu_open.set(false);
+                    crate::web::dom_focus::focus_by_id(MENU_BUTTON_ID);
+                }
+            }
+        >
             <div class="ann-header__brand">
                 <span class="ann-logo" aria-hidden="true">"❝"</span>
                 <span class="ann-header__name">"Article Annotator"</span>
@@ -36,56 +52,127 @@ pub fn Header() -> impl IntoView {
                 <span class="ann-header__title" title=title>{title}</span>
                 <span class="ann-save-state" role="status">{save_label}</span>
             </div>
-            <nav class="ann-header__actions" aria-label="Document">
-                <button
-                    type="button"
-                    class="ann-button"
-                    aria-keyshortcuts="Control+Z"
-                    prop:disabled=move || !can_undo()
-                    on:click=move |_| actions::undo(state)
-                >
-                    "Undo"
-                </button>
-                <button
-                    type="button"
-                    class="ann-button"
-                    aria-keyshortcuts="Control+Shift+Z Control+Y"
-                    prop:disabled=move || !can_redo()
-                    on:click=move |_| actions::redo(state)
-                >
-                    "Redo"
-                </button>
-                <button
-                    type="button"
-                    class="ann-button"
-                    aria-pressed=move || (state.screen.get() == Screen::LoadArticle).to_string()
-                    on:click=move |_| state.screen.set(Screen::LoadArticle)
-                >
-                    "New article"
-                </button>
-                <button
-                    type="button"
-                    class="ann-button"
-                    aria-pressed=move || (state.screen.get() == Screen::Library).to_string()
-                    on:click=move |_| state.screen.set(Screen::Library)
-                >
-                    "Library"
-                </button>
-                <crate::ui::classroom::HeaderControls />
-                <crate::ui::factcheck::ReportButton />
-                <crate::ui::transfer::export_menu::ExportMenu />
-                <crate::ui::shell::theme::ThemeSwitch />
-                <crate::ui::transfer::import::ImportControl />
-                <button
-                    type="button"
-                    class="ann-icon-button"
-                    aria-label="Keyboard shortcuts"
-                    aria-keyshortcuts="?"
-                    on:click=move |_| state.show_help.set(true)
-                >
-                    "?"
-                </button>
+            <UndoRedo />
+            <button
+                type="button"
+                id=MENU_BUTTON_ID
+                class="ann-button ann-header__menu-button"
+                aria-controls=MENU_ID
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=move |_| menu_open.update(|open| *open = !*open)
+            >
+                <span aria-hidden="true">"☰ "</span>
+                "Menu"
+            </button>
+            <nav
+                id=MENU_ID
+                class="ann-header__actions"
+                aria-label="App"
+                on:click=move |ev| {
+                    if chose_an_item(&ev) {
+                        menu_open.set(false);
+                    }
+                }
+            >
+                <Group label="Articles">
+                    <ScreenButton screen=Screen::LoadArticle label="New article" />
+                    <ScreenButton screen=Screen::Library label="Library" />
+                </Group>
+                <Group label="Fact-check">
+                    <crate::ui::factcheck::ReportButton />
+                </Group>
+                <Group label="Classroom">
+                    <crate::ui::classroom::HeaderControls />
+                </Group>
+                <Group label="Files">
+                    <crate::ui::transfer::import::ImportControl />
+                    <crate::ui::transfer::export_menu::ExportMenu />
+                </Group>
+                <Group label="View">
+                    <crate::ui::shell::theme::ThemeSwitch />
+                    <button
+                        type="button"
+                        class="ann-icon-button"
+                        aria-label="Keyboard shortcuts"
+                        aria-keyshortcuts="?"
+                        on:click=move |_| state.show_help.set(true)
+                    >
+                        "?"
+                    </button>
+                </Group>
             </nav>
         </header>
+    }
+}
+
+/// Whether a click in the menu chose something (a button that does a thing), after which
+/// the folded menu closes; opening the Export list or a file picker keeps it open.
+fn chose_an_item(ev: &web_sys::MouseEvent) -> bool {
+    let Some(target) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    let Ok(Some(button)) = target.closest("button") else {
+        return false;
+    };
+    !matches!(button.closest("summary"), Ok(Some(_)))
+}
+
+/// One group of the bar: a labelled set of controls (the label shows in the phone menu;
+/// on wider screens a divider separates the groups and the label is for screen readers).
+#[component]
+fn Group(label: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="ann-header__group" role="group" aria-label=label>
+            <span class="ann-header__group-label" aria-hidden="true">{label}</span>
+            {children()}
+        </div>
+    }
+}
+
+/// A button that shows one of the app's screens, pressed while it is shown.
+#[component]
+fn ScreenButton(screen: Screen, label: &'static str) -> impl IntoView {
+    let state = use_app();
+    view! {
+        <button
+            type="button"
+            class="ann-button"
+            aria-pressed=move || (state.screen.get() == screen).to_string()
+            on:click=move |_| state.screen.set(screen)
+        >
+            {label}
+        </button>
+    }
+}
+
+#[component]
+fn UndoRedo() -> impl IntoView {
+    let state = use_app();
+    let can_undo = move || state.editor.with(|e| e.can_undo());
+    let can_redo = move || state.editor.with(|e| e.can_redo());
+    view! {
+        <div class="ann-header__edit" role="group" aria-label="Edit">
+            <button
+                type="button"
+                class="ann-button"
+                aria-keyshortcuts="Control+Z"
+                prop:disabled=move || !can_undo()
+                on:click=move |_| actions::undo(state)
+            >
+                "Undo"
+            </button>
+            <button
+                type="button"
+                class="ann-button"
+                aria-keyshortcuts="Control+Shift+Z Control+Y"
+                prop:disabled=move || !can_redo()
+                on:click=move |_| actions::redo(state)
+            >
+                "Redo"
+            </button>
+        </div>
     }
 }

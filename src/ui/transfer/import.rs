@@ -281,6 +281,15 @@ pub fn ImportControl() -> impl IntoView {
             />
             "Import annotations"
         </label>
+    }
+}
+
+/// The question an import may ask, above every screen (not inside the header, whose menu
+/// is folded away on phones).
+#[component]
+pub fn ImportQuestionLayer() -> impl IntoView {
+    let state = use_app();
+    view! {
         <Show when=move || state.import_question.with(Option::is_some)>
             <VersionQuestion />
         </Show>
