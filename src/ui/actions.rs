@@ -209,7 +209,12 @@ pub fn select_annotation(state: AppState, id: Option<AnnotationId>) {
 pub fn reveal_annotation(state: AppState, id: AnnotationId) {
     select_annotation(state, Some(id.clone()));
     state.flash.set(Some(id.clone()));
-    crate::web::dom_focus::scroll_to_annotation(id.as_str());
+    let utf16_start = state.editor.with_untracked(|e| {
+        let document = e.document();
+        let start = document.annotation(&id)?.start();
+        document.text.index().to_utf16(start).ok().map(|o| o.0)
+    });
+    crate::web::dom_focus::scroll_to_annotation(id.as_str(), utf16_start);
     set_timeout(
         move || {
             if state.flash.get_untracked() == Some(id) {

@@ -2,13 +2,58 @@
 
 use wasm_bindgen::JsCast;
 
-/// Scrolls the first highlight of annotation `id` into the middle of the view.
-pub fn scroll_to_annotation(id: &str) {
+/// Scrolls the first highlight of annotation `id` into the middle of the view. In a long
+/// article its paragraph may be drawn without marks (far from the screen): then the
+/// paragraph holding `utf16_start` comes into view, and its marks are drawn there.
+pub fn scroll_to_annotation(id: &str, utf16_start: Option<usize>) {
+    if !scroll_to_mark(id)
+        && let Some(offset) = utf16_start
+    {
+        scroll_to_paragraph_at(offset);
+    }
+}
+
+/// The paragraph whose text holds UTF-16 offset `offset` (the last one starting at or
+/// before it), scrolled to the middle of the view.
+fn scroll_to_paragraph_at(offset: usize) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let Ok(marks) = document.query_selector_all("[data-article-text] mark[data-ids]") else {
+    let Ok(paragraphs) = document.query_selector_all("[data-article-text] .ann-para[data-u16]")
+    else {
         return;
+    };
+    let mut holder = None;
+    for index in 0..paragraphs.length() {
+        let Some(paragraph) = paragraphs
+            .item(index)
+            .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        let start = paragraph
+            .get_attribute("data-u16")
+            .and_then(|s| s.parse::<usize>().ok());
+        match start {
+            Some(start) if start <= offset => holder = Some(paragraph),
+            Some(_) => break,
+            None => {}
+        }
+    }
+    if let Some(paragraph) = holder {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        paragraph.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
+/// Scrolls the first mark of annotation `id` into view; false when none is drawn.
+fn scroll_to_mark(id: &str) -> bool {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let Ok(marks) = document.query_selector_all("[data-article-text] mark[data-ids]") else {
+        return false;
     };
     for index in 0..marks.length() {
         let Some(node) = marks.item(index) else {
@@ -25,9 +70,10 @@ pub fn scroll_to_annotation(id: &str) {
             options.set_block(web_sys::ScrollLogicalPosition::Center);
             options.set_behavior(web_sys::ScrollBehavior::Smooth);
             mark.scroll_into_view_with_scroll_into_view_options(&options);
-            return;
+            return true;
         }
     }
+    false
 }
 
 /// Moves keyboard focus to the element with `id`, if it exists.

@@ -18,9 +18,10 @@ use crate::ui::actions;
 use crate::ui::classroom::context::CheckResult;
 use crate::ui::state::{AppState, use_app};
 use crate::web::dom_selection::{self, ScreenRect};
+use crate::web::near_screen::NearScreen;
 use leptos::prelude::*;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -31,6 +32,19 @@ struct ParagraphKey {
     fingerprint: u64,
     index: usize,
 }
+
+/// A paragraph as drawn: with its marks, or (far from the screen in a long article) as
+/// plain text, which becomes marked when the reader comes near.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct DrawKey {
+    key: ParagraphKey,
+    marked: bool,
+}
+
+/// From this many annotations on, marks are drawn only near the screen.
+const LAZY_FROM: usize = 2_000;
+/// How far above and below the screen paragraphs are drawn with their marks, in pixels.
+const NEAR_MARGIN: u32 = 1_500;
 
 /// One version's layout, compared by identity: every change makes a new one.
 #[derive(Clone)]
@@ -189,6 +203,7 @@ fn paragraph_runs(
     selected: Option<&AnnotationId>,
     flash: Option<&AnnotationId>,
     check: Option<&BTreeMap<AnnotationId, CheckStatus>>,
+    marked: bool,
 ) -> (usize, Vec<RunView>) {
     let Some(paragraph) = layout.article.paragraph(index) else {
         return (0, Vec::new());
@@ -199,6 +214,14 @@ fn paragraph_runs(
         .to_utf16(paragraph.range.start())
         .map(|o| o.0)
         .unwrap_or(0);
+    if !marked {
+        let plain = paragraph
+            .runs
+            .iter()
+            .map(|run| text.slice(run.range).unwrap_or(""))
+            .collect::<String>();
+        return (u16_start, vec![RunView::Plain(plain)]);
+    }
     let runs = paragraph
         .runs
         .iter()
@@ -418,8 +441,24 @@ pub fn ArticleView() -> impl IntoView {
     });
     mark_following(article_ref, SELECTED_CLASS, move || state.selected.get());
     mark_following(article_ref, FLASH_CLASS, move || state.flash.get());
-    let keys = move || layout.with(|l| l.0.keys.clone());
-    let render_paragraph = move |key: ParagraphKey| {
+    let nearness = Nearness::new(state, printing);
+    let keys = move || {
+        let lazy = nearness.lazy.get();
+        layout.with(|l| {
+            l.0.keys
+                .iter()
+                .map(|&key| DrawKey {
+                    key,
+                    marked: !lazy || nearness.near.with(|n| n.contains(&key.index)),
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let render_paragraph = move |DrawKey { key, marked }: DrawKey| {
+        let node = NodeRef::<leptos::html::Div>::new();
+        if nearness.lazy.get_untracked() {
+            watch_near_screen(node, nearness.watcher);
+        }
         let current = layout.get_untracked();
         let selected = state.selected.get_untracked();
         let flash = state.flash.get_untracked();
@@ -432,6 +471,7 @@ pub fn ArticleView() -> impl IntoView {
                 selected.as_ref(),
                 flash.as_ref(),
                 check.as_ref().map(|c| &c.0.1),
+                marked,
             );
             (
                 u16_start,
@@ -446,6 +486,8 @@ pub fn ArticleView() -> impl IntoView {
                 class:ann-para--dateline=role == ParagraphRole::Dateline
                 dir="auto"
                 data-u16=u16_start
+                data-index=key.index
+                node_ref=node
             >
                 {runs.into_iter().map(render_run).collect_view()}
             </div>
@@ -504,11 +546,78 @@ pub fn ArticleView() -> impl IntoView {
                 }
                 on:keyup=on_key_up
             >
-                <For each=keys key=|k| (k.fingerprint, k.index) children=render_paragraph />
+                <For each=keys key=|k| (k.key.fingerprint, k.key.index, k.marked) children=render_paragraph />
             </div>
             <crate::ui::annotate::reading_cursor::ReadingCursor />
         </article>
     }
+}
+
+/// Which paragraphs a long article draws with their marks: those near the screen, as the
+/// browser reports them; every paragraph in a shorter article and on paper.
+#[derive(Clone, Copy)]
+struct Nearness {
+    lazy: Memo<bool>,
+    near: RwSignal<HashSet<usize>>,
+    watcher: StoredValue<Option<NearScreen>, LocalStorage>,
+}
+
+impl Nearness {
+    fn new(state: AppState, printing: Option<crate::ui::annotate::print_notes::Printing>) -> Self {
+        let near = RwSignal::new(HashSet::<usize>::new());
+        let watcher = StoredValue::new_local(NearScreen::new(NEAR_MARGIN, move |changes| {
+            near.update(|set| {
+                for (index, is_near) in changes {
+                    if is_near {
+                        set.insert(index);
+                    } else {
+                        set.remove(&index);
+                    }
+                }
+            })
+        }));
+        let lazy = Memo::new(move |_| {
+            let printing = printing.is_some_and(|p| p.0.get());
+            !printing
+                && watcher.with_value(Option::is_some)
+                && state
+                    .editor
+                    .with(|e| e.document().annotations.len() >= LAZY_FROM)
+        });
+        Nearness {
+            lazy,
+            near,
+            watcher,
+        }
+    }
+}
+
+/// Has the paragraph element watched for coming near the screen while it is shown.
+fn watch_near_screen(
+    node: NodeRef<leptos::html::Div>,
+    watcher: StoredValue<Option<NearScreen>, LocalStorage>,
+) {
+    let shown = StoredValue::new_local(None::<web_sys::Element>);
+    node.on_load(move |element| {
+        let element: web_sys::Element = element.unchecked_into();
+        watcher.with_value(|w| {
+            if let Some(w) = w {
+                w.observe(&element);
+            }
+        });
+        shown.set_value(Some(element));
+    });
+    on_cleanup(move || {
+        // Already gone with its owner: the observer drops disconnected elements itself.
+        let element = shown.try_with_value(Clone::clone).flatten();
+        if let Some(element) = element {
+            watcher.try_with_value(|w| {
+                if let Some(w) = w {
+                    w.unobserve(&element);
+                }
+            });
+        }
+    });
 }
 
 /// Turns the browser's selection into a pending selection, or handles a plain click on a

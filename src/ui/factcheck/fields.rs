@@ -225,6 +225,9 @@ fn select_control(
     .into_any()
 }
 
+/// Up to this many claimant choices are built with the field; more wait for the list's focus.
+const EAGER_CHOICES: usize = 100;
+
 /// "Claimant": the entity the claim is `attributed_to`, picked from the document's entities.
 #[component]
 fn ClaimantField(claim: AnnotationId) -> impl IntoView {
@@ -263,6 +266,16 @@ fn ClaimantField(claim: AnnotationId) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // Thousands of entities make thousands of options: build them when the person goes to
+    // the list (focus), not every time a claim is selected; a short list is built at once.
+    let expanded = RwSignal::new(false);
+    let shown = Memo::new(move |_| {
+        if expanded.get() || choices.with(|c| c.len() <= EAGER_CHOICES) {
+            return choices.get();
+        }
+        let now = current.get();
+        choices.with(|c| c.iter().filter(|(id, _)| *id == now).cloned().collect())
+    });
     let on_change = move |ev: leptos::ev::Event| {
         let picked = event_target_value(&ev);
         let entity = (!picked.is_empty()).then_some(AnnotationId(picked));
@@ -283,9 +296,16 @@ fn ClaimantField(claim: AnnotationId) -> impl IntoView {
     view! {
         <div class="ann-field ann-fc-field">
             <label for=dom_id.clone()>"Claimant"</label>
-            <select id=dom_id aria-describedby=help_id.clone() prop:value=move || current.get() on:change=on_change>
+            <select
+                id=dom_id
+                aria-describedby=help_id.clone()
+                prop:value=move || current.get()
+                on:focus=move |_| expanded.set(true)
+                on:mousedown=move |_| expanded.set(true)
+                on:change=on_change
+            >
                 <option value="" selected=move || current.get().is_empty()>"— none —"</option>
-                <For each=move || choices.get() key=|choice| choice.clone() let:choice>
+                <For each=move || shown.get() key=|choice| choice.clone() let:choice>
                     {
                         let value = choice.0.clone();
                         view! {

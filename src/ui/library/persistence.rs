@@ -217,8 +217,15 @@ pub fn Autosave() -> impl IntoView {
                 if library::is_available() {
                     state.save_state.set(SaveState::Pending);
                 }
+                // After a quiet moment, and then only once the next frame is on screen: a
+                // save of a long article takes a while, and must not hold back the paint of
+                // the edit that caused it.
                 s.timer = set_timeout_with_handle(
-                    move || flush(state),
+                    move || {
+                        request_animation_frame(move || {
+                            set_timeout(move || flush(state), std::time::Duration::ZERO)
+                        })
+                    },
                     std::time::Duration::from_millis(SAVE_DELAY_MS),
                 )
                 .ok();

@@ -1,0 +1,92 @@
+// A long article with thousands of annotations: marks are drawn near the screen only, the
+// text is always complete, and everything still reaches every annotation (scrolling, the
+// annotation list, tagging far down, picking a claimant among hundreds of entities).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ARTICLE, articleText, dragSelect, expectNoConsoleErrors, openApp, useHarness } from './harness.mjs';
+
+useHarness();
+
+const PARAGRAPHS = 700;
+
+function longDocument() {
+  const paragraphs = [];
+  const annotations = [];
+  let offset = 0;
+  for (let p = 0; p < PARAGRAPHS; p++) {
+    const who = `Alice Example${p}`;
+    const claim = `the budget grew by ${p} percent`;
+    const source = `the council report number ${p}`;
+    const paragraph = `Paragraph ${p}: ${who} said ${claim} in the harbour district, according to ${source}.`;
+    const span = (id, tag, quote) => {
+      const start = offset + paragraph.indexOf(quote);
+      annotations.push({ id, tag, start, end: start + quote.length, quote });
+    };
+    span(`e${p}`, 'entity', who);
+    span(`c${p}`, 'claim', claim);
+    span(`s${p}`, 'source', source);
+    paragraphs.push(paragraph);
+    offset += paragraph.length + 2; // ASCII only: code points are UTF-16 units here.
+  }
+  const text = paragraphs.join('\n\n');
+  return {
+    text,
+    json: {
+      format: 'article-annotator', version: 1, offset_unit: 'codepoint',
+      document: { id: 'd-long', title: 'Harbour budget, paragraph by paragraph', text },
+      tags: [
+        { id: 'claim', label: 'Claim', color: '#d55e00' },
+        { id: 'source', label: 'Source', color: '#0072b2' },
+        { id: 'entity', label: 'Entity', color: '#009e73' },
+      ],
+      annotations,
+    },
+  };
+}
+
+const marksOf = (page, id) => page.locator(`${ARTICLE} mark[data-ids~="${id}"]`);
+
+test('a long article draws marks near the screen only, and every annotation is still reachable', async () => {
+  const { text, json } = longDocument();
+  assert.ok(json.annotations.length >= 2000);
+  const page = await openApp();
+  await page.getByLabel('Import annotations').setInputFiles({
+    name: 'long.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)),
+  });
+  await page.waitForFunction(([selector, length]) => document.querySelector(selector)?.textContent.length === length, [ARTICLE, text.length], { timeout: 30_000 });
+  assert.equal(await articleText(page), text, 'the whole text is there, marked or not');
+  await marksOf(page, 'c0').waitFor();
+  const drawn = await page.locator(`${ARTICLE} mark`).count();
+  assert.ok(drawn > 0 && drawn < 900, `${drawn} of ${json.annotations.length} marks drawn near the top`);
+  assert.equal(await marksOf(page, 'c699').count(), 0, 'nothing drawn at the far end yet');
+
+  // Scrolling to the end draws the marks there.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await marksOf(page, 'c699').waitFor();
+  assert.equal(await articleText(page), text);
+
+  // Tagging far down works like anywhere else.
+  await dragSelect(page, 'harbour district, according to the council report number 690');
+  await page.getByRole('button', { name: 'Claim', exact: true }).click();
+  await page.locator(`${ARTICLE} mark`, { hasText: 'harbour district' }).first().waitFor();
+
+  // From the top, the list brings a far annotation into view, drawn and selected.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.getByPlaceholder('Search quotes and notes').fill('budget grew by 650 percent');
+  await page.locator('.ann-list__button', { hasText: 'budget grew by 650 percent' }).click();
+  await page.locator(`${ARTICLE} mark.ann-mark--selected[data-ids~="c650"]`).waitFor();
+  const box = await marksOf(page, 'c650').first().boundingBox();
+  const height = page.viewportSize().height;
+  assert.ok(box && box.y >= 0 && box.y + box.height <= height, `the claim is on screen (${JSON.stringify(box)})`);
+
+  // Hundreds of entities: the claimant list is built when the person goes to it.
+  const claimant = page.getByLabel('Claimant');
+  await claimant.waitFor();
+  assert.equal(await claimant.locator('option').count(), 1, 'only "none" until the list is used');
+  await claimant.focus();
+  await page.waitForFunction(() => document.querySelectorAll('[id^="ann-fc-claimant-"] option').length === 701);
+  await claimant.selectOption({ label: 'Alice Example650' });
+  await page.waitForFunction(() => document.querySelector('[id^="ann-fc-claimant-"]')?.value === 'e650');
+  expectNoConsoleErrors(page);
+});
