@@ -269,6 +269,60 @@ fn window_edge_after(content: &str, byte: usize) -> usize {
     }
 }
 
+/// Where a paragraph step takes the reading cursor from `from` (UTF-16, as the browser counts):
+/// the start of the next paragraph (forward) or of this one or the one before (backward),
+/// never the blank line between paragraphs. A paragraph starts after a line break, at its
+/// first character that is not a space or a line break; the text's start and end are the
+/// ends of the road. Looks only at the text between `from` and the target.
+pub fn paragraph_step(text: &Text, from: Utf16Offset, forward: bool) -> Utf16Offset {
+    let index = text.index();
+    let outward = if forward {
+        Outward::Forward
+    } else {
+        Outward::Backward
+    };
+    let Ok(from) = code_point_from_utf16_outward(text, from, outward) else {
+        return from;
+    };
+    let Ok(byte) = index.to_byte(from) else {
+        return Utf16Offset(index.len_utf16());
+    };
+    let content = text.as_str();
+    let starts_paragraph = |at: usize| {
+        let after_break = content
+            .get(..at)
+            .and_then(|before| before.trim_end_matches([' ', '\t']).chars().last())
+            .is_some_and(|c| matches!(c, '\n' | '\r' | '\u{2029}'));
+        let has_text = content
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| !c.is_whitespace());
+        after_break && has_text
+    };
+    let found = if forward {
+        content
+            .get(byte.0..)
+            .unwrap_or_default()
+            .char_indices()
+            .map(|(i, _)| byte.0 + i)
+            .find(|&at| at > byte.0 && starts_paragraph(at))
+            .unwrap_or(content.len())
+    } else {
+        content
+            .get(..byte.0)
+            .unwrap_or_default()
+            .char_indices()
+            .rev()
+            .map(|(i, _)| i)
+            .find(|&at| starts_paragraph(at))
+            .unwrap_or(0)
+    };
+    index
+        .from_byte(ByteOffset(found))
+        .and_then(|cp| index.to_utf16(cp))
+        .unwrap_or(Utf16Offset(index.len_utf16()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

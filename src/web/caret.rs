@@ -127,15 +127,13 @@ pub fn focus_element() -> Option<Element> {
     }
 }
 
-/// Puts a collapsed cursor at UTF-16 offset `offset` of the article's text (clamped to its
-/// end).
-pub fn place_at(article: &Element, offset: usize) {
-    let (Some(document), Some(selection)) = (document(), selection()) else {
-        return;
-    };
-    let Ok(walker) = document.create_tree_walker_with_what_to_show(article, 0x4) else {
-        return;
-    };
+/// The text node and offset in it at UTF-16 offset `offset` of the article's text (clamped
+/// to its end).
+fn point_at(article: &Element, offset: usize) -> Option<(Node, u32)> {
+    let document = document()?;
+    let walker = document
+        .create_tree_walker_with_what_to_show(article, 0x4)
+        .ok()?;
     let mut seen = 0usize;
     let mut last: Option<(Node, usize)> = None;
     while let Ok(Some(node)) = walker.next_node() {
@@ -144,16 +142,28 @@ pub fn place_at(article: &Element, offset: usize) {
             .map(|v| v.encode_utf16().count())
             .unwrap_or(0);
         if offset < seen + length {
-            // A caret the browser will not move stays where it was; no work is touched.
-            let _ = selection.collapse_with_offset(Some(&node), (offset - seen) as u32);
-            return;
+            return Some((node, (offset - seen) as u32));
         }
         seen += length;
         last = Some((node, length));
     }
-    if let Some((node, length)) = last {
+    last.map(|(node, length)| (node, length as u32))
+}
+
+/// Puts a collapsed cursor at UTF-16 offset `offset` of the article's text (clamped to its
+/// end).
+pub fn place_at(article: &Element, offset: usize) {
+    if let (Some(selection), Some((node, at))) = (selection(), point_at(article, offset)) {
         // A caret the browser will not move stays where it was; no work is touched.
-        let _ = selection.collapse_with_offset(Some(&node), length as u32);
+        let _ = selection.collapse_with_offset(Some(&node), at);
+    }
+}
+
+/// Moves the selection's focus to UTF-16 offset `offset`, keeping its anchor (Shift+move).
+pub fn extend_to(article: &Element, offset: usize) {
+    if let (Some(selection), Some((node, at))) = (selection(), point_at(article, offset)) {
+        // A selection the browser will not extend stays as it was; no work is touched.
+        let _ = selection.extend_with_offset(&node, at);
     }
 }
 

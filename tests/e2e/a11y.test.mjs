@@ -392,3 +392,25 @@ test('a keyboard selection of only spaces says why it cannot be tagged', async (
   await waitForLive(page, /only spaces or line breaks/);
   assert.equal(await page.getByRole('toolbar', { name: 'Tag the selection' }).count(), 0);
 });
+
+test('Ctrl+Down goes from paragraph start to paragraph start, never onto the blank line; Ctrl+Up comes back', async () => {
+  const page = await openApp();
+  const text = await articleText(page);
+  await focusArticleByKeyboard(page);
+  const starts = [];
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Control+ArrowDown');
+    starts.push((await selection(page)).start);
+  }
+  for (const at of starts) {
+    assert.ok(at === 0 || text[at - 1] === '\n', `${at} follows a line break (${JSON.stringify(text.slice(at - 3, at + 10))})`);
+    assert.match(text[at], /\S/, `${at} is on text, not on a blank line`);
+  }
+  assert.deepEqual([...starts].sort((a, b) => a - b), starts, 'each press moves on');
+  assert.equal(new Set(starts).size, starts.length);
+  await page.keyboard.press('Control+ArrowUp');
+  assert.equal((await selection(page)).start, starts[4]);
+  // Shift+Ctrl+Down selects to the next paragraph: the selection offered is the paragraph.
+  await page.keyboard.press('Control+Shift+ArrowDown');
+  await page.getByRole('toolbar', { name: 'Tag the selection' }).waitFor();
+});

@@ -260,3 +260,33 @@ test('fact-checking: Escape leaves link mode without linking, and a removed link
   assert.match(await details(page).locator('.ann-fc-link').textContent(), /Contradicted by/);
   expectNoConsoleErrors(page);
 });
+
+test('link mode: the banner leaves the header free, and link mode ends on undo and on search', async () => {
+  const page = await openApp();
+  await dragSelect(page, 'The Trump administration held', 'clandestine meetings');
+  await page.getByRole('button', { name: 'Claim', exact: true }).click();
+  await dragSelect(page, 'New York Times report');
+  await page.getByRole('button', { name: 'Source', exact: true }).click();
+  const banner = page.locator('.ann-link-banner');
+  const startLinking = async () => {
+    await markOf(page, 'claim').click();
+    await details(page).getByRole('button', { name: 'Link…' }).click();
+    await banner.waitFor();
+  };
+
+  await startLinking();
+  const header = await page.locator('.ann-header').boundingBox();
+  const box = await banner.boundingBox();
+  assert.ok(box.y >= header.y + header.height, `the banner (${box.y}px) is below the header (ends ${header.y + header.height}px)`);
+  await screenshot(page, 'factcheck-link-banner');
+  // Undo (the source just tagged goes away): link mode ends with it.
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await banner.waitFor({ state: 'detached' });
+
+  await page.getByRole('button', { name: 'Redo', exact: true }).click();
+  await startLinking();
+  await page.getByPlaceholder('Search quotes and notes').fill('Times');
+  await banner.waitFor({ state: 'detached' });
+  assert.equal(await details(page).locator('.ann-fc-link').count(), 0, 'nothing was linked');
+  expectNoConsoleErrors(page);
+});

@@ -7,6 +7,7 @@
 //! global shortcuts, so a key the cursor uses never also does something else.
 
 use crate::domain::annotation::AnnotationId;
+use crate::domain::text::Utf16Offset;
 use crate::ui::actions;
 use crate::ui::notices;
 use crate::ui::state::{AppState, use_app};
@@ -103,6 +104,22 @@ fn move_for(key: &str, ctrl: bool) -> Option<(Direction, Step)> {
     })
 }
 
+/// Ctrl+Down / Ctrl+Up: to the start of the next (or this, or the previous) paragraph,
+/// never onto the blank line between paragraphs, where the browser's own paragraph step stops.
+fn step_paragraph(state: AppState, article: &web_sys::Element, extend: bool, forward: bool) {
+    let Some(from) = caret::focus_offset(article) else {
+        return;
+    };
+    let to = state.editor.with_untracked(|e| {
+        crate::domain::selection::paragraph_step(&e.document().text, Utf16Offset(from), forward)
+    });
+    if extend {
+        caret::extend_to(article, to.0);
+    } else {
+        caret::place_at(article, to.0);
+    }
+}
+
 /// The annotations under the cursor, in the order the mark lists them.
 fn annotations_at_cursor() -> Vec<AnnotationId> {
     caret::focus_element()
@@ -154,7 +171,11 @@ pub fn handle_key(state: AppState, event: &web_sys::KeyboardEvent) -> bool {
         if !extend && !caret::is_collapsed() {
             caret::collapse_to_focus();
         }
-        caret::step(extend, direction, step);
+        if step == Step::Paragraph {
+            step_paragraph(state, &article, extend, direction == Direction::Forward);
+        } else {
+            caret::step(extend, direction, step);
+        }
         after_move(state, &article, false);
         event.prevent_default();
         return true;

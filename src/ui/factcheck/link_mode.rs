@@ -242,6 +242,16 @@ pub fn LinkModeLayer() -> impl IntoView {
         }
     });
 
+    // It also ends when the document changes under it (an undo, a redo, any edit) or the
+    // list is searched: the person has moved on to something else.
+    Effect::new(move |previous: Option<(u64, String)>| {
+        let now = (state.changes.get(), state.filter.with(|f| f.search.clone()));
+        if previous.is_some_and(|p| p != now) {
+            cancel_link(state, fact_check);
+        }
+        now
+    });
+
     let from_quote = move || {
         fact_check
             .link
