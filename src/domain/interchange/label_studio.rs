@@ -1,7 +1,7 @@
 //! Label Studio task JSON: an array of tasks, each with `data.text` and `annotations` (and
 //! `predictions`) whose `result` lists `labels` regions and `relation` links.
 //! HyperText regions (an XPath `start` and `globalOffsets`) are read here and placed on the
-//! article text made from the task's HTML by [`super::hypertext`].
+//! article text made from the task's HTML by `interchange::hypertext`.
 //!
 //! Offsets are code points (Label Studio stores Python `str` indices). A region's note goes
 //! in its `meta.text` (Label Studio's own per-region note), attributes in `meta.attributes`;
