@@ -1004,3 +1004,32 @@ fn a_hypertext_task_over_another_version_of_the_open_article_offers_the_choice()
     assert!(matches!(item.target, ImportTarget::Existing(_)));
     assert_eq!(item.counts.exact, 1);
 }
+
+#[test]
+fn a_hypertext_task_whose_html_is_an_address_is_placed_by_quote_on_the_open_article() {
+    let open = open_article("The council met. The mayor spoke at length.");
+    let task = hypertext_task(
+        "https://example.org/council.html",
+        &[("m", region(Some((40, 45)), "mayor", "PER"))],
+    );
+    let prep = prepare(&[file("ls.json", task.clone())], Some(&open));
+    let item = only_item(&prep);
+    assert!(matches!(&item.target, ImportTarget::Existing(id) if id.0 == "open"));
+    let document = applied(item, Some(&open));
+    assert_eq!(spans(&document), [(21, 26, "mayor".to_string(), "moved")]);
+    assert!(
+        messages(item).iter().any(|m| m.contains("only an address")),
+        "{:?}",
+        messages(item)
+    );
+    // Without an open article there is nothing to place it on: said, and no document.
+    let prep = prepare(&[file("ls.json", task)], None);
+    assert!(prep.items.is_empty());
+    assert!(
+        prep.all_problems()
+            .iter()
+            .any(|p| p.message.contains("open the article first")),
+        "{:?}",
+        prep.all_problems()
+    );
+}

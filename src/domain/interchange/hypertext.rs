@@ -175,10 +175,12 @@ pub(super) fn settle(data: &Value, location: &str, batch: &mut ImportBatch, regi
                 candidate.quote = candidate.quote.as_deref().map(unescaped);
             }
         }
+        // An address is no article text: the regions go on the open article, by quote.
+        batch.text = None;
         batch.problems.push(Problem::warning(
             location,
             "the task's HTML is not in the file (only an address), so its HyperText offsets \
-             cannot be read; the regions were placed by their quotes",
+             cannot be read; the regions were placed by their quotes in the open article",
         ));
         return;
     };
