@@ -1033,3 +1033,42 @@ fn a_hypertext_task_whose_html_is_an_address_is_placed_by_quote_on_the_open_arti
         prep.all_problems()
     );
 }
+
+#[test]
+fn offsets_that_nothing_decides_are_prepared_both_ways_for_the_person_to_choose() {
+    use annotator::domain::import_pipeline::UnitChoice;
+    // "b c" is code points 4–7; read as UTF-16 units (the chart emoji counts twice) 4–7 is " b ".
+    // Both readings fit, split nothing and end on word boundaries: nothing decides.
+    let line = r#"{"text":"📉 a b c d e","label":[[4,7,"X"]]}"#;
+    let prep = prepare(&[file("undecided.jsonl", line)], None);
+    assert!(prep.needs_unit_choice());
+    let choices = prep.unit_choices();
+    assert_eq!(choices.len(), 1);
+    let (source, as_read, other) = choices[0];
+    assert_eq!(source, "undecided.jsonl line 1");
+    assert_eq!(as_read.incoming.annotations[0].quote, "b c");
+    assert_eq!(other.incoming.annotations[0].quote, " b ");
+    // The format's unit: kept as read, nothing else offered any more.
+    let mut keep = prep.clone();
+    keep.choose_unit(UnitChoice::FormatsUnit);
+    assert!(!keep.needs_unit_choice());
+    assert_eq!(spans(&applied(only_item(&keep), None))[0].0, 4);
+    // The other unit: the item read as UTF-16 units, and it says so.
+    let mut other = prep.clone();
+    other.choose_unit(UnitChoice::OtherUnit);
+    let item = only_item(&other);
+    assert_eq!(
+        spans(&applied(item, None)),
+        [(3, 6, " b ".to_string(), "exact")]
+    );
+    assert!(
+        messages(item)
+            .iter()
+            .any(|m| m.contains("read as UTF-16 units, as chosen")),
+        "{:?}",
+        messages(item)
+    );
+    // Where the spans decide (UTF-16 would not fit), nothing is offered.
+    let decided = r#"{"text":"📉📉 Zoë met Bob.","label":[[3,6,"PER"],[11,14,"PER"]]}"#;
+    assert!(!prepare(&[file("decided.jsonl", decided)], None).needs_unit_choice());
+}

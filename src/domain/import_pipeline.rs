@@ -93,6 +93,11 @@ pub struct PreparedImport {
     /// their quotes. The person chooses ([`ImportPreparation::choose`]); until then the item
     /// opens as its own document, named apart from the open one.
     pub on_open_text: Option<Box<PreparedImport>>,
+    /// Set when the file's quote-less offsets could be code points or UTF-16 units and
+    /// nothing in them decided (`anchor::unit_evidence`): the same item read the other way.
+    /// The person chooses ([`ImportPreparation::choose_unit`]); until then the format's
+    /// unit is taken.
+    pub in_other_unit: Option<Box<PreparedImport>>,
 }
 
 impl PreparedImport {
@@ -119,6 +124,15 @@ pub struct ImportPreparation {
     pub problems: Vec<Problem>,
 }
 
+/// Which reading of quote-less offsets to take when nothing in them decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitChoice {
+    /// The unit the format counts in (as read).
+    FormatsUnit,
+    /// The other unit (UTF-16 units for code points, or the reverse).
+    OtherUnit,
+}
+
 /// What to do with files whose text is another version of the open article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VersionChoice {
@@ -133,6 +147,33 @@ impl ImportPreparation {
     /// choose where its annotations go.
     pub fn needs_version_choice(&self) -> bool {
         self.items.iter().any(|item| item.on_open_text.is_some())
+    }
+
+    /// Whether some file's quote-less offsets could be read in either unit, nothing in them
+    /// deciding, so the person should choose (asked after the version question).
+    pub fn needs_unit_choice(&self) -> bool {
+        self.items.iter().any(|item| item.in_other_unit.is_some())
+    }
+
+    /// The items that offer the other reading: (source, what the format's reading placed,
+    /// what the other reading would place), for the question.
+    pub fn unit_choices(&self) -> Vec<(&str, &PreparedImport, &PreparedImport)> {
+        self.items
+            .iter()
+            .filter_map(|item| Some((item.source.as_str(), item, item.in_other_unit.as_deref()?)))
+            .collect()
+    }
+
+    /// Applies the person's choice of unit to every item that offered one.
+    pub fn choose_unit(&mut self, choice: UnitChoice) {
+        for item in &mut self.items {
+            let Some(other) = item.in_other_unit.take() else {
+                continue;
+            };
+            if choice == UnitChoice::OtherUnit {
+                *item = *other;
+            }
+        }
     }
 
     /// Applies the person's choice to every item that offered one.
@@ -590,6 +631,7 @@ impl<'a> Preparer<'a, '_> {
                         .map(|read| read.classroom.clone())
                         .unwrap_or_default(),
                     on_open_text: None,
+                    in_other_unit: None,
                 }))
             }
             _ => None,
@@ -641,6 +683,36 @@ impl<'a> Preparer<'a, '_> {
                 (ImportTarget::New(document), title)
             }
         };
+        // Offsets that could be read either way: the other reading, placed on the same text.
+        let in_other_unit = batch.other_reading.as_deref().map(|other| {
+            let mut other = other.clone();
+            other.map_tag_names();
+            let placed = self.place(text, &other, native);
+            let problems = other
+                .problems
+                .iter()
+                .cloned()
+                .chain(placed.problems)
+                .map(|problem| located(&source, problem))
+                .collect();
+            Box::new(PreparedImport {
+                source: source.clone(),
+                format: batch.format.clone(),
+                target: target.clone(),
+                target_title: target_title.clone(),
+                incoming: IncomingBatch {
+                    annotations: placed.annotations,
+                    relations: placed.relations,
+                    tags: other.tags.clone(),
+                },
+                unit_note: placed.unit_note,
+                counts: placed.counts,
+                problems,
+                classroom: ClassroomFields::default(),
+                on_open_text: None,
+                in_other_unit: None,
+            })
+        });
         self.preparation.items.push(PreparedImport {
             source,
             format: batch.format.clone(),
@@ -658,6 +730,7 @@ impl<'a> Preparer<'a, '_> {
                 .map(|read| read.classroom.clone())
                 .unwrap_or_default(),
             on_open_text,
+            in_other_unit,
         });
     }
 
