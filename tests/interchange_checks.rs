@@ -1044,10 +1044,11 @@ fn offsets_that_nothing_decides_are_prepared_both_ways_for_the_person_to_choose(
     assert!(prep.needs_unit_choice());
     let choices = prep.unit_choices();
     assert_eq!(choices.len(), 1);
-    let (source, as_read, other) = choices[0];
-    assert_eq!(source, "undecided.jsonl line 1");
-    assert_eq!(as_read.incoming.annotations[0].quote, "b c");
-    assert_eq!(other.incoming.annotations[0].quote, " b ");
+    let offered = choices[0];
+    assert_eq!(offered.source, "undecided.jsonl line 1");
+    assert_eq!(offered.other_unit.name(), "utf16");
+    assert_eq!(offered.as_read.incoming.annotations[0].quote, "b c");
+    assert_eq!(offered.other.incoming.annotations[0].quote, " b ");
     // The format's unit: kept as read, nothing else offered any more.
     let mut keep = prep.clone();
     keep.choose_unit(UnitChoice::FormatsUnit);

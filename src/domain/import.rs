@@ -130,8 +130,8 @@ pub struct ImportBatch {
     pub extra: BTreeMap<String, String>,
     /// The same file read with its quote-less offsets in the other unit (UTF-16 units instead
     /// of code points, or the reverse), when nothing in the spans decided between the two:
-    /// the person chooses (`import_pipeline::UnitChoice`).
-    pub other_reading: Option<Box<ImportBatch>>,
+    /// the person chooses (`import_pipeline::UnitChoice`). The unit is the other reading's.
+    pub other_reading: Option<(OffsetUnit, Box<ImportBatch>)>,
 }
 
 impl ImportBatch {

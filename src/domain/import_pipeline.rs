@@ -18,6 +18,7 @@
 //! an `Existing` target may name a document that an earlier `New` item creates (two files
 //! with the same new text make one document, not twins).
 
+use crate::domain::anchor::unit_evidence;
 use crate::domain::anchor::{self, PlacementCounts};
 use crate::domain::annotation::{AnchorStatus, Annotation, Relation, RelationId};
 use crate::domain::article_input::limits::{
@@ -30,7 +31,7 @@ use crate::domain::format::native::{
     ClassroomFields, ClassroomRole, Exercise, NativeRead, document_from_native,
     read_native_detailed,
 };
-use crate::domain::import::{ImportBatch, Problem, Severity};
+use crate::domain::import::{ImportBatch, OffsetUnit, Problem, Severity};
 use crate::domain::interchange::sniff::{ACCEPTED_FORMATS, NotRecognised, Sniffed, sniff};
 use crate::domain::interchange::{brat, jsonl, label_studio, sniff::read_or_defer};
 use crate::domain::merge::{ImportSummary, IncomingBatch};
@@ -96,8 +97,8 @@ pub struct PreparedImport {
     /// Set when the file's quote-less offsets could be code points or UTF-16 units and
     /// nothing in them decided (`anchor::unit_evidence`): the same item read the other way.
     /// The person chooses ([`ImportPreparation::choose_unit`]); until then the format's
-    /// unit is taken.
-    pub in_other_unit: Option<Box<PreparedImport>>,
+    /// unit is taken. The unit is the other reading's.
+    pub in_other_unit: Option<(OffsetUnit, Box<PreparedImport>)>,
 }
 
 impl PreparedImport {
@@ -122,6 +123,24 @@ pub struct ImportPreparation {
     pub file_count: usize,
     pub items: Vec<PreparedImport>,
     pub problems: Vec<Problem>,
+}
+
+/// One file whose offsets could be read either way: what each reading places.
+#[derive(Clone, Copy, Debug)]
+pub struct OfferedReading<'a> {
+    pub source: &'a str,
+    /// The item read in the format's unit.
+    pub as_read: &'a PreparedImport,
+    /// The unit of the other reading.
+    pub other_unit: OffsetUnit,
+    pub other: &'a PreparedImport,
+}
+
+impl OfferedReading<'_> {
+    /// The unit the file was read in as the format counts.
+    pub fn formats_unit(&self) -> OffsetUnit {
+        unit_evidence::other_unit(self.other_unit)
+    }
 }
 
 /// Which reading of quote-less offsets to take when nothing in them decided.
@@ -155,19 +174,26 @@ impl ImportPreparation {
         self.items.iter().any(|item| item.in_other_unit.is_some())
     }
 
-    /// The items that offer the other reading: (source, what the format's reading placed,
-    /// what the other reading would place), for the question.
-    pub fn unit_choices(&self) -> Vec<(&str, &PreparedImport, &PreparedImport)> {
+    /// The items that offer the other reading, for the question.
+    pub fn unit_choices(&self) -> Vec<OfferedReading<'_>> {
         self.items
             .iter()
-            .filter_map(|item| Some((item.source.as_str(), item, item.in_other_unit.as_deref()?)))
+            .filter_map(|item| {
+                let (unit, other) = item.in_other_unit.as_ref()?;
+                Some(OfferedReading {
+                    source: &item.source,
+                    as_read: item,
+                    other_unit: *unit,
+                    other,
+                })
+            })
             .collect()
     }
 
     /// Applies the person's choice of unit to every item that offered one.
     pub fn choose_unit(&mut self, choice: UnitChoice) {
         for item in &mut self.items {
-            let Some(other) = item.in_other_unit.take() else {
+            let Some((_, other)) = item.in_other_unit.take() else {
                 continue;
             };
             if choice == UnitChoice::OtherUnit {
@@ -684,7 +710,7 @@ impl<'a> Preparer<'a, '_> {
             }
         };
         // Offsets that could be read either way: the other reading, placed on the same text.
-        let in_other_unit = batch.other_reading.as_deref().map(|other| {
+        let in_other_unit = batch.other_reading.as_ref().map(|(unit, other)| {
             let mut other = other.clone();
             other.map_tag_names();
             let placed = self.place(text, &other, native);
@@ -695,7 +721,7 @@ impl<'a> Preparer<'a, '_> {
                 .chain(placed.problems)
                 .map(|problem| located(&source, problem))
                 .collect();
-            Box::new(PreparedImport {
+            let item = PreparedImport {
                 source: source.clone(),
                 format: batch.format.clone(),
                 target: target.clone(),
@@ -711,7 +737,8 @@ impl<'a> Preparer<'a, '_> {
                 classroom: ClassroomFields::default(),
                 on_open_text: None,
                 in_other_unit: None,
-            })
+            };
+            (*unit, Box::new(item))
         });
         self.preparation.items.push(PreparedImport {
             source,

@@ -186,7 +186,7 @@ fn settle_units(location: &str, declared: Option<&str>, batch: &mut ImportBatch)
                 decision.unit.describe()
             ),
         ));
-        batch.other_reading = Some(Box::new(other_reading));
+        batch.other_reading = Some((other, Box::new(other_reading)));
     }
     if let Some(note) = decision.note {
         batch.problems.push(Problem::warning(location, note));

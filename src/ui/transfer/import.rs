@@ -13,7 +13,7 @@
 use crate::domain::document::Document;
 use crate::domain::import_apply::{ReportKind, StoredDocument, import_report, name_stored_targets};
 use crate::domain::import_pipeline::{
-    ImportPreparation, InputFile, LibraryDocRef, VersionChoice, prepare_import,
+    ImportPreparation, InputFile, LibraryDocRef, UnitChoice, VersionChoice, prepare_import,
 };
 use crate::domain::interchange::sniff::{Sniffed, sniff};
 use crate::domain::text::sha256_hex;
@@ -174,7 +174,7 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
         )
     });
     name_stored_targets(&mut preparation, &stored);
-    if preparation.needs_version_choice() {
+    if preparation.needs_version_choice() || preparation.needs_unit_choice() {
         actions::ask_import_version(
             state,
             WaitingImport {
@@ -200,6 +200,31 @@ pub fn answer_version_question(state: AppState, choice: Option<VersionChoice>) {
         return;
     };
     waiting.preparation.choose(choice);
+    if waiting.preparation.needs_unit_choice() {
+        // The unit question comes next, about the items still read from their own text.
+        actions::ask_import_version(state, waiting);
+        return;
+    }
+    finish_import(
+        state,
+        &waiting.preparation,
+        &waiting.stored,
+        waiting.unread,
+        &waiting.now,
+    );
+}
+
+/// The person's answer to the unit question: offsets read in the format's unit or the
+/// other, or (`None`, Escape or Cancel) nothing imported.
+pub fn answer_unit_question(state: AppState, choice: Option<UnitChoice>) {
+    let Some(mut waiting) = actions::take_import_question(state) else {
+        return;
+    };
+    let Some(choice) = choice else {
+        notices::announce(state, "Import cancelled; nothing was imported");
+        return;
+    };
+    waiting.preparation.choose_unit(choice);
     finish_import(
         state,
         &waiting.preparation,
@@ -282,7 +307,12 @@ pub fn ImportControl() -> impl IntoView {
             "Import annotations"
         </label>
         <Show when=move || state.import_question.with(Option::is_some)>
-            <VersionQuestion />
+            {move || {
+                let version = state
+                    .import_question
+                    .with(|q| q.as_ref().is_some_and(|w| w.preparation.needs_version_choice()));
+                if version { view! { <VersionQuestion /> }.into_any() } else { view! { <UnitQuestion /> }.into_any() }
+            }}
         </Show>
     }
 }
@@ -330,6 +360,83 @@ fn VersionQuestion() -> impl IntoView {
                     "Open as its own document"
                 </button>
                 <button type="button" class="ann-button" on:click=move |_| answer_version_question(state, None)>
+                    "Cancel"
+                </button>
+            </div>
+        </Dialog>
+    }
+}
+
+/// The first few quotes a reading places, for the person to compare: “Zoë”, “Bob”.
+fn sample_quotes(item: &crate::domain::import_pipeline::PreparedImport) -> String {
+    let quotes: Vec<String> = item
+        .incoming
+        .annotations
+        .iter()
+        .filter(|a| !a.is_orphan())
+        .take(3)
+        .map(|a| format!("“{}”", crate::domain::describe::shorten(&a.quote, 40)))
+        .collect();
+    if quotes.is_empty() {
+        "nothing".to_string()
+    } else {
+        quotes.join(", ")
+    }
+}
+
+/// "Which unit do the offsets count in?": quote-less offsets that could be code points or
+/// UTF-16 units, nothing in them deciding; each reading shown by the quotes it gives.
+#[component]
+fn UnitQuestion() -> impl IntoView {
+    let state = use_app();
+    let (files, format_unit, other_unit, as_read, other) =
+        state.import_question.with_untracked(|q| {
+            let offered = q
+                .as_ref()
+                .map(|w| w.preparation.unit_choices())
+                .unwrap_or_default();
+            let files: Vec<&str> = offered.iter().map(|o| o.source).collect();
+            let first = offered.first();
+            (
+                files.join(", "),
+                first.map_or("", |o| o.formats_unit().describe()),
+                first.map_or("", |o| o.other_unit.describe()),
+                first.map(|o| sample_quotes(o.as_read)).unwrap_or_default(),
+                first.map(|o| sample_quotes(o.other)).unwrap_or_default(),
+            )
+        });
+    view! {
+        <Dialog
+            labelled_by="ann-unit-title"
+            class="ann-dialog ann-unit"
+            on_close=move || answer_unit_question(state, None)
+        >
+            <h2 id="ann-unit-title">"Which unit do this file’s offsets count in?"</h2>
+            <p>
+                {format!(
+                    "{files} gives offsets without quotes, and the text has characters (such as emoji) that {format_unit} count once and {other_unit} twice; nothing in the spans shows which the file used."
+                )}
+            </p>
+            <ul class="ann-unit__readings">
+                <li>{format!("As {format_unit} (what the format says): {as_read}")}</li>
+                <li>{format!("As {other_unit}: {other}")}</li>
+            </ul>
+            <div class="ann-dialog__actions">
+                <button
+                    type="button"
+                    class="ann-button ann-button--primary"
+                    on:click=move |_| answer_unit_question(state, Some(UnitChoice::FormatsUnit))
+                >
+                    {format!("Read as {format_unit}")}
+                </button>
+                <button
+                    type="button"
+                    class="ann-button"
+                    on:click=move |_| answer_unit_question(state, Some(UnitChoice::OtherUnit))
+                >
+                    {format!("Read as {other_unit}")}
+                </button>
+                <button type="button" class="ann-button" on:click=move |_| answer_unit_question(state, None)>
                     "Cancel"
                 </button>
             </div>
