@@ -179,8 +179,8 @@ pub(super) fn settle(data: &Value, location: &str, batch: &mut ImportBatch, regi
         batch.text = None;
         batch.problems.push(Problem::warning(
             location,
-            "the task's HTML is not in the file (only an address), so its HyperText offsets \
-             cannot be read; the regions were placed by their quotes in the open article",
+            "the task's HTML is not in the file (only an address): placed by quotes in the open \
+             article",
         ));
         return;
     };
@@ -200,16 +200,14 @@ pub(super) fn settle(data: &Value, location: &str, batch: &mut ImportBatch, regi
     match &carry {
         None => batch.problems.push(Problem::warning(
             location,
-            "the article text made from the task's HTML leaves out words the HTML shows \
-             (navigation, headers, scripts), so Label Studio's offsets cannot be carried over; \
-             the regions were placed by their quotes",
+            "the article text made from the HTML leaves out words it shows (navigation, \
+             headers), so offsets cannot be carried over: placed by quotes",
         )),
         Some(_) if content.as_str() != text.as_str() => batch.problems.push(Problem::warning(
             location,
-            "Label Studio's offsets count the HTML's text content, which differs from the \
-             article text made from it (paragraph breaks, spaces): they were carried over word \
-             by word and checked against each region's quote; a region whose quote differs was \
-             placed by its quote",
+            "offsets count the HTML's text content, not the article text made from it \
+             (paragraph breaks, spaces): carried over word by word, each checked against its \
+             quote",
         )),
         Some(_) => {}
     }
