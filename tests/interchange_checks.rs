@@ -1073,3 +1073,16 @@ fn offsets_that_nothing_decides_are_prepared_both_ways_for_the_person_to_choose(
     let decided = r#"{"text":"📉📉 Zoë met Bob.","label":[[3,6,"PER"],[11,14,"PER"]]}"#;
     assert!(!prepare(&[file("decided.jsonl", decided)], None).needs_unit_choice());
 }
+
+#[test]
+fn a_hypertext_quote_keeps_a_backslash_n_the_text_really_holds() {
+    // Label Studio writes a line break in a region's text as `\n`; a text that holds those
+    // two characters itself keeps them.
+    let task = hypertext_task(
+        r"<p>Save to C:\new now.</p>",
+        &[("p", region(Some((8, 14)), r"C:\new", "PATH"))],
+    );
+    let prep = prepare(&[file("ls.json", task)], None);
+    let document = applied(only_item(&prep), None);
+    assert_eq!(spans(&document), [(8, 14, r"C:\new".to_string(), "exact")]);
+}

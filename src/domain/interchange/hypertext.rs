@@ -65,9 +65,14 @@ fn html_of(data: &Value) -> Option<&str> {
         })
 }
 
-/// Label Studio writes a line break inside a region's text as the two characters `\n`.
-fn unescaped(quote: &str) -> String {
-    quote.replace("\\n", "\n")
+/// Label Studio writes a line break inside a region's text as the two characters `\n`;
+/// read back as a line break unless the text (`content`) itself holds those two characters.
+fn unescaped(quote: &str, content: &str) -> String {
+    if content.contains("\\n") {
+        quote.to_string()
+    } else {
+        quote.replace("\\n", "\n")
+    }
 }
 
 fn same_words(a: &str, b: &str) -> bool {
@@ -172,7 +177,7 @@ pub(super) fn settle(data: &Value, location: &str, batch: &mut ImportBatch, regi
             if let Some(candidate) = batch.annotations.get_mut(*index) {
                 candidate.start = None;
                 candidate.end = None;
-                candidate.quote = candidate.quote.as_deref().map(unescaped);
+                candidate.quote = candidate.quote.as_deref().map(|q| unescaped(q, ""));
             }
         }
         // An address is no article text: the regions go on the open article, by quote.
@@ -190,7 +195,10 @@ pub(super) fn settle(data: &Value, location: &str, batch: &mut ImportBatch, regi
     let spans: Vec<RegionOffsets> = regions
         .iter()
         .filter_map(|index| batch.annotations.get(*index))
-        .map(|c| (c.start.zip(c.end), c.quote.as_deref().map(unescaped)))
+        .map(|c| {
+            let quote = c.quote.as_deref().map(|q| unescaped(q, content.as_str()));
+            (c.start.zip(c.end), quote)
+        })
         .collect();
     let (unit, note) = offset_unit(&content, &spans);
     if let Some(note) = note {
@@ -257,7 +265,10 @@ fn place_region(
     location: String,
     problems: &mut Vec<Problem>,
 ) {
-    let quote = candidate.quote.as_deref().map(unescaped);
+    let quote = candidate
+        .quote
+        .as_deref()
+        .map(|q| unescaped(q, content.as_str()));
     let span = candidate.start.zip(candidate.end);
     candidate.start = None;
     candidate.end = None;
