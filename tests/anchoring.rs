@@ -908,3 +908,50 @@ fn a_very_common_quote_without_a_position_is_not_guessed() {
         TextRange::from_code_points(15, 20).unwrap()
     );
 }
+
+#[test]
+fn the_whitespace_search_is_capped_per_import_and_says_how_many_it_left() {
+    // The same word a hundred thousand times (1.1 MB), and long quotes of that word ending
+    // in one that is nowhere: each quote would follow its 400 words from 2,000 places (an
+    // import of 100 such quotes would look at 880 MB). Too long for the approximate search,
+    // so the whitespace search is the only work left.
+    let text = "abcdefghij ".repeat(100_000);
+    let quote = format!("{}b", "abcdefghij ".repeat(400));
+    let count = 100;
+    let candidates = (0..count)
+        .map(|_| candidate(None, None, Some(&quote)))
+        .collect();
+    let placement = place_batch(&text, &batch(None, candidates));
+    assert_eq!(placement.counts.orphaned, count);
+    let capped = placement
+        .problems
+        .iter()
+        .filter(|p| {
+            p.message
+                .contains("finding quotes with other whitespace was used up; kept")
+        })
+        .count();
+    // The first few were searched in full (and not found); the cap left the rest.
+    assert!(capped > count / 2 && capped < count, "{capped}");
+    let summary = format!("{capped} annotations were left for review");
+    assert!(
+        placement
+            .problems
+            .iter()
+            .any(|p| p.message.starts_with(&summary)),
+        "{:?}",
+        placement.problems.last()
+    );
+    // A small import is not touched by the cap.
+    let small = place_batch(
+        "The mayor\n   said so.",
+        &batch(None, vec![candidate(None, None, Some("mayor said"))]),
+    );
+    assert_eq!(small.counts.moved, 1);
+    assert!(
+        small
+            .problems
+            .iter()
+            .all(|p| !p.message.contains("used up"))
+    );
+}

@@ -1111,3 +1111,16 @@ fn html_keeps_the_article_and_drops_the_page_around_it() {
     let unclosed = html_to_text("<nav>Menu<p>Body text.</p>");
     assert!(unclosed.text.contains("Body text."), "{}", unclosed.text);
 }
+
+#[test]
+fn the_html_text_content_keeps_whitespace_and_drops_what_never_shows() {
+    use annotator::domain::article_input::html_text_content;
+    // What a browser's DOM holds as text: every text node as written, no paragraph breaks,
+    // entities decoded; scripts, styles, the head and comments never count.
+    let html = "<html><head><title>T</title><style>p{}</style></head><body><nav>Home</nav>\
+                <p>🐱\n  means &amp; cat</p> <p>two<script>alert('<p>x</p>')</script></p>\
+                <!-- hidden --><p>\u{0}end</p></body></html>";
+    assert_eq!(html_text_content(html), "Home🐱\n  means & cat twoend");
+    // The article text of the same page differs: navigation dropped, paragraphs broken.
+    assert_eq!(html_to_text(html).text, "🐱 means & cat\n\ntwo\n\nend");
+}

@@ -779,3 +779,310 @@ fn a_brat_file_read_without_its_text_keeps_its_quotes_unjudged() {
     assert!(batch.problems.is_empty(), "{:?}", batch.problems);
     assert_eq!(batch.annotations[0].quote.as_deref(), Some("Zoë"));
 }
+
+// ------------------------------------------------------------------ Label Studio HyperText
+
+/// A Label Studio task over `html` with one HyperText region per (id, value) pair.
+fn hypertext_task(html: &str, regions: &[(&str, serde_json::Value)]) -> String {
+    let result: Vec<serde_json::Value> = regions
+        .iter()
+        .map(|(id, value)| {
+            serde_json::json!({
+                "id": id, "from_name": "label", "to_name": "html", "type": "hypertextlabels",
+                "value": value,
+            })
+        })
+        .collect();
+    serde_json::json!([{ "id": 7, "data": { "html": html }, "annotations": [{ "id": 1, "result": result }] }])
+        .to_string()
+}
+
+fn region(start: Option<(usize, usize)>, text: &str, label: &str) -> serde_json::Value {
+    let mut value = serde_json::json!({
+        "start": "/p[1]/text()[1]", "end": "/p[1]/text()[1]", "startOffset": 0, "endOffset": 0,
+        "text": text, "hypertextlabels": [label],
+    });
+    if let Some((s, e)) = start {
+        value["globalOffsets"] = serde_json::json!({ "start": s, "end": e });
+    }
+    value
+}
+
+fn messages(item: &PreparedImport) -> Vec<String> {
+    item.problems.iter().map(|p| p.to_string()).collect()
+}
+
+#[test]
+fn a_real_label_studio_hypertext_export_is_placed_on_the_article_text() {
+    let prep = prepare(&[real("label-studio/hypertext_emoji_export.json")], None);
+    assert_eq!(prep.items.len(), 2, "{:?}", prep.all_problems());
+    let first = applied(&prep.items[0], None);
+    // The article text made from the HTML has a paragraph break where the text content Label
+    // Studio counts has one space; the offsets (code points) are carried over word by word.
+    assert_eq!(first.text.as_str(), "🐱 Warning:\n\n🐱 This is a test text");
+    assert_eq!(
+        spans(&first),
+        [
+            (2, 28, "Warning:\n\n🐱 This is a test".to_string(), "exact"),
+            (24, 28, "test".to_string(), "exact"),
+        ]
+    );
+    assert_eq!(prep.items[0].counts.exact, 2);
+    assert!(
+        messages(&prep.items[0])
+            .iter()
+            .any(|m| m.contains("carried over word by word")),
+        "{:?}",
+        messages(&prep.items[0])
+    );
+    let second = applied(&prep.items[1], None);
+    assert_eq!(second.text.as_str(), "🐱 means cat");
+    assert_eq!(spans(&second), [(2, 7, "means".to_string(), "exact")]);
+    assert_eq!(first.annotations[0].tag.as_str(), "region");
+}
+
+#[test]
+fn hypertext_offsets_in_utf16_units_past_an_emoji_are_read_as_such_and_said() {
+    // Older Label Studio versions counted globalOffsets in UTF-16 units: in the text content
+    // "🐱 onetwo three", "three" starts at code point 9 but UTF-16 unit 10 (the cat counts
+    // twice).
+    let html = "<p>🐱 one</p><p>two three</p>";
+    let task = hypertext_task(
+        html,
+        &[
+            ("r1", region(Some((10, 15)), "three", "NUM")),
+            ("r2", region(Some((3, 6)), "one", "NUM")),
+        ],
+    );
+    let prep = prepare(&[file("ls.json", task)], None);
+    let item = only_item(&prep);
+    let document = applied(item, None);
+    assert_eq!(document.text.as_str(), "🐱 one\n\ntwo three");
+    assert_eq!(
+        spans(&document),
+        [
+            (2, 5, "one".to_string(), "exact"),
+            (11, 16, "three".to_string(), "exact")
+        ]
+    );
+    assert!(
+        messages(item).iter().any(|m| m.contains("UTF-16")),
+        "{:?}",
+        messages(item)
+    );
+}
+
+#[test]
+fn a_hypertext_quote_that_disagrees_with_its_offsets_is_moved_or_left_for_review() {
+    let html = "<p>The cat sat.</p><p>The dog ran.</p>";
+    let task = hypertext_task(
+        html,
+        &[
+            // Offsets point at "cat", the quote says "dog": found by its quote, said so.
+            ("moved", region(Some((4, 7)), "dog", "ANIMAL")),
+            // A quote that is nowhere: kept for review, said so.
+            ("gone", region(Some((4, 7)), "horse", "ANIMAL")),
+        ],
+    );
+    let prep = prepare(&[file("ls.json", task)], None);
+    let item = only_item(&prep);
+    assert_eq!(
+        (item.counts.exact, item.counts.moved, item.counts.orphaned),
+        (0, 1, 1)
+    );
+    let document = applied(item, None);
+    let placed: Vec<_> = document
+        .annotations
+        .iter()
+        .map(|a| (a.id.as_str().to_string(), a.quote.clone(), a.anchor.name()))
+        .collect();
+    assert!(placed.contains(&("moved".to_string(), "dog".to_string(), "moved")));
+    assert!(placed.contains(&("gone".to_string(), "horse".to_string(), "orphaned")));
+    let messages = messages(item);
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("result[0]") && m.contains("moved")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("result[1]") && m.contains("review")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn a_hypertext_region_without_global_offsets_is_placed_by_its_quote() {
+    let html = "<p>Alpha beta.</p><p>Gamma delta.</p>";
+    let task = hypertext_task(html, &[("q", region(None, "Gamma delta", "X"))]);
+    let prep = prepare(&[file("ls.json", task)], None);
+    let item = only_item(&prep);
+    let document = applied(item, None);
+    assert_eq!(
+        spans(&document),
+        [(13, 24, "Gamma delta".to_string(), "moved")]
+    );
+    assert!(
+        messages(item)
+            .iter()
+            .any(|m| m.contains("without globalOffsets")),
+        "{:?}",
+        messages(item)
+    );
+}
+
+#[test]
+fn scripts_in_a_hypertext_task_never_reach_the_text() {
+    let html = "<p>Safe words here.</p><script>document.write('<p>evil words</p>')</script>\
+                <img src=x onerror=\"alert(1)\"><style>p{}</style><p>More text.</p>";
+    let task = hypertext_task(
+        html,
+        &[
+            ("ok", region(Some((16, 20)), "More", "X")),
+            ("bad", region(Some((0, 4)), "evil words", "X")),
+        ],
+    );
+    let prep = prepare(&[file("ls.json", task)], None);
+    let item = only_item(&prep);
+    let document = applied(item, None);
+    assert_eq!(document.text.as_str(), "Safe words here.\n\nMore text.");
+    for hostile in ["evil", "alert", "document", "<", "p{}"] {
+        assert!(!document.text.as_str().contains(hostile), "{hostile}");
+    }
+    assert_eq!(
+        spans(&document),
+        [
+            (0, 0, "evil words".to_string(), "orphaned"),
+            (18, 22, "More".to_string(), "exact")
+        ]
+    );
+}
+
+#[test]
+fn hypertext_on_a_page_with_navigation_is_placed_by_quote_and_said() {
+    // The article text leaves the navigation out, so offsets over the page's text content
+    // cannot be carried over: the quotes place the regions.
+    let html = "<nav>Home News</nav><article><p>The mayor spoke.</p></article>";
+    let task = hypertext_task(html, &[("m", region(Some((13, 18)), "mayor", "PER"))]);
+    let prep = prepare(&[file("ls.json", task)], None);
+    let item = only_item(&prep);
+    let document = applied(item, None);
+    assert_eq!(document.text.as_str(), "The mayor spoke.");
+    assert_eq!(spans(&document), [(4, 9, "mayor".to_string(), "moved")]);
+    assert!(
+        messages(item)
+            .iter()
+            .any(|m| m.contains("leaves out words")),
+        "{:?}",
+        messages(item)
+    );
+}
+
+#[test]
+fn a_hypertext_task_over_another_version_of_the_open_article_offers_the_choice() {
+    let open = open_article("The cat sat.\n\nThe dog ran far.");
+    let task = hypertext_task(
+        "<p>The cat sat.</p><p>The dog ran.</p>",
+        &[("d", region(Some((16, 19)), "dog", "ANIMAL"))],
+    );
+    let mut prep = prepare(&[file("ls.json", task)], Some(&open));
+    assert!(prep.needs_version_choice(), "{:?}", prep.all_problems());
+    prep.choose(annotator::domain::import_pipeline::VersionChoice::PlaceOnOpenText);
+    let item = only_item(&prep);
+    let document = applied(item, Some(&open));
+    assert_eq!(spans(&document), [(18, 21, "dog".to_string(), "exact")]);
+    // The same HTML as the open article's text: merged into it, offsets exact.
+    let same = open_article("The cat sat.\n\nThe dog ran.");
+    let task = hypertext_task(
+        "<p>The cat sat.</p><p>The dog ran.</p>",
+        &[("d", region(Some((16, 19)), "dog", "ANIMAL"))],
+    );
+    let prep = prepare(&[file("ls.json", task)], Some(&same));
+    let item = only_item(&prep);
+    assert!(matches!(item.target, ImportTarget::Existing(_)));
+    assert_eq!(item.counts.exact, 1);
+}
+
+#[test]
+fn a_hypertext_task_whose_html_is_an_address_is_placed_by_quote_on_the_open_article() {
+    let open = open_article("The council met. The mayor spoke at length.");
+    let task = hypertext_task(
+        "https://example.org/council.html",
+        &[("m", region(Some((40, 45)), "mayor", "PER"))],
+    );
+    let prep = prepare(&[file("ls.json", task.clone())], Some(&open));
+    let item = only_item(&prep);
+    assert!(matches!(&item.target, ImportTarget::Existing(id) if id.0 == "open"));
+    let document = applied(item, Some(&open));
+    assert_eq!(spans(&document), [(21, 26, "mayor".to_string(), "moved")]);
+    assert!(
+        messages(item).iter().any(|m| m.contains("only an address")),
+        "{:?}",
+        messages(item)
+    );
+    // Without an open article there is nothing to place it on: said, and no document.
+    let prep = prepare(&[file("ls.json", task)], None);
+    assert!(prep.items.is_empty());
+    assert!(
+        prep.all_problems()
+            .iter()
+            .any(|p| p.message.contains("open the article first")),
+        "{:?}",
+        prep.all_problems()
+    );
+}
+
+#[test]
+fn offsets_that_nothing_decides_are_prepared_both_ways_for_the_person_to_choose() {
+    use annotator::domain::import_pipeline::UnitChoice;
+    // "b c" is code points 4–7; read as UTF-16 units (the chart emoji counts twice) 4–7 is " b ".
+    // Both readings fit, split nothing and end on word boundaries: nothing decides.
+    let line = r#"{"text":"📉 a b c d e","label":[[4,7,"X"]]}"#;
+    let prep = prepare(&[file("undecided.jsonl", line)], None);
+    assert!(prep.needs_unit_choice());
+    let choices = prep.unit_choices();
+    assert_eq!(choices.len(), 1);
+    let offered = choices[0];
+    assert_eq!(offered.source, "undecided.jsonl line 1");
+    assert_eq!(offered.other_unit.name(), "utf16");
+    assert_eq!(offered.as_read.incoming.annotations[0].quote, "b c");
+    assert_eq!(offered.other.incoming.annotations[0].quote, " b ");
+    // The format's unit: kept as read, nothing else offered any more.
+    let mut keep = prep.clone();
+    keep.choose_unit(UnitChoice::FormatsUnit);
+    assert!(!keep.needs_unit_choice());
+    assert_eq!(spans(&applied(only_item(&keep), None))[0].0, 4);
+    // The other unit: the item read as UTF-16 units, and it says so.
+    let mut other = prep.clone();
+    other.choose_unit(UnitChoice::OtherUnit);
+    let item = only_item(&other);
+    assert_eq!(
+        spans(&applied(item, None)),
+        [(3, 6, " b ".to_string(), "exact")]
+    );
+    assert!(
+        messages(item)
+            .iter()
+            .any(|m| m.contains("read as UTF-16 units, as chosen")),
+        "{:?}",
+        messages(item)
+    );
+    // Where the spans decide (UTF-16 would not fit), nothing is offered.
+    let decided = r#"{"text":"📉📉 Zoë met Bob.","label":[[3,6,"PER"],[11,14,"PER"]]}"#;
+    assert!(!prepare(&[file("decided.jsonl", decided)], None).needs_unit_choice());
+}
+
+#[test]
+fn a_hypertext_quote_keeps_a_backslash_n_the_text_really_holds() {
+    // Label Studio writes a line break in a region's text as `\n`; a text that holds those
+    // two characters itself keeps them.
+    let task = hypertext_task(
+        r"<p>Save to C:\new now.</p>",
+        &[("p", region(Some((8, 14)), r"C:\new", "PATH"))],
+    );
+    let prep = prepare(&[file("ls.json", task)], None);
+    let document = applied(only_item(&prep), None);
+    assert_eq!(spans(&document), [(8, 14, r"C:\new".to_string(), "exact")]);
+}

@@ -128,6 +128,10 @@ pub struct ImportBatch {
     pub problems: Vec<Problem>,
     /// Fields of the native format that other features use (role, annotator, …), kept as is.
     pub extra: BTreeMap<String, String>,
+    /// The same file read with its quote-less offsets in the other unit (UTF-16 units instead
+    /// of code points, or the reverse), when nothing in the spans decided between the two:
+    /// the person chooses (`import_pipeline::UnitChoice`). The unit is the other reading's.
+    pub other_reading: Option<(OffsetUnit, Box<ImportBatch>)>,
 }
 
 impl ImportBatch {
@@ -175,6 +179,7 @@ impl ImportBatch {
             offset_unit: None,
             problems: Vec::new(),
             extra: BTreeMap::new(),
+            other_reading: None,
         }
     }
 }

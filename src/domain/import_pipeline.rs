@@ -18,6 +18,7 @@
 //! an `Existing` target may name a document that an earlier `New` item creates (two files
 //! with the same new text make one document, not twins).
 
+use crate::domain::anchor::unit_evidence;
 use crate::domain::anchor::{self, PlacementCounts};
 use crate::domain::annotation::{AnchorStatus, Annotation, Relation, RelationId};
 use crate::domain::article_input::limits::{
@@ -30,7 +31,7 @@ use crate::domain::format::native::{
     ClassroomFields, ClassroomRole, Exercise, NativeRead, document_from_native,
     read_native_detailed,
 };
-use crate::domain::import::{ImportBatch, Problem, Severity};
+use crate::domain::import::{ImportBatch, OffsetUnit, Problem, Severity};
 use crate::domain::interchange::sniff::{ACCEPTED_FORMATS, NotRecognised, Sniffed, sniff};
 use crate::domain::interchange::{brat, jsonl, label_studio, sniff::read_or_defer};
 use crate::domain::merge::{ImportSummary, IncomingBatch};
@@ -93,6 +94,11 @@ pub struct PreparedImport {
     /// their quotes. The person chooses ([`ImportPreparation::choose`]); until then the item
     /// opens as its own document, named apart from the open one.
     pub on_open_text: Option<Box<PreparedImport>>,
+    /// Set when the file's quote-less offsets could be code points or UTF-16 units and
+    /// nothing in them decided (`anchor::unit_evidence`): the same item read the other way.
+    /// The person chooses ([`ImportPreparation::choose_unit`]); until then the format's
+    /// unit is taken. The unit is the other reading's.
+    pub in_other_unit: Option<(OffsetUnit, Box<PreparedImport>)>,
 }
 
 impl PreparedImport {
@@ -119,6 +125,33 @@ pub struct ImportPreparation {
     pub problems: Vec<Problem>,
 }
 
+/// One file whose offsets could be read either way: what each reading places.
+#[derive(Clone, Copy, Debug)]
+pub struct OfferedReading<'a> {
+    pub source: &'a str,
+    /// The item read in the format's unit.
+    pub as_read: &'a PreparedImport,
+    /// The unit of the other reading.
+    pub other_unit: OffsetUnit,
+    pub other: &'a PreparedImport,
+}
+
+impl OfferedReading<'_> {
+    /// The unit the file was read in as the format counts.
+    pub fn formats_unit(&self) -> OffsetUnit {
+        unit_evidence::other_unit(self.other_unit)
+    }
+}
+
+/// Which reading of quote-less offsets to take when nothing in them decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitChoice {
+    /// The unit the format counts in (as read).
+    FormatsUnit,
+    /// The other unit (UTF-16 units for code points, or the reverse).
+    OtherUnit,
+}
+
 /// What to do with files whose text is another version of the open article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VersionChoice {
@@ -133,6 +166,40 @@ impl ImportPreparation {
     /// choose where its annotations go.
     pub fn needs_version_choice(&self) -> bool {
         self.items.iter().any(|item| item.on_open_text.is_some())
+    }
+
+    /// Whether some file's quote-less offsets could be read in either unit, nothing in them
+    /// deciding, so the person should choose (asked after the version question).
+    pub fn needs_unit_choice(&self) -> bool {
+        self.items.iter().any(|item| item.in_other_unit.is_some())
+    }
+
+    /// The items that offer the other reading, for the question.
+    pub fn unit_choices(&self) -> Vec<OfferedReading<'_>> {
+        self.items
+            .iter()
+            .filter_map(|item| {
+                let (unit, other) = item.in_other_unit.as_ref()?;
+                Some(OfferedReading {
+                    source: &item.source,
+                    as_read: item,
+                    other_unit: *unit,
+                    other,
+                })
+            })
+            .collect()
+    }
+
+    /// Applies the person's choice of unit to every item that offered one.
+    pub fn choose_unit(&mut self, choice: UnitChoice) {
+        for item in &mut self.items {
+            let Some((_, other)) = item.in_other_unit.take() else {
+                continue;
+            };
+            if choice == UnitChoice::OtherUnit {
+                *item = *other;
+            }
+        }
     }
 
     /// Applies the person's choice to every item that offered one.
@@ -590,6 +657,7 @@ impl<'a> Preparer<'a, '_> {
                         .map(|read| read.classroom.clone())
                         .unwrap_or_default(),
                     on_open_text: None,
+                    in_other_unit: None,
                 }))
             }
             _ => None,
@@ -641,6 +709,37 @@ impl<'a> Preparer<'a, '_> {
                 (ImportTarget::New(document), title)
             }
         };
+        // Offsets that could be read either way: the other reading, placed on the same text.
+        let in_other_unit = batch.other_reading.as_ref().map(|(unit, other)| {
+            let mut other = other.clone();
+            other.map_tag_names();
+            let placed = self.place(text, &other, native);
+            let problems = other
+                .problems
+                .iter()
+                .cloned()
+                .chain(placed.problems)
+                .map(|problem| located(&source, problem))
+                .collect();
+            let item = PreparedImport {
+                source: source.clone(),
+                format: batch.format.clone(),
+                target: target.clone(),
+                target_title: target_title.clone(),
+                incoming: IncomingBatch {
+                    annotations: placed.annotations,
+                    relations: placed.relations,
+                    tags: other.tags.clone(),
+                },
+                unit_note: placed.unit_note,
+                counts: placed.counts,
+                problems,
+                classroom: ClassroomFields::default(),
+                on_open_text: None,
+                in_other_unit: None,
+            };
+            (*unit, Box::new(item))
+        });
         self.preparation.items.push(PreparedImport {
             source,
             format: batch.format.clone(),
@@ -658,6 +757,7 @@ impl<'a> Preparer<'a, '_> {
                 .map(|read| read.classroom.clone())
                 .unwrap_or_default(),
             on_open_text,
+            in_other_unit,
         });
     }
 

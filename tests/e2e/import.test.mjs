@@ -12,6 +12,7 @@ import {
   download,
   file,
   importFiles,
+  lastNotice,
   storedDocuments,
   annotationsOf,
   tagText,
@@ -497,4 +498,37 @@ test('notices about a document go when another opens; errors stay until dismisse
   await openText('other.txt', Buffer.from('Another article entirely.', 'utf8'), 'Another');
   await warning.waitFor({ state: 'detached' });
   assert.equal(await page.locator('.ann-notice--error').count(), 1, 'the error stays until dismissed');
+});
+
+test('offsets that could count code points or UTF-16 units, nothing deciding, ask which', async () => {
+  // "b c" is code points 4–7; counted in UTF-16 units (the chart emoji counts twice) 4–7 is
+  // " b ". Both fit and neither splits a character: the person chooses.
+  const record = { text: '📉 a b c d e', label: [[4, 7, 'X']] };
+  const ask = async () => {
+    const page = await openApp();
+    await page.getByLabel('Import annotations').setInputFiles([file('units.jsonl', `${JSON.stringify(record)}\n`)]);
+    const dialog = page.getByRole('dialog', { name: 'Which unit do this file’s offsets count in?' });
+    await dialog.waitFor();
+    return { page, dialog };
+  };
+
+  const first = await ask();
+  assert.match(await first.dialog.textContent(), /As Unicode code points \(what the format says\): “b c”/);
+  await screenshot(first.page, 'import-unit-question');
+  const before = await first.page.locator('.ann-notice').count();
+  await first.dialog.getByRole('button', { name: 'Read as UTF-16 units' }).click();
+  await first.dialog.waitFor({ state: 'detached' });
+  await first.page.waitForFunction((n) => document.querySelectorAll('.ann-notice').length > n, before);
+  const notice = await lastNotice(first.page);
+  assert.ok(notice.details.some((d) => /read as UTF-16 units, as chosen/.test(d)), JSON.stringify(notice));
+  await first.page.waitForFunction((s) => document.querySelector(s)?.textContent === '📉 a b c d e', ARTICLE_SELECTOR);
+  assert.deepEqual(markTexts(await marks(first.page)), [' b ']);
+  expectNoConsoleErrors(first.page);
+
+  const second = await ask();
+  await second.dialog.getByRole('button', { name: 'Read as Unicode code points' }).click();
+  await second.dialog.waitFor({ state: 'detached' });
+  await second.page.waitForFunction((s) => document.querySelector(s)?.textContent === '📉 a b c d e', ARTICLE_SELECTOR);
+  assert.deepEqual(markTexts(await marks(second.page)), ['b c']);
+  expectNoConsoleErrors(second.page);
 });

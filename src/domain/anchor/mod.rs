@@ -9,7 +9,8 @@
 //! 2. at another exact occurrence of its quote, best context first, nearest as tiebreak →
 //!    [`AnchorStatus::Moved`] (a tie nothing breaks is *ambiguous* and is not guessed);
 //!    Then at the quote's words with other whitespace between them (a collapsed or
-//!    reflowed quote, as Recogito and scrapers write) → [`AnchorStatus::Moved`];
+//!    reflowed quote, as Recogito and scrapers write) → [`AnchorStatus::Moved`], within a
+//!    per-import work budget (what it cannot reach is orphaned, and counted in one warning);
 //! 3. at an approximate match scoring at least [`FUZZY_THRESHOLD`] → [`AnchorStatus::Fuzzy`];
 //! 4. nowhere: it is kept as [`AnchorStatus::Orphaned`] with its last known quote and an
 //!    empty range, so the person can review it. Nothing with a quote is ever dropped.
@@ -37,6 +38,7 @@ use fuzzy::{FuzzySearch, WorkBudget};
 use grams::QuoteFinder;
 use quote::{ExactSearch, Expectation};
 use std::collections::{BTreeMap, BTreeSet};
+use whitespace::{Reflowed, WhitespaceBudget};
 
 /// The result of placing one import batch in a text.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,10 +90,11 @@ impl<'a> Target<'a> {
     }
 }
 
-/// What placing shares across one batch: the text's quote finder and the work budget.
+/// What placing shares across one batch: the text's quote finder and the work budgets.
 struct Search<'a> {
     finder: QuoteFinder<'a>,
     budget: WorkBudget,
+    whitespace: WhitespaceBudget,
 }
 
 impl<'a> Search<'a> {
@@ -99,6 +102,7 @@ impl<'a> Search<'a> {
         Search {
             finder: QuoteFinder::new(text.as_str()),
             budget: WorkBudget::for_one_import(),
+            whitespace: WhitespaceBudget::for_one_import(),
         }
     }
 }
@@ -139,7 +143,12 @@ fn locate(text: &Text, unit: OffsetUnit, target: &Target, search: &mut Search) -
         ExactSearch::Absent => {}
     }
     // The same words with other whitespace between them (a collapsed or reflowed quote).
-    let reflowed = whitespace::find(text, quote);
+    let reflowed = match whitespace::find(text, quote, &mut search.whitespace) {
+        Reflowed::Found(found) => found,
+        Reflowed::OutOfBudget => {
+            return Located::Orphaned(OrphanReason::WhitespaceBudgetUsedUp);
+        }
+    };
     match reflowed.as_slice() {
         [] => {}
         [only] => return Located::Placed(*only, AnchorStatus::Moved),
@@ -290,6 +299,7 @@ pub fn place(
     let mut placed_ids: BTreeMap<&str, AnnotationId> = BTreeMap::new();
     let mut used_ids: BTreeSet<String> = BTreeSet::new();
     let mut rejected_ids: BTreeSet<&str> = BTreeSet::new();
+    let mut left_by_whitespace_cap = 0;
     for (number, candidate) in batch.annotations.iter().enumerate() {
         let location = location_of(candidate, number);
         let target = Target::from_candidate(text, unit, candidate);
@@ -304,6 +314,9 @@ pub fn place(
                 continue;
             }
             Located::Orphaned(reason) => {
+                if reason == OrphanReason::WhitespaceBudgetUsedUp {
+                    left_by_whitespace_cap += 1;
+                }
                 placement
                     .problems
                     .push(Problem::warning(&location, reason.to_string()));
@@ -353,6 +366,21 @@ pub fn place(
                 .unwrap_or(now),
         };
         placement.annotations.push(build(text, carried, placed));
+    }
+    if left_by_whitespace_cap > 0 {
+        placement.problems.push(Problem::warning(
+            "",
+            format!(
+                "{left_by_whitespace_cap} {} left for review: the work this import may spend \
+                 finding quotes with other whitespace was used up (import fewer annotations at \
+                 a time, or attach them by hand)",
+                if left_by_whitespace_cap == 1 {
+                    "annotation was"
+                } else {
+                    "annotations were"
+                }
+            ),
+        ));
     }
     relations::place_relations(
         batch,

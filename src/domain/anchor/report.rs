@@ -33,6 +33,9 @@ pub enum OrphanReason {
     QuoteTooLongForApproximateSearch,
     /// The import's time budget for approximate search was used up before this one.
     SearchBudgetUsedUp,
+    /// The import's work budget for finding quotes with other whitespace was used up before
+    /// this one's search was complete.
+    WhitespaceBudgetUsedUp,
 }
 
 impl fmt::Display for OrphanReason {
@@ -68,6 +71,11 @@ impl fmt::Display for OrphanReason {
                 f,
                 "its quote is not in this text and is too long to be looked for approximately; \
                  kept as an orphan for review"
+            ),
+            OrphanReason::WhitespaceBudgetUsedUp => write!(
+                f,
+                "its quote is not in this text as is, and the work this import may spend \
+                 finding quotes with other whitespace was used up; kept as an orphan for review"
             ),
             OrphanReason::SearchBudgetUsedUp => write!(
                 f,

@@ -32,6 +32,17 @@ struct Reading {
 pub struct UnitDecision {
     pub unit: OffsetUnit,
     pub note: Option<String>,
+    /// The two readings place the spans differently and nothing in them decided: the
+    /// format's unit was kept, and the person may want the other reading ([`other_unit`]).
+    pub undecided: bool,
+}
+
+/// The reading a person can choose instead of `unit` (code points ↔ UTF-16 units).
+pub fn other_unit(unit: OffsetUnit) -> OffsetUnit {
+    match unit {
+        OffsetUnit::Utf16 => OffsetUnit::CodePoint,
+        _ => OffsetUnit::Utf16,
+    }
 }
 
 fn range_in(text: &Text, unit: OffsetUnit, start: usize, end: usize) -> Option<TextRange> {
@@ -93,6 +104,7 @@ pub fn decide(text: &Text, known: OffsetUnit, spans: &[(usize, usize)]) -> UnitD
     let keep = UnitDecision {
         unit: known,
         note: None,
+        undecided: false,
     };
     if spans.is_empty() || !matches!(known, OffsetUnit::CodePoint | OffsetUnit::Utf16) {
         return keep;
@@ -106,10 +118,7 @@ pub fn decide(text: &Text, known: OffsetUnit, spans: &[(usize, usize)]) -> UnitD
     }
     let chars: Vec<char> = text.as_str().chars().collect();
     let clusters = cluster_boundaries(text);
-    let other = match known {
-        OffsetUnit::Utf16 => OffsetUnit::CodePoint,
-        _ => OffsetUnit::Utf16,
-    };
+    let other = other_unit(known);
     let mine = read(text, &chars, &clusters, known, spans);
     let theirs = read(text, &chars, &clusters, other, spans);
     let total = spans.len();
@@ -151,6 +160,7 @@ pub fn decide(text: &Text, known: OffsetUnit, spans: &[(usize, usize)]) -> UnitD
                 other.describe(),
                 known.describe()
             )),
+            undecided: false,
         },
         None => UnitDecision {
             unit: known,
@@ -160,6 +170,8 @@ pub fn decide(text: &Text, known: OffsetUnit, spans: &[(usize, usize)]) -> UnitD
                 mine.on_word_boundaries,
                 theirs.on_word_boundaries
             )),
+            // A real choice only when the other reading fits every span and splits nothing.
+            undecided: theirs.impossible == 0 && theirs.split_clusters == 0,
         },
     }
 }

@@ -56,12 +56,31 @@ pub fn html_to_text(html: &str) -> HtmlArticle {
     convert(html, false, false)
 }
 
+/// The text content a browser's DOM holds for `html` once what this module drops with its
+/// content (scripts, styles, `head`, …) is gone: every other text node in order, entities
+/// decoded, whitespace as written, no paragraph breaks added, NUL characters dropped. Label
+/// Studio counts its HyperText offsets over this text, not over [`html_to_text`]'s.
+pub fn html_text_content(html: &str) -> String {
+    let html = html.strip_prefix('\u{FEFF}').unwrap_or(html);
+    let mut converter = Converter {
+        content: Some(String::new()),
+        ..Converter::default()
+    };
+    feed(&mut converter, html);
+    converter.content.take().unwrap_or_default()
+}
+
 fn convert(html: &str, drop_chrome: bool, content_only: bool) -> HtmlArticle {
     let mut converter = Converter {
         drop_chrome,
         content_only,
         ..Converter::default()
     };
+    feed(&mut converter, html);
+    converter.finish()
+}
+
+fn feed(converter: &mut Converter, html: &str) {
     let mut tokenizer = Tokenizer {
         text: html,
         bytes: html.as_bytes(),
@@ -74,7 +93,6 @@ fn convert(html: &str, drop_chrome: bool, content_only: bool) -> HtmlArticle {
             Token::EndTag(name) => converter.end_tag(&name),
         }
     }
-    converter.finish()
 }
 
 /// Whether an opened file (or pasted text, with an empty name) should be read as HTML.
@@ -523,6 +541,8 @@ struct Converter {
     chrome_depth: usize,
     outer_header_depth: usize,
     content_depth: usize,
+    /// When set, collects the raw text content (see [`html_text_content`]).
+    content: Option<String>,
 }
 
 fn dropped_container_index(name: &str) -> Option<usize> {
@@ -621,6 +641,13 @@ impl Converter {
     fn text(&mut self, raw: &str) {
         if self.dropped.last() == Some(&HEAD_INDEX) && !raw.bytes().all(is_html_space) {
             self.close_implicit_head();
+        }
+        if self.dropped.is_empty()
+            && let Some(content) = self.content.as_mut()
+        {
+            let mut decoded = String::new();
+            decode_entities_into(raw, &mut decoded);
+            content.extend(decoded.chars().filter(|c| *c != '\0'));
         }
         if self.suppressed() {
             return;

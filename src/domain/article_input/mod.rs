@@ -16,7 +16,7 @@ pub mod limits;
 pub mod metadata;
 
 pub use decode::{DecodeError, Decoded, SourceEncoding, decode_article};
-pub use html::{HtmlArticle, html_to_text, looks_like_html};
+pub use html::{HtmlArticle, html_text_content, html_to_text, looks_like_html};
 pub use limits::{LimitError, check_annotation_count, check_article, check_file_size};
 pub use metadata::{
     MetadataSuggestion, parse_date_line, suggest_metadata_from_text, suggested_file_stem,

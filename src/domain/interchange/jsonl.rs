@@ -166,26 +166,51 @@ fn settle_units(location: &str, declared: Option<&str>, batch: &mut ImportBatch)
         .filter_map(|candidate| candidate.start.zip(candidate.end))
         .collect();
     let decision = match declared {
-        Some(unit) => unit_evidence::UnitDecision { unit, note: None },
+        Some(unit) => unit_evidence::UnitDecision {
+            unit,
+            note: None,
+            undecided: false,
+        },
         None => unit_evidence::decide(&text, OffsetUnit::CodePoint, &quoteless),
     };
+    if decision.undecided {
+        // Nothing decided: the other reading is prepared too, for the person to choose.
+        let other = unit_evidence::other_unit(decision.unit);
+        let mut other_reading = batch.clone();
+        read_quoteless_in(&text, other, &mut other_reading);
+        other_reading.problems.push(Problem::warning(
+            location,
+            format!(
+                "offsets read as {}, as chosen, instead of {}, the unit this format counts in",
+                other.describe(),
+                decision.unit.describe()
+            ),
+        ));
+        batch.other_reading = Some((other, Box::new(other_reading)));
+    }
     if let Some(note) = decision.note {
         batch.problems.push(Problem::warning(location, note));
     }
+    read_quoteless_in(&text, decision.unit, batch);
+}
+
+/// Converts the quote-less spans of `batch` from `unit` to code points and gives each its
+/// quote from the text.
+fn read_quoteless_in(text: &Text, unit: OffsetUnit, batch: &mut ImportBatch) {
     for candidate in &mut batch.annotations {
         if candidate.quote.is_some() {
             continue;
         }
         let convert = |offset: Option<usize>| {
-            offset.and_then(|offset| unit_evidence::to_code_points(&text, decision.unit, offset))
+            offset.and_then(|offset| unit_evidence::to_code_points(text, unit, offset))
         };
-        if decision.unit != OffsetUnit::CodePoint
+        if unit != OffsetUnit::CodePoint
             && let (Some(start), Some(end)) = (convert(candidate.start), convert(candidate.end))
         {
             candidate.start = Some(start);
             candidate.end = Some(end);
         }
-        candidate.quote = quote(Some(&text), candidate.start, candidate.end);
+        candidate.quote = quote(Some(text), candidate.start, candidate.end);
     }
 }
 

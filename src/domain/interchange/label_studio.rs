@@ -1,5 +1,7 @@
 //! Label Studio task JSON: an array of tasks, each with `data.text` and `annotations` (and
 //! `predictions`) whose `result` lists `labels` regions and `relation` links.
+//! HyperText regions (an XPath `start` and `globalOffsets`) are read here and placed on the
+//! article text made from the task's HTML by `interchange::hypertext`.
 //!
 //! Offsets are code points (Label Studio stores Python `str` indices). A region's note goes
 //! in its `meta.text` (Label Studio's own per-region note), attributes in `meta.attributes`;
@@ -12,6 +14,7 @@ use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
 use crate::domain::interchange::batches::{both_ends_placed, first_document};
+use crate::domain::interchange::hypertext;
 use serde_json::{Map, Value, json};
 
 pub const FORMAT_NAME: &str = "Label Studio";
@@ -124,7 +127,10 @@ pub fn read_tasks(text: &str) -> Vec<(String, ImportBatch)> {
                         ..Metadata::default()
                     });
                 }
-                read_task(task, &task_path, &mut batch);
+                let hypertext_regions = read_task(task, &task_path, &mut batch);
+                if !hypertext_regions.is_empty() {
+                    hypertext::settle(data, &task_path, &mut batch, &hypertext_regions);
+                }
             }
             None => batch
                 .problems
@@ -135,7 +141,9 @@ pub fn read_tasks(text: &str) -> Vec<(String, ImportBatch)> {
     batches
 }
 
-fn read_task(task: &Value, task_path: &str, batch: &mut ImportBatch) {
+/// Reads a task's results into `batch`; returns the indices of the HyperText regions.
+fn read_task(task: &Value, task_path: &str, batch: &mut ImportBatch) -> Vec<usize> {
+    let mut hypertext_regions = Vec::new();
     for key in ["annotations", "predictions"] {
         let Some(Value::Array(runs)) = task.get(key) else {
             continue;
@@ -146,10 +154,11 @@ fn read_task(task: &Value, task_path: &str, batch: &mut ImportBatch) {
             };
             for (i, item) in results.iter().enumerate() {
                 let location = format!("{task_path}.{key}[{r}].result[{i}]");
-                read_result(item, &location, batch);
+                read_result(item, &location, batch, &mut hypertext_regions);
             }
         }
     }
+    hypertext_regions
 }
 
 /// Reads the first task, with a warning for each further one (see [`read_tasks`]).
@@ -157,7 +166,12 @@ pub fn read(text: &str) -> ImportBatch {
     first_document(read_tasks(text), FORMAT_NAME)
 }
 
-fn read_result(item: &Value, location: &str, batch: &mut ImportBatch) {
+fn read_result(
+    item: &Value,
+    location: &str,
+    batch: &mut ImportBatch,
+    hypertext_regions: &mut Vec<usize>,
+) {
     let kind = item.get("type").and_then(Value::as_str).unwrap_or("");
     if kind == "relation" {
         let (Some(from), Some(to)) = (id_of(item.get("from_id")), id_of(item.get("to_id"))) else {
@@ -208,16 +222,27 @@ fn read_result(item: &Value, location: &str, batch: &mut ImportBatch) {
             .and_then(Value::as_u64)
             .and_then(|n| usize::try_from(n).ok())
     };
-    let (Some(start), Some(end)) = (offset("start"), offset("end")) else {
+    let hypertext = hypertext::is_hypertext(value);
+    let (start, end) = if hypertext {
+        hypertext::global_offsets(value)
+    } else {
+        (offset("start"), offset("end"))
+    };
+    let has_quote = value.get("text").and_then(Value::as_str).is_some();
+    // A HyperText region with a quote can be placed without offsets (by the quote).
+    let placeable = (start.is_some() && end.is_some()) || (hypertext && has_quote);
+    if !placeable {
         batch.problems.push(Problem::warning(
             location,
             format!("unsupported: a \"{kind}\" result without numeric start and end (only text spans can be placed)"),
         ));
         return;
-    };
+    }
     let tag = value
         .get(kind)
         .or(value.get("labels"))
+        .or(value.get("hypertextlabels"))
+        .or(value.get("htmllabels"))
         .and_then(|labels| labels.get(0))
         .and_then(Value::as_str)
         .unwrap_or(kind);
@@ -225,8 +250,8 @@ fn read_result(item: &Value, location: &str, batch: &mut ImportBatch) {
         location: location.to_string(),
         id: id_of(item.get("id")),
         tag: tag.to_string(),
-        start: Some(start),
-        end: Some(end),
+        start,
+        end,
         quote: text_of(value.get("text")),
         ..CandidateAnnotation::default()
     };
@@ -248,6 +273,9 @@ fn read_result(item: &Value, location: &str, batch: &mut ImportBatch) {
             location,
             format!("a \"{kind}\" result read as a span tagged \"{tag}\""),
         ));
+    }
+    if hypertext {
+        hypertext_regions.push(batch.annotations.len());
     }
     batch.annotations.push(candidate);
 }

@@ -12,6 +12,7 @@ mod batches;
 pub mod brat;
 pub mod csv_export;
 mod encoding;
+mod hypertext;
 pub mod hypothesis;
 pub mod jsonl;
 pub mod label_studio;

@@ -13,7 +13,7 @@
 use crate::domain::document::Document;
 use crate::domain::import_apply::{ReportKind, StoredDocument, import_report, name_stored_targets};
 use crate::domain::import_pipeline::{
-    ImportPreparation, InputFile, LibraryDocRef, VersionChoice, prepare_import,
+    ImportPreparation, InputFile, LibraryDocRef, UnitChoice, VersionChoice, prepare_import,
 };
 use crate::domain::interchange::sniff::{Sniffed, sniff};
 use crate::domain::text::sha256_hex;
@@ -174,7 +174,7 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
         )
     });
     name_stored_targets(&mut preparation, &stored);
-    if preparation.needs_version_choice() {
+    if preparation.needs_version_choice() || preparation.needs_unit_choice() {
         actions::ask_import_version(
             state,
             WaitingImport {
@@ -200,6 +200,31 @@ pub fn answer_version_question(state: AppState, choice: Option<VersionChoice>) {
         return;
     };
     waiting.preparation.choose(choice);
+    if waiting.preparation.needs_unit_choice() {
+        // The unit question comes next, about the items still read from their own text.
+        actions::ask_import_version(state, waiting);
+        return;
+    }
+    finish_import(
+        state,
+        &waiting.preparation,
+        &waiting.stored,
+        waiting.unread,
+        &waiting.now,
+    );
+}
+
+/// The person's answer to the unit question: offsets read in the format's unit or the
+/// other, or (`None`, Escape or Cancel) nothing imported.
+pub fn answer_unit_question(state: AppState, choice: Option<UnitChoice>) {
+    let Some(mut waiting) = actions::take_import_question(state) else {
+        return;
+    };
+    let Some(choice) = choice else {
+        notices::announce(state, "Import cancelled; nothing was imported");
+        return;
+    };
+    waiting.preparation.choose_unit(choice);
     finish_import(
         state,
         &waiting.preparation,
@@ -291,59 +316,154 @@ pub fn ImportQuestionLayer() -> impl IntoView {
     let state = use_app();
     view! {
         <Show when=move || state.import_question.with(Option::is_some)>
-            <VersionQuestion />
+            <PendingQuestion />
         </Show>
+    }
+}
+
+/// What an import question shows: a title, what it is about, what each answer would do
+/// (one line each, or none), and the answers (the first is the suggested one).
+struct Question {
+    title: &'static str,
+    text: String,
+    readings: Vec<String>,
+    answers: Vec<(String, Callback<()>)>,
+    on_cancel: Callback<()>,
+}
+
+/// The question the waiting import asks now: whether files made on another version of the
+/// article go on the open text, then which unit undecided offsets count in. Escape, the
+/// backdrop and Cancel drop the import.
+#[component]
+fn PendingQuestion() -> impl IntoView {
+    let state = use_app();
+    move || {
+        let question = state.import_question.with(|q| {
+            let preparation = &q.as_ref()?.preparation;
+            Some(if preparation.needs_version_choice() {
+                version_question(state, preparation)
+            } else {
+                unit_question(state, preparation)
+            })
+        })?;
+        let buttons = question
+            .answers
+            .into_iter()
+            .enumerate()
+            .map(|(n, (label, answer))| {
+                let class = if n == 0 { "ann-button ann-button--primary" } else { "ann-button" };
+                view! { <button type="button" class=class on:click=move |_| answer.run(())>{label}</button> }
+            })
+            .collect_view();
+        let readings = (!question.readings.is_empty()).then(|| {
+            view! { <ul>{question.readings.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul> }
+        });
+        let on_cancel = question.on_cancel;
+        Some(view! {
+            <Dialog labelled_by="ann-import-question-title" class="ann-dialog ann-import-question" on_close=on_cancel>
+                <h2 id="ann-import-question-title">{question.title}</h2>
+                <p>{question.text}</p>
+                {readings}
+                <div class="ann-dialog__actions">
+                    {buttons}
+                    <button type="button" class="ann-button" on:click=move |_| on_cancel.run(())>
+                        "Cancel"
+                    </button>
+                </div>
+            </Dialog>
+        })
     }
 }
 
 /// "This file was made on another version of the article": place its annotations on the
 /// open text, or open it as its own document (named apart).
-#[component]
-fn VersionQuestion() -> impl IntoView {
-    let state = use_app();
-    let files: Vec<String> = state.import_question.with_untracked(|q| {
-        q.iter()
-            .flat_map(|w| w.preparation.items.iter())
-            .filter(|item| item.on_open_text.is_some())
-            .map(|item| item.source.clone())
-            .collect()
-    });
+fn version_question(state: AppState, preparation: &ImportPreparation) -> Question {
+    let files: Vec<&str> = preparation
+        .items
+        .iter()
+        .filter(|item| item.on_open_text.is_some())
+        .map(|item| item.source.as_str())
+        .collect();
     let open_title = state
         .editor
         .with_untracked(|e| e.document().metadata.title.trim().to_string());
-    view! {
-        <Dialog
-            labelled_by="ann-version-title"
-            class="ann-dialog ann-version"
-            on_close=move || answer_version_question(state, None)
-        >
-            <h2 id="ann-version-title">"This file was made on another version of the article"</h2>
-            <p>
-                {format!("{} has a text that differs from the open article", files.join(", "))}
-                {if open_title.is_empty() { String::new() } else { format!(" “{open_title}”") }}
-                ". Place its annotations on the open text (they are found again by their quotes; those that cannot be are kept for review), or open the file as its own document, named “… (version from the file)”."
-            </p>
-            <div class="ann-dialog__actions">
-                <button
-                    type="button"
-                    class="ann-button ann-button--primary"
-                    on:click=move |_| answer_version_question(state, Some(VersionChoice::PlaceOnOpenText))
-                >
-                    "Place on the open text"
-                </button>
-                <button
-                    type="button"
-                    class="ann-button"
-                    on:click=move |_| answer_version_question(state, Some(VersionChoice::OwnDocument))
-                >
-                    "Open as its own document"
-                </button>
-                <button type="button" class="ann-button" on:click=move |_| answer_version_question(state, None)>
-                    "Cancel"
-                </button>
-            </div>
-        </Dialog>
+    let open_title = if open_title.is_empty() {
+        String::new()
+    } else {
+        format!(" “{open_title}”")
+    };
+    let answer =
+        move |choice| Callback::new(move |()| answer_version_question(state, Some(choice)));
+    Question {
+        title: "This file was made on another version of the article",
+        text: format!(
+            "{} has a text that differs from the open article{open_title}. Place its annotations on the open text (they are found again by their quotes; those that cannot be are kept for review), or open the file as its own document, named “… (version from the file)”.",
+            files.join(", ")
+        ),
+        readings: Vec::new(),
+        answers: vec![
+            (
+                "Place on the open text".to_string(),
+                answer(VersionChoice::PlaceOnOpenText),
+            ),
+            (
+                "Open as its own document".to_string(),
+                answer(VersionChoice::OwnDocument),
+            ),
+        ],
+        on_cancel: Callback::new(move |()| answer_version_question(state, None)),
     }
+}
+
+/// The first few quotes a reading places, for the person to compare: “Zoë”, “Bob”.
+fn sample_quotes(item: &crate::domain::import_pipeline::PreparedImport) -> String {
+    let quotes: Vec<String> = item
+        .incoming
+        .annotations
+        .iter()
+        .filter(|a| !a.is_orphan())
+        .take(3)
+        .map(|a| format!("“{}”", crate::domain::describe::shorten(&a.quote, 40)))
+        .collect();
+    if quotes.is_empty() {
+        "nothing".to_string()
+    } else {
+        quotes.join(", ")
+    }
+}
+
+/// "Which unit do the offsets count in?": quote-less offsets that could be code points or
+/// UTF-16 units, nothing in them deciding; each reading shown by the quotes it gives.
+fn unit_question(state: AppState, preparation: &ImportPreparation) -> Question {
+    let offered = preparation.unit_choices();
+    let files: Vec<&str> = offered.iter().map(|o| o.source).collect();
+    let answer = move |choice| Callback::new(move |()| answer_unit_question(state, Some(choice)));
+    let mut question = Question {
+        title: "Which unit do this file’s offsets count in?",
+        text: String::new(),
+        readings: Vec::new(),
+        answers: Vec::new(),
+        on_cancel: Callback::new(move |()| answer_unit_question(state, None)),
+    };
+    if let Some(first) = offered.first() {
+        let (mine, other) = (first.formats_unit().describe(), first.other_unit.describe());
+        question.text = format!(
+            "{}: offsets without quotes, over characters (such as emoji) that {mine} count once and {other} twice; nothing shows which the file used.",
+            files.join(", ")
+        );
+        question.readings = vec![
+            format!(
+                "As {mine} (what the format says): {}",
+                sample_quotes(first.as_read)
+            ),
+            format!("As {other}: {}", sample_quotes(first.other)),
+        ];
+        question.answers = vec![
+            (format!("Read as {mine}"), answer(UnitChoice::FormatsUnit)),
+            (format!("Read as {other}"), answer(UnitChoice::OtherUnit)),
+        ];
+    }
+    question
 }
 
 fn has_files(event: &web_sys::DragEvent) -> bool {
