@@ -167,6 +167,46 @@ pub fn extend_to(article: &Element, offset: usize) {
     }
 }
 
+/// The selection as it stands: its anchor and focus as UTF-16 offsets into the article's
+/// text, and the nodes they point into (to tell later whether those were drawn anew).
+pub struct SelectionSnapshot {
+    offsets: (usize, usize),
+    nodes: (Node, Node),
+}
+
+impl SelectionSnapshot {
+    /// The selection, when both its ends are inside the article.
+    pub fn take(article: &Element) -> Option<Self> {
+        let selection = selection()?;
+        let anchor = selection.anchor_node()?;
+        let focus = selection.focus_node()?;
+        if !article.contains(Some(&anchor)) || !article.contains(Some(&focus)) {
+            return None;
+        }
+        let from = dom_selection::offset_of(article, &anchor, selection.anchor_offset()).ok()?;
+        let to = dom_selection::offset_of(article, &focus, selection.focus_offset()).ok()?;
+        Some(SelectionSnapshot {
+            offsets: (from.0, to.0),
+            nodes: (anchor, focus),
+        })
+    }
+
+    /// Whether a node the selection pointed into has left the page (its paragraph was
+    /// drawn anew), so the browser has moved the selection somewhere else.
+    pub fn broken(&self) -> bool {
+        !self.nodes.0.is_connected() || !self.nodes.1.is_connected()
+    }
+
+    /// Puts the selection back where it was, by its offsets.
+    pub fn restore(&self, article: &Element) {
+        let (anchor, focus) = self.offsets;
+        place_at(article, anchor);
+        if focus != anchor {
+            extend_to(article, focus);
+        }
+    }
+}
+
 /// Where the cursor is on screen: (left, top, height) in viewport pixels.
 fn caret_box() -> Option<(f64, f64, f64)> {
     let document = document()?;

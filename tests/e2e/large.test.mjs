@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ARTICLE, articleText, dragSelect, expectNoConsoleErrors, openApp, useHarness } from './harness.mjs';
+import { ARTICLE, articleText, dragSelect, expectNoConsoleErrors, openApp, selection, useHarness } from './harness.mjs';
 
 useHarness();
 
@@ -88,5 +88,53 @@ test('a long article draws marks near the screen only, and every annotation is s
   await page.waitForFunction(() => document.querySelectorAll('[id^="ann-fc-claimant-"] option').length === 701);
   await claimant.selectOption({ label: 'Alice Example650' });
   await page.waitForFunction(() => document.querySelector('[id^="ann-fc-claimant-"]')?.value === 'e650');
+  expectNoConsoleErrors(page);
+});
+
+async function openLong(page, json, text) {
+  await page.getByLabel('Import annotations').setInputFiles({
+    name: 'long.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)),
+  });
+  await page.waitForFunction(([selector, length]) => document.querySelector(selector)?.textContent.length === length, [ARTICLE, text.length], { timeout: 30_000 });
+  await marksOf(page, 'c0').waitFor();
+}
+
+test('a long article prints every mark', async () => {
+  const { text, json } = longDocument();
+  const page = await openApp();
+  await openLong(page, json, text);
+  await page.emulateMedia({ media: 'print' });
+  await marksOf(page, 'c699').waitFor();
+  const ids = await page.locator(`${ARTICLE} mark`).evaluateAll((marks) => new Set(marks.flatMap((m) => m.dataset.ids.split(' '))).size);
+  assert.equal(ids, json.annotations.length, 'on paper every annotation has its mark');
+  await page.emulateMedia({ media: 'screen' });
+  await page.waitForFunction((selector) => document.querySelectorAll(`${selector} mark`).length < 900, ARTICLE);
+  expectNoConsoleErrors(page);
+});
+
+test('in a long article the reading cursor and a keyboard selection cross paragraphs not yet drawn', async () => {
+  const { text, json } = longDocument();
+  const page = await openApp();
+  await openLong(page, json, text);
+  await page.locator(ARTICLE).focus();
+  // To the end (far from anything drawn), then a paragraph back: the cursor is where the
+  // text says, though the paragraphs around it were drawn anew on the way.
+  await page.keyboard.press('Control+End');
+  await marksOf(page, 'c699').waitFor();
+  await page.keyboard.press('Control+ArrowUp');
+  assert.equal((await selection(page)).start, text.indexOf('Paragraph 699'));
+  await page.keyboard.press('Control+ArrowUp');
+  assert.equal((await selection(page)).start, text.indexOf('Paragraph 698'));
+
+  // From the top, Shift+Ctrl+Down over 60 paragraphs: the selection runs from where it
+  // started, across paragraphs drawn only as it reached them (and the first ones undrawn).
+  await page.keyboard.press('Control+Home');
+  assert.equal((await selection(page)).start, 0);
+  for (let i = 0; i < 60; i++) await page.keyboard.press('Control+Shift+ArrowDown');
+  await marksOf(page, 'c59').first().waitFor();
+  const selected = await selection(page);
+  assert.equal(selected.start, 0, 'the selection still starts at the top');
+  assert.equal(selected.end, text.indexOf('Paragraph 60:'), 'and ends where the keys took it');
+  await page.getByRole('toolbar', { name: 'Tag the selection' }).waitFor();
   expectNoConsoleErrors(page);
 });

@@ -17,6 +17,7 @@ use crate::domain::segment::Paragraph;
 use crate::ui::actions;
 use crate::ui::classroom::context::CheckResult;
 use crate::ui::state::{AppState, use_app};
+use crate::web::caret;
 use crate::web::dom_selection::{self, ScreenRect};
 use crate::web::near_screen::NearScreen;
 use leptos::prelude::*;
@@ -43,6 +44,8 @@ struct DrawKey {
 
 /// From this many annotations on, marks are drawn only near the screen.
 const LAZY_FROM: usize = 2_000;
+/// How many turns of the task queue a redraw may take before the selection is left alone.
+const REDRAW_TICKS: usize = 8;
 /// How far above and below the screen paragraphs are drawn with their marks, in pixels.
 const NEAR_MARGIN: u32 = 1_500;
 
@@ -566,6 +569,22 @@ impl Nearness {
     fn new(state: AppState, printing: Option<crate::ui::annotate::print_notes::Printing>) -> Self {
         let near = RwSignal::new(HashSet::<usize>::new());
         let watcher = StoredValue::new_local(NearScreen::new(NEAR_MARGIN, move |changes| {
+            // Drawing a paragraph anew replaces the text nodes a selection (or the reading
+            // cursor) points into: keep it by its offsets and put it back once drawn, in the
+            // same turn (before any key press can move from the wrong place).
+            if let Some(kept) = caret::article().and_then(|a| caret::SelectionSnapshot::take(&a)) {
+                leptos::task::spawn_local(async move {
+                    for _ in 0..REDRAW_TICKS {
+                        leptos::task::tick().await;
+                        if kept.broken() {
+                            if let Some(article) = caret::article() {
+                                kept.restore(&article);
+                            }
+                            return;
+                        }
+                    }
+                });
+            }
             near.update(|set| {
                 for (index, is_near) in changes {
                     if is_near {

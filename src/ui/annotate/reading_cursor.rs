@@ -173,6 +173,19 @@ pub fn handle_key(state: AppState, event: &web_sys::KeyboardEvent) -> bool {
         }
         if step == Step::Paragraph {
             step_paragraph(state, &article, extend, direction == Direction::Forward);
+        } else if step == Step::DocumentBoundary {
+            // The browser's own step does not leave the paragraphs drawn so far.
+            let to = match direction {
+                Direction::Forward | Direction::Right => state
+                    .editor
+                    .with_untracked(|e| e.document().text.index().len_utf16()),
+                Direction::Backward | Direction::Left => 0,
+            };
+            if extend {
+                caret::extend_to(&article, to);
+            } else {
+                caret::place_at(&article, to);
+            }
         } else {
             caret::step(extend, direction, step);
         }
