@@ -1,0 +1,193 @@
+//! What the server is known to hold for one shared document: each annotation's last seen
+//! revision and content, and how far the changes feed has been read. The changes waiting to
+//! be pushed are never kept in a queue of their own: they are the difference between this
+//! ledger and the open document, both stored in the browser, so closing the tab while the
+//! server is unreachable loses nothing and the count shown is always exact.
+
+use super::docs::{AnnotationBody, annotation_doc_id};
+use crate::domain::annotation::AnnotationId;
+use crate::domain::document::{Document, DocumentId};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The stored ledger format's version.
+pub const LEDGER_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Known {
+    pub rev: String,
+    pub body: AnnotationBody,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ledger {
+    pub version: u32,
+    /// The server database (shared library) the document lives in.
+    pub library: String,
+    pub document: String,
+    /// The changes feed's `last_seq` as read so far ("0" before the first read).
+    pub since: String,
+    pub known: BTreeMap<String, Known>,
+}
+
+/// One change to push, as one entry of a `_bulk_docs` request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outgoing {
+    Put {
+        annotation: AnnotationId,
+        rev: Option<String>,
+        body: Box<AnnotationBody>,
+    },
+    Delete {
+        annotation: AnnotationId,
+        rev: String,
+    },
+}
+
+impl Outgoing {
+    pub fn annotation(&self) -> &AnnotationId {
+        match self {
+            Outgoing::Put { annotation, .. } | Outgoing::Delete { annotation, .. } => annotation,
+        }
+    }
+}
+
+/// Why a stored ledger was not used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LedgerError {
+    Damaged(String),
+    Newer(u32),
+}
+
+impl std::fmt::Display for LedgerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LedgerError::Damaged(why) => write!(
+                f,
+                "the sharing record of this document is damaged ({why}); share it again"
+            ),
+            LedgerError::Newer(v) => write!(
+                f,
+                "the sharing record of this document was written by a newer app (version {v}); update the app"
+            ),
+        }
+    }
+}
+
+impl Ledger {
+    pub fn new(library: &str, document: &DocumentId) -> Self {
+        Ledger {
+            version: LEDGER_VERSION,
+            library: library.to_string(),
+            document: document.0.clone(),
+            since: "0".to_string(),
+            known: BTreeMap::new(),
+        }
+    }
+
+    pub fn document_id(&self) -> DocumentId {
+        DocumentId(self.document.clone())
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(json: &str) -> Result<Self, LedgerError> {
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| LedgerError::Damaged(e.to_string()))?;
+        let version = value
+            .get("version")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        if version > u64::from(LEDGER_VERSION) {
+            return Err(LedgerError::Newer(
+                u32::try_from(version).unwrap_or(u32::MAX),
+            ));
+        }
+        serde_json::from_value(value).map_err(|e| LedgerError::Damaged(e.to_string()))
+    }
+
+    /// The server id of annotation `id` of this ledger's document.
+    pub fn doc_id(&self, id: &AnnotationId) -> String {
+        annotation_doc_id(&self.document_id(), id)
+    }
+
+    /// The annotation `annotation` of the open document as it should be on the server; the
+    /// creator it names, else the one the server knows, else `me`.
+    pub fn local_body(
+        &self,
+        annotation: &crate::domain::annotation::Annotation,
+        me: &str,
+    ) -> AnnotationBody {
+        let creator = self
+            .known
+            .get(annotation.id.as_str())
+            .map_or(me, |k| k.body.creator.as_str());
+        AnnotationBody::from_annotation(&self.document_id(), annotation, creator)
+    }
+
+    /// Everything in `document` the server does not have yet: new and edited annotations
+    /// (with the revision they replace) and deleted ones, in a stable order.
+    pub fn pending(&self, document: &Document, me: &str) -> Vec<Outgoing> {
+        let mut out = Vec::new();
+        for annotation in &document.annotations {
+            let body = self.local_body(annotation, me);
+            match self.known.get(annotation.id.as_str()) {
+                Some(known) if known.body == body => {}
+                known => out.push(Outgoing::Put {
+                    annotation: annotation.id.clone(),
+                    rev: known.map(|k| k.rev.clone()),
+                    body: Box::new(body),
+                }),
+            }
+        }
+        for (id, known) in &self.known {
+            let id = AnnotationId(id.clone());
+            if document.annotation(&id).is_none() {
+                out.push(Outgoing::Delete {
+                    annotation: id,
+                    rev: known.rev.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// The server accepted `change` at revision `rev`.
+    pub fn pushed(&mut self, change: &Outgoing, rev: &str) {
+        match change {
+            Outgoing::Put {
+                annotation, body, ..
+            } => {
+                self.known.insert(
+                    annotation.0.clone(),
+                    Known {
+                        rev: rev.to_string(),
+                        body: (**body).clone(),
+                    },
+                );
+            }
+            Outgoing::Delete { annotation, .. } => {
+                self.known.remove(annotation.as_str());
+            }
+        }
+    }
+}
+
+/// The `_bulk_docs` request body for `changes`.
+pub fn bulk_docs_json(ledger: &Ledger, changes: &[Outgoing]) -> serde_json::Value {
+    let docs: Vec<serde_json::Value> = changes
+        .iter()
+        .map(|change| {
+            let id = ledger.doc_id(change.annotation());
+            match change {
+                Outgoing::Put { rev, body, .. } => {
+                    super::docs::to_server_json(&id, rev.as_deref(), body)
+                }
+                Outgoing::Delete { rev, .. } => super::docs::deletion_json(&id, rev),
+            }
+        })
+        .collect();
+    serde_json::json!({ "docs": docs })
+}
