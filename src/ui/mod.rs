@@ -9,6 +9,7 @@ pub mod classroom;
 pub mod factcheck;
 pub mod library;
 pub mod notices;
+pub mod sharing;
 pub mod shell;
 pub mod state;
 pub mod strings;

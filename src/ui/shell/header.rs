@@ -71,6 +71,7 @@ pub fn Header() -> impl IntoView {
                 >
                     "Library"
                 </button>
+                <crate::ui::sharing::SharingButton />
                 <crate::ui::classroom::HeaderControls />
                 <crate::ui::factcheck::ReportButton />
                 <crate::ui::transfer::export_menu::ExportMenu />

@@ -1,0 +1,161 @@
+// Sharing a library live through a CouchDB-compatible server (scripts/shared-server.mjs:
+// PouchDB Server in memory, serving the release build at / and the API at /db/ on one
+// port). Two browser contexts are two people; the server is started here, stopped and
+// started again to prove that changes made while it is away wait and are pushed.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { DIST, ROOT, dragSelect, expectNoConsoleErrors, openApp, useHarness } from './harness.mjs';
+import { storedDocuments } from './library-helpers.mjs';
+
+useHarness();
+
+const DATA = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'annotator-shared-')), 'data.json');
+let shared = null;
+
+/** Starts the shared server (on `port`, 0 = any free one); resolves once it listens. */
+function startServer(port = 0) {
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'scripts/shared-server.mjs'), '--port', String(port), '--dist', DIST, '--data', DATA],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`shared server exited (${code}): ${out}`)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/listening on (http:\/\/127\.0\.0\.1:(\d+))/);
+      if (match) {
+        child.removeAllListeners('exit');
+        resolve({ child, origin: match[1], port: Number(match[2]), url: `${match[1]}/` });
+      }
+    });
+  });
+}
+
+function stopServer(server) {
+  return new Promise((resolve) => {
+    server.child.once('exit', resolve);
+    server.child.kill('SIGTERM');
+  });
+}
+
+before(async () => {
+  shared = await startServer();
+});
+after(async () => {
+  if (shared) await stopServer(shared);
+});
+
+async function api(method, pathname, body) {
+  const response = await fetch(`${shared.origin}/db/${pathname}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
+}
+
+const status = (page) => page.locator('[data-sharing-status]');
+
+/** Opens the app as `name`, signs in (the test server lets everyone in) and picks `library`. */
+async function person(name, library) {
+  const page = await openApp({ server: shared });
+  await page.getByRole('button', { name: 'Sharing', exact: true }).click();
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(`You are “${name}”`).waitFor();
+  await page.getByLabel('Shared library').fill(library);
+  await page.getByLabel('Shared library').press('Tab');
+  return page;
+}
+
+async function tag(page, text) {
+  await dragSelect(page, text);
+  await page.getByRole('button', { name: 'Claim', exact: true }).click();
+}
+
+const markWith = (page, text) => page.locator('[data-article-text] mark', { hasText: text }).first();
+
+test('two people annotating one article see each other live, with who made what; offline changes wait and are pushed', async () => {
+  const ana = await person('Ana', 'desk');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+
+  const ben = await person('Ben', 'desk');
+  await ben.getByRole('listitem').filter({ hasText: 'Trump admin' }).getByRole('button', { name: 'Open' }).click();
+  await status(ben).filter({ hasText: 'Shared · live' }).waitFor();
+
+  // Ana's annotation appears for Ben within 2 s, and Ben's for Ana.
+  await tag(ana, 'clandestine meetings');
+  let started = Date.now();
+  await markWith(ben, 'clandestine meetings').waitFor({ timeout: 2_000 });
+  const anaToBen = Date.now() - started;
+  await tag(ben, 'New York Times report');
+  started = Date.now();
+  await markWith(ana, 'New York Times report').waitFor({ timeout: 2_000 });
+  const benToAna = Date.now() - started;
+  console.log(`live: Ana → Ben ${anaToBen} ms, Ben → Ana ${benToAna} ms`);
+
+  // Each side records who made each annotation (kept in the stored document, so exports carry it).
+  await ana.waitForTimeout(600);
+  const creators = async (page) => {
+    // Stored entries leave out quotes the text gives: read them from the offsets (code points).
+    const docs = Object.values(await storedDocuments(page));
+    const pairs = docs.flatMap((d) =>
+      (d.annotations ?? []).map((a) => [a.quote ?? [...d.document.text].slice(a.start, a.end).join(''), a.attributes?.creator]),
+    );
+    return Object.fromEntries(pairs);
+  };
+  const seenByAna = await creators(ana);
+  assert.equal(seenByAna['New York Times report'], 'Ben');
+  assert.equal(seenByAna['clandestine meetings'], 'Ana');
+
+  // The server goes away: Ana keeps working and is told her change waits.
+  await stopServer(shared);
+  await tag(ana, 'dissident Venezuelan military officers');
+  await status(ana).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 15_000 });
+  // Back on the same port with what it had: the change is pushed and reaches Ben.
+  shared = await startServer(shared.port);
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  await markWith(ben, 'dissident Venezuelan military officers').waitFor({ timeout: 40_000 });
+  const onServer = await api('GET', 'desk/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  const quotes = onServer.rows.map((r) => r.doc.quote).sort();
+  assert.deepEqual(quotes, ['New York Times report', 'clandestine meetings', 'dissident Venezuelan military officers']);
+  assert.ok(onServer.rows.every((r) => ['Ana', 'Ben'].includes(r.doc.creator)));
+  // The only errors are the browser's own reports of requests to the stopped server.
+  for (const page of [ana, ben]) {
+    assert.deepEqual(page.pageErrors, []);
+    const others = page.consoleErrors.filter((e) => !/^Failed to load resource: net::ERR_[A-Z_]+ \(http:\/\/127\.0\.0\.1:\d+\/db\//.test(e));
+    assert.deepEqual(others, []);
+  }
+});
+
+test('a hostile document on the server is skipped with a notice and never rendered as markup', async () => {
+  const ana = await person('Ana', 'hostile');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  const listing = await api('GET', 'hostile/_all_docs?startkey="art:"&endkey="art:\ufff0"');
+  const documentId = listing.rows[0].id.slice('art:'.length);
+  await api('PUT', `hostile/ann:${documentId}:evil`, {
+    type: 'annotation',
+    version: 1,
+    document: documentId,
+    id: 'evil',
+    tag: 'claim',
+    start: 0,
+    end: 8,
+    quote: '<img src=x onerror="document.title=\'pwned\'">',
+    creator: '<b>Mallory</b>',
+  });
+  await ana.locator('.ann-notice, [role=alert], p').filter({ hasText: 'A shared change was skipped' }).first().waitFor({ timeout: 5_000 });
+  assert.equal(await ana.locator('img[src="x"]').count(), 0);
+  assert.notEqual(await ana.title(), 'pwned');
+  assert.equal(await ana.locator('[data-article-text] mark').count(), 0);
+  expectNoConsoleErrors(ana);
+});
