@@ -128,6 +128,17 @@ test('two people annotating one article see each other live, with who made what;
   const quotes = onServer.rows.map((r) => r.doc.quote).sort();
   assert.deepEqual(quotes, ['New York Times report', 'clandestine meetings', 'dissident Venezuelan military officers']);
   assert.ok(onServer.rows.every((r) => ['Ana', 'Ben'].includes(r.doc.creator)));
+  // Shared documents never land in the service worker's cache.
+  const cachedFromServer = await ana.evaluate(async () => {
+    const found = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) {
+        if (new URL(request.url).pathname.startsWith('/db/')) found.push(request.url);
+      }
+    }
+    return found;
+  });
+  assert.deepEqual(cachedFromServer, []);
   // The only errors are the browser's own reports of requests to the stopped server.
   for (const page of [ana, ben]) {
     assert.deepEqual(page.pageErrors, []);
@@ -158,4 +169,46 @@ test('a hostile document on the server is skipped with a notice and never render
   assert.notEqual(await ana.title(), 'pwned');
   assert.equal(await ana.locator('[data-article-text] mark').count(), 0);
   expectNoConsoleErrors(ana);
+});
+
+test('two people changing one annotation while apart both keep both versions', async () => {
+  const ana = await person('Ana', 'conflict');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  const ben = await person('Ben', 'conflict');
+  await ben.getByRole('listitem').filter({ hasText: 'Trump admin' }).getByRole('button', { name: 'Open' }).click();
+  await status(ben).filter({ hasText: 'Shared · live' }).waitFor();
+  await tag(ana, 'clandestine meetings');
+  await markWith(ben, 'clandestine meetings').waitFor({ timeout: 2_000 });
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+
+  await ana.context().setOffline(true);
+  await ben.context().setOffline(true);
+  await ana.locator('.ann-details').getByLabel('Note').fill('Ana: misleading');
+  await markWith(ben, 'clandestine meetings').click();
+  await ben.locator('.ann-details').getByLabel('Note').fill('Ben: accurate');
+  await status(ana).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 15_000 });
+  await status(ben).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 15_000 });
+
+  await ana.context().setOffline(false);
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  await ben.context().setOffline(false);
+  await status(ben).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  await ben.locator('p').filter({ hasText: 'both versions are kept' }).first().waitFor({ timeout: 10_000 });
+  for (const page of [ana, ben]) {
+    await page.waitForFunction(
+      () => {
+        const notes = [...document.querySelectorAll('.ann-list__note')].map((n) => n.textContent);
+        return notes.some((n) => n.includes('Ana: misleading')) && notes.some((n) => n.includes('Ben: accurate'));
+      },
+      null,
+      { timeout: 40_000 },
+    );
+    assert.equal(await page.locator('[data-article-text] mark', { hasText: 'clandestine' }).count() >= 1, true);
+  }
+  const onServer = await api('GET', 'conflict/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  const notes = onServer.rows.map((r) => [r.doc.note, r.doc.attributes?.conflict_of ?? null]);
+  assert.equal(notes.length, 2);
+  assert.deepEqual(notes.map(([n]) => n).sort(), ['Ana: misleading', 'Ben: accurate']);
+  assert.equal(notes.filter(([, of]) => of !== null).length, 1, 'exactly one is marked as the other version');
 });

@@ -37,7 +37,7 @@ impl std::fmt::Display for SyncNotice {
             SyncNotice::Skipped(why) => write!(f, "A shared change was skipped: {why}."),
             SyncNotice::ConflictKept { annotation, by } => write!(
                 f,
-                "{by} changed annotation “{annotation}” while you did: both versions are kept (theirs is marked “{CONFLICT_ATTRIBUTE}”); delete the one you do not want."
+                "Annotation “{annotation}” (made by {by}) was changed elsewhere while you changed it: both versions are kept, the other one marked “{CONFLICT_ATTRIBUTE}”; delete the one you do not want."
             ),
             SyncNotice::DeletedButKept { annotation } => write!(
                 f,
