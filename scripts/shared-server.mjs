@@ -14,6 +14,7 @@
 // Its npm packages are installed from scripts/shared-server/package-lock.json by
 // `ensure_shared_server` in scripts/lib.sh.
 
+import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,9 @@ const PouchDB = require('pouchdb-core')
   .plugin(require('pouchdb-mapreduce'))
   .plugin(require('pouchdb-replication'));
 const expressPouchDB = require('express-pouchdb');
+
+// Every long-polling client adds a listener to its database's changes: dozens are normal.
+EventEmitter.defaultMaxListeners = 1000;
 
 function option(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);

@@ -7,9 +7,16 @@
 // until every client has seen every annotation, and stops by itself (after --timeout
 // seconds at the latest, failing).
 //
-//   node scripts/sync-load.mjs [--clients 50] [--annotations 200] [--timeout 300]
+//   node scripts/sync-load.mjs [--clients 50] [--annotations 200] [--timeout 300] [--browser]
+//
+// --browser also opens the app (release build in dist/, headless Chromium through the
+// browser tests' playwright-core) as one more person following the shared document, and
+// reports its frame times (requestAnimationFrame intervals) while the annotations arrive and
+// when it has them all.
 
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +29,8 @@ const CLIENTS = option('clients', 50);
 const ANNOTATIONS = option('annotations', 200);
 const TIMEOUT_S = option('timeout', 300);
 const TOTAL = CLIENTS * ANNOTATIONS;
-const TEXT = 'The mayor said crime fell by 12 percent last year. '.repeat(40);
+const BROWSER = process.argv.includes('--browser');
+const TEXT = 'The mayor said crime fell by 12 percent last year. '.repeat(400);
 
 const watchdog = setTimeout(() => {
   console.error(`sync-load: not done after ${TIMEOUT_S} s; stopping`);
@@ -53,9 +61,52 @@ async function call(method, pathname, body) {
 
 await call('PUT', 'load');
 await call('PUT', 'load/art:doc1', {
-  type: 'article', version: 1, document: 'doc1', title: 'Load', text: TEXT,
-  text_sha256: '', tags: [], creator: 'load',
+  type: 'article', version: 1, document: 'doc1', title: 'Load test', text: TEXT,
+  text_sha256: createHash('sha256').update(TEXT, 'utf8').digest('hex'),
+  tags: [{ id: 'claim', label: 'Claim', color: '#d55e00', key: '1', description: '' }],
+  creator: 'load',
 });
+const watcher = BROWSER ? await openWatcher() : null;
+
+/** The app, signed in as "watcher", following doc1 of library "load", recording frames. */
+async function openWatcher() {
+  const require = createRequire(path.join(here, '..', 'tests', 'e2e', 'package.json'));
+  const { chromium } = require('playwright-core');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await page.goto(origin + '/');
+  await page.getByRole('button', { name: 'Sharing', exact: true }).click();
+  await page.getByLabel('Your name').fill('watcher');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Shared library').fill('load');
+  await page.getByLabel('Shared library').press('Tab');
+  await page.getByRole('listitem').filter({ hasText: 'Load test' }).getByRole('button', { name: 'Open' }).click();
+  await page.locator('[data-sharing-status]', { hasText: 'Shared · live' }).waitFor();
+  await page.evaluate(() => {
+    window.frames_ms = [];
+    let last = performance.now();
+    const tick = (now) => {
+      window.frames_ms.push(now - last);
+      last = now;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return { browser, page };
+}
+
+/** Resolves with the ms until the app's stored ledger knows all `TOTAL` annotations. */
+async function watcherSawAll(started) {
+  const { page } = watcher;
+  for (;;) {
+    const known = await page.evaluate(() => {
+      const ledger = localStorage.getItem('article-annotator:v1:sync:doc1');
+      return ledger ? Object.keys(JSON.parse(ledger).known).length : 0;
+    });
+    if (known >= TOTAL) return Date.now() - started;
+    await page.waitForTimeout(100);
+  }
+}
 
 /** Follows the changes feed like the app; resolves with the ms until it saw `TOTAL`. */
 async function follow(started) {
@@ -75,7 +126,7 @@ async function follow(started) {
 async function write(client) {
   for (let i = 0; i < ANNOTATIONS; i++) {
     const id = `c${client}n${i}`;
-    const start = (i * 7) % (TEXT.length - 10);
+    const start = ((client * ANNOTATIONS + i) * 13) % (TEXT.length - 10);
     const result = await call('POST', 'load/_bulk_docs', {
       docs: [{
         _id: `ann:doc1:${id}`, type: 'annotation', version: 1, document: 'doc1', id, tag: 'claim',
@@ -88,6 +139,7 @@ async function write(client) {
 
 const started = Date.now();
 const followers = Array.from({ length: CLIENTS }, () => follow(started));
+const appSawAll = watcher ? watcherSawAll(started) : null;
 const writers = Array.from({ length: CLIENTS }, (_, c) => write(c));
 await Promise.all(writers);
 const written = Date.now() - started;
@@ -98,5 +150,16 @@ console.log(
     `all written after ${written} ms; every client saw all ${TOTAL} after ${slowest} ms ` +
     `(fastest ${Math.min(...seenAfter)} ms)`,
 );
+if (watcher) {
+  const appMs = await appSawAll;
+  const frames = (await watcher.page.evaluate(() => window.frames_ms)).slice(1).sort((a, b) => a - b);
+  const at = (q) => frames[Math.min(frames.length - 1, Math.floor(q * frames.length))].toFixed(1);
+  console.log(
+    `sync-load: the app had all ${TOTAL} after ${appMs} ms; frames while they arrived: ${frames.length}, ` +
+      `median ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms, longest ${frames.at(-1).toFixed(1)} ms, ` +
+      `over 50 ms: ${frames.filter((f) => f > 50).length}`,
+  );
+  await watcher.browser.close();
+}
 clearTimeout(watchdog);
 server.kill('SIGTERM');

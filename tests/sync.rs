@@ -15,7 +15,7 @@ use annotator::domain::sync::feed::{
     parse_session, valid_library_name,
 };
 use annotator::domain::sync::incoming::{
-    RemoteEdit, SyncNotice, apply_edits, receive, stamp_creators,
+    RemoteEdit, SyncNotice, apply_edits, conflict_pairs, receive, stamp_creators,
 };
 use annotator::domain::sync::ledger::{Ledger, LedgerError, Outgoing, bulk_docs_json};
 use annotator::domain::tag::TagId;
@@ -327,6 +327,10 @@ fn a_conflict_keeps_both_versions_and_says_so() {
         copy.attributes.get(CONFLICT_ATTRIBUTE).map(String::as_str),
         Some("a1")
     );
+    assert_eq!(
+        conflict_pairs(&doc),
+        vec![(copy.id.clone(), AnnotationId("a1".into()))]
+    );
     // Ours goes over theirs at their revision; the copy is pushed as a new annotation.
     let pending = ledger.pending(&doc, "ana");
     assert_eq!(pending.len(), 2);
@@ -531,3 +535,57 @@ fn push_results_sessions_and_listings_are_read() {
         !valid_library_name("Desk") && !valid_library_name("_users") && !valid_library_name("")
     );
 }
+
+#[test]
+fn the_creator_of_a_shared_annotation_is_carried_by_the_exports() {
+    let mut doc = document();
+    let mut ledger = ledger();
+    let theirs = annotation(&doc, "b1", 4, 17);
+    let got = receive(
+        &mut ledger,
+        &doc,
+        &[server_annotation(&doc, &theirs, "1-b", "Ben")],
+        "ana",
+    );
+    apply_edits(&mut doc, &got.edits);
+    let w3c: Value =
+        serde_json::from_str(&annotator::domain::interchange::w3c::export(&doc)).expect("json");
+    let item = &w3c["first"]["items"][0];
+    assert_eq!(item["creator"], json!({"type": "Person", "name": "Ben"}));
+    let native: Value = serde_json::from_str(&annotator::domain::format::native::write_document(
+        &doc,
+        &Default::default(),
+    ))
+    .expect("json");
+    assert_eq!(native["annotations"][0]["attributes"]["creator"], "Ben");
+}
+
+#[test]
+fn the_ledger_keeps_digests_that_are_stable_and_small() {
+    let doc = document();
+    let a = annotation(&doc, "a1", 0, 3);
+    let body = AnnotationBody::from_annotation(&doc.id, &a, "ana");
+    // Stored in every browser's ledger: a change here makes every shared annotation look
+    // changed after an update, so the value is pinned.
+    assert_eq!(body.digest(), PINNED_DIGEST);
+    let mut edited = body.clone();
+    edited.note = "x".into();
+    assert_ne!(edited.digest(), body.digest());
+
+    let mut big = document();
+    let mut ledger = ledger();
+    for i in 0..10_000 {
+        big.annotations
+            .push(annotation(&big, &format!("a{i:05}"), 4, 17));
+    }
+    for change in ledger.pending(&big, "ana") {
+        ledger.pushed(&change, "1-0123456789abcdef0123456789abcdef");
+    }
+    let chars = ledger.to_json().chars().count();
+    assert!(
+        chars < 1_200_000,
+        "10,000 annotations take {chars} characters"
+    );
+    assert_eq!(Ledger::from_json(&ledger.to_json()), Ok(ledger));
+}
+const PINNED_DIGEST: &str = "85b6c8e03e24017f";

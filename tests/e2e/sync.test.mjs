@@ -211,4 +211,43 @@ test('two people changing one annotation while apart both keep both versions', a
   assert.equal(notes.length, 2);
   assert.deepEqual(notes.map(([n]) => n).sort(), ['Ana: misleading', 'Ben: accurate']);
   assert.equal(notes.filter(([, of]) => of !== null).length, 1, 'exactly one is marked as the other version');
+
+  // Needs review lists both versions; Ana keeps hers, and both people end with that one.
+  const review = ana.locator('.ann-review__item');
+  await review.first().waitFor();
+  assert.equal(await review.count(), 2);
+  await review.filter({ hasText: 'Ana: misleading' }).getByRole('button', { name: 'Keep this version' }).click();
+  for (const page of [ana, ben]) {
+    await page.waitForFunction(
+      () => {
+        const notes = [...document.querySelectorAll('.ann-list__note')].map((n) => n.textContent);
+        return notes.length === 1 && notes[0].includes('Ana: misleading');
+      },
+      null,
+      { timeout: 10_000 },
+    );
+    assert.equal(await page.locator('.ann-review__item').count(), 0);
+  }
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  const settled = await api('GET', 'conflict/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  assert.deepEqual(settled.rows.map((r) => [r.doc.note, r.doc.attributes?.conflict_of ?? null]), [['Ana: misleading', null]]);
+});
+
+test('an expired session asks to sign in again and keeps the changes made meanwhile', async () => {
+  const ana = await person('Ana', 'expiry');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  // From now on the server answers 401, as CouchDB does when the session cookie expired.
+  await ana.route('**/db/**', (route) =>
+    route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":"unauthorized","reason":"You are not authorized to access this db."}' }),
+  );
+  await tag(ana, 'clandestine meetings');
+  await status(ana).filter({ hasText: 'Sign in to share — 1 change waiting' }).waitFor({ timeout: 40_000 });
+  await ana.getByLabel('Your name').waitFor();
+  await ana.unroute('**/db/**');
+  await ana.getByLabel('Your name').fill('Ana');
+  await ana.getByRole('button', { name: 'Sign in' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  const onServer = await api('GET', 'expiry/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  assert.deepEqual(onServer.rows.map((r) => [r.doc.quote, r.doc.creator]), [['clandestine meetings', 'Ana']]);
 });

@@ -8,8 +8,7 @@ use crate::domain::annotation::{AnchorStatus, Annotation, AnnotationId, CONTEXT_
 use crate::domain::document::{Document, DocumentId, Metadata};
 use crate::domain::tag::{Tag, TagId, Taxonomy};
 use crate::domain::text::{Text, TextRange};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -111,9 +110,8 @@ impl fmt::Display for SyncDocError {
 }
 
 /// One annotation as the server stores it (besides CouchDB's `_id`, `_rev`, `_deleted`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AnnotationBody {
-    #[serde(rename = "type")]
     pub kind: String,
     pub version: u32,
     pub document: String,
@@ -122,18 +120,12 @@ pub struct AnnotationBody {
     pub start: usize,
     pub end: usize,
     pub quote: String,
-    #[serde(default)]
     pub note: String,
-    #[serde(default)]
     pub attributes: BTreeMap<String, String>,
-    #[serde(default)]
     pub created: String,
-    #[serde(default)]
     pub modified: String,
-    #[serde(default)]
     pub creator: String,
     /// Kept with its quote but without a place in the text.
-    #[serde(default)]
     pub orphaned: bool,
 }
 
@@ -211,39 +203,30 @@ impl AnnotationBody {
 }
 
 /// A tag as the article document carries it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TagBody {
     pub id: String,
     pub label: String,
     pub color: String,
-    #[serde(default)]
     pub key: Option<String>,
-    #[serde(default)]
     pub description: String,
 }
 
 /// The article: its text, what is known about it and its tags.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ArticleBody {
-    #[serde(rename = "type")]
     pub kind: String,
     pub version: u32,
     pub document: String,
     pub title: String,
-    #[serde(default)]
     pub url: String,
-    #[serde(default)]
     pub publisher: String,
-    #[serde(default)]
     pub author: String,
-    #[serde(default)]
     pub published: String,
-    #[serde(default)]
     pub language: String,
     pub text: String,
     pub text_sha256: String,
     pub tags: Vec<TagBody>,
-    #[serde(default)]
     pub creator: String,
 }
 
@@ -368,12 +351,14 @@ impl ServerDoc {
         let kind = string_field(object, "type")?;
         match kind.as_str() {
             "annotation" => {
-                let body: AnnotationBody = typed(value, &ANNOTATION_FIELDS)?;
+                check_types(value, &ANNOTATION_FIELDS)?;
+                let body = AnnotationBody::read(object)?;
                 check_annotation(&id, &body)?;
                 Ok(ServerDoc::Annotation { rev, body })
             }
             "article" => {
-                let body: ArticleBody = typed(value, &ARTICLE_FIELDS)?;
+                check_types(value, &ARTICLE_FIELDS)?;
+                let body = ArticleBody::read(object)?;
                 if id != format!("art:{}", body.document) {
                     return Err(SyncDocError::IdMismatch(id));
                 }
@@ -428,12 +413,8 @@ const ARTICLE_FIELDS: [(&str, Kind, bool); 5] = [
     ("tags", Kind::List, true),
 ];
 
-/// Checks each field's presence and JSON type (so the message names the field), then reads
-/// the body.
-fn typed<T: for<'de> Deserialize<'de>>(
-    value: &Value,
-    fields: &[(&'static str, Kind, bool)],
-) -> Result<T, SyncDocError> {
+/// Checks each field's presence and JSON type, so a refusal names the field.
+fn check_types(value: &Value, fields: &[(&'static str, Kind, bool)]) -> Result<(), SyncDocError> {
     for &(field, kind, required) in fields {
         match value.get(field) {
             None if required => return Err(SyncDocError::MissingField(field)),
@@ -452,7 +433,7 @@ fn typed<T: for<'de> Deserialize<'de>>(
             }
         }
     }
-    T::deserialize(value).map_err(|_| SyncDocError::WrongType { field: "body" })
+    Ok(())
 }
 
 fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), SyncDocError> {
@@ -492,17 +473,232 @@ fn check_annotation(id: &str, body: &AnnotationBody) -> Result<(), SyncDocError>
     Ok(())
 }
 
+/// A server document's body as JSON. Written by hand rather than derived: the bodies are
+/// read field by field anyway (to name the field a refusal is about), and hand-written
+/// conversions keep what sharing adds to the app's download small.
+pub trait Body {
+    fn to_json(&self) -> Map<String, Value>;
+}
+
 /// The JSON to write for a server document: `body`'s fields plus `_id` and, when updating,
 /// `_rev`.
-pub fn to_server_json<T: Serialize>(id: &str, rev: Option<&str>, body: &T) -> Value {
-    let mut value = serde_json::to_value(body).unwrap_or(Value::Null);
-    if let Some(object) = value.as_object_mut() {
-        object.insert("_id".to_string(), Value::String(id.to_string()));
-        if let Some(rev) = rev {
-            object.insert("_rev".to_string(), Value::String(rev.to_string()));
-        }
+pub fn to_server_json<T: Body>(id: &str, rev: Option<&str>, body: &T) -> Value {
+    let mut object = body.to_json();
+    object.insert("_id".to_string(), Value::String(id.to_string()));
+    if let Some(rev) = rev {
+        object.insert("_rev".to_string(), Value::String(rev.to_string()));
     }
-    value
+    Value::Object(object)
+}
+
+fn text(object: &Map<String, Value>, field: &str) -> String {
+    object
+        .get(field)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn number(object: &Map<String, Value>, field: &str) -> usize {
+    object
+        .get(field)
+        .and_then(Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or_default()
+}
+
+fn put(object: &mut Map<String, Value>, field: &str, value: impl Into<Value>) {
+    object.insert(field.to_string(), value.into());
+}
+
+fn string_map(
+    value: Option<&Value>,
+    field: &'static str,
+) -> Result<BTreeMap<String, String>, SyncDocError> {
+    let Some(value) = value else {
+        return Ok(BTreeMap::new());
+    };
+    let object = value.as_object().ok_or(SyncDocError::WrongType { field })?;
+    object
+        .iter()
+        .map(|(k, v)| {
+            v.as_str()
+                .map(|v| (k.clone(), v.to_string()))
+                .ok_or(SyncDocError::WrongType { field })
+        })
+        .collect()
+}
+
+impl AnnotationBody {
+    /// Reads a body whose field types `check_types` accepted.
+    fn read(object: &Map<String, Value>) -> Result<Self, SyncDocError> {
+        Ok(AnnotationBody {
+            kind: text(object, "type"),
+            version: VERSION,
+            document: text(object, "document"),
+            id: text(object, "id"),
+            tag: text(object, "tag"),
+            start: number(object, "start"),
+            end: number(object, "end"),
+            quote: text(object, "quote"),
+            note: text(object, "note"),
+            attributes: string_map(object.get("attributes"), "attributes")?,
+            created: text(object, "created"),
+            modified: text(object, "modified"),
+            creator: text(object, "creator"),
+            orphaned: object
+                .get("orphaned")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        })
+    }
+
+    /// A digest of everything the body says (64-bit FNV-1a over each field, hex): equal
+    /// digests mean the server already has this content. Stable across builds, since it is
+    /// stored in the ledger.
+    pub fn digest(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |bytes: &[u8]| {
+            for byte in bytes.iter().chain([0xff_u8].iter()) {
+                hash ^= u64::from(*byte);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        };
+        for field in [
+            &self.kind,
+            &self.document,
+            &self.id,
+            &self.tag,
+            &self.quote,
+            &self.note,
+        ] {
+            feed(field.as_bytes());
+        }
+        feed(&u64::from(self.version).to_le_bytes());
+        feed(&(self.start as u64).to_le_bytes());
+        feed(&(self.end as u64).to_le_bytes());
+        for (name, value) in &self.attributes {
+            feed(name.as_bytes());
+            feed(value.as_bytes());
+        }
+        for field in [&self.created, &self.modified, &self.creator] {
+            feed(field.as_bytes());
+        }
+        feed(&[u8::from(self.orphaned)]);
+        format!("{hash:016x}")
+    }
+}
+
+impl Body for AnnotationBody {
+    fn to_json(&self) -> Map<String, Value> {
+        let mut o = Map::new();
+        put(&mut o, "type", self.kind.as_str());
+        put(&mut o, "version", self.version);
+        put(&mut o, "document", self.document.as_str());
+        put(&mut o, "id", self.id.as_str());
+        put(&mut o, "tag", self.tag.as_str());
+        put(&mut o, "start", self.start);
+        put(&mut o, "end", self.end);
+        put(&mut o, "quote", self.quote.as_str());
+        put(&mut o, "note", self.note.as_str());
+        let attributes: Map<String, Value> = self
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        put(&mut o, "attributes", attributes);
+        put(&mut o, "created", self.created.as_str());
+        put(&mut o, "modified", self.modified.as_str());
+        put(&mut o, "creator", self.creator.as_str());
+        put(&mut o, "orphaned", self.orphaned);
+        o
+    }
+}
+
+impl ArticleBody {
+    /// Reads a body whose field types `check_types` accepted.
+    fn read(object: &Map<String, Value>) -> Result<Self, SyncDocError> {
+        let tags = object
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|tag| {
+                let tag = tag
+                    .as_object()
+                    .ok_or(SyncDocError::WrongType { field: "tags" })?;
+                for field in ["id", "label", "color"] {
+                    if !tag.get(field).is_some_and(Value::is_string) {
+                        return Err(SyncDocError::WrongType { field: "tags" });
+                    }
+                }
+                Ok(TagBody {
+                    id: text(tag, "id"),
+                    label: text(tag, "label"),
+                    color: text(tag, "color"),
+                    key: tag.get("key").and_then(Value::as_str).map(str::to_string),
+                    description: text(tag, "description"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ArticleBody {
+            kind: text(object, "type"),
+            version: VERSION,
+            document: text(object, "document"),
+            title: text(object, "title"),
+            url: text(object, "url"),
+            publisher: text(object, "publisher"),
+            author: text(object, "author"),
+            published: text(object, "published"),
+            language: text(object, "language"),
+            text: text(object, "text"),
+            text_sha256: text(object, "text_sha256"),
+            tags,
+            creator: text(object, "creator"),
+        })
+    }
+}
+
+impl Body for ArticleBody {
+    fn to_json(&self) -> Map<String, Value> {
+        let mut o = Map::new();
+        put(&mut o, "type", self.kind.as_str());
+        put(&mut o, "version", self.version);
+        for (field, value) in [
+            ("document", &self.document),
+            ("title", &self.title),
+            ("url", &self.url),
+            ("publisher", &self.publisher),
+            ("author", &self.author),
+            ("published", &self.published),
+            ("language", &self.language),
+            ("text", &self.text),
+            ("text_sha256", &self.text_sha256),
+            ("creator", &self.creator),
+        ] {
+            put(&mut o, field, value.as_str());
+        }
+        let tags: Vec<Value> = self
+            .tags
+            .iter()
+            .map(|t| {
+                let mut tag = Map::new();
+                put(&mut tag, "id", t.id.as_str());
+                put(&mut tag, "label", t.label.as_str());
+                put(&mut tag, "color", t.color.as_str());
+                put(
+                    &mut tag,
+                    "key",
+                    t.key.clone().map_or(Value::Null, Value::String),
+                );
+                put(&mut tag, "description", t.description.as_str());
+                Value::Object(tag)
+            })
+            .collect();
+        put(&mut o, "tags", tags);
+        o
+    }
 }
 
 /// The JSON that deletes server document `id` at revision `rev`.

@@ -114,7 +114,7 @@ pub fn receive(ledger: &mut Ledger, document: &Document, docs: &[Value], me: &st
 fn changed_here(ledger: &Ledger, document: &Document, id: &AnnotationId, me: &str) -> bool {
     let local = document.annotation(id);
     match (ledger.known.get(id.as_str()), local) {
-        (Some(known), Some(local)) => ledger.local_body(local, me) != known.body,
+        (Some(known), Some(local)) => ledger.local_body(local, me).digest() != known.digest,
         (Some(_), None) | (None, Some(_)) => true,
         (None, None) => false,
     }
@@ -141,10 +141,7 @@ fn receive_annotation(
     } else {
         body.creator.clone()
     };
-    let known = Known {
-        rev: rev.clone(),
-        body,
-    };
+    let known = Known::of(&rev, &body);
     if !dirty || converged {
         if !converged {
             incoming
@@ -242,14 +239,28 @@ pub fn stamp_creators(ledger: &Ledger, document: &Document) -> Vec<RemoteEdit> {
         .filter(|a| !a.attributes.contains_key(CREATOR_ATTRIBUTE))
         .filter_map(|a| {
             let known = ledger.known.get(a.id.as_str())?;
-            if known.body.creator.is_empty() {
+            if known.creator.is_empty() {
                 return None;
             }
             let mut stamped = a.clone();
             stamped
                 .attributes
-                .insert(CREATOR_ATTRIBUTE.to_string(), known.body.creator.clone());
+                .insert(CREATOR_ATTRIBUTE.to_string(), known.creator.clone());
             Some(RemoteEdit::Upsert(Box::new(stamped)))
+        })
+        .collect()
+}
+
+/// The annotations kept as two versions after a conflict, as pairs of (the version marked
+/// `conflict_of`, the one it competes with), for Needs review. A mark naming an annotation
+/// that is gone is not a pair: the other version was already let go.
+pub fn conflict_pairs(document: &Document) -> Vec<(AnnotationId, AnnotationId)> {
+    document
+        .annotations
+        .iter()
+        .filter_map(|a| {
+            let other = AnnotationId(a.attributes.get(CONFLICT_ATTRIBUTE)?.clone());
+            document.annotation(&other).map(|_| (a.id.clone(), other))
         })
         .collect()
 }

@@ -7,19 +7,33 @@
 use super::docs::{AnnotationBody, annotation_doc_id};
 use crate::domain::annotation::AnnotationId;
 use crate::domain::document::{Document, DocumentId};
-use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The stored ledger format's version.
 pub const LEDGER_VERSION: u32 = 1;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// What the ledger remembers of one annotation on the server: its revision, who made it,
+/// and a digest of its content (not the content itself, so the ledger stays a small part of
+/// what localStorage holds even with thousands of annotations).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Known {
     pub rev: String,
-    pub body: AnnotationBody,
+    pub creator: String,
+    pub digest: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+impl Known {
+    pub fn of(rev: &str, body: &AnnotationBody) -> Self {
+        Known {
+            rev: rev.to_string(),
+            creator: body.creator.clone(),
+            digest: body.digest(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct Ledger {
     pub version: u32,
     /// The server database (shared library) the document lives in.
@@ -90,22 +104,75 @@ impl Ledger {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let known: Map<String, Value> = self
+            .known
+            .iter()
+            .map(|(id, k)| {
+                let mut entry = Map::new();
+                entry.insert("rev".into(), Value::String(k.rev.clone()));
+                entry.insert("creator".into(), Value::String(k.creator.clone()));
+                entry.insert("digest".into(), Value::String(k.digest.clone()));
+                (id.clone(), Value::Object(entry))
+            })
+            .collect();
+        let mut o = Map::new();
+        o.insert("version".into(), Value::from(self.version));
+        o.insert("library".into(), Value::String(self.library.clone()));
+        o.insert("document".into(), Value::String(self.document.clone()));
+        o.insert("since".into(), Value::String(self.since.clone()));
+        o.insert("known".into(), Value::Object(known));
+        Value::Object(o).to_string()
     }
 
     pub fn from_json(json: &str) -> Result<Self, LedgerError> {
-        let value: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| LedgerError::Damaged(e.to_string()))?;
-        let version = value
-            .get("version")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0);
+        let damaged = |why: &str| LedgerError::Damaged(why.to_string());
+        let value: Value = serde_json::from_str(json).map_err(|e| damaged(&e.to_string()))?;
+        let version = value.get("version").and_then(Value::as_u64).unwrap_or(0);
         if version > u64::from(LEDGER_VERSION) {
             return Err(LedgerError::Newer(
                 u32::try_from(version).unwrap_or(u32::MAX),
             ));
         }
-        serde_json::from_value(value).map_err(|e| LedgerError::Damaged(e.to_string()))
+        let field = |name: &str| {
+            value
+                .get(name)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| damaged(&format!("no \"{name}\"")))
+        };
+        let mut known = BTreeMap::new();
+        let entries = value
+            .get("known")
+            .and_then(Value::as_object)
+            .ok_or_else(|| damaged("no \"known\""))?;
+        for (id, entry) in entries {
+            let rev = entry
+                .get("rev")
+                .and_then(Value::as_str)
+                .ok_or_else(|| damaged("an entry has no revision"))?;
+            let text = |name: &str| {
+                entry
+                    .get(name)
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .ok_or_else(|| damaged(&format!("an entry has no \"{name}\"")))
+            };
+            known.insert(
+                id.clone(),
+                Known {
+                    rev: rev.to_string(),
+                    creator: text("creator")?,
+                    digest: text("digest")?,
+                },
+            );
+        }
+        Ok(Ledger {
+            version: LEDGER_VERSION,
+            library: field("library")?,
+            document: field("document")?,
+            since: field("since")?,
+            known,
+        })
     }
 
     /// The server id of annotation `id` of this ledger's document.
@@ -123,7 +190,7 @@ impl Ledger {
         let creator = self
             .known
             .get(annotation.id.as_str())
-            .map_or(me, |k| k.body.creator.as_str());
+            .map_or(me, |k| k.creator.as_str());
         AnnotationBody::from_annotation(&self.document_id(), annotation, creator)
     }
 
@@ -134,7 +201,7 @@ impl Ledger {
         for annotation in &document.annotations {
             let body = self.local_body(annotation, me);
             match self.known.get(annotation.id.as_str()) {
-                Some(known) if known.body == body => {}
+                Some(known) if known.digest == body.digest() => {}
                 known => out.push(Outgoing::Put {
                     annotation: annotation.id.clone(),
                     rev: known.map(|k| k.rev.clone()),
@@ -160,13 +227,8 @@ impl Ledger {
             Outgoing::Put {
                 annotation, body, ..
             } => {
-                self.known.insert(
-                    annotation.0.clone(),
-                    Known {
-                        rev: rev.to_string(),
-                        body: (**body).clone(),
-                    },
-                );
+                self.known
+                    .insert(annotation.0.clone(), Known::of(rev, body));
             }
             Outgoing::Delete { annotation, .. } => {
                 self.known.remove(annotation.as_str());
@@ -183,7 +245,7 @@ pub fn bulk_docs_json(ledger: &Ledger, changes: &[Outgoing]) -> serde_json::Valu
             let id = ledger.doc_id(change.annotation());
             match change {
                 Outgoing::Put { rev, body, .. } => {
-                    super::docs::to_server_json(&id, rev.as_deref(), body)
+                    super::docs::to_server_json(&id, rev.as_deref(), body.as_ref())
                 }
                 Outgoing::Delete { rev, .. } => super::docs::deletion_json(&id, rev),
             }

@@ -192,6 +192,11 @@ async fn restart_if_server_lost(library: &str, since: &str) {
     }
 }
 
+/// After a sign-in: push what waited at once (the pull loop follows at its next step).
+pub fn resume(state: AppState, sharing: Sharing) {
+    schedule_push(state, sharing, 0);
+}
+
 fn schedule_push(state: AppState, sharing: Sharing, delay_ms: u64) {
     update_waiting(state, sharing);
     let run = move || leptos::task::spawn_local(push(state, sharing));

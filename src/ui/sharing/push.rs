@@ -36,7 +36,10 @@ pub(super) async fn push_once(state: AppState, sharing: Sharing) -> Option<u32> 
                 memory::receive_fetched(state, sharing, &[fetched]);
             }
             memory::stamp(state, sharing);
-            if matches!(sharing.status.get_untracked(), Status::Offline(_)) {
+            if matches!(
+                sharing.status.get_untracked(),
+                Status::Offline(_) | Status::SignIn
+            ) {
                 sharing.status.set(Status::Live);
             }
             (!conflicts.is_empty()).then_some(0)

@@ -63,6 +63,7 @@ async fn sign_in(
         }
     };
     sharing.who.set(Some(who));
+    super::engine::resume(state, sharing);
     library::refresh(state, sharing).await;
 }
 
