@@ -251,3 +251,44 @@ test('an expired session asks to sign in again and keeps the changes made meanwh
   const onServer = await api('GET', 'expiry/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
   assert.deepEqual(onServer.rows.map((r) => [r.doc.quote, r.doc.creator]), [['clandestine meetings', 'Ana']]);
 });
+
+test('a long changes feed arrives in pages, with progress, and every annotation is checked and kept', async () => {
+  const ana = await person('Ana', 'long');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  const listing = await api('GET', 'long/_all_docs?startkey="art:"&endkey="art:\ufff0"&include_docs=true');
+  const article = listing.rows[0].doc;
+  const chars = [...article.text];
+  const COUNT = 1_200; // more than two pages of 500
+  const docs = Array.from({ length: COUNT }, (_, i) => {
+    const start = (i * 3) % (chars.length - 10);
+    const id = `s${String(i).padStart(4, '0')}`;
+    return {
+      _id: `ann:${article.document}:${id}`, type: 'annotation', version: 1, document: article.document, id,
+      tag: 'claim', start, end: start + 5, quote: chars.slice(start, start + 5).join(''), creator: 'Seeder',
+    };
+  });
+  await api('POST', 'long/_bulk_docs', { docs });
+
+  const ben = await person('Ben', 'long');
+  await ben.evaluate(() => {
+    window.statusTexts = [];
+    const target = document.querySelector('[data-sharing-status]');
+    new MutationObserver(() => window.statusTexts.push(target.textContent)).observe(target, {
+      childList: true, characterData: true, subtree: true,
+    });
+  });
+  await ben.getByRole('listitem').filter({ hasText: 'Trump admin' }).getByRole('button', { name: 'Open' }).click();
+  await ben.waitForFunction(
+    (count) => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('article-annotator:v1:sync:'));
+      return key && Object.keys(JSON.parse(localStorage.getItem(key)).known).length === count;
+    },
+    COUNT,
+    { timeout: 60_000 },
+  );
+  await status(ben).filter({ hasText: 'Shared · live' }).waitFor();
+  const seen = await ben.evaluate(() => window.statusTexts);
+  assert.ok(seen.some((t) => /receiving shared changes, \d+ so far/.test(t)), `progress was shown: ${JSON.stringify(seen)}`);
+  expectNoConsoleErrors(ben);
+});

@@ -9,6 +9,7 @@ use super::ledger::{Known, Ledger};
 use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::domain::document::Document;
 use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
 
 /// One change to the open document that came from the server.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,6 +65,7 @@ pub struct Incoming {
 pub fn receive(ledger: &mut Ledger, document: &Document, docs: &[Value], me: &str) -> Incoming {
     let mut incoming = Incoming::default();
     let prefix = super::docs::annotation_prefix(&ledger.document_id());
+    let local = Local::of(document);
     for value in docs {
         match ServerDoc::parse(value) {
             Ok(ServerDoc::Annotation { rev, body }) => {
@@ -71,15 +73,9 @@ pub fn receive(ledger: &mut Ledger, document: &Document, docs: &[Value], me: &st
                     continue;
                 }
                 match body.to_annotation(document) {
-                    Ok(annotation) => receive_annotation(
-                        ledger,
-                        document,
-                        annotation,
-                        rev,
-                        body,
-                        me,
-                        &mut incoming,
-                    ),
+                    Ok(annotation) => {
+                        receive_annotation(ledger, &local, annotation, rev, body, me, &mut incoming)
+                    }
                     Err(error) => incoming.notices.push(SyncNotice::Skipped(format!(
                         "annotation “{}”: {error}",
                         body.id
@@ -88,7 +84,7 @@ pub fn receive(ledger: &mut Ledger, document: &Document, docs: &[Value], me: &st
             }
             Ok(ServerDoc::Deleted { id, rev }) => {
                 if let Some(annotation) = id.strip_prefix(&prefix) {
-                    receive_deletion(ledger, document, annotation, &rev, me, &mut incoming);
+                    receive_deletion(ledger, &local, annotation, &rev, me, &mut incoming);
                 }
             }
             Ok(ServerDoc::Article { .. } | ServerDoc::Other { .. }) => {}
@@ -110,8 +106,28 @@ pub fn receive(ledger: &mut Ledger, document: &Document, docs: &[Value], me: &st
     incoming
 }
 
+/// The open document's annotations by id, built once per batch (a lookup per arriving
+/// document through the list would be quadratic on long feeds).
+struct Local<'a>(BTreeMap<&'a str, &'a Annotation>);
+
+impl<'a> Local<'a> {
+    fn of(document: &'a Document) -> Self {
+        Local(
+            document
+                .annotations
+                .iter()
+                .map(|a| (a.id.as_str(), a))
+                .collect(),
+        )
+    }
+
+    fn annotation(&self, id: &AnnotationId) -> Option<&'a Annotation> {
+        self.0.get(id.as_str()).copied()
+    }
+}
+
 /// Whether the local annotation `id` differs from what the server last had.
-fn changed_here(ledger: &Ledger, document: &Document, id: &AnnotationId, me: &str) -> bool {
+fn changed_here(ledger: &Ledger, document: &Local, id: &AnnotationId, me: &str) -> bool {
     let local = document.annotation(id);
     match (ledger.known.get(id.as_str()), local) {
         (Some(known), Some(local)) => ledger.local_body(local, me).digest() != known.digest,
@@ -122,7 +138,7 @@ fn changed_here(ledger: &Ledger, document: &Document, id: &AnnotationId, me: &st
 
 fn receive_annotation(
     ledger: &mut Ledger,
-    document: &Document,
+    document: &Local,
     annotation: Annotation,
     rev: String,
     body: super::docs::AnnotationBody,
@@ -184,7 +200,7 @@ fn receive_annotation(
 
 fn receive_deletion(
     ledger: &mut Ledger,
-    document: &Document,
+    document: &Local,
     annotation: &str,
     rev: &str,
     me: &str,
@@ -213,17 +229,38 @@ fn receive_deletion(
 /// the others, so an undo history recorded by position no longer fits).
 pub fn apply_edits(document: &mut Document, edits: &[RemoteEdit]) -> bool {
     let mut removed = false;
+    let mut position: HashMap<String, usize> = document
+        .annotations
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.0.clone(), i))
+        .collect();
     for edit in edits {
         match edit {
-            RemoteEdit::Upsert(annotation) => match document.annotation_mut(&annotation.id) {
-                Some(existing) => *existing = (**annotation).clone(),
-                None => document.annotations.push((**annotation).clone()),
-            },
+            RemoteEdit::Upsert(annotation) => {
+                let at = position.get(annotation.id.as_str()).copied();
+                match at.and_then(|i| document.annotations.get_mut(i)) {
+                    Some(existing) => *existing = (**annotation).clone(),
+                    None => {
+                        position.insert(annotation.id.0.clone(), document.annotations.len());
+                        document.annotations.push((**annotation).clone());
+                    }
+                }
+            }
             RemoteEdit::Remove(id) => {
                 let before = document.annotations.len();
                 document.annotations.retain(|a| &a.id != id);
                 document.relations.retain(|r| &r.from != id && &r.to != id);
-                removed |= document.annotations.len() != before;
+                if document.annotations.len() != before {
+                    removed = true;
+                    // Positions after it moved: count them again.
+                    position = document
+                        .annotations
+                        .iter()
+                        .enumerate()
+                        .map(|(i, a)| (a.id.0.clone(), i))
+                        .collect();
+                }
             }
         }
     }

@@ -209,11 +209,14 @@ impl Ledger {
                 }),
             }
         }
+        // A set, not a lookup per known annotation: that would be quadratic, seconds at
+        // 10,000 annotations.
+        let present: std::collections::BTreeSet<&str> =
+            document.annotations.iter().map(|a| a.id.as_str()).collect();
         for (id, known) in &self.known {
-            let id = AnnotationId(id.clone());
-            if document.annotation(&id).is_none() {
+            if !present.contains(id.as_str()) {
                 out.push(Outgoing::Delete {
-                    annotation: id,
+                    annotation: AnnotationId(id.clone()),
                     rev: known.rev.clone(),
                 });
             }

@@ -118,6 +118,7 @@ async fn ensure_who(sharing: Sharing) -> Result<(), HttpError> {
 async fn pull_loop(state: AppState, sharing: Sharing, generation: u64) {
     let (mut first, mut catching_up, mut was_down) = (true, false, false);
     let mut backoff = FIRST_BACKOFF_MS;
+    let mut received = 0;
     while current(generation) {
         let result = match ensure_who(sharing).await {
             Ok(()) => match ledger_place() {
@@ -137,13 +138,23 @@ async fn pull_loop(state: AppState, sharing: Sharing, generation: u64) {
         }
         match result {
             Ok(page) => {
-                let left = page.pending.unwrap_or(0);
-                catching_up = left > 0 || page.docs.len() >= PAGE_SIZE;
-                receive_page(state, sharing, page);
-                sharing.status.set(if catching_up {
-                    Status::Receiving(format!("receiving shared changes, {left} left"))
+                // CouchDB says how many rows are left; PouchDB does not: then count what came.
+                let left = page.pending;
+                catching_up = left.unwrap_or(0) > 0 || page.docs.len() >= PAGE_SIZE;
+                received = if catching_up {
+                    received + page.docs.len()
                 } else {
-                    Status::Live
+                    0
+                };
+                receive_page(state, sharing, page);
+                sharing.status.set(match (catching_up, left) {
+                    (false, _) => Status::Live,
+                    (true, Some(left)) => {
+                        Status::Receiving(format!("receiving shared changes, {left} left"))
+                    }
+                    (true, None) => {
+                        Status::Receiving(format!("receiving shared changes, {received} so far"))
+                    }
                 });
                 if first || was_down {
                     schedule_push(state, sharing, 0);
