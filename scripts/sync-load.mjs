@@ -30,7 +30,8 @@ const ANNOTATIONS = option('annotations', 200);
 const TIMEOUT_S = option('timeout', 300);
 const TOTAL = CLIENTS * ANNOTATIONS;
 const BROWSER = process.argv.includes('--browser');
-const TEXT = 'The mayor said crime fell by 12 percent last year. '.repeat(400);
+// About 20 KB in 80 paragraphs, like a long article (the app renders per paragraph).
+const TEXT = Array.from({ length: 80 }, () => 'The mayor said crime fell by 12 percent last year. '.repeat(5).trim()).join('\n\n');
 
 const watchdog = setTimeout(() => {
   console.error(`sync-load: not done after ${TIMEOUT_S} s; stopping`);
