@@ -93,6 +93,9 @@ pub async fn share_open_document(state: AppState, sharing: Sharing) {
         Err(error) => return fail(state, "This document cannot be shared", error),
     }
     engine::start(state, sharing, Ledger::new(&library, &document.id));
+    // A shared document is kept in this browser too (the untouched sample is not saved until
+    // it changes): saving is told, as when a document is opened.
+    crate::ui::actions::document_changed(state);
     announce(state, format!("Shared in library “{library}”"));
     refresh(state, sharing).await;
 }
