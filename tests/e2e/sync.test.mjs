@@ -308,8 +308,6 @@ test('two tabs of one person and a second person: no duplicates and no false con
   await status(ben).filter({ hasText: 'Shared · live' }).waitFor();
 
   await tag(ana, 'clandestine meetings');
-  // Ben selects once Ana's annotation is there: a change arriving in the middle of a drag
-  // re-renders the paragraph under the mouse (a known limit, see ARCHITECTURE.md).
   await markWith(ben, 'clandestine meetings').waitFor({ timeout: 5_000 });
   await tag(ben, 'New York Times report');
   for (const page of [ana, anaTab2, ben]) {
@@ -323,4 +321,56 @@ test('two tabs of one person and a second person: no duplicates and no false con
     assert.equal(await page.locator('[data-article-text] mark').count(), 2);
     assert.equal(await page.locator('.ann-review__item').count(), 0, 'no conflict to review');
   }
+});
+
+/** Viewport points of the first and last character of `phrase` in the article. */
+async function phrasePoints(page, phrase) {
+  return page.locator('[data-article-text]').evaluate((article, phrase) => {
+    const nodes = [];
+    const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+    let total = '';
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      nodes.push({ node, from: total.length });
+      total += node.data;
+    }
+    const start = total.indexOf(phrase);
+    const rectAt = (offset) => {
+      const entry = nodes.findLast((n) => n.from <= offset);
+      const range = document.createRange();
+      range.setStart(entry.node, offset - entry.from);
+      range.setEnd(entry.node, offset - entry.from + 1);
+      return range.getBoundingClientRect();
+    };
+    nodes[0].node.parentElement.scrollIntoView({ block: 'start' });
+    const a = rectAt(start);
+    const b = rectAt(start + phrase.length - 1);
+    return { from: { x: a.left + 1, y: (a.top + a.bottom) / 2 }, to: { x: b.right - 1, y: (b.top + b.bottom) / 2 } };
+  }, phrase);
+}
+
+test('a change arriving while a person drags a selection waits until the mouse is released', async () => {
+  const ana = await person('Ana', 'drag');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  const ben = await person('Ben', 'drag');
+  await ben.getByRole('listitem').filter({ hasText: 'Trump admin' }).getByRole('button', { name: 'Open' }).click();
+  await status(ben).filter({ hasText: 'Shared · live' }).waitFor();
+
+  const phrase = 'dissident Venezuelan military officers';
+  const { from, to } = await phrasePoints(ben, phrase);
+  await ben.mouse.move(from.x, from.y);
+  await ben.mouse.down();
+  await ben.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+  // Meanwhile Ana annotates earlier in the same paragraph.
+  await tag(ana, 'clandestine meetings');
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  await ben.waitForTimeout(1_500);
+  assert.equal(await markWith(ben, 'clandestine meetings').count(), 0, 'not applied during the drag');
+  await ben.mouse.move(to.x, to.y, { steps: 4 });
+  await ben.mouse.up();
+  await ben.getByRole('button', { name: 'Claim', exact: true }).click();
+  await markWith(ben, 'clandestine meetings').waitFor({ timeout: 5_000 });
+  await markWith(ana, phrase).waitFor({ timeout: 5_000 });
+  const onServer = await api('GET', 'drag/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  assert.deepEqual(onServer.rows.map((r) => r.doc.quote).sort(), ['clandestine meetings', phrase]);
 });

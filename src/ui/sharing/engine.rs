@@ -20,8 +20,37 @@ use leptos::prelude::*;
 
 const PUSH_DELAY_MS: u64 = 300;
 
+thread_local! {
+    /// Whether a mouse button or finger is down (a selection may be being dragged).
+    static POINTER_DOWN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Longest an arriving page waits for the pointer to be released.
+const POINTER_WAIT_MS: u32 = 10_000;
+
+/// Arriving changes wait while the person is dragging a selection: applying them re-renders
+/// the paragraphs they touch, which would spoil the selection under the mouse.
+async fn wait_for_pointer_up() {
+    let mut waited = 0;
+    while POINTER_DOWN.with(std::cell::Cell::get) && waited < POINTER_WAIT_MS {
+        http::sleep_ms(100).await;
+        waited += 100;
+    }
+}
+
 /// Follows the open document and its changes. Called once, from `provide_sharing`.
 pub fn install(state: AppState, sharing: Sharing) {
+    // Kept for the page's lifetime: the app never unmounts.
+    let down = window_event_listener(leptos::ev::pointerdown, |_| {
+        POINTER_DOWN.with(|d| d.set(true));
+    });
+    let up = window_event_listener(leptos::ev::pointerup, |_| {
+        POINTER_DOWN.with(|d| d.set(false));
+    });
+    let cancel = window_event_listener(leptos::ev::pointercancel, |_| {
+        POINTER_DOWN.with(|d| d.set(false));
+    });
+    std::mem::forget((down, up, cancel));
     let open_id = Memo::new(move |_| state.editor.with(|e| e.document().id.0.clone()));
     Effect::new(move |_| follow(state, sharing, &open_id.get()));
     Effect::new(move |_| {
@@ -146,6 +175,10 @@ async fn pull_loop(state: AppState, sharing: Sharing, generation: u64) {
                 } else {
                     0
                 };
+                wait_for_pointer_up().await;
+                if !current(generation) {
+                    return;
+                }
                 receive_page(state, sharing, page);
                 sharing.status.set(match (catching_up, left) {
                     (false, _) => Status::Live,
