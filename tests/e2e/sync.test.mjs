@@ -374,3 +374,24 @@ test('a change arriving while a person drags a selection waits until the mouse i
   const onServer = await api('GET', 'drag/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
   assert.deepEqual(onServer.rows.map((r) => r.doc.quote).sort(), ['clandestine meetings', phrase]);
 });
+
+test('with the server down at start the app opens from its offline copy and keeps changes waiting', async () => {
+  const ana = await person('Ana', 'startdown');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  await tag(ana, 'clandestine meetings');
+  await ana.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await ana.locator('.ann-save-state', { hasText: 'Saved in this browser' }).waitFor();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+
+  await stopServer(shared);
+  await ana.reload();
+  await waitForApp(ana);
+  await markWith(ana, 'clandestine meetings').waitFor();
+  await tag(ana, 'New York Times report');
+  await status(ana).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 20_000 });
+  shared = await startServer(shared.port);
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  const onServer = await api('GET', 'startdown/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  assert.deepEqual(onServer.rows.map((r) => r.doc.quote).sort(), ['New York Times report', 'clandestine meetings']);
+});
