@@ -7,8 +7,8 @@
 
 use super::context::{Sharing, Status, Who};
 use super::memory::{
-    FIRST_BACKOFF_MS, MAX_BACKOFF_MS, current, ledger_place, receive_page, save_ledger,
-    update_waiting, with_engine,
+    FIRST_BACKOFF_MS, MAX_BACKOFF_MS, current, ledger_place, receive_page, update_waiting,
+    with_engine,
 };
 use crate::domain::sync::feed::{PAGE_SIZE, Session};
 use crate::domain::sync::ledger::Ledger;
@@ -79,7 +79,7 @@ fn capital(text: &str) -> String {
     crate::ui::actions::capitalise(text)
 }
 
-/// Shares the open document through `ledger` from now on (stored first, so it survives).
+/// Shares the open document through `ledger` (already stored: `memory::remember`) from now on.
 pub fn start(state: AppState, sharing: Sharing, ledger: Ledger) {
     let same = with_engine(|e| {
         e.ledger
@@ -99,7 +99,6 @@ pub fn start(state: AppState, sharing: Sharing, ledger: Ledger) {
     }) else {
         return;
     };
-    save_ledger(state);
     leptos::task::spawn_local(pull_loop(state, sharing, generation));
 }
 

@@ -92,7 +92,9 @@ pub async fn share_open_document(state: AppState, sharing: Sharing) {
         }
         Err(error) => return fail(state, "This document cannot be shared", error),
     }
-    engine::start(state, sharing, Ledger::new(&library, &document.id));
+    let ledger = Ledger::new(&library, &document.id);
+    memory::remember(state, ledger.clone());
+    engine::start(state, sharing, ledger);
     // A shared document is kept in this browser too (the untouched sample is not saved until
     // it changes): saving is told, as when a document is opened.
     crate::ui::actions::document_changed(state);
