@@ -27,16 +27,22 @@ fn fail(state: AppState, what: &str, error: impl std::fmt::Display) {
 }
 
 /// Reads the server's libraries and the chosen library's articles into the panel.
+/// CouchDB 3 lists databases to its admins only: then the person types the library's name,
+/// and its articles are listed if they may read it.
 pub async fn refresh(state: AppState, sharing: Sharing) {
-    match http::libraries().await {
-        Ok(names) => sharing.libraries.set(names),
+    let listed = match http::libraries().await {
+        Ok(names) => {
+            sharing.libraries.set(names);
+            true
+        }
+        Err(HttpError::Forbidden(_) | HttpError::Unauthorized) => false,
         Err(error) => return fail(state, "The shared libraries cannot be listed", error),
-    }
+    };
     let library = sharing.library.get_untracked();
-    let exists = sharing
+    let known = sharing
         .libraries
         .with_untracked(|names| names.contains(&library));
-    if !exists {
+    if library.is_empty() || (listed && !known) {
         sharing.articles.set(Vec::new());
         return;
     }
