@@ -86,6 +86,17 @@ ensure_e2e_deps() {
   fi
 }
 
+# The shared-library server's npm packages (PouchDB Server's express-pouchdb, in memory), from
+# their lock file into scripts/shared-server/node_modules (ignored by git, kept between runs).
+ensure_shared_server() {
+  local dir=scripts/shared-server stamp=scripts/shared-server/node_modules/.lock-stamp
+  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    say "installing the shared-library server's npm packages (scripts/shared-server, from the lock file)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+}
+
 ensure_w3c_validator() {
   local req=../shared/fixtures/w3c/requirements.txt
   [ -f "$req" ] || return 0

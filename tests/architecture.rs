@@ -884,7 +884,7 @@ const BROWSER_STORAGE: [&str; 7] = [
 ];
 
 /// The owner's functions that write, and the modules allowed to call each.
-const STORAGE_WRITERS: [(&str, &[&str]); 9] = [
+const STORAGE_WRITERS: [(&str, &[&str]); 12] = [
     ("save_open_document", &["src/ui/library/persistence.rs"]),
     ("set_last_open", &["src/ui/library/persistence.rs"]),
     (
@@ -897,10 +897,13 @@ const STORAGE_WRITERS: [(&str, &[&str]); 9] = [
     ("set_theme", &["src/ui/shell/theme.rs"]),
     ("set_organisation", &["src/ui/factcheck/report.rs"]),
     ("set_classroom_session", &["src/ui/classroom/student.rs"]),
+    ("set_ledger", &["src/ui/sharing/memory.rs"]),
+    ("forget_ledger", &["src/ui/sharing/memory.rs"]),
+    ("set_sharing_name", &["src/ui/sharing/sign_in.rs"]),
 ];
 
 /// The owner's public functions that only read (or follow other tabs in memory).
-const STORAGE_READERS: [&str; 15] = [
+const STORAGE_READERS: [&str; 17] = [
     "open",
     "is_available",
     "listing",
@@ -916,6 +919,8 @@ const STORAGE_READERS: [&str; 15] = [
     "theme",
     "organisation",
     "classroom_session",
+    "ledger",
+    "sharing_name",
 ];
 
 /// Every source file under `src/`, as (path relative to the crate, code without comments).

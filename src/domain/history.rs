@@ -222,6 +222,15 @@ impl Editor {
         Ok(summary)
     }
 
+    /// Changes the document outside the undo history (what other people did, arriving from
+    /// a shared library): `change` returns whether it moved annotations to other positions,
+    /// in which case the history, recorded by position, is cleared rather than left wrong.
+    pub fn change_outside_history(&mut self, change: impl FnOnce(&mut Document) -> bool) {
+        if change(&mut self.document) {
+            self.history.clear();
+        }
+    }
+
     pub fn undo(&mut self) -> Option<String> {
         self.history.undo(&mut self.document)
     }

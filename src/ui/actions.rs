@@ -11,6 +11,7 @@ use crate::domain::history::Editor;
 use crate::domain::import_apply::{AppliedImport, StoredDocument};
 use crate::domain::import_pipeline::ImportPreparation;
 use crate::domain::selection::{SelectionError, SelectionOptions, range_from_selection};
+use crate::domain::sync::incoming::{RemoteEdit, apply_edits};
 use crate::domain::tag::TagId;
 use crate::ui::notices::{announce, notify};
 use crate::ui::state::{AppState, NoticeKind, PendingSelection, Screen, WaitingImport};
@@ -223,6 +224,31 @@ pub fn reveal_annotation(state: AppState, id: AnnotationId) {
         },
         std::time::Duration::from_millis(1200),
     );
+}
+
+/// Applies what arrived from a shared library (decided by `domain::sync`): outside the undo
+/// history (see `Editor::change_outside_history`), then saved like any change; each notice is
+/// shown as text.
+pub fn apply_remote(state: AppState, edits: &[RemoteEdit], notices: Vec<String>) {
+    if !edits.is_empty() {
+        state
+            .editor
+            .update(|editor| editor.change_outside_history(|d| apply_edits(d, edits)));
+        forget_missing_selection(state);
+        changed(state);
+        let n = edits.len();
+        announce(
+            state,
+            if n == 1 {
+                "1 shared change arrived".to_string()
+            } else {
+                format!("{n} shared changes arrived")
+            },
+        );
+    }
+    for notice in notices {
+        notify(state, NoticeKind::Warning, notice, Vec::new());
+    }
 }
 
 /// Why the open document is replaced as a whole.

@@ -10,3 +10,4 @@ pub mod focus_trap;
 pub mod near_screen;
 pub mod service_worker;
 pub mod storage;
+pub mod sync;

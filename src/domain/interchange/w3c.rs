@@ -136,6 +136,14 @@ fn annotation_json(annotation: &Annotation, tag: &str, source: &str) -> Value {
             object.insert(key.into(), Value::String(time.clone()));
         }
     }
+    // Who made it (a shared library records it): the model's `creator`, a person by name.
+    if let Some(name) = annotation
+        .attributes
+        .get("creator")
+        .filter(|n| !n.trim().is_empty())
+    {
+        object.insert("creator".into(), json!({ "type": "Person", "name": name }));
+    }
     object.insert("body".into(), Value::Array(bodies));
     let mut selectors = vec![json!({
         "type": "TextQuoteSelector",

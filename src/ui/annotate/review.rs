@@ -2,10 +2,14 @@
 //! (orphaned), typically after an import into a text that differs from the one they were made
 //! on. Each can be accepted where it is, moved to a new selection, or deleted. Orphans are
 //! never dropped: they stay listed here, with their last known quote, until the person decides.
+//! Two versions of one shared annotation, kept after a conflict (`domain::sync`), are listed
+//! here too, each with "Keep this version", which lets the other go.
 
 use crate::domain::annotation::{AnchorStatus, AnnotationId};
 use crate::domain::command::Command;
 use crate::domain::describe::shorten;
+use crate::domain::sync::docs::CONFLICT_ATTRIBUTE;
+use crate::domain::sync::incoming::conflict_pairs;
 use crate::ui::actions;
 use crate::ui::notices;
 use crate::ui::state::{AppState, use_app};
@@ -18,6 +22,9 @@ struct ReviewItem {
     status: String,
     quote: String,
     orphaned: bool,
+    /// After a conflict: the other version of this annotation.
+    other: Option<AnnotationId>,
+    note: String,
 }
 
 fn status_text(anchor: &AnchorStatus) -> String {
@@ -57,9 +64,17 @@ pub fn ReviewList() -> impl IntoView {
     let items = Memo::new(move |_| {
         state.editor.with(|e| {
             let doc = e.document();
+            let pairs = conflict_pairs(doc);
+            let other_of = |id: &AnnotationId| {
+                pairs.iter().find_map(|(copy, original)| {
+                    (copy == id)
+                        .then(|| original.clone())
+                        .or_else(|| (original == id).then(|| copy.clone()))
+                })
+            };
             doc.annotations
                 .iter()
-                .filter(|a| a.anchor.needs_review())
+                .filter(|a| a.anchor.needs_review() || other_of(&a.id).is_some())
                 .map(|a| ReviewItem {
                     id: a.id.clone(),
                     tag_label: doc
@@ -67,9 +82,14 @@ pub fn ReviewList() -> impl IntoView {
                         .get(&a.tag)
                         .map(|t| t.label.clone())
                         .unwrap_or_else(|| a.tag.0.clone()),
-                    status: status_text(&a.anchor),
+                    status: match other_of(&a.id) {
+                        Some(_) => "Changed in two places at once: one of two versions".to_string(),
+                        None => status_text(&a.anchor),
+                    },
                     quote: shorten(&a.quote, 90),
                     orphaned: a.is_orphan(),
+                    other: other_of(&a.id),
+                    note: shorten(&a.note, 140),
                 })
                 .collect::<Vec<_>>()
         })
@@ -103,8 +123,59 @@ fn ReviewRow(
 ) -> impl IntoView {
     let item = Memo::new(move |_| items.with(|i| i.iter().find(|item| item.id == id).cloned()));
     move || {
-        item.get()
-            .map(|item| view! { <ReviewEntry item=item reselecting=reselecting /> })
+        item.get().map(|item| match item.other.clone() {
+            Some(other) => view! { <ConflictEntry item=item other=other /> }.into_any(),
+            None => view! { <ReviewEntry item=item reselecting=reselecting /> }.into_any(),
+        })
+    }
+}
+
+/// Keeps `keep` (without its conflict mark) and deletes `other`, the competing version.
+fn keep_version(state: AppState, keep: AnnotationId, other: AnnotationId) {
+    let marked = state.editor.with_untracked(|e| {
+        e.document()
+            .annotation(&keep)
+            .is_some_and(|a| a.attributes.contains_key(CONFLICT_ATTRIBUTE))
+    });
+    let unmarked = !marked
+        || actions::execute(
+            state,
+            Command::RemoveAttribute {
+                id: keep,
+                name: CONFLICT_ATTRIBUTE.to_string(),
+            },
+        );
+    if unmarked {
+        actions::delete_annotation(state, other);
+    }
+}
+
+/// One of two versions of a shared annotation.
+#[component]
+fn ConflictEntry(item: ReviewItem, other: AnnotationId) -> impl IntoView {
+    let state = use_app();
+    let (id_show, id_keep) = (item.id.clone(), item.id.clone());
+    view! {
+        <li class="ann-review__item" data-annotation-id=item.id.0.clone()>
+            <p class="ann-review__status ann-review__status--fuzzy">{item.status.clone()}</p>
+            <p class="ann-review__quote">
+                <span class="ann-review__tag">{item.tag_label.clone()}": "</span>
+                <q>{item.quote.clone()}</q>
+            </p>
+            <p class="ann-review__note">{item.note.clone()}</p>
+            <div class="ann-review__actions" role="group" aria-label=format!("Review “{}”", item.quote)>
+                <button type="button" class="ann-button" on:click=move |_| actions::reveal_annotation(state, id_show.clone())>
+                    "Show"
+                </button>
+                <button
+                    type="button"
+                    class="ann-button ann-button--primary"
+                    on:click=move |_| keep_version(state, id_keep.clone(), other.clone())
+                >
+                    "Keep this version"
+                </button>
+            </div>
+        </li>
     }
 }
 

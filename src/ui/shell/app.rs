@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
     crate::ui::classroom::provide_classroom(state);
     crate::ui::factcheck::provide();
     crate::ui::annotate::print_notes::provide_printing();
+    crate::ui::sharing::provide_sharing(state);
     let first = initial_document(state, || {
         crate::ui::library::load_article::sample_document()
             .unwrap_or_else(|| empty_document(crate::web::clock::new_id("d")))
@@ -38,6 +39,7 @@ pub fn App() -> impl IntoView {
     view! {
         <a class="ann-skip" href="#ann-article">"Skip to the article"</a>
         <Header />
+        <crate::ui::sharing::SharingPanel />
         <Notices export_now=move |_| crate::ui::transfer::export_menu::export_native(state, true) />
         <LiveRegion />
         <Shortcuts />

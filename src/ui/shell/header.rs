@@ -51,6 +51,7 @@ pub fn Header() -> impl IntoView {
             <div class="ann-header__doc">
                 <span class="ann-header__title" title=title>{title}</span>
                 <span class="ann-save-state" role="status">{save_label}</span>
+                <crate::ui::sharing::SharingStatus />
             </div>
             <UndoRedo />
             <button
@@ -77,6 +78,7 @@ pub fn Header() -> impl IntoView {
                 <Group label="Articles">
                     <ScreenButton screen=Screen::LoadArticle label="New article" />
                     <ScreenButton screen=Screen::Library label="Library" />
+                    <crate::ui::sharing::SharingButton />
                 </Group>
                 <Group label="Fact-check">
                     <crate::ui::factcheck::ReportButton />

@@ -21,6 +21,9 @@ const CACHE_NAME = CACHE_PREFIX + BUILD_VERSION;
 const SCOPE = self.registration.scope;
 const INDEX_URL = new URL('./index.html', SCOPE).href;
 const ALWAYS_PRECACHED = ['./', './index.html', './manifest.webmanifest'];
+// A shared library's server (CouchDB at db/ on this origin): never cached, never answered from
+// a cache, so shared documents stay out of Cache Storage and "offline" is seen as offline.
+const SHARED_LIBRARY = new URL('./db/', SCOPE).href;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(precacheThisBuild().then(() => self.skipWaiting()));
@@ -34,6 +37,9 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) {
     return; // not ours: the browser handles it (the CSP allows no other origin anyway)
+  }
+  if (request.url.startsWith(SHARED_LIBRARY)) {
+    return; // the shared library's server: straight to the network
   }
   event.respondWith(networkFirst(event));
 });

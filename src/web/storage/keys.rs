@@ -20,6 +20,10 @@ const DOCUMENT_PREFIX: &str = "article-annotator:v1:doc:";
 pub const THEME: &str = "article-annotator:theme";
 /// The organisation that signs exported ClaimReviews (a JSON string).
 pub const FACTCHECK_ORGANISATION: &str = "article-annotator:factcheck:organisation";
+/// The name given on a shared-library server where nobody signs in (plain text, a label).
+pub const SHARING_NAME: &str = "article-annotator:sharing:name";
+/// A shared document's ledger: this prefix and the document's id (`domain::sync::Ledger`).
+const SYNC_LEDGER_PREFIX: &str = "article-annotator:v1:sync:";
 /// A student's classroom session for one document: this prefix and the document's id (a
 /// JSON object with the student's name and the exercise).
 const CLASSROOM_SESSION_PREFIX: &str = "article-annotator-classroom:";
@@ -45,4 +49,8 @@ pub fn document_prefix() -> &'static str {
 
 pub fn classroom_session(document_id: &str) -> String {
     format!("{CLASSROOM_SESSION_PREFIX}{document_id}")
+}
+
+pub fn sync_ledger(document_id: &str) -> String {
+    format!("{SYNC_LEDGER_PREFIX}{document_id}")
 }

@@ -1,6 +1,7 @@
 //! The one owner of what Article Annotator keeps in this browser. [`keys`] declares every
 //! key; [`library`] owns the documents, the index and which revision each write gets;
-//! [`settings`] the small values (theme, fact-check organisation, classroom sessions).
+//! [`settings`] the small values (theme, fact-check organisation, classroom sessions);
+//! [`sync`] what sharing a document keeps (its ledger, the name given on an open server).
 //! Underneath them, [`adapter`] is the only code that touches localStorage, through
 //! gloo-storage, and turns every failure into a [`StorageError`] the app shows. Components
 //! call `library` and `settings`, never the adapter or the browser's storage, and only the
@@ -15,5 +16,6 @@ pub mod keys;
 pub mod library;
 pub mod manager;
 pub mod settings;
+pub mod sync;
 
 pub use error::{ASSUMED_QUOTA_CHARS, StorageError, classify, human_size};

@@ -1,0 +1,23 @@
+//! Sharing a library through a CouchDB server (optional; local-first stays the default). The
+//! decisions are the domain's (`domain::sync`), the HTTP calls `web::sync`'s; here are the
+//! panel, the sign-in, the panel's server actions and the engine that keeps the open document
+//! live. Remote changes reach the document only through `actions::apply_remote`. This module
+//! only puts the parts together: none of them imports it.
+
+pub mod context;
+pub mod engine;
+pub mod library;
+mod memory;
+pub mod panel;
+mod push;
+pub mod sign_in;
+
+pub use panel::{SharingButton, SharingPanel, SharingStatus};
+
+/// Creates sharing's signals, provides them as context, and starts following the open
+/// document (a document shared before goes live again on its own).
+pub fn provide_sharing(state: crate::ui::state::AppState) {
+    let sharing = context::Sharing::new();
+    leptos::prelude::provide_context(sharing);
+    engine::install(state, sharing);
+}

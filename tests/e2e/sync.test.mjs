@@ -1,0 +1,397 @@
+// Sharing a library live through a CouchDB-compatible server (scripts/shared-server.mjs:
+// PouchDB Server in memory, serving the release build at / and the API at /db/ on one
+// port). Two browser contexts are two people; the server is started here, stopped and
+// started again to prove that changes made while it is away wait and are pushed.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { DIST, ROOT, dragSelect, expectNoConsoleErrors, instrument, openApp, useHarness, waitForApp } from './harness.mjs';
+import { storedDocuments } from './library-helpers.mjs';
+
+useHarness();
+
+const DATA = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'annotator-shared-')), 'data.json');
+let shared = null;
+
+/** Starts the shared server (on `port`, 0 = any free one); resolves once it listens. */
+function startServer(port = 0) {
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'scripts/shared-server.mjs'), '--port', String(port), '--dist', DIST, '--data', DATA],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`shared server exited (${code}): ${out}`)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/listening on (http:\/\/127\.0\.0\.1:(\d+))/);
+      if (match) {
+        child.removeAllListeners('exit');
+        resolve({ child, origin: match[1], port: Number(match[2]), url: `${match[1]}/` });
+      }
+    });
+  });
+}
+
+function stopServer(server) {
+  return new Promise((resolve) => {
+    server.child.once('exit', resolve);
+    server.child.kill('SIGTERM');
+  });
+}
+
+before(async () => {
+  shared = await startServer();
+});
+after(async () => {
+  if (shared) await stopServer(shared);
+});
+
+async function api(method, pathname, body) {
+  const response = await fetch(`${shared.origin}/db/${pathname}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
+}
+
+const status = (page) => page.locator('[data-sharing-status]');
+
+/** Opens the app as `name`, signs in (the test server lets everyone in) and picks `library`. */
+async function person(name, library) {
+  const page = await openApp({ server: shared });
+  await page.getByRole('button', { name: 'Sharing', exact: true }).click();
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(`You are “${name}”`).waitFor();
+  await page.getByLabel('Shared library').fill(library);
+  await page.getByLabel('Shared library').press('Tab');
+  return page;
+}
+
+async function tag(page, text) {
+  await dragSelect(page, text);
+  await page.getByRole('button', { name: 'Claim', exact: true }).click();
+}
+
+const markWith = (page, text) => page.locator('[data-article-text] mark', { hasText: text }).first();
+
+test('two people annotating one article see each other live, with who made what; offline changes wait and are pushed', async () => {
+  const ana = await person('Ana', 'desk');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+
+  const ben = await person('Ben', 'desk');
+  await ben.getByRole('listitem').filter({ hasText: 'Trump admin' }).getByRole('button', { name: 'Open' }).click();
+  await status(ben).filter({ hasText: 'Shared · live' }).waitFor();
+
+  // Ana's annotation appears for Ben within 2 s, and Ben's for Ana.
+  await tag(ana, 'clandestine meetings');
+  let started = Date.now();
+  await markWith(ben, 'clandestine meetings').waitFor({ timeout: 2_000 });
+  const anaToBen = Date.now() - started;
+  await tag(ben, 'New York Times report');
+  started = Date.now();
+  await markWith(ana, 'New York Times report').waitFor({ timeout: 2_000 });
+  const benToAna = Date.now() - started;
+  console.log(`live: Ana → Ben ${anaToBen} ms, Ben → Ana ${benToAna} ms`);
+
+  // Each side records who made each annotation (kept in the stored document, so exports carry it).
+  await ana.waitForTimeout(600);
+  const creators = async (page) => {
+    // Stored entries leave out quotes the text gives: read them from the offsets (code points).
+    const docs = Object.values(await storedDocuments(page));
+    const pairs = docs.flatMap((d) =>
+      (d.annotations ?? []).map((a) => [a.quote ?? [...d.document.text].slice(a.start, a.end).join(''), a.attributes?.creator]),
+    );
+    return Object.fromEntries(pairs);
+  };
+  const seenByAna = await creators(ana);
+  assert.equal(seenByAna['New York Times report'], 'Ben');
+  assert.equal(seenByAna['clandestine meetings'], 'Ana');
+
+  // The server goes away: Ana keeps working and is told her change waits.
+  await stopServer(shared);
+  await tag(ana, 'dissident Venezuelan military officers');
+  await status(ana).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 15_000 });
+  // Back on the same port with what it had: the change is pushed and reaches Ben.
+  shared = await startServer(shared.port);
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  await markWith(ben, 'dissident Venezuelan military officers').waitFor({ timeout: 40_000 });
+  const onServer = await api('GET', 'desk/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  const quotes = onServer.rows.map((r) => r.doc.quote).sort();
+  assert.deepEqual(quotes, ['New York Times report', 'clandestine meetings', 'dissident Venezuelan military officers']);
+  assert.ok(onServer.rows.every((r) => ['Ana', 'Ben'].includes(r.doc.creator)));
+  // Shared documents never land in the service worker's cache.
+  const cachedFromServer = await ana.evaluate(async () => {
+    const found = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) {
+        if (new URL(request.url).pathname.startsWith('/db/')) found.push(request.url);
+      }
+    }
+    return found;
+  });
+  assert.deepEqual(cachedFromServer, []);
+  // The only errors are the browser's own reports of requests to the stopped server.
+  for (const page of [ana, ben]) {
+    assert.deepEqual(page.pageErrors, []);
+    const others = page.consoleErrors.filter((e) => !/^Failed to load resource: net::ERR_[A-Z_]+ \(http:\/\/127\.0\.0\.1:\d+\/db\//.test(e));
+    assert.deepEqual(others, []);
+  }
+});
+
+test('a hostile document on the server is skipped with a notice and never rendered as markup', async () => {
+  const ana = await person('Ana', 'hostile');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  const listing = await api('GET', 'hostile/_all_docs?startkey="art:"&endkey="art:\ufff0"');
+  const documentId = listing.rows[0].id.slice('art:'.length);
+  await api('PUT', `hostile/ann:${documentId}:evil`, {
+    type: 'annotation',
+    version: 1,
+    document: documentId,
+    id: 'evil',
+    tag: 'claim',
+    start: 0,
+    end: 8,
+    quote: '<img src=x onerror="document.title=\'pwned\'">',
+    creator: '<b>Mallory</b>',
+  });
+  await ana.locator('.ann-notice, [role=alert], p').filter({ hasText: 'A shared change was skipped' }).first().waitFor({ timeout: 5_000 });
+  assert.equal(await ana.locator('img[src="x"]').count(), 0);
+  assert.notEqual(await ana.title(), 'pwned');
+  assert.equal(await ana.locator('[data-article-text] mark').count(), 0);
+  expectNoConsoleErrors(ana);
+});
+
+test('two people changing one annotation while apart both keep both versions', async () => {
+  const ana = await person('Ana', 'conflict');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  const ben = await person('Ben', 'conflict');
+  await ben.getByRole('listitem').filter({ hasText: 'Trump admin' }).getByRole('button', { name: 'Open' }).click();
+  await status(ben).filter({ hasText: 'Shared · live' }).waitFor();
+  await tag(ana, 'clandestine meetings');
+  await markWith(ben, 'clandestine meetings').waitFor({ timeout: 2_000 });
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+
+  await ana.context().setOffline(true);
+  await ben.context().setOffline(true);
+  await ana.locator('.ann-details').getByLabel('Note').fill('Ana: misleading');
+  await markWith(ben, 'clandestine meetings').click();
+  await ben.locator('.ann-details').getByLabel('Note').fill('Ben: accurate');
+  await status(ana).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 15_000 });
+  await status(ben).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 15_000 });
+
+  await ana.context().setOffline(false);
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  await ben.context().setOffline(false);
+  await status(ben).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  await ben.locator('p').filter({ hasText: 'both versions are kept' }).first().waitFor({ timeout: 10_000 });
+  for (const page of [ana, ben]) {
+    await page.waitForFunction(
+      () => {
+        const notes = [...document.querySelectorAll('.ann-list__note')].map((n) => n.textContent);
+        return notes.some((n) => n.includes('Ana: misleading')) && notes.some((n) => n.includes('Ben: accurate'));
+      },
+      null,
+      { timeout: 40_000 },
+    );
+    assert.equal(await page.locator('[data-article-text] mark', { hasText: 'clandestine' }).count() >= 1, true);
+  }
+  const onServer = await api('GET', 'conflict/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  const notes = onServer.rows.map((r) => [r.doc.note, r.doc.attributes?.conflict_of ?? null]);
+  assert.equal(notes.length, 2);
+  assert.deepEqual(notes.map(([n]) => n).sort(), ['Ana: misleading', 'Ben: accurate']);
+  assert.equal(notes.filter(([, of]) => of !== null).length, 1, 'exactly one is marked as the other version');
+
+  // Needs review lists both versions; Ana keeps hers, and both people end with that one.
+  const review = ana.locator('.ann-review__item');
+  await review.first().waitFor();
+  assert.equal(await review.count(), 2);
+  await review.filter({ hasText: 'Ana: misleading' }).getByRole('button', { name: 'Keep this version' }).click();
+  for (const page of [ana, ben]) {
+    await page.waitForFunction(
+      () => {
+        const notes = [...document.querySelectorAll('.ann-list__note')].map((n) => n.textContent);
+        return notes.length === 1 && notes[0].includes('Ana: misleading');
+      },
+      null,
+      { timeout: 10_000 },
+    );
+    assert.equal(await page.locator('.ann-review__item').count(), 0);
+  }
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  const settled = await api('GET', 'conflict/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  assert.deepEqual(settled.rows.map((r) => [r.doc.note, r.doc.attributes?.conflict_of ?? null]), [['Ana: misleading', null]]);
+});
+
+test('an expired session asks to sign in again and keeps the changes made meanwhile', async () => {
+  const ana = await person('Ana', 'expiry');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  // From now on the server answers 401, as CouchDB does when the session cookie expired.
+  await ana.route('**/db/**', (route) =>
+    route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":"unauthorized","reason":"You are not authorized to access this db."}' }),
+  );
+  await tag(ana, 'clandestine meetings');
+  await status(ana).filter({ hasText: 'Sign in to share — 1 change waiting' }).waitFor({ timeout: 40_000 });
+  await ana.getByLabel('Your name').waitFor();
+  await ana.unroute('**/db/**');
+  await ana.getByLabel('Your name').fill('Ana');
+  await ana.getByRole('button', { name: 'Sign in' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  const onServer = await api('GET', 'expiry/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  assert.deepEqual(onServer.rows.map((r) => [r.doc.quote, r.doc.creator]), [['clandestine meetings', 'Ana']]);
+});
+
+test('a long changes feed arrives in pages, with progress, and every annotation is checked and kept', async () => {
+  const ana = await person('Ana', 'long');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  const listing = await api('GET', 'long/_all_docs?startkey="art:"&endkey="art:\ufff0"&include_docs=true');
+  const article = listing.rows[0].doc;
+  const chars = [...article.text];
+  const COUNT = 1_200; // more than two pages of 500
+  const docs = Array.from({ length: COUNT }, (_, i) => {
+    const start = (i * 3) % (chars.length - 10);
+    const id = `s${String(i).padStart(4, '0')}`;
+    return {
+      _id: `ann:${article.document}:${id}`, type: 'annotation', version: 1, document: article.document, id,
+      tag: 'claim', start, end: start + 5, quote: chars.slice(start, start + 5).join(''), creator: 'Seeder',
+    };
+  });
+  await api('POST', 'long/_bulk_docs', { docs });
+
+  const ben = await person('Ben', 'long');
+  await ben.evaluate(() => {
+    window.statusTexts = [];
+    const target = document.querySelector('[data-sharing-status]');
+    new MutationObserver(() => window.statusTexts.push(target.textContent)).observe(target, {
+      childList: true, characterData: true, subtree: true,
+    });
+  });
+  await ben.getByRole('listitem').filter({ hasText: 'Trump admin' }).getByRole('button', { name: 'Open' }).click();
+  await ben.waitForFunction(
+    (count) => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('article-annotator:v1:sync:'));
+      return key && Object.keys(JSON.parse(localStorage.getItem(key)).known).length === count;
+    },
+    COUNT,
+    { timeout: 60_000 },
+  );
+  await status(ben).filter({ hasText: 'Shared · live' }).waitFor();
+  const seen = await ben.evaluate(() => window.statusTexts);
+  assert.ok(seen.some((t) => /receiving shared changes, \d+ so far/.test(t)), `progress was shown: ${JSON.stringify(seen)}`);
+  expectNoConsoleErrors(ben);
+});
+
+test('two tabs of one person and a second person: no duplicates and no false conflicts', async () => {
+  const ana = await person('Ana', 'tabs');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  // Ana's second tab: same browser profile (storage, cookies), same document.
+  const anaTab2 = await ana.context().newPage();
+  instrument(anaTab2, { server: shared });
+  await anaTab2.goto(shared.origin + '/');
+  await waitForApp(anaTab2);
+  await status(anaTab2).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 15_000 });
+  const ben = await person('Ben', 'tabs');
+  await ben.getByRole('listitem').filter({ hasText: 'Trump admin' }).getByRole('button', { name: 'Open' }).click();
+  await status(ben).filter({ hasText: 'Shared · live' }).waitFor();
+
+  await tag(ana, 'clandestine meetings');
+  await markWith(ben, 'clandestine meetings').waitFor({ timeout: 5_000 });
+  await tag(ben, 'New York Times report');
+  for (const page of [ana, anaTab2, ben]) {
+    await markWith(page, 'clandestine meetings').waitFor({ timeout: 5_000 });
+    await markWith(page, 'New York Times report').waitFor({ timeout: 5_000 });
+  }
+  await ana.waitForTimeout(1_500);
+  const onServer = await api('GET', 'tabs/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  assert.deepEqual(onServer.rows.map((r) => r.doc.quote).sort(), ['New York Times report', 'clandestine meetings']);
+  for (const page of [ana, anaTab2, ben]) {
+    assert.equal(await page.locator('[data-article-text] mark').count(), 2);
+    assert.equal(await page.locator('.ann-review__item').count(), 0, 'no conflict to review');
+  }
+});
+
+/** Viewport points of the first and last character of `phrase` in the article. */
+async function phrasePoints(page, phrase) {
+  return page.locator('[data-article-text]').evaluate((article, phrase) => {
+    const nodes = [];
+    const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+    let total = '';
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      nodes.push({ node, from: total.length });
+      total += node.data;
+    }
+    const start = total.indexOf(phrase);
+    const rectAt = (offset) => {
+      const entry = nodes.findLast((n) => n.from <= offset);
+      const range = document.createRange();
+      range.setStart(entry.node, offset - entry.from);
+      range.setEnd(entry.node, offset - entry.from + 1);
+      return range.getBoundingClientRect();
+    };
+    nodes[0].node.parentElement.scrollIntoView({ block: 'start' });
+    const a = rectAt(start);
+    const b = rectAt(start + phrase.length - 1);
+    return { from: { x: a.left + 1, y: (a.top + a.bottom) / 2 }, to: { x: b.right - 1, y: (b.top + b.bottom) / 2 } };
+  }, phrase);
+}
+
+test('a change arriving while a person drags a selection waits until the mouse is released', async () => {
+  const ana = await person('Ana', 'drag');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  const ben = await person('Ben', 'drag');
+  await ben.getByRole('listitem').filter({ hasText: 'Trump admin' }).getByRole('button', { name: 'Open' }).click();
+  await status(ben).filter({ hasText: 'Shared · live' }).waitFor();
+
+  const phrase = 'dissident Venezuelan military officers';
+  const { from, to } = await phrasePoints(ben, phrase);
+  await ben.mouse.move(from.x, from.y);
+  await ben.mouse.down();
+  await ben.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+  // Meanwhile Ana annotates earlier in the same paragraph.
+  await tag(ana, 'clandestine meetings');
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  await ben.waitForTimeout(1_500);
+  assert.equal(await markWith(ben, 'clandestine meetings').count(), 0, 'not applied during the drag');
+  await ben.mouse.move(to.x, to.y, { steps: 4 });
+  await ben.mouse.up();
+  await ben.getByRole('button', { name: 'Claim', exact: true }).click();
+  await markWith(ben, 'clandestine meetings').waitFor({ timeout: 5_000 });
+  await markWith(ana, phrase).waitFor({ timeout: 5_000 });
+  const onServer = await api('GET', 'drag/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  assert.deepEqual(onServer.rows.map((r) => r.doc.quote).sort(), ['clandestine meetings', phrase]);
+});
+
+test('with the server down at start the app opens from its offline copy and keeps changes waiting', async () => {
+  const ana = await person('Ana', 'startdown');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  await tag(ana, 'clandestine meetings');
+  await ana.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await ana.locator('.ann-save-state', { hasText: 'Saved in this browser' }).waitFor();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+
+  await stopServer(shared);
+  await ana.reload();
+  await waitForApp(ana);
+  await markWith(ana, 'clandestine meetings').waitFor();
+  await tag(ana, 'New York Times report');
+  await status(ana).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 20_000 });
+  shared = await startServer(shared.port);
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  const onServer = await api('GET', 'startdown/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  assert.deepEqual(onServer.rows.map((r) => r.doc.quote).sort(), ['New York Times report', 'clandestine meetings']);
+});
