@@ -302,7 +302,7 @@ test('two tabs of one person and a second person: no duplicates and no false con
   instrument(anaTab2, { server: shared });
   await anaTab2.goto(shared.origin + '/');
   await waitForApp(anaTab2);
-  await status(anaTab2).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 15_000 });
+  await status(anaTab2).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 30_000 });
   const ben = await person('Ben', 'tabs');
   await ben.getByRole('listitem').filter({ hasText: 'Trump admin' }).getByRole('button', { name: 'Open' }).click();
   await status(ben).filter({ hasText: 'Shared · live' }).waitFor();

@@ -72,7 +72,13 @@ pub async fn share_open_document(state: AppState, sharing: Sharing) {
     let Some(library) = checked_library(state, sharing) else {
         return;
     };
-    let document = state.editor.with_untracked(|e| e.document().clone());
+    let mut document = state.editor.with_untracked(|e| e.document().clone());
+    if document.id.0 == crate::ui::library::load_article::SAMPLE_ID {
+        // Every browser keeps the sample under one id: shared under it, it would be the same
+        // document as everyone's own sample. It is shared as a copy with an id of its own.
+        document.id = DocumentId(crate::web::clock::new_id("d"));
+        persistence::open_document(state, document.clone());
+    }
     let body = match ArticleBody::from_document(&document, &sharing.me()) {
         Ok(body) => body,
         Err(error) => return fail(state, "This document cannot be shared", error),
