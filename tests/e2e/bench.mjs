@@ -227,7 +227,6 @@ async function interactions(page, rows, repetitions) {
     for (let rep = 0; rep < repetitions; rep++) {
       const words = (await plainWords(page, at + 0.003 * rep)) ?? (await plainWords(page, at - 0.01));
       if (!words) throw new Error(`no plain words to tag at ${at}`);
-      const before = await page.evaluate(MARK_COUNT);
       // Mouse-up → tag toolbar shown.
       await page.evaluate(() => window.getSelection()?.removeAllRanges());
       record('toolbar', at,
@@ -235,6 +234,19 @@ async function interactions(page, rows, repetitions) {
           selectByOffsets(page, words.start, words.end),
         ),
       );
+      // The marks of the paragraph being edited: drawing only near the screen makes the
+      // article's total change as it scrolls, so every condition looks at this paragraph.
+      const paragraphStart = await page.evaluate((start) => {
+        let found = 0;
+        for (const p of document.querySelectorAll('[data-article-text] .ann-para[data-u16]')) {
+          const at = Number(p.dataset.u16);
+          if (at <= start) found = at;
+          else break;
+        }
+        return found;
+      }, words.start);
+      const MARK_COUNT = `(document.querySelector('[data-article-text] .ann-para[data-u16="${paragraphStart}"]')?.getElementsByTagName("mark").length ?? -1)`;
+      const before = await page.evaluate(MARK_COUNT);
       // Tag button click → highlight painted.
       await page.evaluate(() => (window.__bench.saveTasks = []));
       await resetCount();
