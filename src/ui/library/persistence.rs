@@ -115,6 +115,14 @@ pub fn initial_document(state: AppState, fallback: impl FnOnce() -> Document) ->
     document
 }
 
+/// Writes the open document now, as after a change but without the save's pause.
+pub fn save_now(state: AppState) {
+    with_saving(|s| {
+        s.saver.changed();
+    });
+    flush(state);
+}
+
 /// Saves now if anything is waiting.
 pub fn flush(state: AppState) {
     let id = open_id(state);

@@ -108,8 +108,10 @@ pub async fn share_open_document(state: AppState, sharing: Sharing) {
     memory::remember(state, ledger.clone());
     engine::start(state, sharing, ledger);
     // A shared document is kept in this browser too (the untouched sample is not saved until
-    // it changes): saving is told, as when a document is opened.
+    // it changes), and at once, not after the save's pause: another tab of this person opening
+    // now must find it, its ledger and its place as the document open last.
     crate::ui::actions::document_changed(state);
+    persistence::save_now(state);
     announce(state, format!("Shared in library “{library}”"));
     refresh(state, sharing).await;
 }
