@@ -122,3 +122,23 @@ test('on a phone with the sheet open, a selection folds the sheet while it waits
   assert.equal(await handle.getAttribute('aria-expanded'), 'true', 'the sheet comes back with the new annotation');
   expectNoConsoleErrors(page);
 });
+
+test('on a wide screen a selection near the bottom gets its toolbar above it, not over it', async () => {
+  const page = await openApp({ viewport: { width: 1280, height: 800 } });
+  const phrase = 'authoritarian tendencies';
+  // A window just tall enough to show the phrase at its bottom edge.
+  const first = await phraseBox(page, phrase);
+  await page.setViewportSize({ width: 1280, height: Math.round(first.bottom + 30) });
+  const box = await phraseBox(page, phrase);
+  assert.ok(box.top > 300 && box.bottom + 130 > page.viewportSize().height, `no room under the phrase (${box.top}px)`);
+  await page.mouse.move(box.left + 1, (box.top + box.firstBottom) / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.right - 1, (box.top + box.firstBottom) / 2, { steps: 6 });
+  await page.mouse.up();
+  const toolbar = page.getByRole('toolbar', { name: 'Tag the selection' });
+  await toolbar.waitFor();
+  const bar = await toolbar.boundingBox();
+  assert.ok(bar.y >= 0, 'the toolbar is on screen');
+  assert.ok(bar.y + bar.height <= box.top, `the toolbar (ends ${bar.y + bar.height}px) is above the selection (${box.top}px)`);
+  expectNoConsoleErrors(page);
+});
