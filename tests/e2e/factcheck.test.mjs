@@ -290,3 +290,119 @@ test('link mode: the banner leaves the header free, and link mode ends on undo a
   assert.equal(await details(page).locator('.ann-fc-link').count(), 0, 'nothing was linked');
   expectNoConsoleErrors(page);
 });
+
+/**
+ * The text lines of the article and its headline as viewport boxes (one per line fragment of
+ * each text node), slightly shrunk so that touching edges do not count.
+ */
+async function textLines(page) {
+  return page.evaluate(() => {
+    const boxes = [];
+    for (const root of document.querySelectorAll('[data-article-text], .ann-article-heading')) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.data.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const r of range.getClientRects()) {
+          if (r.width > 1 && r.height > 1) boxes.push({ left: r.left + 1, right: r.right - 1, top: r.top + 1, bottom: r.bottom - 1 });
+        }
+      }
+    }
+    return boxes;
+  });
+}
+
+/** Points every 2 px along each drawn link, and each label's box. */
+async function drawnLinks(page) {
+  return page.evaluate(() => {
+    const paths = [...document.querySelectorAll('svg.ann-connections path.ann-connection__line')].map((path) => {
+      const length = path.getTotalLength();
+      const points = [];
+      for (let at = 0; at <= length; at += 2) {
+        const p = path.getPointAtLength(at);
+        points.push({ x: p.x, y: p.y });
+      }
+      return points;
+    });
+    const labels = [...document.querySelectorAll('svg.ann-connections .ann-connection__label-bg')].map((rect) => {
+      const r = rect.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    });
+    return { paths, labels };
+  });
+}
+
+const inside = (p, box) => p.x > box.left && p.x < box.right && p.y > box.top && p.y < box.bottom;
+const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+test('links run in the gutter beside the text, never over a line, and their labels do not overlap', async () => {
+  const page = await openApp({ viewport: { width: 1280, height: 1000 } });
+  const tagAs = async (start, end, tag) => {
+    await dragSelect(page, start, end);
+    await page.getByRole('button', { name: tag, exact: true }).click();
+  };
+  // A claim in the middle, sources in three other paragraphs above and below it.
+  await tagAs('several meetings', 'rebellious officers', 'Claim');
+  await tagAs('New York Times report', 'New York Times report', 'Source');
+  await tagAs('According to the New York Times', 'According to the New York Times', 'Source');
+  await tagAs('defence minister', 'defence minister', 'Source');
+  const markWith = (text) => page.locator('[data-article-text] mark', { hasText: text }).first();
+  const link = async (target, kind) => {
+    await markWith('several meetings').click();
+    await page.waitForFunction(() => document.querySelector('#ann-details-heading')?.textContent === 'Claim');
+    await details(page).getByRole('button', { name: 'Link…' }).click();
+    await markWith(target).click();
+    await page.getByRole('menuitem', { name: new RegExp(`^${kind}`) }).click();
+    await page.locator('.ann-link-banner').waitFor({ state: 'detached' });
+  };
+  await link('New York Times report', 'Supported by');
+  await link('According to the New York Times', 'Supported by');
+  await link('defence minister', 'Contradicted by');
+  assert.equal(await details(page).locator('.ann-fc-link').count(), 3);
+  await page.locator('svg.ann-connections path.ann-connection__line').nth(2).waitFor({ state: 'attached' });
+  await page.waitForTimeout(100); // the drawing follows in the next frame
+
+  const lines = await textLines(page);
+  const { paths, labels } = await drawnLinks(page);
+  assert.equal(paths.length, 3);
+  const textLeft = Math.min(...lines.map((l) => l.left));
+  let inGutter = 0;
+  for (const [i, points] of paths.entries()) {
+    for (const p of points) {
+      const hit = lines.find((box) => inside(p, box));
+      assert.equal(hit, undefined, `link ${i} runs over a line of text at (${p.x.toFixed(0)}, ${p.y.toFixed(0)})`);
+    }
+    // The long vertical part of each link runs left of the text.
+    const ys = points.map((p) => p.y);
+    const vertical = points.filter((p) => p.x < textLeft - 4);
+    assert.ok(vertical.length > 0 && Math.max(...vertical.map((p) => p.y)) - Math.min(...vertical.map((p) => p.y)) > (Math.max(...ys) - Math.min(...ys)) * 0.6,
+      `link ${i} runs vertically in the gutter`);
+    inGutter += 1;
+  }
+  assert.equal(inGutter, 3);
+  // Each link has a lane of its own: their vertical parts never lie on top of each other.
+  const laneXs = paths.map((points) => Math.min(...points.map((p) => p.x)));
+  assert.equal(new Set(laneXs.map((x) => Math.round(x))).size, 3, `lanes at ${laneXs}`);
+  // Labels: one per link, in the gutter, none over another or over the text.
+  assert.equal(labels.length, 3);
+  for (const [i, a] of labels.entries()) {
+    assert.ok(a.right <= textLeft, `label ${i} is in the gutter`);
+    for (const b of labels.slice(i + 1)) assert.ok(!overlap(a, b), `labels overlap: ${JSON.stringify([a, b])}`);
+    assert.equal(lines.find((box) => overlap(a, box)), undefined, `label ${i} covers text`);
+  }
+  await screenshot(page, 'factcheck-links-gutter');
+
+  // Dark: the same drawing, in the dark theme's colours.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(100);
+  await screenshot(page, 'factcheck-links-gutter-dark');
+
+  // A phone has no gutter: no curve over the article; the details panel lists the links.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(200);
+  const visible = await page.locator('svg.ann-connections').evaluate((svg) => getComputedStyle(svg).display !== 'none' && svg.querySelectorAll('path').length > 0);
+  assert.equal(visible, false, 'no curves on a phone');
+  assert.equal(await details(page).locator('.ann-fc-link').count(), 3);
+  expectNoConsoleErrors(page);
+});

@@ -13,6 +13,8 @@
 //! - [`claim_review`]: schema.org `ClaimReview` JSON-LD for checked claims, with the claims that
 //!   cannot be exported yet and why;
 //! - [`gaps`]: what a claim lacks for a ClaimReview, in the words of the form;
+//! - [`link_routes`]: where the selected annotation's links are drawn, in the gutter beside
+//!   the text with their labels stacked;
 //! - [`linking`]: the links the UI offers between two annotations, how a relation reads from
 //!   either end, and the command a field edit makes;
 //! - [`report`]: the claims report as rows, with sorting, filtering, CSV and Markdown.
@@ -22,6 +24,7 @@
 pub mod claim_review;
 pub mod fields;
 pub mod gaps;
+pub mod link_routes;
 pub mod linking;
 pub mod rating;
 pub mod relations;

@@ -1,9 +1,15 @@
-//! The selected annotation's links drawn over the article: a curve from its highlight to each
-//! linked highlight. The drawing is decoration only (`aria-hidden`, no pointer events): the
-//! details panel lists the same links as text. Positions are read from the rendered marks
-//! after each change, scroll or resize, in the next animation frame.
+//! The selected annotation's links drawn beside the article: from its highlight out into the
+//! gutter left of the text, along a lane, and back in to each linked highlight, labelled in
+//! the gutter (the routing is `domain::factcheck::link_routes`). The drawing is decoration
+//! only (`aria-hidden`, no pointer events): the details panel lists the same links as text,
+//! and on phones, where there is no gutter, it is the only place they are shown. Positions
+//! are read from the rendered marks after each change, scroll or resize, in the next
+//! animation frame.
 
 use crate::domain::annotation::{AnnotationId, RelationKind};
+use crate::domain::factcheck::link_routes::{
+    End, Gutter, LABEL_HEIGHT, Label, LinkEnds, Route, route,
+};
 use crate::domain::factcheck::linking::relations_of;
 use crate::ui::state::use_app;
 use leptos::prelude::*;
@@ -11,31 +17,40 @@ use wasm_bindgen::JsCast;
 
 #[derive(Clone, Debug, PartialEq)]
 struct Curve {
-    path: String,
-    from: (f64, f64),
-    to: (f64, f64),
+    route: Route,
     modifier: &'static str,
-    label: String,
-    label_at: (f64, f64),
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
 struct Drawing {
     curves: Vec<Curve>,
-    /// The article's visible box, so curves never run over the header or the sidebar.
+    /// The main column's visible box (gutter and text), so curves never run over the header
+    /// or the sidebar.
     clip: (f64, f64, f64, f64),
 }
 
-fn first_rect(article: &web_sys::Element, id: &AnnotationId) -> Option<web_sys::DomRect> {
+/// Without a gutter beside the text (phones) nothing is drawn: the details panel lists the
+/// links as text, and a curve could only run over the article.
+const MIN_WIDE_SCREEN: f64 = 861.0;
+
+/// The left edge and top of the first line of the first highlight of `id`.
+fn first_line(article: &web_sys::Element, id: &AnnotationId) -> Option<End> {
     let marks = article.query_selector_all("mark[data-ids]").ok()?;
-    (0..marks.length())
+    let mark = (0..marks.length())
         .filter_map(|i| marks.item(i))
         .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
         .find(|mark| {
             mark.get_attribute("data-ids")
                 .is_some_and(|ids| ids.split(' ').any(|one| one == id.as_str()))
-        })
-        .map(|mark| mark.get_bounding_client_rect())
+        })?;
+    let rect = mark
+        .get_client_rects()
+        .item(0)
+        .unwrap_or_else(|| mark.get_bounding_client_rect());
+    Some(End {
+        left: rect.left() + 2.0,
+        top: rect.top(),
+    })
 }
 
 fn modifier(kind: &RelationKind) -> &'static str {
@@ -49,55 +64,53 @@ fn modifier(kind: &RelationKind) -> &'static str {
 }
 
 fn measure(links: &[(AnnotationId, AnnotationId, RelationKind, String)]) -> Drawing {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+    let Some(window) = web_sys::window() else {
         return Drawing::default();
     };
-    let Some(article) = document
-        .query_selector("[data-article-text]")
+    let wide = window
+        .inner_width()
         .ok()
-        .flatten()
-    else {
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w >= MIN_WIDE_SCREEN);
+    let Some(document) = window.document().filter(|_| wide) else {
+        return Drawing::default();
+    };
+    let found = |selector: &str| document.query_selector(selector).ok().flatten();
+    let (Some(article), Some(main)) = (found("[data-article-text]"), found(".ann-main")) else {
         return Drawing::default();
     };
     let area = article.get_bounding_client_rect();
-    let header_bottom = document
-        .query_selector(".ann-header")
-        .ok()
-        .flatten()
-        .map(|h| h.get_bounding_client_rect().bottom())
-        .unwrap_or(0.0);
-    let top = area.top().max(header_bottom) - 40.0;
+    let column = main.get_bounding_client_rect();
+    let header_bottom = found(".ann-header").map_or(0.0, |h| h.get_bounding_client_rect().bottom());
+    let top = (area.top() - 40.0).max(header_bottom);
     let clip = (
-        area.left() - 24.0,
-        top.max(header_bottom),
-        area.width() + 48.0,
-        (area.bottom() + 24.0 - top.max(header_bottom)).max(0.0),
+        column.left(),
+        top,
+        (area.right() + 24.0 - column.left()).max(0.0),
+        (area.bottom() + 24.0 - top).max(0.0),
     );
-    let curves = links
+    let gutter = Gutter {
+        gutter_left: column.left() + 4.0,
+        text_left: area.left(),
+    };
+    let mut kinds = Vec::new();
+    let ends: Vec<LinkEnds> = links
         .iter()
         .filter_map(|(selected, other, kind, label)| {
-            let a = first_rect(&article, selected)?;
-            let b = first_rect(&article, other)?;
-            let from = (a.left() + a.width().min(60.0) / 2.0, a.top());
-            let to = (b.left() + b.width().min(60.0) / 2.0, b.top());
-            let distance = ((to.0 - from.0).powi(2) + (to.1 - from.1).powi(2)).sqrt();
-            let lift = (distance * 0.35).clamp(28.0, 120.0);
-            let peak = from.1.min(to.1) - lift;
-            let path = format!(
-                "M {:.1} {:.1} C {:.1} {:.1}, {:.1} {:.1}, {:.1} {:.1}",
-                from.0, from.1, from.0, peak, to.0, peak, to.0, to.1
-            );
-            // The middle of the curve (t = 0.5 of the cubic).
-            let label_at = ((from.0 + to.0) / 2.0, 0.125 * (from.1 + to.1) + 0.75 * peak);
-            Some(Curve {
-                path,
+            let from = first_line(&article, selected)?;
+            let to = first_line(&article, other)?;
+            kinds.push(modifier(kind));
+            Some(LinkEnds {
                 from,
                 to,
-                modifier: modifier(kind),
                 label: label.clone(),
-                label_at,
             })
         })
+        .collect();
+    let curves = route(&ends, gutter)
+        .into_iter()
+        .zip(kinds)
+        .map(|(route, modifier)| Curve { route, modifier })
         .collect();
     Drawing { curves, clip }
 }
@@ -168,29 +181,14 @@ pub fn Connections() -> impl IntoView {
                         .into_iter()
                         .map(|curve| {
                             let class = format!("ann-connection ann-connection--{}", curve.modifier);
-                            let label_width = curve.label.chars().count() as f64 * 6.4 + 14.0;
+                            let Route { path, from, to, label, .. } = curve.route;
                             view! {
                                 <g class=class>
-                                    <path class="ann-connection__halo" d=curve.path.clone() />
-                                    <path class="ann-connection__line" d=curve.path />
-                                    <circle class="ann-connection__end" cx=curve.from.0 cy=curve.from.1 r="3.5" />
-                                    <circle class="ann-connection__end" cx=curve.to.0 cy=curve.to.1 r="4.5" />
-                                    <rect
-                                        class="ann-connection__label-bg"
-                                        x=curve.label_at.0 - label_width / 2.0
-                                        y=curve.label_at.1 - 10.0
-                                        width=label_width
-                                        height="18"
-                                        rx="9"
-                                    />
-                                    <text
-                                        class="ann-connection__label"
-                                        x=curve.label_at.0
-                                        y=curve.label_at.1 + 3.5
-                                        text-anchor="middle"
-                                    >
-                                        {curve.label}
-                                    </text>
+                                    <path class="ann-connection__halo" d=path.clone() />
+                                    <path class="ann-connection__line" d=path />
+                                    <circle class="ann-connection__end" cx=from.0 cy=from.1 r="3.5" />
+                                    <circle class="ann-connection__end" cx=to.0 cy=to.1 r="4.5" />
+                                    {label.map(|label| view! { <ConnectionLabel label /> })}
                                 </g>
                             }
                         })
@@ -198,5 +196,37 @@ pub fn Connections() -> impl IntoView {
                 }}
             </g>
         </svg>
+    }
+}
+
+/// A link's label in the gutter, with a leader to its lane.
+#[component]
+fn ConnectionLabel(label: Label) -> impl IntoView {
+    let middle = label.top + LABEL_HEIGHT / 2.0;
+    let right = label.left + label.width;
+    view! {
+        <line
+            class="ann-connection__leader"
+            x1=right
+            y1=middle
+            x2=label.leader_to.0
+            y2=label.leader_to.1
+        />
+        <rect
+            class="ann-connection__label-bg"
+            x=label.left
+            y=label.top
+            width=label.width
+            height=LABEL_HEIGHT
+            rx="9"
+        />
+        <text
+            class="ann-connection__label"
+            x=label.left + label.width / 2.0
+            y=middle + 3.5
+            text-anchor="middle"
+        >
+            {label.text}
+        </text>
     }
 }
