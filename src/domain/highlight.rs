@@ -1,7 +1,8 @@
-//! How a run of text covered by annotations looks: one tinted layer and one underline per
-//! covering annotation, each underline in the annotation's lane so that overlapping and
-//! nested spans stay readable, and each tag with its own underline pattern so that tags can
-//! be told apart without colour.
+//! How a run of text covered by annotations looks: one underline per covering annotation,
+//! each in the annotation's lane so that overlapping and nested spans stay readable, and each
+//! tag with its own underline pattern so that tags can be told apart without colour. Only
+//! the outermost annotation tints the run; a run covered by more than one is outlined in the
+//! innermost one's colour instead of blending tints, so the text keeps its contrast.
 //!
 //! Pure string building, so the rendering contract is tested natively.
 
@@ -57,20 +58,27 @@ pub fn mark_style(layers: &[Layer]) -> String {
         positions.push(format!("0 calc(100% - {}px)", layer.lane * LANE_SPACING_PX));
         deepest_lane = deepest_lane.max(layer.lane);
     }
-    for layer in layers {
+    // One tint only, the outermost annotation's: tints laid over each other blend into a
+    // muddy colour the text loses its contrast against.
+    if let Some(outer) = layers.first() {
         let tint = format!(
             "color-mix(in srgb,{} var(--ann-tint,16%),transparent)",
-            layer.color
+            outer.color
         );
         images.push(format!("linear-gradient({tint},{tint})"));
         sizes.push("100% 100%".to_string());
         positions.push("0 0".to_string());
     }
+    // A run inside another annotation is outlined in the innermost annotation's colour.
+    let ring = match layers {
+        [_, .., inner] => format!(";box-shadow:inset 0 0 0 1.5px {}", inner.color),
+        _ => String::new(),
+    };
     let mut style = String::new();
     // Writing to a String cannot fail.
     let _ = write!(
         style,
-        "background-image:{};background-size:{};background-position:{};padding-bottom:{}px",
+        "background-image:{};background-size:{};background-position:{};padding-bottom:{}px{ring}",
         images.join(","),
         sizes.join(","),
         positions.join(","),
@@ -107,14 +115,24 @@ mod tests {
             "{style}"
         );
         assert!(
-            style.contains("0 calc(100% - 0px),0 calc(100% - 4px),0 0,0 0"),
+            style.contains("0 calc(100% - 0px),0 calc(100% - 4px),0 0"),
             "{style}"
         );
-        assert!(style.ends_with("padding-bottom:8px"), "{style}");
+        assert!(style.contains("padding-bottom:8px"), "{style}");
         assert_eq!(
             style.matches("linear-gradient(color-mix").count(),
-            2,
-            "one tint per layer"
+            1,
+            "one tint, the outer annotation's, so nested colours never blend"
         );
+        assert!(
+            style.contains("color-mix(in srgb,#d55e00 "),
+            "the outer tint: {style}"
+        );
+        assert!(
+            style.ends_with("box-shadow:inset 0 0 0 1.5px #0072b2"),
+            "the inner run is outlined in the inner colour: {style}"
+        );
+        let single = mark_style(&layers[..1]);
+        assert!(!single.contains("box-shadow"), "{single}");
     }
 }

@@ -373,3 +373,122 @@ test('an imported taxonomy (Organization, Loaded Language, PER) reaches the stud
   ]);
   expectNoConsoleErrors(student);
 });
+
+/**
+ * For each mark in the article: its check state, whether its text is struck through, whether
+ * it is outlined or ringed, how many annotations cover it, and the contrast of its text
+ * against the background it is actually drawn on (the page colour with the mark's tints laid
+ * over it, all read from computed styles).
+ */
+async function markLooks(page) {
+  return page.locator('[data-article-text]').evaluate((article) => {
+    const probe = document.createElement('span');
+    document.body.append(probe);
+    const rgba = (css) => {
+      probe.style.backgroundColor = '';
+      probe.style.backgroundColor = css;
+      const value = getComputedStyle(probe).backgroundColor;
+      let m = value.match(/^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/);
+      if (m) return [+m[1] / 255, +m[2] / 255, +m[3] / 255, m[4] === undefined ? 1 : +m[4]];
+      m = value.match(/^color\(srgb ([\d.e-]+) ([\d.e-]+) ([\d.e-]+)(?: \/ ([\d.e-]+))?\)$/);
+      if (m) return [+m[1], +m[2], +m[3], m[4] === undefined ? 1 : +m[4]];
+      throw new Error(`cannot read the colour ${css} → ${value}`);
+    };
+    // Split a computed list at its top-level commas.
+    const split = (list) => {
+      const parts = [];
+      let depth = 0;
+      let part = '';
+      for (const c of list) {
+        if (c === '(') depth++;
+        if (c === ')') depth--;
+        if (c === ',' && depth === 0) { parts.push(part.trim()); part = ''; } else part += c;
+      }
+      if (part.trim()) parts.push(part.trim());
+      return parts;
+    };
+    const over = (top, [r, g, b]) => [0, 1, 2].map((i) => top[i] * top[3] + [r, g, b][i] * (1 - top[3]));
+    const luminance = (c) => {
+      const [r, g, b] = c.map((v) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const contrast = (a, b) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    let base = [1, 1, 1];
+    for (let el = article; el; el = el.parentElement) {
+      const c = rgba(getComputedStyle(el).backgroundColor);
+      if (c[3] > 0) { base = c.slice(0, 3); break; }
+    }
+    const result = [...article.querySelectorAll('mark')].map((mark) => {
+      const style = getComputedStyle(mark);
+      const images = split(style.backgroundImage);
+      const sizes = split(style.backgroundSize);
+      let background = base;
+      // The first layer is drawn on top: lay them from the last up.
+      for (let i = images.length - 1; i >= 0; i--) {
+        if (sizes[i] !== '100% 100%') continue; // underlines, not tints
+        const inner = images[i].slice(images[i].indexOf('(') + 1, -1);
+        background = over(rgba(split(inner)[0]), background);
+      }
+      background = over(rgba(style.backgroundColor), background);
+      const text = rgba(style.color).slice(0, 3);
+      return {
+        text: mark.textContent,
+        check: mark.dataset.check ?? null,
+        covering: (mark.dataset.ids ?? '').split(' ').filter(Boolean).length,
+        struck: style.textDecorationLine.includes('line-through'),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+        ring: style.boxShadow !== 'none',
+        contrast: contrast(text, background),
+      };
+    });
+    probe.remove();
+    return result;
+  });
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`check my work on a phone (${scheme}): extras are outlined, not struck through, and nested marks keep their contrast`, async () => {
+    const teacher = await openApp();
+    await annotate(teacher, KEY.slice(0, 1));
+    await teacher.getByRole('button', { name: 'Make exercise' }).click();
+    const dialog = teacher.getByRole('dialog', { name: 'Make exercise' });
+    const exerciseFile = await download(teacher, () => dialog.getByRole('button', { name: 'Download exercise' }).click());
+    const keyFile = await download(teacher, () => dialog.getByRole('button', { name: 'Download answer key' }).click());
+
+    const student = await openApp({ viewport: { width: 390, height: 844 }, context: { colorScheme: scheme } });
+    await student.getByLabel('Open exercise').setInputFiles(exerciseFile);
+    await startAttempt(student, 'Cleo');
+    // A hit, a source nested inside it, and an extra.
+    await annotate(student, [
+      ['The Trump administration', 'clandestine meetings', 'Claim'],
+      ['clandestine meetings', 'clandestine meetings', 'Source'],
+      ['Nicolas Maduro', 'Nicolas Maduro', 'Entity'],
+    ]);
+    await student.getByLabel('Load answer key').setInputFiles(keyFile);
+    await student.getByRole('button', { name: 'Check my work' }).click();
+    await student.locator('[data-check="extra"]').first().waitFor();
+    // The claim selected: its runs, the nested one too, take the stronger tint.
+    await student.locator('[data-article-text] mark', { hasText: 'The Trump administration' }).first().click();
+    await student.locator('[data-article-text] mark.ann-mark--selected').first().waitFor();
+
+    const looks = await markLooks(student);
+    const extra = looks.find((m) => m.check === 'extra');
+    assert.ok(extra, JSON.stringify(looks));
+    assert.equal(extra.struck, false, 'an extra is not struck through');
+    assert.equal(extra.outline, true, 'an extra is outlined');
+    const nested = looks.filter((m) => m.covering > 1);
+    assert.ok(nested.length > 0, JSON.stringify(looks));
+    for (const m of nested) assert.equal(m.ring || m.outline, true, `the nested run “${m.text}” is outlined`);
+    console.log(`${scheme}: contrast of nested runs ${nested.map((m) => m.contrast.toFixed(2)).join(', ')}; lowest of all ${Math.min(...looks.map((m) => m.contrast)).toFixed(2)}`);
+    for (const m of looks) {
+      assert.equal(m.struck, false, `“${m.text}” is not struck through`);
+      assert.ok(m.contrast >= 4.5, `“${m.text}” (${m.covering} annotations): contrast ${m.contrast.toFixed(2)}:1`);
+    }
+    await student.locator('[data-article-text] mark', { hasText: 'Nicolas Maduro' }).first().scrollIntoViewIfNeeded();
+    await screenshot(student, `classroom-check-390-${scheme}`);
+    expectNoConsoleErrors(student);
+  });
+}

@@ -358,7 +358,7 @@ fn CheckResults() -> impl IntoView {
                 <h3 class="ann-checkwork__heading">"Your work against the key"</h3>
                 <ul class="ann-checkwork__legend" aria-label="How the article shows it">
                     <li><span class="ann-legend ann-legend--hit">"✓ found"</span>" solid outline"</li>
-                    <li><span class="ann-legend ann-legend--extra">"✗ extra"</span>" wavy underline"</li>
+                    <li><span class="ann-legend ann-legend--extra">"✗ extra"</span>" dotted outline"</li>
                     <li><span class="ann-legend ann-legend--miss">"missed"</span>" listed below"</li>
                 </ul>
                 <div class="ann-checkwork__table">
