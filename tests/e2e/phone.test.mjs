@@ -142,3 +142,39 @@ test('on a wide screen a selection near the bottom gets its toolbar above it, no
   assert.ok(bar.y + bar.height <= box.top, `the toolbar (ends ${bar.y + bar.height}px) is above the selection (${box.top}px)`);
   expectNoConsoleErrors(page);
 });
+
+for (const width of [360, 390]) {
+  for (const scheme of ['light', 'dark']) {
+    test(`${width} px, ${scheme}: the Library's storage meter reads as two lines, not squeezed columns`, async () => {
+      const page = await openApp({ viewport: { width, height: 844 }, context: { colorScheme: scheme } });
+      await page.getByRole('button', { name: 'Menu' }).click();
+      await page.getByRole('button', { name: 'Library', exact: true }).click();
+      const meter = page.locator('[data-storage-meter]');
+      await meter.waitFor();
+      await page.waitForTimeout(200); // the browser's estimate arrives a moment later
+      const layout = await meter.evaluate((box) => {
+        const lines = (el) => {
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+        };
+        const rect = box.getBoundingClientRect();
+        const used = box.querySelector('.ann-storage-meter__used') ?? [...box.querySelectorAll('label')].pop();
+        return {
+          width: rect.width,
+          meterWidth: box.querySelector('meter')?.getBoundingClientRect().width ?? 0,
+          usedLines: lines(used),
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+        };
+      });
+      // The meter takes the width of the page, its figures stay on one line, nothing scrolls sideways.
+      assert.ok(layout.width >= width - 48, `the meter box is ${layout.width}px wide`);
+      assert.ok(layout.meterWidth >= 96, `the meter bar is ${layout.meterWidth}px wide`);
+      assert.equal(layout.usedLines, 1, 'the used/available figures stay on one line');
+      assert.ok(layout.overflow <= 0, `the page scrolls sideways by ${layout.overflow}px`);
+      await meter.scrollIntoViewIfNeeded();
+      await screenshot(page, `phone-${width}-${scheme}-library`);
+      expectNoConsoleErrors(page);
+    });
+  }
+}

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { DIST, ROOT, dragSelect, expectNoConsoleErrors, instrument, openApp, useHarness, waitForApp } from './harness.mjs';
+import { DIST, ROOT, dragSelect, expectNoConsoleErrors, instrument, openApp, screenshot, useHarness, waitForApp } from './harness.mjs';
 import { storedDocuments } from './library-helpers.mjs';
 
 useHarness();
@@ -395,3 +395,42 @@ test('with the server down at start the app opens from its offline copy and keep
   const onServer = await api('GET', 'startdown/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
   assert.deepEqual(onServer.rows.map((r) => r.doc.quote).sort(), ['New York Times report', 'clandestine meetings']);
 });
+
+for (const width of [360, 390]) {
+  test(`${width} px: the sharing status shares one line with the save state, and the header stays one row`, async () => {
+    const page = await openApp({ server: shared, viewport: { width, height: 844 } });
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('button', { name: 'Sharing', exact: true }).click();
+    await page.getByLabel('Your name').fill('Dana');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('You are “Dana”').waitFor();
+    await page.getByLabel('Shared library').fill(`phone-${width}`);
+    await page.getByLabel('Shared library').press('Tab');
+    await page.getByRole('button', { name: 'Share this document' }).click();
+    await status(page).filter({ hasText: 'Shared · live' }).waitFor();
+    await page.locator('.ann-save-state', { hasText: 'Saved' }).waitFor();
+    const look = await page.evaluate(() => {
+      const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+      const cut = (selector) => {
+        const el = document.querySelector(selector);
+        return el.scrollWidth > el.clientWidth + 1;
+      };
+      return {
+        header: box('.ann-header').height,
+        save: box('.ann-save-state'),
+        sharing: box('[data-sharing-status]'),
+        title: box('.ann-header__title'),
+        saveCut: cut('.ann-save-state'),
+        sharingCut: cut('[data-sharing-status]'),
+      };
+    });
+    assert.ok(look.header <= 64, `the header is one row (${look.header}px high)`);
+    assert.ok(Math.abs(look.save.top - look.sharing.top) < 3, `save state and sharing status on one line: ${look.save.top} / ${look.sharing.top}`);
+    assert.ok(look.sharing.left >= look.save.right, 'the sharing status follows the save state');
+    assert.equal(look.saveCut, false, 'the save state is not cut off');
+    assert.equal(look.sharingCut, false, 'the sharing status is not cut off');
+    assert.ok(look.title.width >= 100, `the title keeps ${look.title.width}px`);
+    await screenshot(page, `phone-${width}-sharing-header`);
+    expectNoConsoleErrors(page);
+  });
+}

@@ -19,32 +19,44 @@ pub fn StorageMeter() -> impl IntoView {
             persistent.try_set(Some(found));
         }
     });
+    // The library's own use beside its meter, then the browser's estimate and its promise in
+    // smaller type (on a phone each on a line of its own, never squeezed into columns).
     view! {
         <div class="ann-storage-meter" data-storage-meter="">
             {match ours {
                 Some((used, quota)) => view! {
-                    <label>
-                        "Library storage: "
+                    <label class="ann-storage-meter__main">
+                        <span class="ann-storage-meter__name">"Library storage: "</span>
                         <meter min="0" max=quota.to_string() value=used.to_string() low=(quota * 7 / 10).to_string() high=(quota * 9 / 10).to_string() optimum="0"></meter>
                         " "
-                        {format!("{} used, about {} available", human_size(used), human_size(quota.saturating_sub(used)))}
+                        <span class="ann-storage-meter__used">
+                            {format!("{} used, about {} available", human_size(used), human_size(quota.saturating_sub(used)))}
+                        </span>
                     </label>
                 }
                 .into_any(),
                 None => view! { <span>"Nothing is stored: this browser does not allow it"</span> }.into_any(),
             }}
-            {move || origin.get().map(|(usage, quota)| {
-                format!(
-                    " · Site storage (browser estimate): {} of {}",
-                    human_size(usage as usize),
-                    human_size(quota as usize)
-                )
-            })}
-            {move || persistent.get().map(|p| if p {
-                " · Kept until you delete it"
-            } else {
-                " · The browser may clear it when space runs low; export backups"
-            })}
+            <span class="ann-storage-meter__more">
+                {move || origin.get().map(|(usage, quota)| view! {
+                    <span class="ann-storage-meter__fact">
+                        {format!(
+                            "Site storage (browser estimate): {} of {}",
+                            human_size(usage as usize),
+                            human_size(quota as usize)
+                        )}
+                    </span>
+                })}
+                {move || persistent.get().map(|p| view! {
+                    <span class="ann-storage-meter__fact">
+                        {if p {
+                            "Kept until you delete it"
+                        } else {
+                            "The browser may clear it when space runs low; export backups"
+                        }}
+                    </span>
+                })}
+            </span>
         </div>
     }
 }

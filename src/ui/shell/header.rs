@@ -27,11 +27,12 @@ pub fn Header() -> impl IntoView {
             }
         })
     };
+    // The second part is left out on phones, where the state shares a line with sharing's.
     let save_label = move || match state.save_state.get() {
-        SaveState::Saved => "Saved in this browser",
-        SaveState::Pending => "Saving…",
-        SaveState::NotSaved(_) => "Not saved",
-        SaveState::ReadOnly(_) => "Read-only",
+        SaveState::Saved => ("Saved", " in this browser"),
+        SaveState::Pending => ("Saving…", ""),
+        SaveState::NotSaved(_) => ("Not saved", ""),
+        SaveState::ReadOnly(_) => ("Read-only", ""),
     };
     view! {
         <header
@@ -50,8 +51,13 @@ pub fn Header() -> impl IntoView {
             </div>
             <div class="ann-header__doc">
                 <span class="ann-header__title" title=title>{title}</span>
-                <span class="ann-save-state" role="status">{save_label}</span>
-                <crate::ui::sharing::SharingStatus />
+                <span class="ann-header__states">
+                    <span class="ann-save-state" role="status">
+                        {move || save_label().0}
+                        <span class="ann-save-state__more">{move || save_label().1}</span>
+                    </span>
+                    <crate::ui::sharing::SharingStatus />
+                </span>
             </div>
             <UndoRedo />
             <button
@@ -62,8 +68,8 @@ pub fn Header() -> impl IntoView {
                 aria-expanded=move || menu_open.get().to_string()
                 on:click=move |_| menu_open.update(|open| *open = !*open)
             >
-                <span aria-hidden="true">"☰ "</span>
-                "Menu"
+                <span aria-hidden="true">"☰"</span>
+                <span class="ann-header__label">" Menu"</span>
             </button>
             <nav
                 id=MENU_ID
@@ -164,7 +170,8 @@ fn UndoRedo() -> impl IntoView {
                 prop:disabled=move || !can_undo()
                 on:click=move |_| actions::undo(state)
             >
-                "Undo"
+                <span class="ann-header__icon" aria-hidden="true">"↶"</span>
+                <span class="ann-header__label">"Undo"</span>
             </button>
             <button
                 type="button"
@@ -173,7 +180,8 @@ fn UndoRedo() -> impl IntoView {
                 prop:disabled=move || !can_redo()
                 on:click=move |_| actions::redo(state)
             >
-                "Redo"
+                <span class="ann-header__icon" aria-hidden="true">"↷"</span>
+                <span class="ann-header__label">"Redo"</span>
             </button>
         </div>
     }
