@@ -336,8 +336,8 @@ async function drawnLinks(page) {
 const inside = (p, box) => p.x > box.left && p.x < box.right && p.y > box.top && p.y < box.bottom;
 const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
-test('links run in the gutter beside the text, never over a line, and their labels do not overlap', async () => {
-  const page = await openApp({ viewport: { width: 1280, height: 1000 } });
+for (const width of [1280, 1000]) test(`${width} px: links run in the gutter beside the text, never over a line, and their labels do not overlap`, async () => {
+  const page = await openApp({ viewport: { width, height: 1000 } });
   const tagAs = async (start, end, tag) => {
     await dragSelect(page, start, end);
     await page.getByRole('button', { name: tag, exact: true }).click();
@@ -391,12 +391,12 @@ test('links run in the gutter beside the text, never over a line, and their labe
     for (const b of labels.slice(i + 1)) assert.ok(!overlap(a, b), `labels overlap: ${JSON.stringify([a, b])}`);
     assert.equal(lines.find((box) => overlap(a, box)), undefined, `label ${i} covers text`);
   }
-  await screenshot(page, 'factcheck-links-gutter');
+  await screenshot(page, `factcheck-links-gutter-${width}`);
 
   // Dark: the same drawing, in the dark theme's colours.
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.waitForTimeout(100);
-  await screenshot(page, 'factcheck-links-gutter-dark');
+  await screenshot(page, `factcheck-links-gutter-${width}-dark`);
 
   // A phone has no gutter: no curve over the article; the details panel lists the links.
   await page.setViewportSize({ width: 390, height: 844 });
