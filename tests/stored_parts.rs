@@ -118,7 +118,11 @@ fn a_whole_write_assembles_to_what_the_single_key_entry_gives() {
         store.carry_out(&plan);
         let (back, layout) = store.read();
         assert_eq!(back, single_key(&doc), "{size} bytes, {count} annotations");
-        assert_eq!(layout, plan.layout, "what is stored is what the plan said");
+        assert_eq!(
+            Some(layout.clone()),
+            plan.clone().stored(None),
+            "what is stored is what the plan said"
+        );
         assert_eq!(layout.revision, 3);
     }
 }
@@ -139,7 +143,7 @@ fn a_single_key_entry_reads_as_whole() {
 fn the_merge_base_is_assembled_from_the_stored_parts() {
     let doc = news_document(10_000, 60, 5);
     let plan = plan_save(None, &doc, &Touched::everything(), 1, "s");
-    let base = base_document(&plan.layout, &doc.text).expect("base");
+    let base = base_document(&plan.stored(None).expect("parts"), &doc.text).expect("base");
     assert_eq!(base, single_key(&doc));
 }
 
@@ -281,7 +285,7 @@ proptest! {
         let mut store = FakeStore::default();
         let first = plan_save(None, editor.document(), &Touched::everything(), 1, "s");
         store.carry_out(&first);
-        let mut layout = first.layout;
+        let mut layout = first.clone().stored(None).expect("parts");
         let mut saved_at = editor.log().sequence();
         let mut revision = 1;
         for (n, edit) in edits.iter().chain([&Edit::Save]).enumerate() {
@@ -298,7 +302,7 @@ proptest! {
                 "{} parts written for {} annotations touched", parts_written, touched.annotations.len()
             );
             store.carry_out(&plan);
-            layout = plan.layout;
+            layout = plan.stored(Some(layout)).expect("parts");
             saved_at = editor.log().sequence();
             let (back, read_layout) = store.read();
             prop_assert_eq!(&back, &single_key(editor.document()));
@@ -322,7 +326,8 @@ fn one_edit_on_twenty_thousand_writes_one_part_of_about_a_hundred() {
         .execute(Command::DeleteAnnotation { id }, 1, "t")
         .expect("deletes");
     let touched = editor.log().touched_since(start);
-    let plan = plan_save(Some(&first.layout), editor.document(), &touched, 2, "s");
+    let layout = first.clone().stored(None).expect("parts");
+    let plan = plan_save(Some(&layout), editor.document(), &touched, 2, "s");
     assert!(!plan.whole);
     assert_eq!(plan.writes.len(), 1);
     assert_eq!(plan.remove.len(), 1);

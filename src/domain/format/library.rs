@@ -365,10 +365,16 @@ impl IndexEntry {
     /// The row for `doc` stored at `revision`; `stored_chars` is for the storage edge to
     /// fill in once it knows the size of what it wrote.
     pub fn for_document(doc: &Document, revision: u64, modified: &str) -> Self {
-        let mut counts = BTreeMap::new();
+        // Counted by reference: one allocation per tag, not per annotation (every save of
+        // the open document builds this row).
+        let mut by_tag: BTreeMap<&str, usize> = BTreeMap::new();
         for annotation in &doc.annotations {
-            *counts.entry(annotation.tag.0.clone()).or_insert(0) += 1;
+            *by_tag.entry(annotation.tag.0.as_str()).or_insert(0) += 1;
         }
+        let counts: BTreeMap<String, usize> = by_tag
+            .into_iter()
+            .map(|(tag, count)| (tag.to_string(), count))
+            .collect();
         let tag_names = counts
             .keys()
             .filter_map(|id| {

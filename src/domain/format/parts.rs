@@ -126,8 +126,41 @@ pub struct SavePlan {
     pub remove: Vec<(Piece, u64)>,
     /// A new text or a new split: every piece is written anew.
     pub whole: bool,
-    /// What is stored once the plan is carried out.
-    pub layout: StoredLayout,
+    after: After,
+}
+
+/// What is stored once a plan is carried out: a new layout, or changes to the one before
+/// (kept as changes so a save copies none of the parts it leaves alone).
+#[derive(Clone, Debug, PartialEq)]
+enum After {
+    Whole(Box<StoredLayout>),
+    Changed {
+        list: PartList,
+        /// Each part written anew (or emptied): its index, text and annotation count.
+        parts: Vec<(usize, String, usize)>,
+    },
+}
+
+impl SavePlan {
+    /// What is stored once the plan is carried out, from what was stored before
+    /// (`previous`, the layout the plan was made from).
+    pub fn stored(self, previous: Option<StoredLayout>) -> Option<StoredLayout> {
+        match self.after {
+            After::Whole(layout) => Some(*layout),
+            After::Changed { list, parts } => {
+                let mut layout = previous?;
+                for (index, json, len) in parts {
+                    if let Some(slot) = layout.parts.get_mut(index) {
+                        *slot = (json, len);
+                    }
+                }
+                layout.revision = self.revision;
+                layout.list = list;
+                layout.head = self.head;
+                Some(layout)
+            }
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -231,14 +264,14 @@ fn plan_whole(
         writes,
         remove: previous.map(StoredLayout::pieces).unwrap_or_default(),
         whole: true,
-        layout: StoredLayout {
+        after: After::Whole(Box::new(StoredLayout {
             id: doc.id.0.clone(),
             revision,
             text_sha256: doc.text.sha256().to_string(),
             list,
             parts,
             head: head.clone(),
-        },
+        })),
         head,
     }
 }
@@ -274,7 +307,7 @@ fn plan_parts(
         }
     }
     let mut list = previous.list.clone();
-    let mut parts = previous.parts.clone();
+    let mut changed = Vec::new();
     let mut writes = Vec::new();
     let mut remove = Vec::new();
     for (index, group) in groups.into_iter().enumerate() {
@@ -285,7 +318,8 @@ fn plan_parts(
         let len = group.len();
         total += len;
         let json = write_part(group, &doc.text);
-        let (Some(slot), Some(stored)) = (list.annotations.get_mut(index), parts.get_mut(index))
+        let (Some(slot), Some(stored)) =
+            (list.annotations.get_mut(index), previous.parts.get(index))
         else {
             return None;
         };
@@ -301,7 +335,7 @@ fn plan_parts(
         } else {
             *slot = 0;
         }
-        *stored = (json, len);
+        changed.push((index, json, len));
     }
     if total != doc.annotations.len() {
         return None;
@@ -312,13 +346,9 @@ fn plan_parts(
         writes,
         remove,
         whole: false,
-        layout: StoredLayout {
-            id: previous.id.clone(),
-            revision,
-            text_sha256: previous.text_sha256.clone(),
+        after: After::Changed {
             list,
-            parts,
-            head: head.clone(),
+            parts: changed,
         },
         head,
     })

@@ -337,15 +337,21 @@ pub fn last_open_entry_for_panic() -> Option<(String, String)> {
 // ---------------------------------------------------------------------------------------------
 // Writing. `tests/architecture.rs` names the modules allowed to call each of these.
 
+/// What a failed write left stored.
+enum Failure {
+    /// What was stored before: the write undid itself.
+    Unchanged,
+    /// Nothing: the write in place failed, and so did writing the old entry back.
+    Nothing,
+}
+
 /// What is stored for a document after a write.
 enum After {
     /// These parts.
     Parts(StoredLayout),
-    /// The single-key entry (a whole write that fitted only in place failed half-way).
-    Whole,
     /// What was stored before (the write failed and undid itself).
-    Unchanged,
-    /// Nothing: the write in place failed, and so did writing the single-key entry.
+    Unchanged(Option<StoredLayout>),
+    /// Nothing: the write in place failed, and so did writing the old entry back.
     Nothing,
 }
 
@@ -357,21 +363,22 @@ impl Library {
         &mut self,
         document: &Document,
         revision: u64,
-        previous: Option<&StoredLayout>,
+        previous: Option<StoredLayout>,
         touched: &Touched,
     ) -> (After, Result<(), StorageError>) {
         let now = clock::now_iso();
-        let plan = plan_save(previous, document, touched, revision, &now);
-        let stored = match self.carry_out(document, plan, &now) {
-            Ok(stored) => stored,
-            Err((after, error)) => return (after, Err(error)),
+        let plan = plan_save(previous.as_ref(), document, touched, revision, &now);
+        let stored = match self.carry_out(&document.id.0, &plan) {
+            Ok(()) => plan.stored(previous),
+            Err((Failure::Unchanged, error)) => return (After::Unchanged(previous), Err(error)),
+            Err((Failure::Nothing, error)) => return (After::Nothing, Err(error)),
         };
         let mut row = IndexEntry::for_document(document, revision, &now);
         row.stored_chars = Some(self.stored_chars(&document.id.0, stored.as_ref()));
         self.index.upsert(row);
         let after = match stored {
             Some(layout) => After::Parts(layout),
-            None => After::Whole,
+            None => After::Nothing,
         };
         (after, self.write_index())
     }
@@ -392,15 +399,9 @@ impl Library {
     /// replaced, so the stored entry is always whole: a failed write removes what it wrote
     /// and leaves the entry as it was. A whole new entry (first save, a migration from the
     /// single-key layout, a new text) that fits only in place of the old one is written in
-    /// place: the old keys go first, and if a write still fails the single-key entry of the
-    /// document is written instead.
-    fn carry_out(
-        &mut self,
-        document: &Document,
-        plan: SavePlan,
-        now: &str,
-    ) -> Result<Option<StoredLayout>, (After, StorageError)> {
-        let id = &document.id.0;
+    /// place: the old keys are read, removed, and written back if the new entry still does
+    /// not fit (only this rare write reads anything).
+    fn carry_out(&mut self, id: &str, plan: &SavePlan) -> Result<(), (Failure, StorageError)> {
         let key = keys::document(id);
         let new: Vec<(String, &str)> = plan
             .writes
@@ -438,7 +439,7 @@ impl Library {
         // Room for the index to grow too, so the entry is never written without it.
         if needed + INDEX_MARGIN_CHARS > available {
             return Err((
-                After::Unchanged,
+                Failure::Unchanged,
                 StorageError::DoesNotFit { needed, available },
             ));
         }
@@ -456,37 +457,41 @@ impl Library {
                 }
                 Err(error) => {
                     self.remove_quietly(new.iter().map(|(key, _)| key.as_str()));
-                    return Err((After::Unchanged, error));
+                    return Err((Failure::Unchanged, error));
                 }
             }
         }
         if !beside {
-            // From here until the head is written the document is not stored; within this
-            // one task nothing else reads storage, and a failure writes the whole entry.
-            self.store
-                .remove(&key)
-                .map_err(|error| (After::Unchanged, error))?;
-            self.remove_quietly(replaced.iter().skip(1).copied());
-        }
-        let written = if beside {
-            self.store.set(&key, &plan.head)
-        } else {
-            self.write_pieces(&new)
-                .and_then(|()| self.store.set(&key, &plan.head))
-        };
-        if let Err(error) = written {
-            self.remove_quietly(new.iter().map(|(key, _)| key.as_str()));
-            if beside {
-                return Err((After::Unchanged, error));
+            // Room only in place of the old entry. Its keys are read first and kept in
+            // memory, so that if the new entry does not fit after all (the browser gives
+            // less than assumed) the old one is written back: the store never loses it.
+            let kept: Vec<(&str, String)> = replaced
+                .iter()
+                .filter_map(|key| Some((*key, self.store.get(key).ok()??)))
+                .collect();
+            self.remove_quietly(replaced.iter().copied());
+            let written = self
+                .write_pieces(&new)
+                .and_then(|()| self.store.set(&key, &plan.head));
+            if let Err(error) = written {
+                self.remove_quietly(new.iter().map(|(key, _)| key.as_str()));
+                let restored = kept
+                    .iter()
+                    .try_for_each(|(key, value)| self.store.set(key, value));
+                let left = match restored {
+                    Ok(()) => Failure::Unchanged,
+                    Err(_) => Failure::Nothing,
+                };
+                return Err((left, error));
             }
-            return self
-                .store
-                .set(&key, &write_entry(document, plan.revision, now))
-                .map(|()| None)
-                .map_err(|_| (After::Nothing, error));
+            return Ok(());
+        }
+        if let Err(error) = self.store.set(&key, &plan.head) {
+            self.remove_quietly(new.iter().map(|(key, _)| key.as_str()));
+            return Err((Failure::Unchanged, error));
         }
         self.remove_quietly(old.iter().map(String::as_str));
-        Ok(Some(plan.layout))
+        Ok(())
     }
 
     fn write_pieces(&self, pieces: &[(String, &str)]) -> Result<(), StorageError> {
@@ -537,7 +542,7 @@ impl Library {
     fn save_other(&mut self, document: &Document) -> Result<u64, StorageError> {
         let revision = next_revision(self.index.get(&document.id.0).map(|row| row.revision));
         let (after, result) = self.write(document, revision, None, &Touched::everything());
-        if !matches!(after, After::Unchanged)
+        if !matches!(after, After::Unchanged(_))
             && self
                 .open_layout
                 .as_ref()
@@ -581,11 +586,11 @@ pub fn save_open_document(
             .open_layout
             .take()
             .filter(|layout| layout.id == document.id.0);
-        let (after, result) = library.write(document, revision, previous.as_ref(), touched);
+        let (after, result) = library.write(document, revision, previous, touched);
         library.open_layout = match after {
             After::Parts(layout) => Some(layout),
-            After::Unchanged => previous,
-            After::Whole | After::Nothing => None,
+            After::Unchanged(previous) => previous,
+            After::Nothing => None,
         };
         result?;
         // The work is stored; failing to note it as open last only means a reload opens the
