@@ -84,6 +84,49 @@ test('reload restores everything exactly (ids, offsets, quotes, notes)', async (
   expectNoConsoleErrors(page);
 });
 
+test('an entry stored whole by an earlier build opens, and its first save stores it in parts', async () => {
+  const page = await openApp();
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await waitSaved(page);
+  const id = await page.evaluate((last) => localStorage.getItem(last), LAST_OPEN_KEY);
+  // What earlier builds kept: the whole entry (entry version 2) under the document's key alone.
+  const whole = { ...(await storedEntry(page, id)), entry_version: 2 };
+  await page.evaluate(
+    ([key, id, value]) => {
+      for (const k of Object.keys(localStorage)) {
+        if (k.startsWith(`article-annotator:v1:text:${id}:`) || k.startsWith(`article-annotator:v1:part:${id}:`)) {
+          localStorage.removeItem(k);
+        }
+      }
+      localStorage.setItem(key, value);
+    },
+    [DOC_PREFIX + id, id, JSON.stringify(whole)],
+  );
+  await page.reload();
+  await waitForApp(page);
+  assert.deepEqual((await marks(page)).map((m) => m.text), ['clandestine meetings']);
+  const pieces = () =>
+    page.evaluate((id) => Object.keys(localStorage).filter((k) => /^article-annotator:v1:(text|part):/.test(k) && k.includes(`:${id}:`)), id);
+  assert.deepEqual(await pieces(), [], 'opening writes nothing');
+
+  await tagText(page, 'New York Times report', 'Source');
+  await waitSaved(page);
+  const head = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)), DOC_PREFIX + id);
+  assert.equal(head.entry_version, 3);
+  assert.ok(!('text' in head.document) && head.annotations.length === 0, 'the head carries no text and no annotations');
+  assert.ok((await pieces()).length >= 2, 'the text and a part of annotations have keys of their own');
+  const stored = await storedEntry(page, id);
+  assert.equal(stored.document.text, whole.document.text);
+  assert.equal(annotationsOf(stored).length, 2);
+  const old = annotationsOf(whole)[0];
+  assert.deepEqual(annotationsOf(stored).find((a) => a.id === old.id), old, 'the old annotation is stored as it was');
+  const before = await exportJson(page);
+  await page.reload();
+  await waitForApp(page);
+  assert.equal(await exportJson(page), before);
+  expectNoConsoleErrors(page);
+});
+
 test('closing the page right after an edit keeps the edit (flushed on pagehide)', async () => {
   const page = await openApp();
   await tagText(page, 'clandestine meetings', 'Claim');
