@@ -903,7 +903,7 @@ const STORAGE_WRITERS: [(&str, &[&str]); 12] = [
 ];
 
 /// The owner's public functions that only read (or follow other tabs in memory).
-const STORAGE_READERS: [&str; 17] = [
+const STORAGE_READERS: [&str; 20] = [
     "open",
     "is_available",
     "listing",
@@ -916,6 +916,10 @@ const STORAGE_READERS: [&str; 17] = [
     "usage",
     "last_open_entry_for_panic",
     "other_tab_wrote",
+    // What the open document's saves compare with and merge against (memory only).
+    "adopt_layout",
+    "has_layout",
+    "merge_base",
     "theme",
     "organisation",
     "classroom_session",

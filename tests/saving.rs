@@ -254,3 +254,32 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn with_the_stored_parts_as_base_no_copy_is_kept_and_the_merge_uses_that_base() {
+    // Saved in parts: the saver keeps no copy, only the revision.
+    let base = document(&["a1", "a2"]);
+    let mut saver = Saver::default();
+    saver.opened(1, None);
+    saver.changed();
+    saver.saved_at(2, None);
+    assert_eq!(saver.base_revision(), 2);
+    // This tab adds a3; the other tab deleted a2 meanwhile.
+    let mut ours = base.clone();
+    ours.annotations
+        .push(annotation("a3", 20, 24, "2024-01-09T00:00:00Z"));
+    let theirs = document(&["a1"]);
+    saver.changed();
+    assert_eq!(saver.flush(Some(3)), Flush::TakeTheirs);
+    // The base assembled from the stored parts says a2 existed, so theirs deleted it.
+    let taken = saver.take_theirs_over(&ours, 3, theirs.clone(), Some(base), false);
+    assert!(taken.merged);
+    assert_eq!(ids(&taken.document), vec!["a1", "a3"]);
+    assert_eq!(saver.base_revision(), 3);
+    // Without any base, theirs stands in for it: a2 would look added here and come back.
+    let mut blind = Saver::default();
+    blind.opened(2, None);
+    blind.changed();
+    let guessed = blind.take_theirs_over(&ours, 3, theirs, None, false);
+    assert_eq!(ids(&guessed.document), vec!["a1", "a2", "a3"]);
+}

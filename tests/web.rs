@@ -177,6 +177,7 @@ async fn a_mounted_component_renders_and_reacts_to_a_click() {
 // starts from an empty localStorage and clears it again.
 
 use annotator::domain::annotation::{Annotation, AnnotationId};
+use annotator::domain::change::Touched;
 use annotator::domain::document::{Document, DocumentId, Metadata};
 use annotator::domain::tag::TagId;
 use annotator::domain::text::{Text, TextRange};
@@ -276,8 +277,8 @@ fn start_up_reads_the_index_and_the_one_open_entry() {
     assert_eq!(entry.document, documents[0]);
     let (calls, chars, keys_read) = reads();
     assert_eq!(
-        keys_read,
-        vec![
+        keys_read[..4],
+        [
             keys::INDEX,
             keys::LAST_OPEN,
             keys::TAB_OPEN,
@@ -285,7 +286,9 @@ fn start_up_reads_the_index_and_the_one_open_entry() {
         ],
         "start-up reads the index, the last-open id, this tab's own (sessionStorage) and that one entry"
     );
-    assert_eq!(calls, 4);
+    // Then the entry's pieces: its text and its one part of annotations.
+    assert_eq!(calls, 6, "{keys_read:?}");
+    assert!(keys_read[4..].iter().all(|key| keys::is_piece_of(key, &id)));
     assert!(chars < 30_000, "{chars} characters read");
     // The list the Library shows comes from the index alone.
     count_reads();
@@ -309,7 +312,7 @@ fn a_save_reads_no_other_key() {
     count_reads();
     // The first save of a page load measures the keys nothing told it the size of: here
     // only the other app's (the index gave every entry's size).
-    library::save_open_document(open, 2).expect("saved");
+    library::save_open_document(open, 2, &Touched::everything()).expect("saved");
     let (calls, chars, keys_read) = reads();
     assert_eq!(keys_read, vec!["another-app:settings"]);
     assert!(
@@ -320,7 +323,11 @@ fn a_save_reads_no_other_key() {
     count_reads();
     for revision in 3..13 {
         open.metadata.title = format!("Revision {revision}");
-        library::save_open_document(open, revision).expect("saved");
+        let metadata = Touched {
+            rest: true,
+            ..Touched::default()
+        };
+        library::save_open_document(open, revision, &metadata).expect("saved");
         assert_eq!(library::stored_revision(&open.id.0), Some(revision));
     }
     let (calls, _, keys_read) = reads();
@@ -373,7 +380,7 @@ fn a_save_that_does_not_fit_is_refused_and_a_full_quota_still_says_so() {
     }
     let mut edited = documents[1].clone();
     edited.metadata.title = "Edited while the storage is full. ".repeat(10);
-    let result = library::save_open_document(&edited, 2);
+    let result = library::save_open_document(&edited, 2, &Touched::everything());
     assert!(
         matches!(result, Err(StorageError::QuotaExceeded { .. })),
         "{result:?}"
@@ -419,5 +426,97 @@ fn another_tabs_index_replaces_the_one_in_memory_without_a_read() {
     );
     assert_eq!(library::stored_revision(&id), Some(9));
     assert_eq!(reads().0, 0, "the event carries the index");
+    raw_local_storage().clear().expect("clean up");
+}
+
+#[wasm_bindgen_test]
+fn an_entry_of_the_single_key_layout_opens_and_its_first_save_writes_it_in_parts() {
+    use annotator::domain::command::Command;
+    use annotator::domain::format::library::{read_entry, write_entry};
+    use annotator::domain::history::Editor;
+    let documents = library_of(2);
+    // What earlier builds stored: the whole entry under the document's key.
+    let mut old = stored_document("old-layout", 30_000);
+    for n in 0..300 {
+        let range = TextRange::from_code_points(n * 90, n * 90 + 12).expect("ordered");
+        old.annotations.push(
+            Annotation::new(
+                AnnotationId(format!("old-{n}")),
+                TagId("claim".into()),
+                &old.text,
+                range,
+                "2026-01-01T00:00:00Z",
+            )
+            .expect("inside"),
+        );
+    }
+    let single = write_entry(&old, 4, "2026-01-01T00:00:00Z");
+    raw_local_storage()
+        .set_item(&keys::document("old-layout"), &single)
+        .expect("fits");
+    adapter::forget_sizes();
+    library::open().expect("opens");
+    let entry = library::read("old-layout")
+        .expect("stored")
+        .expect("readable");
+    let expected = read_entry(&single).expect("reads").document;
+    assert_eq!(entry.document, expected);
+    assert!(!library::adopt_layout("old-layout", 4), "no parts yet");
+    // The first save writes it in parts, which read back as the same document.
+    let mut editor = Editor::new(entry.document.clone());
+    library::save_open_document(editor.document(), 5, &Touched::everything()).expect("saved");
+    let pieces = || {
+        let storage = raw_local_storage();
+        (0..storage.length().expect("length"))
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .filter(|key| keys::is_piece_of(key, "old-layout"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        pieces().len(),
+        1 + 4,
+        "the text and 4 parts of about 100 annotations"
+    );
+    let head = raw_local_storage()
+        .get_item(&keys::document("old-layout"))
+        .expect("reads")
+        .expect("stored");
+    assert!(head.len() < 2_000, "the head is small: {}", head.len());
+    let back = library::read("old-layout")
+        .expect("stored")
+        .expect("readable");
+    assert_eq!(back.document, expected);
+    assert_eq!(back.revision, 5);
+    // One edit writes one part and the head, and reads nothing.
+    assert!(library::adopt_layout("old-layout", 5));
+    let since = editor.log().sequence();
+    let id = editor.document().annotations[150].id.clone();
+    editor
+        .execute(Command::DeleteAnnotation { id }, 1, "2026-01-02T00:00:00Z")
+        .expect("deletes");
+    let before = pieces();
+    count_reads();
+    library::save_open_document(editor.document(), 6, &editor.log().touched_since(since))
+        .expect("saved");
+    assert_eq!(reads().0, 0, "a save reads nothing");
+    let after = pieces();
+    assert_eq!(after.len(), before.len());
+    assert_eq!(
+        after.iter().filter(|key| !before.contains(key)).count(),
+        1,
+        "one part written anew: {before:?} → {after:?}"
+    );
+    let back = library::read("old-layout")
+        .expect("stored")
+        .expect("readable");
+    assert_eq!(
+        back.document.annotations.len(),
+        expected.annotations.len() - 1
+    );
+    assert_eq!(back.revision, 6);
+    // Deleting the document removes every piece.
+    library::delete_document("old-layout").expect("deleted");
+    assert!(pieces().is_empty());
+    assert!(library::read(&documents[0].id.0).is_some());
     raw_local_storage().clear().expect("clean up");
 }

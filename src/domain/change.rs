@@ -11,6 +11,7 @@
 use crate::domain::annotation::{Annotation, AnnotationId, Relation, RelationId};
 use crate::domain::document::{Document, Metadata};
 use crate::domain::tag::{Tag, TagId};
+use std::collections::BTreeSet;
 
 /// One primitive, invertible edit, with the index it happened at.
 #[derive(Clone, Debug, PartialEq)]
@@ -159,6 +160,40 @@ fn relation_index(document: &Document, index: usize, id: &RelationId) -> Option<
     }
 }
 
+/// Which parts of a document changed over some edits: what saving needs to write again.
+/// Annotations are named by id (stored in parts chosen by id); metadata, tags and relations
+/// are small and stored together, so they count as one `rest`. `everything` means the edits
+/// are not known (a change made outside the history, a log that forgot its oldest edits).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    pub annotations: BTreeSet<AnnotationId>,
+    pub rest: bool,
+    pub everything: bool,
+}
+
+impl Touched {
+    /// Nothing known: everything must be compared.
+    pub fn everything() -> Self {
+        Touched {
+            everything: true,
+            ..Touched::default()
+        }
+    }
+
+    /// Adds what `other` touched.
+    pub fn extend(&mut self, other: &Touched) {
+        self.everything |= other.everything;
+        self.rest |= other.rest;
+        if !self.everything {
+            self.annotations.extend(other.annotations.iter().cloned());
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.everything && !self.rest && self.annotations.is_empty()
+    }
+}
+
 /// What one command did: replayable forwards (`reapply`) and backwards (`revert`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Change {
@@ -169,6 +204,25 @@ impl Change {
     /// True when the command changed nothing (for example a note set to the text it had).
     pub fn is_empty(&self) -> bool {
         self.edits.is_empty()
+    }
+
+    /// The annotations it inserted, removed or replaced, and whether it changed anything else.
+    pub fn touched(&self) -> Touched {
+        let mut touched = Touched::default();
+        for edit in &self.edits {
+            match edit {
+                Edit::InsertAnnotation { annotation, .. }
+                | Edit::RemoveAnnotation { annotation, .. } => {
+                    touched.annotations.insert(annotation.id.clone());
+                }
+                Edit::ReplaceAnnotation { before, after, .. } => {
+                    touched.annotations.insert(before.id.clone());
+                    touched.annotations.insert(after.id.clone());
+                }
+                _ => touched.rest = true,
+            }
+        }
+        touched
     }
 
     /// How many primitive edits the change consists of.

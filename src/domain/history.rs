@@ -9,7 +9,7 @@
 //! [`Editor`] pairs one document with its history; the UI holds one per open document and
 //! changes the document only through it.
 
-use crate::domain::change::Change;
+use crate::domain::change::{Change, Touched};
 use crate::domain::command::{Applied, CoalesceKey, Command, CommandError, apply};
 use crate::domain::document::Document;
 use crate::domain::merge::{ImportSummary, IncomingBatch, plan_import};
@@ -112,22 +112,36 @@ impl History {
 
     /// Undoes the latest step on `document`; returns "Undone: …" to announce.
     pub fn undo(&mut self, document: &mut Document) -> Option<String> {
+        self.undo_touching(document)
+            .map(|(announcement, _)| announcement)
+    }
+
+    /// Like [`History::undo`], also saying what the step touched.
+    fn undo_touching(&mut self, document: &mut Document) -> Option<(String, Touched)> {
         let step = self.undo.pop_back()?;
         step.change.revert(document);
         let announcement = format!("Undone: {}", step.description);
+        let touched = step.change.touched();
         self.redo.push(step);
         self.open = None;
-        Some(announcement)
+        Some((announcement, touched))
     }
 
     /// Redoes the latest undone step on `document`; returns "Redone: …" to announce.
     pub fn redo(&mut self, document: &mut Document) -> Option<String> {
+        self.redo_touching(document)
+            .map(|(announcement, _)| announcement)
+    }
+
+    /// Like [`History::redo`], also saying what the step touched.
+    fn redo_touching(&mut self, document: &mut Document) -> Option<(String, Touched)> {
         let step = self.redo.pop()?;
         step.change.reapply(document);
         let announcement = format!("Redone: {}", step.description);
+        let touched = step.change.touched();
         self.undo.push_back(step);
         self.open = None;
-        Some(announcement)
+        Some((announcement, touched))
     }
 
     pub fn can_undo(&self) -> bool {
@@ -163,23 +177,76 @@ impl History {
     }
 }
 
+/// How many edits the [`EditLog`] remembers; a save that comes later than that many edits
+/// after the previous one compares everything.
+pub const EDIT_LOG_LENGTH: usize = 1024;
+
+/// What each edit of an [`Editor`] touched, numbered from the editor's start, so saving can
+/// write only what changed since the edit number it last wrote: it never needs a copy of the
+/// document as saved to find out.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EditLog {
+    /// The number of the oldest edit still in `edits`.
+    first: u64,
+    edits: VecDeque<Touched>,
+}
+
+impl EditLog {
+    fn push(&mut self, touched: Touched) {
+        self.edits.push_back(touched);
+        while self.edits.len() > EDIT_LOG_LENGTH {
+            self.edits.pop_front();
+            self.first += 1;
+        }
+    }
+
+    /// The number the next edit gets (edits so far).
+    pub fn sequence(&self) -> u64 {
+        self.first + self.edits.len() as u64
+    }
+
+    /// What the edits from number `since` on touched; everything when the log no longer
+    /// holds them all (or `since` is not one of this log's numbers).
+    pub fn touched_since(&self, since: u64) -> Touched {
+        if since < self.first || since > self.sequence() {
+            return Touched::everything();
+        }
+        let skip = usize::try_from(since - self.first).unwrap_or(usize::MAX);
+        let mut touched = Touched::default();
+        for edit in self.edits.iter().skip(skip) {
+            touched.extend(edit);
+            if touched.everything {
+                break;
+            }
+        }
+        touched
+    }
+}
+
 /// One open document and its undo history: the only way the UI changes a document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Editor {
     document: Document,
     history: History,
+    log: EditLog,
 }
 
 impl Editor {
     pub fn new(document: Document) -> Self {
-        Editor {
-            document,
-            history: History::default(),
-        }
+        Editor::with_history(document, History::default())
     }
 
     pub fn with_history(document: Document, history: History) -> Self {
-        Editor { document, history }
+        Editor {
+            document,
+            history,
+            log: EditLog::default(),
+        }
+    }
+
+    /// What each edit touched (for saving only what changed).
+    pub fn log(&self) -> &EditLog {
+        &self.log
     }
 
     pub fn document(&self) -> &Document {
@@ -204,6 +271,7 @@ impl Editor {
     ) -> Result<String, CommandError> {
         let applied = apply(&mut self.document, command, now_iso)?;
         let description = applied.description.clone();
+        self.log.push(applied.change.touched());
         self.history.record(applied, now_ms);
         Ok(description)
     }
@@ -226,17 +294,23 @@ impl Editor {
     /// a shared library): `change` returns whether it moved annotations to other positions,
     /// in which case the history, recorded by position, is cleared rather than left wrong.
     pub fn change_outside_history(&mut self, change: impl FnOnce(&mut Document) -> bool) {
+        // Not recorded edit by edit: the next save compares everything.
+        self.log.push(Touched::everything());
         if change(&mut self.document) {
             self.history.clear();
         }
     }
 
     pub fn undo(&mut self) -> Option<String> {
-        self.history.undo(&mut self.document)
+        let (announcement, touched) = self.history.undo_touching(&mut self.document)?;
+        self.log.push(touched);
+        Some(announcement)
     }
 
     pub fn redo(&mut self) -> Option<String> {
-        self.history.redo(&mut self.document)
+        let (announcement, touched) = self.history.redo_touching(&mut self.document)?;
+        self.log.push(touched);
+        Some(announcement)
     }
 
     pub fn can_undo(&self) -> bool {

@@ -104,8 +104,15 @@ impl Saver {
 
     /// The open document (`document`, as written) is stored at `revision`.
     pub fn saved(&mut self, revision: u64, document: Document) {
+        self.saved_at(revision, Some(document));
+    }
+
+    /// The open document is stored at `revision`; `copy` is it as written, when the merge
+    /// base cannot be had from what is stored (`None`: the storage owner keeps the stored
+    /// parts, which are the base, so no second copy of the document is held).
+    pub fn saved_at(&mut self, revision: u64, copy: Option<Document>) {
         self.base_revision = revision;
-        self.base_document = Some(document);
+        self.base_document = copy;
         self.dirty = false;
     }
 
@@ -127,24 +134,44 @@ impl Saver {
     /// Takes another tab's `theirs`, stored at `revision`: it becomes the base, and this
     /// tab's unsaved changes in `ours` (if any) are merged into it.
     pub fn take_theirs(&mut self, ours: &Document, revision: u64, theirs: Document) -> Taken {
-        let taken = if self.dirty {
-            let base = self.base_document.as_ref().unwrap_or(&theirs);
+        self.take_theirs_over(ours, revision, theirs, None, true)
+    }
+
+    /// Like [`Saver::take_theirs`], with the merge base given (`base`, this tab's revision as
+    /// stored, when the storage owner has it; else the copy this saver kept), and keeping a
+    /// copy of theirs as the next base only if `keep_copy` (the storage owner holds theirs
+    /// in parts otherwise).
+    pub fn take_theirs_over(
+        &mut self,
+        ours: &Document,
+        revision: u64,
+        theirs: Document,
+        base: Option<Document>,
+        keep_copy: bool,
+    ) -> Taken {
+        if self.dirty {
+            let base = base
+                .as_ref()
+                .or(self.base_document.as_ref())
+                .unwrap_or(&theirs);
             let merged = merge_revisions(base, ours, &theirs);
-            Taken {
+            let merged_taken = Taken {
                 document: merged.document,
                 merged: true,
                 conflicts: merged.conflicts,
-            }
+            };
+            self.base_document = keep_copy.then_some(theirs);
+            self.base_revision = revision;
+            merged_taken
         } else {
+            self.base_document = keep_copy.then(|| theirs.clone());
+            self.base_revision = revision;
             Taken {
-                document: theirs.clone(),
+                document: theirs,
                 merged: false,
                 conflicts: Vec::new(),
             }
-        };
-        self.base_revision = revision;
-        self.base_document = Some(theirs);
-        taken
+        }
     }
 
     /// The revision this tab last loaded or saved.

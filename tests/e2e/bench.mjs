@@ -18,7 +18,8 @@
 //   capture listener on window, the first to see it) to the first frame in which the
 //   expected DOM change is visible (a task queued from requestAnimationFrame, so the frame's
 //   paint is included).
-// - save: the main-thread time of the timer task that writes localStorage after an edit.
+// - save: the main-thread time of every task (timer or idle callback) that writes localStorage
+//   after an edit: the worst one and their total.
 // - export: from the click on "Export JSON" to the Blob's object URL being made.
 // - long tasks: the Long Tasks API, during the interactions of the big case.
 // - memory: JS heap after a forced GC (CDP) + the wasm memory's size.
@@ -82,17 +83,19 @@ function instrumentPage(seed) {
       });
     };
   }
-  // A timer task that writes localStorage is a save; time all of it.
+  // A task that writes localStorage is a save: a timer or an idle callback (the save may be
+  // split over several). Each is timed whole; the interactions report the worst one after an
+  // edit and their total.
   let writing = false;
-  const setItem = Storage.prototype.setItem;
-  Storage.prototype.setItem = function (...a) {
-    writing = true;
-    return setItem.apply(this, a);
-  };
-  const setTimeoutOriginal = window.setTimeout;
-  window.setTimeout = function (callback, ...rest) {
-    if (typeof callback !== 'function') return setTimeoutOriginal.call(this, callback, ...rest);
-    return setTimeoutOriginal.call(this, function (...a) {
+  for (const name of ['setItem', 'removeItem']) {
+    const original = Storage.prototype[name];
+    Storage.prototype[name] = function (...a) {
+      writing = true;
+      return original.apply(this, a);
+    };
+  }
+  const timed = (callback) =>
+    function (...a) {
       writing = false;
       const started = performance.now();
       try {
@@ -101,8 +104,18 @@ function instrumentPage(seed) {
         if (writing) bench.saveTasks.push(performance.now() - started);
         writing = false;
       }
-    }, ...rest);
+    };
+  const setTimeoutOriginal = window.setTimeout;
+  window.setTimeout = function (callback, ...rest) {
+    if (typeof callback !== 'function') return setTimeoutOriginal.call(this, callback, ...rest);
+    return setTimeoutOriginal.call(this, timed(callback), ...rest);
   };
+  if (window.requestIdleCallback) {
+    const idleOriginal = window.requestIdleCallback;
+    window.requestIdleCallback = function (callback, ...rest) {
+      return idleOriginal.call(this, timed(callback), ...rest);
+    };
+  }
   const createObjectURL = URL.createObjectURL;
   URL.createObjectURL = function (...a) {
     bench.objectUrls.push(performance.now());
@@ -203,7 +216,7 @@ const MARK_COUNT = 'document.getElementsByTagName("mark").length';
 // Where in the text an edit is made: an edit near the start must not cost more than one
 // near the end (each paragraph after it used to re-render).
 const POSITIONS = smoke ? [0.5] : [0.02, 0.5, 0.98];
-const INTERACTIONS = ['toolbar', 'add', 'save', 'undo', 'redo', 'select', 'delete'];
+const INTERACTIONS = ['toolbar', 'add', 'save', 'saveTotal', 'undo', 'redo', 'select', 'delete'];
 
 async function interactions(page, rows, repetitions) {
   await page.evaluate(() => (window.__bench.longTasks = []));
@@ -257,9 +270,18 @@ async function interactions(page, rows, repetitions) {
       );
       await rerendered('add', at);
       const added = await page.evaluate(MARK_COUNT);
-      // The debounced save (300 ms) after the edit.
+      // The save after the edit (debounced, then timer or idle tasks): wait for its first
+      // task, then until no storage write came for a second; the worst task and the total.
       await page.waitForFunction(() => window.__bench.saveTasks.length > 0, null, { timeout: 30_000 });
-      for (const task of await page.evaluate(() => window.__bench.saveTasks)) record('save', at, task);
+      for (let seen = -1; ; ) {
+        const now = await page.evaluate(() => window.__bench.saveTasks.length);
+        if (now === seen) break;
+        seen = now;
+        await page.waitForTimeout(1000);
+      }
+      const saveTasks = await page.evaluate(() => window.__bench.saveTasks);
+      record('save', at, Math.max(...saveTasks));
+      record('saveTotal', at, saveTasks.reduce((sum, t) => sum + t, 0));
       // Undo, redo, then delete the re-created annotation (still selected) with the Delete key.
       await resetCount();
       record('undo', at,
@@ -531,7 +553,8 @@ function table(result) {
     redo: ['redo (Ctrl+Shift+Z) → highlight back', '≤ 16 ms'],
     select: ['click highlight → shown selected', ''],
     delete: ['delete selected (Delete key) → highlight gone', '≤ 16 ms'],
-    save: ['save after one edit (main-thread task)', '≤ 5 ms'],
+    save: ['save after one edit (worst main-thread task writing storage)', '≤ 5 ms'],
+    saveTotal: ['save after one edit (all its main-thread tasks together)', '≤ 5 ms'],
   };
   for (const what of INTERACTIONS) {
     for (const at of POSITIONS) {

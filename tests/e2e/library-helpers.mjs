@@ -21,22 +21,50 @@ export async function waitSaved(page) {
   await page.locator('.ann-save-state', { hasText: 'Saved in this browser' }).waitFor({ timeout: 10_000 });
 }
 
-/** The stored entries of our documents, parsed: `{ id: entryJson }`. */
+/**
+ * The stored entries of our documents, parsed: `{ id: entryJson }`. An entry kept in parts
+ * (entry version 3: a head under the document's key, its text and annotation parts under keys
+ * of their own) is put together the way the app reads it, so every test sees one entry.
+ */
 export async function storedDocuments(page) {
-  return page.evaluate((prefix) => {
+  return page.evaluate(([prefix, assembleSource]) => {
+    const assemble = new Function(`return (${assembleSource})`)();
     const out = {};
     for (let i = 0; i < localStorage.length; i++) {
       const key = localStorage.key(i);
       if (key.startsWith(prefix)) {
+        const id = key.slice(prefix.length);
         try {
-          out[key.slice(prefix.length)] = JSON.parse(localStorage.getItem(key));
+          out[id] = assemble(id, JSON.parse(localStorage.getItem(key)));
         } catch {
-          out[key.slice(prefix.length)] = localStorage.getItem(key);
+          out[id] = localStorage.getItem(key);
         }
       }
     }
     return out;
-  }, DOC_PREFIX);
+  }, [DOC_PREFIX, assembleEntry.toString()]);
+}
+
+/** The stored entry of document `id`, put together (see `storedDocuments`); null if none. */
+export async function storedEntry(page, id) {
+  return (await storedDocuments(page))[id] ?? null;
+}
+
+/** Runs in the page: a head and its pieces → one entry, as `domain/format/parts.rs` does. */
+function assembleEntry(id, entry) {
+  if (entry?.entry_version !== 3 || !entry.parts) return entry;
+  const piece = (key) => {
+    const value = localStorage.getItem(key);
+    if (value === null) throw new Error(`missing piece ${key}`);
+    return value;
+  };
+  const text = piece(`article-annotator:v1:text:${id}:${entry.parts.text}`);
+  const annotations = entry.parts.annotations.flatMap((revision, part) =>
+    revision ? JSON.parse(piece(`article-annotator:v1:part:${id}:${part}:${revision}`)) : [],
+  );
+  annotations.sort((a, b) => a.start - b.start || b.end - a.end || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const { parts, ...rest } = entry;
+  return { ...rest, document: { ...entry.document, text }, annotations };
 }
 
 /** The annotations of a stored entry. */

@@ -24,6 +24,7 @@ import {
   file,
   importFiles,
   storedDocuments,
+  storedEntry,
   tagText,
   waitSaved,
   withoutTimes,
@@ -58,10 +59,8 @@ async function fillStorage(page, leaveChars = 0) {
 }
 
 async function openDocumentEntry(page) {
-  return page.evaluate(
-    ([prefix, last]) => JSON.parse(localStorage.getItem(prefix + localStorage.getItem(last))),
-    [DOC_PREFIX, LAST_OPEN_KEY],
-  );
+  const id = await page.evaluate((last) => localStorage.getItem(last), LAST_OPEN_KEY);
+  return storedEntry(page, id);
 }
 
 async function exportJson(page) {
@@ -82,6 +81,49 @@ test('reload restores everything exactly (ids, offsets, quotes, notes)', async (
   await waitForApp(page);
   assert.equal(await exportJson(page), before);
   assert.equal((await marks(page)).length, 2);
+  expectNoConsoleErrors(page);
+});
+
+test('an entry stored whole by an earlier build opens, and its first save stores it in parts', async () => {
+  const page = await openApp();
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await waitSaved(page);
+  const id = await page.evaluate((last) => localStorage.getItem(last), LAST_OPEN_KEY);
+  // What earlier builds kept: the whole entry (entry version 2) under the document's key alone.
+  const whole = { ...(await storedEntry(page, id)), entry_version: 2 };
+  await page.evaluate(
+    ([key, id, value]) => {
+      for (const k of Object.keys(localStorage)) {
+        if (k.startsWith(`article-annotator:v1:text:${id}:`) || k.startsWith(`article-annotator:v1:part:${id}:`)) {
+          localStorage.removeItem(k);
+        }
+      }
+      localStorage.setItem(key, value);
+    },
+    [DOC_PREFIX + id, id, JSON.stringify(whole)],
+  );
+  await page.reload();
+  await waitForApp(page);
+  assert.deepEqual((await marks(page)).map((m) => m.text), ['clandestine meetings']);
+  const pieces = () =>
+    page.evaluate((id) => Object.keys(localStorage).filter((k) => /^article-annotator:v1:(text|part):/.test(k) && k.includes(`:${id}:`)), id);
+  assert.deepEqual(await pieces(), [], 'opening writes nothing');
+
+  await tagText(page, 'New York Times report', 'Source');
+  await waitSaved(page);
+  const head = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)), DOC_PREFIX + id);
+  assert.equal(head.entry_version, 3);
+  assert.ok(!('text' in head.document) && head.annotations.length === 0, 'the head carries no text and no annotations');
+  assert.ok((await pieces()).length >= 2, 'the text and a part of annotations have keys of their own');
+  const stored = await storedEntry(page, id);
+  assert.equal(stored.document.text, whole.document.text);
+  assert.equal(annotationsOf(stored).length, 2);
+  const old = annotationsOf(whole)[0];
+  assert.deepEqual(annotationsOf(stored).find((a) => a.id === old.id), old, 'the old annotation is stored as it was');
+  const before = await exportJson(page);
+  await page.reload();
+  await waitForApp(page);
+  assert.equal(await exportJson(page), before);
   expectNoConsoleErrors(page);
 });
 
@@ -324,13 +366,28 @@ test('with 20 stored documents, start-up reads one entry and a save reads no oth
       const entry = JSON.parse(localStorage.getItem(prefix + id));
       const index = JSON.parse(localStorage.getItem(indexKey));
       const row = index.documents.find((d) => d.id === id);
+      // The entry's own pieces (its text and annotation parts), copied under each copy's id.
+      const pieces = [];
+      for (let i = 0; i < localStorage.length; i++) {
+        const key = localStorage.key(i);
+        for (const piecePrefix of ['article-annotator:v1:text:', 'article-annotator:v1:part:']) {
+          if (key.startsWith(`${piecePrefix}${id}:`)) {
+            pieces.push([piecePrefix, key.slice(piecePrefix.length + id.length), localStorage.getItem(key)]);
+          }
+        }
+      }
       for (let n = 1; n < 20; n++) {
         const copy = `${id}-copy${n}`;
         entry.document.id = copy;
         const text = JSON.stringify(entry);
         localStorage.setItem(prefix + copy, text);
+        let chars = (prefix + copy).length + text.length;
+        for (const [piecePrefix, rest, value] of pieces) {
+          localStorage.setItem(piecePrefix + copy + rest, value);
+          chars += (piecePrefix + copy + rest).length + value.length;
+        }
         const copyRow = { ...row, id: copy, modified: '2020-01-01T00:00:00.000Z' };
-        if ('stored_chars' in row) copyRow.stored_chars = (prefix + copy).length + text.length;
+        if ('stored_chars' in row) copyRow.stored_chars = chars;
         index.documents.push(copyRow);
       }
       localStorage.setItem(indexKey, JSON.stringify(index));
@@ -352,7 +409,15 @@ test('with 20 stored documents, start-up reads one entry and a save reads no oth
   // `web/storage/sync.rs`), absent here.
   const tabReads = startUp.filter(([key]) => key.endsWith(':tab-open'));
   assert.equal(tabReads.length, 1, 'start-up asks which document this tab had open, once');
-  assert.ok(startUp.length - tabReads.length <= 7, `start-up made ${startUp.length} reads`);
+  // Reading the open entry reads its pieces (text and annotation parts), and no other's.
+  const openId = await page.evaluate((last) => localStorage.getItem(last), LAST_OPEN_KEY);
+  const pieceReads = startUp.filter(([key]) => /^article-annotator:v1:(text|part):/.test(key));
+  assert.ok(pieceReads.length >= 1, 'the open entry is in parts');
+  for (const [key] of pieceReads) {
+    assert.ok(key.startsWith(`article-annotator:v1:text:${openId}:`) || key.startsWith(`article-annotator:v1:part:${openId}:`), key);
+  }
+  const others = startUp.length - tabReads.length - pieceReads.length;
+  assert.ok(others <= 7, `start-up made ${startUp.length} reads`);
 
   await page.evaluate(() => (window.__reads = []));
   await tagText(page, 'New York Times report', 'Source');

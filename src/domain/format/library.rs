@@ -176,13 +176,29 @@ impl std::error::Error for EntryError {}
 
 /// Reads a stored entry; never panics.
 pub fn read_entry(raw: &str) -> Result<StoredEntry, EntryError> {
+    read_entry_value(parse_entry_json(raw)?, raw, ENTRY_VERSION)
+}
+
+/// `raw` as JSON, or why it is not.
+pub(crate) fn parse_entry_json(raw: &str) -> Result<Value, EntryError> {
+    let input = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+    serde_json::from_str(input).map_err(|error| EntryError::Unreadable {
+        reason: format!("not valid JSON: {error}"),
+        raw: raw.to_string(),
+    })
+}
+
+/// Reads a stored entry already parsed (`raw` is kept in errors for downloading), written
+/// in an entry layout up to `supported`.
+pub(crate) fn read_entry_value(
+    value: Value,
+    raw: &str,
+    supported: u64,
+) -> Result<StoredEntry, EntryError> {
     let unreadable = |reason: String| EntryError::Unreadable {
         reason,
         raw: raw.to_string(),
     };
-    let input = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-    let value: Value = serde_json::from_str(input)
-        .map_err(|error| unreadable(format!("not valid JSON: {error}")))?;
     let Value::Object(fields) = &value else {
         return Err(unreadable(format!(
             "expected an object, found {}",
@@ -226,13 +242,13 @@ pub fn read_entry(raw: &str) -> Result<StoredEntry, EntryError> {
     let newer = read
         .declared_version
         .filter(|_| read.is_from_newer_version())
-        .or((entry_version > ENTRY_VERSION).then_some(entry_version));
+        .or((entry_version > supported).then_some(entry_version));
     let entry = entry_from_read(read, revision, saved, problems);
     match (newer, entry) {
         (Some(found), entry) => Err(EntryError::WrittenByNewerVersion {
             found,
-            supported: if entry_version > ENTRY_VERSION {
-                ENTRY_VERSION as u32
+            supported: if entry_version > supported {
+                supported as u32
             } else {
                 CURRENT_VERSION
             },
@@ -349,10 +365,16 @@ impl IndexEntry {
     /// The row for `doc` stored at `revision`; `stored_chars` is for the storage edge to
     /// fill in once it knows the size of what it wrote.
     pub fn for_document(doc: &Document, revision: u64, modified: &str) -> Self {
-        let mut counts = BTreeMap::new();
+        // Counted by reference: one allocation per tag, not per annotation (every save of
+        // the open document builds this row).
+        let mut by_tag: BTreeMap<&str, usize> = BTreeMap::new();
         for annotation in &doc.annotations {
-            *counts.entry(annotation.tag.0.clone()).or_insert(0) += 1;
+            *by_tag.entry(annotation.tag.0.as_str()).or_insert(0) += 1;
         }
+        let counts: BTreeMap<String, usize> = by_tag
+            .into_iter()
+            .map(|(tag, count)| (tag.to_string(), count))
+            .collect();
         let tag_names = counts
             .keys()
             .filter_map(|id| {

@@ -6,6 +6,7 @@
 
 pub mod library;
 pub mod native;
+pub mod parts;
 
 use serde_json::Value;
 

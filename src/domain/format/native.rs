@@ -210,6 +210,18 @@ fn null_if_empty(field: &str) -> Option<&str> {
 
 impl<'a> NativeFile<'a> {
     pub(crate) fn from_document(doc: &'a Document, options: &'a WriteOptions) -> Self {
+        let mut file = NativeFile::without_annotations(doc, options);
+        file.annotations = doc
+            .annotations_in_text_order()
+            .into_iter()
+            .map(native_annotation)
+            .collect();
+        file
+    }
+
+    /// The file with no annotations (and the text only if `options` says so): the head of a
+    /// stored entry kept in parts (`format::parts`), which keeps those under keys of their own.
+    pub(crate) fn without_annotations(doc: &'a Document, options: &'a WriteOptions) -> Self {
         let classroom = &options.classroom;
         NativeFile {
             format: FORMAT_NAME,
@@ -234,11 +246,7 @@ impl<'a> NativeFile<'a> {
                 text: options.include_text.then(|| doc.text.as_str()),
             },
             tags: doc.tags.tags().iter().map(native_tag).collect(),
-            annotations: doc
-                .annotations_in_text_order()
-                .into_iter()
-                .map(native_annotation)
-                .collect(),
+            annotations: Vec::new(),
             relations: doc
                 .relations
                 .iter()
@@ -265,6 +273,21 @@ impl<'a> NativeFile<'a> {
         }
         file
     }
+}
+
+/// `annotations` as a compact JSON array, each written as the compact stored entry writes it
+/// (what `text` gives at its offsets left out), in the order given.
+pub(crate) fn compact_annotations_json(annotations: &[&Annotation], text: &Text) -> String {
+    let records: Vec<NativeAnnotation<'_>> = annotations
+        .iter()
+        .map(|annotation| {
+            let mut record = native_annotation(annotation);
+            omit_derivable(&mut record, text);
+            record
+        })
+        .collect();
+    // As in `library`: the format types cannot fail to serialise.
+    serde_json::to_string(&records).unwrap_or_default()
 }
 
 fn omit_derivable(annotation: &mut NativeAnnotation<'_>, text: &Text) {

@@ -7,6 +7,7 @@
 //! flushed (which may merge another tab's revision into it) and saving told the new one's
 //! revision before `actions::replace_document` shows it. `actions` never calls back here.
 
+use crate::domain::change::Touched;
 use crate::domain::document::Document;
 use crate::domain::format::library::{EntryError, StoredEntry, write_library_backup};
 use crate::domain::format::native::{WriteOptions, write_document};
@@ -16,18 +17,24 @@ use crate::ui::notices::{announce, capitalise, notify};
 use crate::ui::state::{AppState, NoticeKind, SaveState};
 use crate::web::storage::library::{self, OtherTabWrite, Unreadable};
 use crate::web::storage::{keys, manager};
-use crate::web::{clock, files};
+use crate::web::{clock, files, idle};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 const SAVE_DELAY_MS: u64 = 300;
 
+/// How long a save may wait for the browser to be idle once the pause after a change is over.
+const SAVE_IDLE_TIMEOUT_MS: u32 = 1000;
+
 /// What saving remembers between changes (not reactive).
 #[derive(Default)]
 struct Saving {
     saver: Saver,
     timer: Option<TimeoutHandle>,
+    /// The open editor's edit number at its last save (or opening), so a save writes only
+    /// the parts of what changed since (`Editor::log`); `None`: compare everything.
+    saved_edit: Option<u64>,
     /// Keys of stored documents the person was already warned about this page load.
     warned: BTreeSet<String>,
 }
@@ -85,7 +92,7 @@ pub fn initial_document(state: AppState, fallback: impl FnOnce() -> Document) ->
         // A damaged entry is never opened (so never overwritten): it waits in the Library.
         match library::read(&id) {
             Some(Ok(entry)) => {
-                with_saving(|s| s.saver.opened(entry.revision, Some(entry.document.clone())));
+                opened_stored(&entry.document, entry.revision);
                 return entry.document;
             }
             Some(Err(EntryError::WrittenByNewerVersion {
@@ -111,8 +118,29 @@ pub fn initial_document(state: AppState, fallback: impl FnOnce() -> Document) ->
     let document = fallback();
     // Not stored yet: what another tab stores under the same id (the sample) is merged
     // against the document as it started.
-    with_saving(|s| s.saver.opened(0, Some(document.clone())));
+    opened_new(&document);
     document
+}
+
+/// The saver starts on a document read from the library at `revision`, about to be shown
+/// in a new editor. Its merge base is the parts the library read (no copy), or for an entry
+/// of the single-key layout a copy, until its first save writes it in parts.
+fn opened_stored(document: &Document, revision: u64) {
+    let in_parts = library::adopt_layout(&document.id.0, revision);
+    with_saving(|s| {
+        s.saver
+            .opened(revision, (!in_parts).then(|| document.clone()));
+        s.saved_edit = Some(0);
+    });
+}
+
+/// The saver starts on a document not stored yet (its merge base is itself).
+fn opened_new(document: &Document) {
+    library::adopt_layout(&document.id.0, u64::MAX);
+    with_saving(|s| {
+        s.saver.opened(0, Some(document.clone()));
+        s.saved_edit = None;
+    });
 }
 
 /// Writes the open document now, as after a change but without the save's pause.
@@ -144,13 +172,28 @@ fn write(state: AppState, revision: u64) {
         remember_for_panic(state);
         return;
     }
-    let result = state
-        .editor
-        .with_untracked(|e| library::save_open_document(e.document(), revision));
+    let since = with_saving(|s| s.saved_edit).flatten();
+    let (result, edit) = state.editor.with_untracked(|e| {
+        let touched = match since {
+            Some(since) => e.log().touched_since(since),
+            None => Touched::everything(),
+        };
+        (
+            library::save_open_document(e.document(), revision, &touched),
+            e.log().sequence(),
+        )
+    });
     match result {
         Ok(()) => {
-            let document = state.editor.with_untracked(|e| e.document().clone());
-            with_saving(|s| s.saver.saved(revision, document));
+            let id = open_id(state);
+            // The parts just written are the merge base; a copy is kept only when the
+            // library holds none (it had to write the single-key entry).
+            let copy = (!library::has_layout(&id))
+                .then(|| state.editor.with_untracked(|e| e.document().clone()));
+            with_saving(|s| {
+                s.saver.saved_at(revision, copy);
+                s.saved_edit = Some(edit);
+            });
             state.save_state.set(SaveState::Saved);
             // Saved: the panic screen offers the stored entry itself, so nothing to copy.
             crate::ui::shell::panic_screen::forget_work();
@@ -181,6 +224,14 @@ fn remember_for_panic(state: AppState) {
 /// unsaved changes merged in (then written over it).
 fn take_their_revision(state: AppState) {
     let id = open_id(state);
+    // The base as this tab last stored it (needed only to merge unsaved changes), before
+    // reading theirs replaces what the library knows.
+    let dirty_base = with_saving(|s| s.saver.is_dirty().then(|| s.saver.base_revision()));
+    let base = dirty_base.flatten().and_then(|revision| {
+        state
+            .editor
+            .with_untracked(|e| library::merge_base(&id, revision, &e.document().text))
+    });
     let Some(Ok(StoredEntry {
         document: theirs,
         revision,
@@ -189,9 +240,17 @@ fn take_their_revision(state: AppState) {
     else {
         return;
     };
-    let taken = state
-        .editor
-        .with_untracked(|e| with_saving(|s| s.saver.take_theirs(e.document(), revision, theirs)));
+    let in_parts = library::adopt_layout(&id, revision);
+    let taken = state.editor.with_untracked(|e| {
+        with_saving(|s| {
+            let taken = s
+                .saver
+                .take_theirs_over(e.document(), revision, theirs, base, !in_parts);
+            // A new editor shows what is stored, or the merge, which differs from it anywhere.
+            s.saved_edit = (!taken.merged).then_some(0);
+            taken
+        })
+    });
     let Some(taken) = taken else { return };
     actions::replace_document(state, taken.document, Replacement::FromOtherTab);
     if taken.merged {
@@ -225,15 +284,11 @@ pub fn Autosave() -> impl IntoView {
                 if library::is_available() {
                     state.save_state.set(SaveState::Pending);
                 }
-                // After a quiet moment, and then only once the next frame is on screen: a
-                // save of a long article takes a while, and must not hold back the paint of
-                // the edit that caused it.
+                // After a quiet moment, and then when the browser is idle (within a second
+                // even while it stays busy): a save never holds back the paint of the edit
+                // that caused it, nor the next interaction.
                 s.timer = set_timeout_with_handle(
-                    move || {
-                        request_animation_frame(move || {
-                            set_timeout(move || flush(state), std::time::Duration::ZERO)
-                        })
-                    },
+                    move || idle::when_idle(SAVE_IDLE_TIMEOUT_MS, move || flush(state)),
                     std::time::Duration::from_millis(SAVE_DELAY_MS),
                 )
                 .ok();
@@ -264,7 +319,7 @@ pub fn Autosave() -> impl IntoView {
 /// saved first, then this one is shown and saved.
 pub fn open_document(state: AppState, document: Document) {
     flush(state);
-    with_saving(|s| s.saver.opened(0, Some(document.clone())));
+    opened_new(&document);
     actions::replace_document(state, document, Replacement::Opened);
     actions::document_changed(state);
 }
@@ -302,7 +357,7 @@ pub fn open_stored_by_id(state: AppState, id: &str) -> StoredOpen {
 /// Opens a document read from the library at its stored revision.
 pub fn open_stored(state: AppState, document: Document, revision: u64) {
     flush(state);
-    with_saving(|s| s.saver.opened(revision, Some(document.clone())));
+    opened_stored(&document, revision);
     actions::replace_document(state, document, Replacement::Opened);
     remember_last_open(state);
 }

@@ -14,6 +14,7 @@
 //! sure there is one before anything else is called.
 
 use super::error::{StorageError, classify};
+use super::keys;
 use gloo_storage::{LocalStorage, Storage};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -168,11 +169,18 @@ impl Store {
     /// Characters used by every key on the origin except `except`. Reads only keys whose size
     /// is not known yet, which after the first call this page load is none.
     pub fn used_chars_except(&self, except: Option<&str>) -> usize {
+        self.used_chars_except_keys(except.as_slice())
+    }
+
+    /// Characters used by every key on the origin except those in `except`. The pieces of an
+    /// entry in parts (`keys::is_piece`) are never read to be measured: until this page reads
+    /// or writes them, their document's key carries the whole entry's size, from the index.
+    pub fn used_chars_except_keys<K: AsRef<str>>(&self, except: &[K]) -> usize {
         let complete = with_sizes(|sizes| sizes.complete).unwrap_or(false);
         if !complete {
             for key in self.all_keys() {
                 let known = with_sizes(|sizes| sizes.chars.contains_key(&key)).unwrap_or(false);
-                if !known {
+                if !known && !keys::is_piece(&key) {
                     // A value that cannot be read counts as empty; `get` records its size.
                     if self.get(&key).is_err() {
                         with_sizes(|sizes| sizes.chars.insert(key.clone(), utf16_len(&key)));
@@ -185,7 +193,7 @@ impl Store {
             sizes
                 .chars
                 .iter()
-                .filter(|(key, _)| Some(key.as_str()) != except)
+                .filter(|(key, _)| !except.iter().any(|e| e.as_ref() == key.as_str()))
                 .map(|(_, chars)| chars)
                 .sum()
         })

@@ -4,6 +4,8 @@
 //! (`domain/format/library.rs`). Keys of other apps on the same origin are never read,
 //! written or counted as ours.
 
+use crate::domain::format::parts::Piece;
+
 /// What all of our keys but the classroom sessions start with.
 pub const PREFIX: &str = "article-annotator:";
 
@@ -16,6 +18,12 @@ pub const LAST_OPEN: &str = "article-annotator:v1:last-open";
 pub const TAB_OPEN: &str = "article-annotator:v1:tab-open";
 /// One stored document per key: this prefix and its id (`StoredEntry`).
 const DOCUMENT_PREFIX: &str = "article-annotator:v1:doc:";
+/// An entry in parts (`domain/format/parts.rs`) keeps its text and each part of its
+/// annotations under keys of their own, named after the document, the part and the revision
+/// it was written at: this prefix, then `<id>:<revision>` (the text) or
+/// `<id>:<part>:<revision>` (annotations). Its head stays under the document's key.
+const TEXT_PREFIX: &str = "article-annotator:v1:text:";
+const PART_PREFIX: &str = "article-annotator:v1:part:";
 /// The theme chosen in this browser: `system`, `light` or `dark` (plain text).
 pub const THEME: &str = "article-annotator:theme";
 /// The organisation that signs exported ClaimReviews (a JSON string).
@@ -45,6 +53,37 @@ pub fn is_document(key: &str) -> bool {
 /// The prefix every library document's key starts with.
 pub fn document_prefix() -> &'static str {
     DOCUMENT_PREFIX
+}
+
+/// The key of a stored piece of document `id` written at `revision`.
+pub fn piece(id: &str, piece: Piece, revision: u64) -> String {
+    match piece {
+        Piece::Text => format!("{TEXT_PREFIX}{id}:{revision}"),
+        Piece::Annotations(part) => format!("{PART_PREFIX}{id}:{part}:{revision}"),
+    }
+}
+
+/// Whether `key` holds a piece of an entry in parts (of any document).
+pub fn is_piece(key: &str) -> bool {
+    key.starts_with(TEXT_PREFIX) || key.starts_with(PART_PREFIX)
+}
+
+/// Whether `key` holds a piece of document `id` (not of another whose id starts the same).
+pub fn is_piece_of(key: &str, id: &str) -> bool {
+    let numbers = |rest: &str, count: usize| {
+        let fields: Vec<&str> = rest.split(':').collect();
+        fields.len() == count
+            && fields
+                .iter()
+                .all(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let of = |prefix: &str| {
+        key.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix(id))
+            .and_then(|rest| rest.strip_prefix(':'))
+    };
+    of(TEXT_PREFIX).is_some_and(|rest| numbers(rest, 1))
+        || of(PART_PREFIX).is_some_and(|rest| numbers(rest, 2))
 }
 
 pub fn classroom_session(document_id: &str) -> String {

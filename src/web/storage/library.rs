@@ -20,12 +20,16 @@
 use super::adapter::{self, Store, utf16_len};
 use super::error::{ASSUMED_QUOTA_CHARS, StorageError, human_size};
 use super::keys;
+use crate::domain::change::Touched;
 use crate::domain::document::{Document, DocumentId};
 use crate::domain::format::library::{
-    EntryError, IndexEntry, LibraryIndex, StoredEntry, read_entry, read_index, write_entry,
-    write_index,
+    EntryError, IndexEntry, LibraryIndex, StoredEntry, read_index, write_entry, write_index,
+};
+use crate::domain::format::parts::{
+    Piece, SavePlan, Stored, StoredLayout, assemble, base_document, plan_save, read_stored,
 };
 use crate::domain::saving::next_revision;
+use crate::domain::text::Text;
 use crate::web::clock;
 use std::cell::RefCell;
 
@@ -61,6 +65,12 @@ struct Library {
     last_open: Option<String>,
     /// The document this tab had open before a reload (sessionStorage).
     tab_open: Option<String>,
+    /// What is stored in parts for the open document, as this tab last read or wrote it: what
+    /// the next save compares with, and the merge base when another tab saved meanwhile.
+    open_layout: Option<StoredLayout>,
+    /// The parts of the entry read or written last, taken as the open document's when that
+    /// entry is opened ([`adopt_layout`]).
+    recent: Option<StoredLayout>,
 }
 
 thread_local! {
@@ -96,6 +106,8 @@ pub fn open() -> Result<(), StorageError> {
                 index,
                 last_open,
                 tab_open,
+                open_layout: None,
+                recent: None,
             });
         }
     });
@@ -135,15 +147,52 @@ fn fill_sizes(store: &Store, index: &mut LibraryIndex) {
 fn scan_store(store: &Store) -> Scan {
     let mut scan = Scan::default();
     for key in store.keys(keys::document_prefix()) {
-        let Ok(Some(raw)) = store.get(&key) else {
+        let (Some(id), Ok(Some(raw))) = (keys::document_id(&key), store.get(&key)) else {
             continue;
         };
-        match read_entry(&raw) {
-            Ok(entry) => scan.entries.push(entry),
+        match read_entry_from(store, id, &raw) {
+            Ok((entry, _)) => scan.entries.push(entry),
             Err(error) => scan.unreadable.push(Unreadable { key, error }),
         }
     }
     scan
+}
+
+/// Reads what document `id`'s key holds (`raw`): a whole entry, or the head of one in parts,
+/// whose text and parts are read next and put together (with what is stored, for saving).
+fn read_entry_from(
+    store: &Store,
+    id: &str,
+    raw: &str,
+) -> Result<(StoredEntry, Option<StoredLayout>), EntryError> {
+    let head = match read_stored(raw)? {
+        Stored::Whole(entry) => return Ok((*entry, None)),
+        Stored::Head(head) => head,
+    };
+    let get = |piece: Piece, revision: u64| {
+        let key = keys::piece(id, piece, revision);
+        match store.get(&key) {
+            Ok(Some(value)) => Ok(value),
+            Ok(None) => Err(EntryError::Unreadable {
+                reason: format!("{key}, one of its parts, is missing"),
+                raw: raw.to_string(),
+            }),
+            Err(error) => Err(EntryError::Unreadable {
+                reason: format!("the browser would not read {key} ({error})"),
+                raw: raw.to_string(),
+            }),
+        }
+    };
+    let text = get(Piece::Text, head.list.text)?;
+    let mut parts = Vec::with_capacity(head.list.annotations.len());
+    for (index, &revision) in head.list.annotations.iter().enumerate() {
+        parts.push(match revision {
+            0 => None,
+            revision => Some(get(Piece::Annotations(index), revision)?),
+        });
+    }
+    let (entry, layout) = assemble(head, text, parts)?;
+    Ok((entry, Some(layout)))
 }
 
 pub fn is_available() -> bool {
@@ -168,13 +217,58 @@ pub fn stored_revision(id: &str) -> Option<u64> {
 pub fn read(id: &str) -> Option<Result<StoredEntry, EntryError>> {
     // A read that fails (the browser refused storage) is not "nothing stored": it comes back
     // as an entry that could not be read, with the reason, so the reader can say so.
-    match with_library(|library| library.store.get(&keys::document(id)))? {
-        Ok(raw) => Some(read_entry(&raw?)),
-        Err(error) => Some(Err(EntryError::Unreadable {
-            reason: format!("the browser would not read it ({error})"),
-            raw: String::new(),
-        })),
-    }
+    with_library(|library| {
+        let raw = match library.store.get(&keys::document(id)) {
+            Ok(raw) => raw?,
+            Err(error) => {
+                return Some(Err(EntryError::Unreadable {
+                    reason: format!("the browser would not read it ({error})"),
+                    raw: String::new(),
+                }));
+            }
+        };
+        Some(
+            read_entry_from(&library.store, id, &raw).map(|(entry, layout)| {
+                library.recent = layout;
+                entry
+            }),
+        )
+    })
+    .flatten()
+}
+
+/// The document `id` is opened at `revision`: the parts read or written last become what its
+/// saves compare with, if they are that entry; returns whether they were (when not, the
+/// saver keeps a copy of the document as its merge base until the first save).
+pub fn adopt_layout(id: &str, revision: u64) -> bool {
+    with_library(|library| {
+        let recent = library.recent.take();
+        library.open_layout =
+            recent.filter(|layout| layout.id == id && layout.revision == revision);
+        library.open_layout.is_some()
+    })
+    .unwrap_or(false)
+}
+
+/// Whether the open document's saves know what is stored in parts (then no copy of the
+/// document is needed as the merge base).
+pub fn has_layout(id: &str) -> bool {
+    with_library(|library| library.open_layout.as_ref().is_some_and(|l| l.id == id))
+        .unwrap_or(false)
+}
+
+/// Document `id` as this tab last stored or read it at `revision`, over `text`: the base of a
+/// three-way merge with another tab's newer revision. `None` when this tab holds no parts
+/// of that revision (the saver's own copy is the base then).
+pub fn merge_base(id: &str, revision: u64, text: &Text) -> Option<Document> {
+    with_library(|library| {
+        let layout = library
+            .open_layout
+            .as_ref()
+            .filter(|layout| layout.id == id && layout.revision == revision)?;
+        base_document(layout, text).ok()
+    })
+    .flatten()
 }
 
 /// The text stored under a library key, as it is (for "Download raw data").
@@ -232,30 +326,188 @@ pub fn last_open_entry_for_panic() -> Option<(String, String)> {
     let store = Store::open().ok()?;
     let id = store.get(keys::LAST_OPEN).ok()??;
     let raw = store.get(&keys::document(&id)).ok()??;
-    Some((format!("article-annotator-{id}.json"), raw))
+    // An entry in parts is put together into one file; one that cannot be is offered as stored.
+    let whole = match read_entry_from(&store, &id, &raw) {
+        Ok((entry, Some(_))) => write_entry(&entry.document, entry.revision, &entry.saved),
+        _ => raw,
+    };
+    Some((format!("article-annotator-{id}.json"), whole))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing. `tests/architecture.rs` names the modules allowed to call each of these.
 
+/// What a failed write left stored.
+enum Failure {
+    /// What was stored before: the write undid itself.
+    Unchanged,
+    /// Nothing: the write in place failed, and so did writing the old entry back.
+    Nothing,
+}
+
+/// What is stored for a document after a write.
+enum After {
+    /// These parts.
+    Parts(StoredLayout),
+    /// What was stored before (the write failed and undid itself).
+    Unchanged(Option<StoredLayout>),
+    /// Nothing: the write in place failed, and so did writing the old entry back.
+    Nothing,
+}
+
 impl Library {
-    /// Writes `document` at `revision`, then its index row.
-    fn write(&mut self, document: &Document, revision: u64) -> Result<(), StorageError> {
-        let key = keys::document(&document.id.0);
+    /// Writes `document` at `revision` in parts (only those `touched` changed since
+    /// `previous`, what is stored), then its index row. Returns what is stored afterwards
+    /// (`None`: the single-key entry), also when only the index could not be written.
+    fn write(
+        &mut self,
+        document: &Document,
+        revision: u64,
+        previous: Option<StoredLayout>,
+        touched: &Touched,
+    ) -> (After, Result<(), StorageError>) {
         let now = clock::now_iso();
-        let entry = write_entry(document, revision, &now);
-        let needed = utf16_len(&key) + utf16_len(&entry);
+        let plan = plan_save(previous.as_ref(), document, touched, revision, &now);
+        let stored = match self.carry_out(&document.id.0, &plan) {
+            Ok(()) => plan.stored(previous),
+            Err((Failure::Unchanged, error)) => return (After::Unchanged(previous), Err(error)),
+            Err((Failure::Nothing, error)) => return (After::Nothing, Err(error)),
+        };
+        let mut row = IndexEntry::for_document(document, revision, &now);
+        row.stored_chars = Some(self.stored_chars(&document.id.0, stored.as_ref()));
+        self.index.upsert(row);
+        let after = match stored {
+            Some(layout) => After::Parts(layout),
+            None => After::Nothing,
+        };
+        (after, self.write_index())
+    }
+
+    /// Characters document `id` takes: its key and every piece its layout lists.
+    fn stored_chars(&self, id: &str, layout: Option<&StoredLayout>) -> usize {
+        let key = keys::document(id);
+        let pieces = layout.map(StoredLayout::pieces).unwrap_or_default();
+        pieces
+            .into_iter()
+            .map(|(piece, revision)| keys::piece(id, piece, revision))
+            .chain(std::iter::once(key))
+            .filter_map(|key| self.store.known_size(&key))
+            .sum()
+    }
+
+    /// Writes the plan's pieces under new keys, then the head, then removes the keys it
+    /// replaced, so the stored entry is always whole: a failed write removes what it wrote
+    /// and leaves the entry as it was. A whole new entry (first save, a migration from the
+    /// single-key layout, a new text) that fits only in place of the old one is written in
+    /// place: the old keys are read, removed, and written back if the new entry still does
+    /// not fit (only this rare write reads anything).
+    fn carry_out(&mut self, id: &str, plan: &SavePlan) -> Result<(), (Failure, StorageError)> {
+        let key = keys::document(id);
+        let new: Vec<(String, &str)> = plan
+            .writes
+            .iter()
+            .map(|(piece, value)| (keys::piece(id, *piece, plan.revision), value.as_str()))
+            .collect();
+        let mut old: Vec<String> = plan
+            .remove
+            .iter()
+            .filter(|(_, revision)| *revision != plan.revision)
+            .map(|(piece, revision)| keys::piece(id, *piece, *revision))
+            .collect();
+        if plan.whole {
+            // Pieces a failed or interrupted write left behind go too.
+            for stray in self.store.keys(keys::PREFIX) {
+                if keys::is_piece_of(&stray, id)
+                    && !new.iter().any(|(key, _)| key == &stray)
+                    && !old.contains(&stray)
+                {
+                    old.push(stray);
+                }
+            }
+        }
+        let needed = new
+            .iter()
+            .map(|(key, value)| utf16_len(key) + utf16_len(value))
+            .sum::<usize>()
+            + utf16_len(&key)
+            + utf16_len(&plan.head);
+        let replaced: Vec<&str> = std::iter::once(key.as_str())
+            .chain(old.iter().map(String::as_str))
+            .collect();
         let available =
-            ASSUMED_QUOTA_CHARS.saturating_sub(self.store.used_chars_except(Some(&key)));
+            ASSUMED_QUOTA_CHARS.saturating_sub(self.store.used_chars_except_keys(&replaced));
         // Room for the index to grow too, so the entry is never written without it.
         if needed + INDEX_MARGIN_CHARS > available {
-            return Err(StorageError::DoesNotFit { needed, available });
+            return Err((
+                Failure::Unchanged,
+                StorageError::DoesNotFit { needed, available },
+            ));
         }
-        self.store.set(&key, &entry)?;
-        let mut row = IndexEntry::for_document(document, revision, &now);
-        row.stored_chars = Some(needed);
-        self.index.upsert(row);
-        self.write_index()
+        let mut beside =
+            self.store.used_chars_except_keys(&[key.as_str()]) + needed + INDEX_MARGIN_CHARS
+                <= ASSUMED_QUOTA_CHARS;
+        if beside {
+            match self.write_pieces(&new) {
+                Ok(()) => {}
+                // The browser gives less room than assumed: a whole entry may still fit in
+                // place of the old one.
+                Err(StorageError::QuotaExceeded { .. }) if plan.whole => {
+                    self.remove_quietly(new.iter().map(|(key, _)| key.as_str()));
+                    beside = false;
+                }
+                Err(error) => {
+                    self.remove_quietly(new.iter().map(|(key, _)| key.as_str()));
+                    return Err((Failure::Unchanged, error));
+                }
+            }
+        }
+        if !beside {
+            // Room only in place of the old entry. Its keys are read first and kept in
+            // memory, so that if the new entry does not fit after all (the browser gives
+            // less than assumed) the old one is written back: the store never loses it.
+            let kept: Vec<(&str, String)> = replaced
+                .iter()
+                .filter_map(|key| Some((*key, self.store.get(key).ok()??)))
+                .collect();
+            self.remove_quietly(replaced.iter().copied());
+            let written = self
+                .write_pieces(&new)
+                .and_then(|()| self.store.set(&key, &plan.head));
+            if let Err(error) = written {
+                self.remove_quietly(new.iter().map(|(key, _)| key.as_str()));
+                let restored = kept
+                    .iter()
+                    .try_for_each(|(key, value)| self.store.set(key, value));
+                let left = match restored {
+                    Ok(()) => Failure::Unchanged,
+                    Err(_) => Failure::Nothing,
+                };
+                return Err((left, error));
+            }
+            return Ok(());
+        }
+        if let Err(error) = self.store.set(&key, &plan.head) {
+            self.remove_quietly(new.iter().map(|(key, _)| key.as_str()));
+            return Err((Failure::Unchanged, error));
+        }
+        self.remove_quietly(old.iter().map(String::as_str));
+        Ok(())
+    }
+
+    fn write_pieces(&self, pieces: &[(String, &str)]) -> Result<(), StorageError> {
+        for (key, value) in pieces {
+            self.store.set(key, value)?;
+        }
+        Ok(())
+    }
+
+    /// Removes keys no head lists (any more); one that stays only takes space until the
+    /// document's next whole write removes it.
+    fn remove_quietly<'a>(&self, keys: impl Iterator<Item = &'a str>) {
+        for key in keys {
+            // Nothing is lost: no head lists this key; it only takes space.
+            let _ = self.store.remove(key);
+        }
     }
 
     fn write_index(&mut self) -> Result<(), StorageError> {
@@ -282,20 +534,65 @@ impl Library {
 
     fn read_document(&self, id: &str) -> Option<Document> {
         let raw = self.store.get(&keys::document(id)).ok()??;
-        read_entry(&raw).ok().map(|entry| entry.document)
+        read_entry_from(&self.store, id, &raw)
+            .ok()
+            .map(|(entry, _)| entry.document)
     }
 
     fn save_other(&mut self, document: &Document) -> Result<u64, StorageError> {
         let revision = next_revision(self.index.get(&document.id.0).map(|row| row.revision));
-        self.write(document, revision)?;
-        Ok(revision)
+        let (after, result) = self.write(document, revision, None, &Touched::everything());
+        if !matches!(after, After::Unchanged(_))
+            && self
+                .open_layout
+                .as_ref()
+                .is_some_and(|l| l.id == document.id.0)
+        {
+            // Written anew: what the open document's next save compared with is gone.
+            self.open_layout = None;
+        }
+        if let After::Parts(layout) = after {
+            self.recent = Some(layout);
+        }
+        result.map(|()| revision)
+    }
+
+    /// Removes every key of document `id`: its entry and its pieces.
+    fn remove_document(&mut self, id: &str) -> Result<(), StorageError> {
+        self.store.remove(&keys::document(id))?;
+        let pieces: Vec<String> = self
+            .store
+            .keys(keys::PREFIX)
+            .into_iter()
+            .filter(|key| keys::is_piece_of(key, id))
+            .collect();
+        self.remove_quietly(pieces.iter().map(String::as_str));
+        if self.open_layout.as_ref().is_some_and(|l| l.id == id) {
+            self.open_layout = None;
+        }
+        Ok(())
     }
 }
 
-/// Writes the open document at `revision` (the saver's), and remembers it as open last.
-pub fn save_open_document(document: &Document, revision: u64) -> Result<(), StorageError> {
+/// Writes the open document at `revision` (the saver's): only the parts of what `touched`
+/// names since its last save, and remembers it as open last.
+pub fn save_open_document(
+    document: &Document,
+    revision: u64,
+    touched: &Touched,
+) -> Result<(), StorageError> {
     with_library(|library| {
-        library.write(document, revision)?;
+        let previous = library
+            .open_layout
+            .take()
+            .filter(|layout| layout.id == document.id.0);
+        let (after, result) = library.write(document, revision, previous, touched);
+        library.open_layout = match after {
+            After::Parts(layout) => Some(layout),
+            After::Unchanged(previous) => previous,
+            After::Nothing => None,
+        };
+        result?;
         // The work is stored; failing to note it as open last only means a reload opens the
         // most recently modified document, which this one now is.
         let _ = library.set_last_open(&document.id.0);
@@ -345,7 +642,7 @@ pub fn delete_document(id: &str) -> Result<Option<Document>, StorageError> {
         let Some(document) = library.read_document(id) else {
             return Ok(None);
         };
-        library.store.remove(&keys::document(id))?;
+        library.remove_document(id)?;
         library.index.remove(id);
         library.write_index()?;
         Ok(Some(document))
