@@ -73,6 +73,9 @@ pub struct Exercise {
     /// Tag ids students may use; empty means all.
     pub tags: Vec<String>,
     pub hints: Vec<String>,
+    /// The class library (a database on the sharing server) attempts are handed in to;
+    /// `None` for an exercise handed in as files.
+    pub class: Option<String>,
 }
 
 /// The optional top-level fields of the classroom feature.
@@ -143,6 +146,8 @@ struct NativeExercise<'a> {
     instructions: &'a str,
     tags: &'a [String],
     hints: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    class: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -221,6 +226,7 @@ impl<'a> NativeFile<'a> {
                 instructions: &exercise.instructions,
                 tags: &exercise.tags,
                 hints: &exercise.hints,
+                class: exercise.class.as_deref(),
             }),
             document: NativeDocument {
                 id: &doc.id.0,
@@ -657,6 +663,8 @@ fn read_exercise(value: &Value, location: &str, problems: &mut Vec<Problem>) -> 
             .unwrap_or_default(),
         tags: string_list(fields, "tags", location, problems),
         hints: string_list(fields, "hints", location, problems),
+        class: optional_string(fields, "class", location, problems)
+            .filter(|class| !class.is_empty()),
     })
 }
 
@@ -672,6 +680,7 @@ fn store_classroom_in_extra(classroom: &ClassroomFields, extra: &mut BTreeMap<St
             instructions: &exercise.instructions,
             tags: &exercise.tags,
             hints: &exercise.hints,
+            class: exercise.class.as_deref(),
         };
         if let Ok(json) = serde_json::to_string(&native) {
             extra.insert("exercise".into(), json);
