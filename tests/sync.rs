@@ -589,3 +589,22 @@ fn the_ledger_keeps_digests_that_are_stable_and_small() {
     assert_eq!(Ledger::from_json(&ledger.to_json()), Ok(ledger));
 }
 const PINNED_DIGEST: &str = "85b6c8e03e24017f";
+
+#[test]
+fn a_documents_revision_is_read_from_all_docs_and_none_when_missing_or_deleted() {
+    use annotator::domain::sync::feed::parse_revision;
+    let answer = json!({"total_rows": 2, "rows": [
+        {"id": "attempt:ana", "key": "attempt:ana", "value": {"rev": "2-a"}}
+    ]});
+    assert_eq!(
+        parse_revision(&answer, "attempt:ana"),
+        Ok(Some("2-a".into()))
+    );
+    let missing = json!({"rows": [{"key": "attempt:ben", "error": "not_found"}]});
+    assert_eq!(parse_revision(&missing, "attempt:ben"), Ok(None));
+    let deleted = json!({"rows": [
+        {"id": "key", "key": "key", "value": {"rev": "3-k", "deleted": true}}
+    ]});
+    assert_eq!(parse_revision(&deleted, "key"), Ok(None));
+    assert!(parse_revision(&json!({}), "key").is_err());
+}

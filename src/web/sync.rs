@@ -175,6 +175,16 @@ pub async fn get(library: &str, id: &str) -> Result<Option<Value>, HttpError> {
     }
 }
 
+/// The current revision of document `id`, or `None` when there is none (never a 404).
+pub async fn revision(library: &str, id: &str) -> Result<Option<String>, HttpError> {
+    let key = serde_json::Value::String(id.to_string()).to_string();
+    let path = format!("{}/_all_docs?key={}", encode(library), encode(&key));
+    read(feed::parse_revision(
+        &request("GET", &path, None).await?,
+        id,
+    ))
+}
+
 /// Writes server document `id`; returns its new revision.
 pub async fn put(library: &str, id: &str, doc: &Value) -> Result<String, HttpError> {
     let path = doc_path(library, id);

@@ -71,8 +71,7 @@ async fn revision(
     id: &str,
     step: &'static str,
 ) -> Result<Option<String>, ClassServerError> {
-    let doc = http::get(library, id).await.map_err(at(step))?;
-    Ok(doc.and_then(|d| d.get("_rev").and_then(Value::as_str).map(str::to_string)))
+    http::revision(library, id).await.map_err(at(step))
 }
 
 /// What "Set up class" made.
