@@ -31,6 +31,7 @@ fn file_json(role: Role, annotator: &str) -> String {
         suffix: String::new(),
         note: String::new(),
         attributes: BTreeMap::new(),
+        creator: String::new(),
         created: String::new(),
         modified: String::new(),
         anchor: AnchorStatus::Exact,

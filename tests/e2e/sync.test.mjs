@@ -108,7 +108,7 @@ test('two people annotating one article see each other live, with who made what;
     // Stored entries leave out quotes the text gives: read them from the offsets (code points).
     const docs = Object.values(await storedDocuments(page));
     const pairs = docs.flatMap((d) =>
-      (d.annotations ?? []).map((a) => [a.quote ?? [...d.document.text].slice(a.start, a.end).join(''), a.attributes?.creator]),
+      (d.annotations ?? []).map((a) => [a.quote ?? [...d.document.text].slice(a.start, a.end).join(''), a.creator]),
     );
     return Object.fromEntries(pairs);
   };

@@ -193,6 +193,8 @@ struct NativeAnnotation<'a> {
     note: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     attributes: Option<&'a BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    creator: &'a str,
     created: &'a str,
     modified: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -320,6 +322,7 @@ fn native_annotation(annotation: &Annotation) -> NativeAnnotation<'_> {
         suffix: Some(&annotation.suffix),
         note: Some(&annotation.note),
         attributes: Some(&annotation.attributes),
+        creator: &annotation.creator,
         created: &annotation.created,
         modified: &annotation.modified,
         anchor,
@@ -900,6 +903,7 @@ fn read_annotation(
         note: text("note").unwrap_or_default(),
         created: text("created"),
         modified: text("modified"),
+        creator: text("creator"),
         attributes: read_attributes(fields, &location, problems),
         location,
     };
@@ -1308,6 +1312,7 @@ fn place_candidate(
             quote.clone().unwrap_or_default()
         }
     };
+    let (creator, attributes) = candidate.creator_and_attributes();
     Some(Annotation {
         id: AnnotationId(id),
         tag: TagId(candidate.tag.clone()),
@@ -1316,7 +1321,8 @@ fn place_candidate(
         prefix: candidate.prefix.clone().unwrap_or_default(),
         suffix: candidate.suffix.clone().unwrap_or_default(),
         note: candidate.note.clone(),
-        attributes: candidate.attributes.clone(),
+        attributes,
+        creator,
         created: candidate.created.clone().unwrap_or_default(),
         modified: candidate.modified.clone().unwrap_or_default(),
         anchor,
