@@ -438,13 +438,20 @@ test('three people on one shared article see each other add, edit and delete wit
   await ana.locator('.ann-details').getByRole('button', { name: 'Delete annotation' }).click();
   await reaches('Ana', 'delete', (page, timeout) => markWith(page, 'New York Times report').waitFor({ state: 'detached', timeout }));
 
-  // Everyone ends with the same two annotations, each recorded with who made it.
+  // Everyone ends with the same two annotations, each recorded with who made it, and says so.
+  for (const [name, page] of Object.entries(people)) {
+    await markWith(page, 'Nicolas Maduro').click();
+    await page.locator('.ann-details__times', { hasText: 'by Cai' }).waitFor({ timeout: 2_000 });
+    await markWith(page, 'clandestine meetings').click();
+    await page.locator('.ann-details__times', { hasText: 'by Ana' }).waitFor({ timeout: 2_000 });
+    console.log(`three people: ${name} sees who made each annotation`);
+  }
   await ana.waitForTimeout(600);
   for (const [name, page] of Object.entries(people)) {
     const docs = Object.values(await storedDocuments(page)).filter((d) => (d.annotations ?? []).length > 0);
     const made = Object.fromEntries(
       docs.flatMap((d) =>
-        d.annotations.map((a) => [a.quote ?? [...d.document.text].slice(a.start, a.end).join(''), a.attributes?.creator]),
+        d.annotations.map((a) => [a.quote ?? [...d.document.text].slice(a.start, a.end).join(''), a.creator]),
       ),
     );
     assert.deepEqual(made, { 'clandestine meetings': 'Ana', 'Nicolas Maduro': 'Cai' }, `${name} sees who made what`);

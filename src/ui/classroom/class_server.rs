@@ -157,15 +157,24 @@ pub async fn hand_in(state: AppState, class: String, student: String, file_json:
             format!("Handed in to class “{class}” as {student}"),
             Vec::new(),
         ),
-        Err(error) => notify(
-            state,
-            NoticeKind::Error,
-            format!(
-                "Not handed in: {}. Your work is kept in this browser; hand in again when it is fixed.",
-                error
-            ),
-            Vec::new(),
-        ),
+        Err(error) => {
+            // The step is the whole action here: say what the server said.
+            let why = match &error {
+                ClassServerError::Server(_, HttpError::Forbidden(reason)) => {
+                    format!("the server refused (403): {reason}")
+                }
+                other => other.to_string(),
+            };
+            notify(
+                state,
+                NoticeKind::Error,
+                format!(
+                    "Not handed in to class “{class}”: {}. Your work is kept in this browser; hand in again when it is fixed.",
+                    why.trim_end_matches('.')
+                ),
+                Vec::new(),
+            );
+        }
     }
 }
 

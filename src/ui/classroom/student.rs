@@ -275,6 +275,11 @@ pub fn ExercisePanel() -> impl IntoView {
                         <span class="ann-count">{session.annotator.clone()}</span>
                     </h2>
                     <p class="ann-instructions">{session.exercise.instructions.clone()}</p>
+                    {session.exercise.class.clone().map(|class| view! {
+                        <p class="ann-exercise__class">
+                            {format!("“Hand in” sends your attempt to class “{class}” as {}.", session.annotator)}
+                        </p>
+                    })}
                     {(!hints.is_empty()).then(|| view! {
                         <details class="ann-exercise__hints">
                             <summary>{format!("Hints ({})", hints.len())}</summary>
