@@ -71,21 +71,33 @@ const admins = accounts('admin');
 const users = accounts('user');
 const withAccounts = admins.length > 0 || users.length > 0;
 
+// Each database's _security (who may read and write it) is a local document, which
+// allDocs leaves out: the data file keeps them apart, under a key no database name can have.
+const SECURITY_KEY = '#security';
+const SECURITY_DOC = '_local/_security';
+
 async function load() {
   if (!dataFile || !existsSync(dataFile)) return;
   const saved = JSON.parse(readFileSync(dataFile, 'utf8'));
   for (const [name, docs] of Object.entries(saved)) {
+    if (name === SECURITY_KEY) continue;
     // new_edits: false keeps every revision as it was, so clients' revisions stay valid.
     await new MemoryDB(name).bulkDocs(docs, { new_edits: false });
+  }
+  for (const [name, security] of Object.entries(saved[SECURITY_KEY] ?? {})) {
+    await new MemoryDB(name).put({ _id: SECURITY_DOC, security });
   }
 }
 
 async function save() {
   if (!dataFile) return;
-  const out = {};
+  const out = { [SECURITY_KEY]: {} };
   for (const name of await MemoryDB.allDbs()) {
-    const all = await new MemoryDB(name).allDocs({ include_docs: true });
+    const db = new MemoryDB(name);
+    const all = await db.allDocs({ include_docs: true });
     out[name] = all.rows.map((row) => row.doc);
+    const local = await db.get(SECURITY_DOC).catch(() => null);
+    if (local?.security) out[SECURITY_KEY][name] = local.security;
   }
   writeFileSync(dataFile, JSON.stringify(out));
 }
