@@ -96,13 +96,22 @@ async function annotate(page, spans) {
 }
 
 /** A student opens the link in their own browser, signs in and starts the exercise. */
-async function student(name, viewport) {
-  const page = await newPage({ server: shared, viewport });
+async function student(name, { wrongPasswordFirst = false } = {}) {
+  const page = await newPage({ server: shared });
   await page.goto(link);
   await waitForApp(page);
   const dialog = page.getByRole('dialog', { name: 'Start the exercise' });
   await dialog.getByText(`handed in to class “${CLASS}”`).waitFor();
   await dialog.getByLabel('Your name').fill(name);
+  if (wrongPasswordFirst) {
+    await dialog.getByLabel('Password').fill('not-the-password');
+    await dialog.getByRole('button', { name: 'Start' }).click();
+    await dialog
+      .getByRole('alert')
+      .filter({ hasText: `The server does not know this name and password: type your user name for class “${CLASS}”` })
+      .waitFor();
+    if (name === 'ana') await screenshot(page, 'class-student-wrong-password');
+  }
   await dialog.getByLabel('Password').fill(STUDENTS[name]);
   await dialog.getByRole('button', { name: 'Start' }).click();
   await dialog.waitFor({ state: 'hidden' });
@@ -166,7 +175,7 @@ test('a class without files: the teacher sets it up, three students hand in, Cla
     view.locator(`tr[data-student="${name}"] td[data-col="overall-counts"]`).textContent();
   const pages = {};
   for (const name of ['ana', 'ben', 'cai']) {
-    const page = await student(name);
+    const page = await student(name, { wrongPasswordFirst: name === 'ana' });
     pages[name] = page;
     await annotate(page, WORK[name]);
     await page.getByRole('button', { name: 'Hand in' }).click();
@@ -193,6 +202,12 @@ test('a class without files: the teacher sets it up, three students hand in, Cla
   await view.locator('tr[data-student="ana"] td[data-col="overall-counts"]', { hasText: '3/0/0' }).waitFor({ timeout: 2_000 });
   assert.equal((await rows()).length, 3);
   await screenshot(teacher, 'class-results-live');
+  await view.getByRole('button', { name: 'Stop following' }).click();
+  await view.getByText(`Following “${CLASS}” live`).waitFor({ state: 'detached' });
+  // The browser logs the refused sign-in (401 from /db/_session) itself; anything else is a fault.
+  const refusedSignIn = /status of 401 \(Unauthorized\) \(http:\/\/127\.0\.0\.1:\d+\/db\/_session/;
+  assert.equal(pages.ana.consoleErrors.filter((e) => refusedSignIn.test(e)).length, 1);
+  pages.ana.consoleErrors = pages.ana.consoleErrors.filter((e) => !refusedSignIn.test(e));
   for (const page of [teacher, ...Object.values(pages)]) expectNoConsoleErrors(page);
 });
 

@@ -127,6 +127,12 @@ pub fn FollowClass() -> impl IntoView {
             <span class="ann-class__following" role="status">
                 {move || classroom.following.get().map(|c| format!("Following “{c}” live"))}
             </span>
+            <Show when=move || classroom.following.with(Option::is_some)>
+                // The loop sees it at its next turn (at most one long-poll later) and ends.
+                <button type="button" class="ann-button" on:click=move |_| classroom.following.set(None)>
+                    "Stop following"
+                </button>
+            </Show>
         </form>
     }
 }

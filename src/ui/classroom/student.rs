@@ -160,6 +160,7 @@ pub fn NameDialog() -> impl IntoView {
     let class = file.as_ref().and_then(|f| f.exercise.class.clone());
     let password = RwSignal::new(String::new());
     let signs_in = class.is_some();
+    let class_name = class.clone().unwrap_or_default();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let typed = name.get_untracked();
@@ -171,10 +172,17 @@ pub fn NameDialog() -> impl IntoView {
         }
         let secret = password.get_untracked();
         password.set(String::new());
+        let class_for_error = class_name.clone();
         leptos::task::spawn_local(async move {
             let signed_in = crate::web::sync::sign_in(typed.trim(), &secret).await;
             let begun = signed_in
-                .map_err(|e| format!("Signing in to the class failed: {e}"))
+                .map_err(|e| match e {
+                    crate::web::sync::HttpError::Unauthorized => format!(
+                        "The server does not know this name and password: type your user name for class “{}” and its password",
+                        class_for_error
+                    ),
+                    other => format!("Signing in to the class failed: {other}"),
+                })
                 .and_then(|()| begin(state, classroom, &typed));
             if let Err(message) = begun {
                 error.set(Some(message));
