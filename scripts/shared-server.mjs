@@ -2,10 +2,18 @@
 // A shared-library server for tests and local trials: serves the app (dist/) at / and a
 // CouchDB-compatible API (PouchDB Server's express-pouchdb, databases in memory) at /db/, on
 // one loopback port, so the app's strict CSP (connect-src 'self') holds as it does behind the
-// reverse proxy of a real deployment. Nobody signs in ("admin party"): every visitor may
-// read and write; never expose it beyond 127.0.0.1.
+// reverse proxy of a real deployment. Without accounts nobody signs in ("admin party"):
+// every visitor may read and write; never expose it beyond 127.0.0.1.
 //
 //   node scripts/shared-server.mjs [--port 8090] [--dist dist] [--data FILE]
+//                                  [--admin NAME:PASSWORD]... [--user NAME:PASSWORD]...
+//
+// --admin and --user create accounts at start (a server admin, such as a teacher, and
+// ordinary users, such as students) and turn on what a class needs, as Apache CouchDB has
+// it: cookie sessions with passwords (`_session`, `_users`), each database's `_security`
+// (members read and write, others are refused) and `validate_doc_update` design documents
+// (express-pouchdb's full CouchDB mode: pouchdb-auth, pouchdb-security, pouchdb-validation).
+// Passwords on the command line are for tests and trials on one's own machine only.
 //
 // --port 0 picks a free port. --data FILE loads the databases from FILE at start and writes
 // them back when stopped (SIGTERM, SIGINT), so a stop and restart keeps what was shared.
@@ -44,36 +52,107 @@ const dist = resolve(option('dist', join(here, '..', 'dist')));
 const dataFile = option('data', null);
 const MemoryDB = PouchDB.defaults({ adapter: 'memory' });
 
+/** Every `--name VALUE` given, as NAME:PASSWORD pairs. */
+function accounts(name) {
+  const found = [];
+  process.argv.forEach((arg, at) => {
+    if (arg !== `--${name}`) return;
+    const value = process.argv[at + 1] ?? '';
+    const colon = value.indexOf(':');
+    if (colon < 1 || colon === value.length - 1) {
+      console.error(`shared server: --${name} wants NAME:PASSWORD, got "${value}"`);
+      process.exit(2);
+    }
+    found.push({ name: value.slice(0, colon), password: value.slice(colon + 1) });
+  });
+  return found;
+}
+const admins = accounts('admin');
+const users = accounts('user');
+const withAccounts = admins.length > 0 || users.length > 0;
+
+// Each database's _security (who may read and write it) is a local document, which
+// allDocs leaves out: the data file keeps them apart, under a key no database name can have.
+const SECURITY_KEY = '#security';
+const SECURITY_DOC = '_local/_security';
+
 async function load() {
   if (!dataFile || !existsSync(dataFile)) return;
   const saved = JSON.parse(readFileSync(dataFile, 'utf8'));
   for (const [name, docs] of Object.entries(saved)) {
+    if (name === SECURITY_KEY) continue;
     // new_edits: false keeps every revision as it was, so clients' revisions stay valid.
     await new MemoryDB(name).bulkDocs(docs, { new_edits: false });
+  }
+  for (const [name, security] of Object.entries(saved[SECURITY_KEY] ?? {})) {
+    await new MemoryDB(name).put({ _id: SECURITY_DOC, security });
   }
 }
 
 async function save() {
   if (!dataFile) return;
-  const out = {};
+  const out = { [SECURITY_KEY]: {} };
   for (const name of await MemoryDB.allDbs()) {
-    const all = await new MemoryDB(name).allDocs({ include_docs: true });
+    const db = new MemoryDB(name);
+    const all = await db.allDocs({ include_docs: true });
     out[name] = all.rows.map((row) => row.doc);
+    const local = await db.get(SECURITY_DOC).catch(() => null);
+    if (local?.security) out[SECURITY_KEY][name] = local.security;
   }
   writeFileSync(dataFile, JSON.stringify(out));
 }
 
 const app = express();
-app.use(
-  '/db',
-  expressPouchDB(MemoryDB, {
-    mode: 'minimumForPouchDB',
-    inMemoryConfig: true,
-    logPath: join(tmpdir(), `article-annotator-shared-server-${process.pid}.log`),
-  }),
-);
-// express-pouchdb adds allDbs() to MemoryDB; load after it so restored databases are listed.
-await load();
+const pouch = expressPouchDB(MemoryDB, {
+  // With accounts: CouchDB's users, sessions, _security and validation, without the parts
+  // a shared library does not use (Fauxton's files, replication, the log routes, vhosts).
+  mode: withAccounts ? 'fullCouchDB' : 'minimumForPouchDB',
+  overrideMode: withAccounts
+    ? {
+        exclude: [
+          'routes/fauxton',
+          'replicator',
+          'routes/replicate',
+          'routes/vhosts',
+          'routes/http-log',
+          'routes/log',
+          'disk-size',
+        ],
+      }
+    : {},
+  inMemoryConfig: true,
+  logPath: join(tmpdir(), `article-annotator-shared-server-${process.pid}.log`),
+});
+app.use('/db', pouch);
+
+/** The accounts given on the command line, through the server's own API (as an admin would). */
+async function createAccounts() {
+  const base = `http://127.0.0.1:${await listening}/db`;
+  const send = async (method, path, body, auth) => {
+    const response = await fetch(`${base}/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok && response.status !== 409) {
+      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    }
+  };
+  for (const { name, password } of admins) {
+    // In admin party anyone may name the first admin; after it, only an admin may add one.
+    const first = admins[0];
+    const auth = name === first.name ? null : basic(first);
+    await send('PUT', `_config/admins/${encodeURIComponent(name)}`, password, auth);
+  }
+  for (const { name, password } of users) {
+    const doc = { _id: `org.couchdb.user:${name}`, name, password, roles: [], type: 'user' };
+    await send('PUT', `_users/${encodeURIComponent(doc._id)}`, doc, admins[0] ? basic(admins[0]) : null);
+  }
+}
+
+function basic({ name, password }) {
+  return `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
+}
 app.use(
   express.static(dist, {
     setHeaders(res, path) {
@@ -82,9 +161,15 @@ app.use(
   }),
 );
 
-const server = app.listen(port, '127.0.0.1', () => {
-  console.log(`shared server listening on http://127.0.0.1:${server.address().port}`);
+let listened;
+const listening = new Promise((resolve) => {
+  listened = resolve;
 });
+const server = app.listen(port, '127.0.0.1', () => listened(server.address().port));
+// express-pouchdb adds allDbs() to MemoryDB; load after it so restored databases are listed.
+await load();
+if (withAccounts) await createAccounts();
+console.log(`shared server listening on http://127.0.0.1:${await listening}`);
 
 let stopping = false;
 async function stop() {

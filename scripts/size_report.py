@@ -11,8 +11,8 @@ import gzip, html.parser, pathlib, shutil, subprocess, sys
 
 KIB = 1024
 # (name, goal KiB gzip, ceiling KiB gzip)
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 745)
-EVERYTHING = ("everything the app can fetch", 600, 748)
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 757)
+EVERYTHING = ("everything the app can fetch", 600, 759)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():

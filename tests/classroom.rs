@@ -35,6 +35,7 @@ fn span(id: &str, tag: &str, start: usize, end: usize) -> Annotation {
         suffix: String::new(),
         note: String::new(),
         attributes: BTreeMap::new(),
+        creator: String::new(),
         created: String::new(),
         modified: String::new(),
         anchor: AnchorStatus::Exact,

@@ -21,6 +21,7 @@ fn session() -> Session {
             instructions: "Mark every claim.\nThen every source.".into(),
             tags: vec!["claim".into(), "source".into()],
             hints: vec!["Look at the second paragraph".into()],
+            class: Some("class-7b".into()),
         },
     }
 }
@@ -55,6 +56,7 @@ fn a_session_stored_before_versions_still_reads() {
                 instructions: "Do it".into(),
                 tags: vec!["claim".into()],
                 hints: vec!["h1".into(), "h2".into()],
+                class: None,
             },
         })
     );
@@ -111,11 +113,12 @@ proptest! {
         instructions in "\\PC{0,60}",
         tags in proptest::collection::vec("[a-z-]{1,10}", 0..4),
         hints in proptest::collection::vec("\\PC{0,30}", 0..3),
+        class in proptest::option::of("[a-z][a-z0-9-]{0,12}"),
     ) {
         let session = Session {
             document_id: id(),
             annotator,
-            exercise: Exercise { instructions, tags, hints },
+            exercise: Exercise { instructions, tags, hints, class },
         };
         prop_assert_eq!(read_session(&id(), &write_session(&session)), Ok(session));
     }

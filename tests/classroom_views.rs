@@ -28,6 +28,7 @@ fn span(id: &str, tag: &str, start: usize, end: usize) -> Annotation {
         suffix: String::new(),
         note: String::new(),
         attributes: BTreeMap::new(),
+        creator: String::new(),
         created: String::new(),
         modified: String::new(),
         anchor: AnchorStatus::Exact,
@@ -245,6 +246,7 @@ fn classroom_files_round_trip_role_annotator_and_exercise() {
         instructions: "Find the claims.".into(),
         tags: vec!["claim".into()],
         hints: vec!["Look at the weather.".into()],
+        class: Some("class-7b".into()),
     };
     let document = sample_document();
     for role in Role::ALL {
@@ -267,6 +269,7 @@ fn an_exercise_file_starts_an_attempt_for_a_student() {
         instructions: "Mark claims.".into(),
         tags: vec!["claim".into()],
         hints: Vec::new(),
+        class: None,
     };
     let json = write_classroom_file(&handout, Role::Exercise, "", &exercise);
     let file = read_classroom_file(&json).unwrap();

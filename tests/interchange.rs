@@ -372,7 +372,7 @@ fn csv_gives_utf16_offsets_next_to_code_points() {
         .map(|i| claim[i].0.parse().expect("number"))
         .collect();
     assert_eq!(numbers[1] - numbers[0] + 1, numbers[3] - numbers[2]);
-    assert_eq!(claim[12].0, "supported_by:a 2%3Ax");
+    assert_eq!(claim[13].0, "supported_by:a 2%3Ax");
 }
 
 // ---------------------------------------------------------------- brat crafted cases
@@ -1453,4 +1453,102 @@ fn every_jsonl_line_parses_on_its_own_after_python_splitlines() {
             "a note\u{2028}across\u{2029}lines\u{85}"
         );
     }
+}
+
+// ---------------------------------------------------------------- who made an annotation
+
+#[test]
+fn the_creator_is_a_field_of_its_own_in_native_w3c_and_csv() {
+    let mut document = sample_document("https://example.org/a");
+    document.annotations[0].creator = "Ana Lopez".into();
+    let made_by = document.annotations[0].id.0.clone();
+    // (id, creator) of every annotation read, in id order.
+    let creators = |batch: &ImportBatch| -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = batch
+            .annotations
+            .iter()
+            .map(|c| {
+                (
+                    c.id.clone().unwrap_or_default(),
+                    c.creator_and_attributes().0,
+                )
+            })
+            .collect();
+        pairs.sort();
+        pairs
+    };
+    let mut expected: Vec<(String, String)> = document
+        .annotations
+        .iter()
+        .map(|a| (a.id.0.clone(), a.creator.clone()))
+        .collect();
+    expected.sort();
+    assert!(expected.contains(&(made_by.clone(), "Ana Lopez".to_string())));
+
+    let native = annotator::domain::format::native::write_document(&document, &Default::default());
+    let value: serde_json::Value = serde_json::from_str(&native).expect("json");
+    for written in value["annotations"].as_array().expect("annotations") {
+        if written["id"] == made_by.as_str() {
+            assert_eq!(written["creator"], "Ana Lopez");
+        } else {
+            assert!(written.get("creator").is_none(), "no creator, no key");
+        }
+    }
+    assert_eq!(
+        creators(&annotator::domain::format::native::read_native(&native)),
+        expected
+    );
+
+    let files = export(&document, ExportFormat::W3cWebAnnotation);
+    let jsonld = contents(&files, ".jsonld");
+    assert!(jsonld.contains("\"name\": \"Ana Lopez\""), "{jsonld}");
+    assert_eq!(creators(&w3c::read(jsonld)), expected);
+
+    let files = export(&document, ExportFormat::Csv);
+    let csv = contents(&files, ".csv");
+    let records = csv_export::parse_records(csv);
+    assert_eq!(records[0][11].0, "creator");
+    assert_eq!(creators(&csv_export::read(csv)), expected);
+}
+
+#[test]
+fn an_older_file_with_the_creator_as_an_attribute_still_reads_it_as_the_creator() {
+    let text = "Crime fell by 12% in 2023.";
+    let old = serde_json::json!({
+        "format": "article-annotator",
+        "version": 1,
+        "offset_unit": "codepoint",
+        "document": { "id": "d1", "title": "t", "text": text },
+        "tags": [{ "id": "claim", "label": "Claim", "color": "#c62828" }],
+        "annotations": [{
+            "id": "a1", "tag": "claim", "start": 0, "end": 10, "quote": "Crime fell",
+            "attributes": { "creator": "Ben", "source": "desk" },
+            "created": "2024-05-01T10:00:00Z", "modified": "2024-05-01T10:00:00Z"
+        }],
+        "relations": []
+    });
+    let batch = annotator::domain::format::native::read_native(&old.to_string());
+    let errors: Vec<_> = batch
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let (creator, attributes) = batch.annotations[0].creator_and_attributes();
+    assert_eq!(creator, "Ben");
+    assert_eq!(
+        attributes,
+        BTreeMap::from([("source".to_string(), "desk".to_string())])
+    );
+    // W3C: a creator given as an IRI string, or an agent with a nickname, is read too.
+    let w3c_file = serde_json::json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "creator": { "type": "Person", "nickname": "cai" },
+        "body": { "type": "TextualBody", "purpose": "tagging", "value": "claim" },
+        "target": { "source": "https://example.org/a", "selector": { "type": "TextQuoteSelector", "exact": "Crime fell" } }
+    });
+    let read = w3c::read(&w3c_file.to_string());
+    assert_eq!(read.annotations.len(), 1, "{:?}", read.problems);
+    assert_eq!(read.annotations[0].creator.as_deref(), Some("cai"));
 }

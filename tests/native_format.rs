@@ -94,6 +94,7 @@ fn exercise_document() -> (Document, WriteOptions) {
             instructions: "Mark every claim and its source.".into(),
             tags: vec!["claim".into(), "source".into()],
             hints: vec!["Numbers are often claims.".into()],
+            class: Some("class-7b".into()),
         }),
     };
     (

@@ -90,9 +90,10 @@ fn an_annotation_round_trips_in_code_points_with_its_creator() {
     assert_eq!(rev, "1-x");
     let back = body.to_annotation(&doc).expect("fits the text");
     assert_eq!(back.range, a.range);
-    assert_eq!(
-        back.attributes.get(CREATOR_ATTRIBUTE).map(String::as_str),
-        Some("ana")
+    assert_eq!(back.creator, "ana");
+    assert!(
+        back.attributes.is_empty(),
+        "the creator is a field, not an attribute"
     );
 }
 
@@ -257,13 +258,7 @@ fn another_persons_new_edited_and_deleted_annotations_arrive() {
     assert!(got.notices.is_empty());
     apply_edits(&mut doc, &got.edits);
     let arrived = doc.annotation(&AnnotationId("b1".into())).expect("arrived");
-    assert_eq!(
-        arrived
-            .attributes
-            .get(CREATOR_ATTRIBUTE)
-            .map(String::as_str),
-        Some("ben")
-    );
+    assert_eq!(arrived.creator, "ben");
     assert!(
         ledger.pending(&doc, "ana").is_empty(),
         "nothing to push back"
@@ -418,13 +413,7 @@ fn creators_are_stamped_into_the_document_without_making_changes_to_push() {
     let edits = stamp_creators(&ledger, &doc);
     assert_eq!(edits.len(), 1);
     apply_edits(&mut doc, &edits);
-    assert_eq!(
-        doc.annotations[0]
-            .attributes
-            .get(CREATOR_ATTRIBUTE)
-            .map(String::as_str),
-        Some("ana")
-    );
+    assert_eq!(doc.annotations[0].creator, "ana");
     assert!(ledger.pending(&doc, "ben").is_empty());
     assert!(stamp_creators(&ledger, &doc).is_empty());
 }
@@ -557,7 +546,39 @@ fn the_creator_of_a_shared_annotation_is_carried_by_the_exports() {
         &Default::default(),
     ))
     .expect("json");
-    assert_eq!(native["annotations"][0]["attributes"]["creator"], "Ben");
+    assert_eq!(native["annotations"][0]["creator"], "Ben");
+    assert!(
+        native["annotations"][0]["attributes"]
+            .get("creator")
+            .is_none()
+    );
+    let csv = annotator::domain::interchange::csv_export::export(&doc);
+    let records = annotator::domain::interchange::csv_export::parse_records(&csv);
+    let column = records[0]
+        .iter()
+        .position(|(name, _)| name == "creator")
+        .expect("a creator column");
+    assert_eq!(records[1][column].0, "Ben");
+}
+
+#[test]
+fn a_document_stored_with_the_creator_as_an_attribute_still_shares_it_as_the_creator() {
+    let doc = document();
+    let mut old = annotation(&doc, "a1", 0, 3);
+    old.attributes
+        .insert(CREATOR_ATTRIBUTE.to_string(), "ana".to_string());
+    let body = AnnotationBody::from_annotation(&doc.id, &old, "ben");
+    assert_eq!(body.creator, "ana");
+    assert!(body.attributes.is_empty());
+    // Stamping moves it into the field.
+    let mut ledger = ledger();
+    let mut doc = doc;
+    doc.annotations.push(annotation(&doc, "a2", 4, 8));
+    let pending = ledger.pending(&doc, "cai");
+    ledger.pushed(&pending[0], "1-a");
+    let edits = stamp_creators(&ledger, &doc);
+    apply_edits(&mut doc, &edits);
+    assert_eq!(doc.annotations[0].creator, "cai");
 }
 
 #[test]
@@ -589,3 +610,22 @@ fn the_ledger_keeps_digests_that_are_stable_and_small() {
     assert_eq!(Ledger::from_json(&ledger.to_json()), Ok(ledger));
 }
 const PINNED_DIGEST: &str = "85b6c8e03e24017f";
+
+#[test]
+fn a_documents_revision_is_read_from_all_docs_and_none_when_missing_or_deleted() {
+    use annotator::domain::sync::feed::parse_revision;
+    let answer = json!({"total_rows": 2, "rows": [
+        {"id": "attempt:ana", "key": "attempt:ana", "value": {"rev": "2-a"}}
+    ]});
+    assert_eq!(
+        parse_revision(&answer, "attempt:ana"),
+        Ok(Some("2-a".into()))
+    );
+    let missing = json!({"rows": [{"key": "attempt:ben", "error": "not_found"}]});
+    assert_eq!(parse_revision(&missing, "attempt:ben"), Ok(None));
+    let deleted = json!({"rows": [
+        {"id": "key", "key": "key", "value": {"rev": "3-k", "deleted": true}}
+    ]});
+    assert_eq!(parse_revision(&deleted, "key"), Ok(None));
+    assert!(parse_revision(&json!({}), "key").is_err());
+}

@@ -74,6 +74,8 @@ pub struct Annotation {
     pub suffix: String,
     pub note: String,
     pub attributes: BTreeMap<String, String>,
+    /// Who made it (a shared library records the signed-in name); empty when unknown.
+    pub creator: String,
     pub created: String,
     pub modified: String,
     pub anchor: AnchorStatus,
@@ -98,6 +100,7 @@ impl Annotation {
             suffix: text.after(range.end(), CONTEXT_LEN).to_string(),
             note: String::new(),
             attributes: BTreeMap::new(),
+            creator: String::new(),
             created: now.to_string(),
             modified: now.to_string(),
             anchor: AnchorStatus::Exact,
@@ -117,13 +120,14 @@ impl Annotation {
         self.anchor == AnchorStatus::Orphaned
     }
 
-    /// The same span, tag, note and attributes: what makes a re-import a duplicate.
+    /// The same span, tag, note, attributes and creator: what makes a re-import a duplicate.
     pub fn same_content(&self, other: &Annotation) -> bool {
         self.tag == other.tag
             && self.range == other.range
             && self.quote == other.quote
             && self.note == other.note
             && self.attributes == other.attributes
+            && self.creator == other.creator
     }
 }
 

@@ -95,8 +95,36 @@ pub struct CandidateAnnotation {
     pub suffix: Option<String>,
     pub note: String,
     pub attributes: BTreeMap<String, String>,
+    /// Who made it, when the file says (W3C `creator`, native `creator`, CSV `creator`).
+    pub creator: Option<String>,
     pub created: Option<String>,
     pub modified: Option<String>,
+}
+
+/// The attribute name earlier builds recorded the creator under, before it had a field.
+pub const OLD_CREATOR_ATTRIBUTE: &str = "creator";
+
+impl CandidateAnnotation {
+    /// The creator and the attributes to keep: the file's `creator`, or for files written
+    /// before the creator had a field of its own, the attribute `creator` (then moved out of
+    /// the attributes, so it is not kept twice).
+    pub fn creator_and_attributes(&self) -> (String, BTreeMap<String, String>) {
+        let mut attributes = self.attributes.clone();
+        let old = attributes.remove(OLD_CREATOR_ATTRIBUTE);
+        match self.creator.as_ref().filter(|c| !c.trim().is_empty()) {
+            Some(creator) => {
+                // A file with both keeps the attribute as it was: it is not the creator then.
+                if let Some(old) = old {
+                    attributes.insert(OLD_CREATOR_ATTRIBUTE.to_string(), old);
+                }
+                (creator.trim().to_string(), attributes)
+            }
+            None => (
+                old.map(|c| c.trim().to_string()).unwrap_or_default(),
+                attributes,
+            ),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

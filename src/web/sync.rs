@@ -57,6 +57,14 @@ fn encode(part: &str) -> String {
     String::from(js_sys::encode_uri_component(part))
 }
 
+/// A document's path inside its database: design documents keep their `_design/` slash.
+fn doc_path(library: &str, id: &str) -> String {
+    match id.strip_prefix("_design/") {
+        Some(name) => format!("{}/_design/{}", encode(library), encode(name)),
+        None => format!("{}/{}", encode(library), encode(id)),
+    }
+}
+
 /// One request to `path` (below `db/`) with an optional JSON body.
 async fn request(method: &str, path: &str, body: Option<&Value>) -> Result<Value, HttpError> {
     let window = web_sys::window().ok_or_else(|| HttpError::Unreachable("no window".into()))?;
@@ -160,22 +168,38 @@ pub async fn articles(library: &str) -> Result<Vec<SharedArticle>, HttpError> {
 
 /// Server document `id`, or `None` when it does not exist (or was deleted).
 pub async fn get(library: &str, id: &str) -> Result<Option<Value>, HttpError> {
-    match request("GET", &format!("{}/{}", encode(library), encode(id)), None).await {
+    match request("GET", &doc_path(library, id), None).await {
         Ok(doc) => Ok(Some(doc)),
         Err(HttpError::NotFound) => Ok(None),
         Err(other) => Err(other),
     }
 }
 
+/// The current revision of document `id`, or `None` when there is none (never a 404).
+pub async fn revision(library: &str, id: &str) -> Result<Option<String>, HttpError> {
+    let key = serde_json::Value::String(id.to_string()).to_string();
+    let path = format!("{}/_all_docs?key={}", encode(library), encode(&key));
+    read(feed::parse_revision(
+        &request("GET", &path, None).await?,
+        id,
+    ))
+}
+
 /// Writes server document `id`; returns its new revision.
 pub async fn put(library: &str, id: &str, doc: &Value) -> Result<String, HttpError> {
-    let path = format!("{}/{}", encode(library), encode(id));
+    let path = doc_path(library, id);
     let answer = request("PUT", &path, Some(doc)).await?;
     answer
         .get("rev")
         .and_then(Value::as_str)
         .map(str::to_string)
         .ok_or_else(|| HttpError::BadAnswer("no revision in the answer".into()))
+}
+
+/// Replaces the library's `_security` object (who are its admins and members).
+pub async fn put_security(library: &str, security: &Value) -> Result<(), HttpError> {
+    let path = format!("{}/_security", encode(library));
+    request("PUT", &path, Some(security)).await.map(|_| ())
 }
 
 pub async fn bulk_docs(library: &str, body: &Value) -> Result<Vec<BulkResult>, HttpError> {

@@ -108,7 +108,7 @@ test('two people annotating one article see each other live, with who made what;
     // Stored entries leave out quotes the text gives: read them from the offsets (code points).
     const docs = Object.values(await storedDocuments(page));
     const pairs = docs.flatMap((d) =>
-      (d.annotations ?? []).map((a) => [a.quote ?? [...d.document.text].slice(a.start, a.end).join(''), a.attributes?.creator]),
+      (d.annotations ?? []).map((a) => [a.quote ?? [...d.document.text].slice(a.start, a.end).join(''), a.creator]),
     );
     return Object.fromEntries(pairs);
   };
@@ -434,3 +434,73 @@ for (const width of [360, 390]) {
     expectNoConsoleErrors(page);
   });
 }
+
+test('three people on one shared article see each other add, edit and delete within 2 s, with who made what', async () => {
+  const ana = await person('Ana', 'trio');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  const ben = await person('Ben', 'trio');
+  const cai = await person('Cai', 'trio');
+  for (const page of [ben, cai]) {
+    await page.getByRole('listitem').filter({ hasText: 'Trump admin' }).getByRole('button', { name: 'Open' }).click();
+    await status(page).filter({ hasText: 'Shared · live' }).waitFor();
+  }
+  const people = { Ana: ana, Ben: ben, Cai: cai };
+  const others = (name) => Object.entries(people).filter(([n]) => n !== name);
+  /** Waits until every other person's page satisfies `seen`, within 2 s of now; logs how long. */
+  async function reaches(from, what, seen) {
+    const started = Date.now();
+    for (const [name, page] of others(from)) {
+      await seen(page, Math.max(1, 2_000 - (Date.now() - started)));
+      console.log(`three people: ${from}'s ${what} reached ${name} after ${Date.now() - started} ms`);
+    }
+  }
+  const noteIs = (text) => (page, timeout) =>
+    page.waitForFunction(
+      (t) => [...document.querySelectorAll('.ann-list__note')].some((n) => n.textContent.includes(t)),
+      text,
+      { timeout },
+    );
+
+  await tag(ana, 'clandestine meetings');
+  await reaches('Ana', 'add', (page, timeout) => markWith(page, 'clandestine meetings').waitFor({ timeout }));
+  await tag(ben, 'New York Times report');
+  await reaches('Ben', 'add', (page, timeout) => markWith(page, 'New York Times report').waitFor({ timeout }));
+  await tag(cai, 'Nicolas Maduro');
+  await reaches('Cai', 'add', (page, timeout) => markWith(page, 'Nicolas Maduro').waitFor({ timeout }));
+
+  // Cai edits Ana's annotation; Ana deletes Ben's.
+  await markWith(cai, 'clandestine meetings').click();
+  await cai.locator('.ann-details').getByLabel('Note').fill('Cai: which meetings?');
+  await reaches('Cai', 'edit', noteIs('Cai: which meetings?'));
+  await markWith(ana, 'New York Times report').click();
+  await ana.locator('.ann-details').getByRole('button', { name: 'Delete annotation' }).click();
+  await reaches('Ana', 'delete', (page, timeout) => markWith(page, 'New York Times report').waitFor({ state: 'detached', timeout }));
+
+  // Everyone ends with the same two annotations, each recorded with who made it, and says so.
+  for (const [name, page] of Object.entries(people)) {
+    await markWith(page, 'Nicolas Maduro').click();
+    await page.locator('.ann-details__times', { hasText: 'by Cai' }).waitFor({ timeout: 2_000 });
+    await markWith(page, 'clandestine meetings').click();
+    await page.locator('.ann-details__times', { hasText: 'by Ana' }).waitFor({ timeout: 2_000 });
+    console.log(`three people: ${name} sees who made each annotation`);
+  }
+  await ana.waitForTimeout(600);
+  for (const [name, page] of Object.entries(people)) {
+    const docs = Object.values(await storedDocuments(page)).filter((d) => (d.annotations ?? []).length > 0);
+    const made = Object.fromEntries(
+      docs.flatMap((d) =>
+        d.annotations.map((a) => [a.quote ?? [...d.document.text].slice(a.start, a.end).join(''), a.creator]),
+      ),
+    );
+    assert.deepEqual(made, { 'clandestine meetings': 'Ana', 'Nicolas Maduro': 'Cai' }, `${name} sees who made what`);
+  }
+  const onServer = await api('GET', 'trio/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
+  assert.deepEqual(
+    onServer.rows.map((r) => [r.doc.quote, r.doc.creator, r.doc.note ?? '']).sort(),
+    [
+      ['Nicolas Maduro', 'Cai', ''],
+      ['clandestine meetings', 'Ana', 'Cai: which meetings?'],
+    ],
+  );
+});

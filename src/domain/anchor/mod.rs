@@ -195,7 +195,8 @@ struct Carried<'a> {
     prefix: &'a str,
     suffix: &'a str,
     note: &'a str,
-    attributes: &'a BTreeMap<String, String>,
+    attributes: BTreeMap<String, String>,
+    creator: String,
     created: &'a str,
     modified: &'a str,
 }
@@ -218,13 +219,15 @@ fn build(text: &Text, carried: Carried, placed: Option<(TextRange, AnchorStatus)
         suffix: carried.suffix.to_string(),
         note: String::new(),
         attributes: BTreeMap::new(),
+        creator: String::new(),
         created: String::new(),
         modified: String::new(),
         anchor: AnchorStatus::Orphaned,
     });
     Annotation {
         note: carried.note.to_string(),
-        attributes: carried.attributes.clone(),
+        attributes: carried.attributes,
+        creator: carried.creator,
         created: carried.created.to_string(),
         modified: carried.modified.to_string(),
         ..base
@@ -350,6 +353,7 @@ pub fn place(
                 .entry(file_id)
                 .or_insert_with(|| AnnotationId(id.clone()));
         }
+        let (creator, attributes) = candidate.creator_and_attributes();
         let carried = Carried {
             id: AnnotationId(id),
             tag: TagId(candidate.tag.clone()),
@@ -357,7 +361,8 @@ pub fn place(
             prefix: target.prefix,
             suffix: target.suffix,
             note: &candidate.note,
-            attributes: &candidate.attributes,
+            attributes,
+            creator,
             created: candidate.created.as_deref().unwrap_or(now),
             modified: candidate
                 .modified
@@ -421,7 +426,8 @@ pub fn reanchor(text: &Text, annotations: &[Annotation]) -> Vec<Annotation> {
                 prefix: &annotation.prefix,
                 suffix: &annotation.suffix,
                 note: &annotation.note,
-                attributes: &annotation.attributes,
+                attributes: annotation.attributes.clone(),
+                creator: annotation.creator.clone(),
                 created: &annotation.created,
                 modified: &annotation.modified,
             };

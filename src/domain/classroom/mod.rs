@@ -12,10 +12,13 @@
 //! - [`fragment`] packs an exercise into a link's `#fragment` and back;
 //! - [`files`] reads and writes classroom files (native JSON with role, annotator, exercise);
 //! - [`present`] computes what the classroom views draw (overlay, heat pieces, check marks);
-//! - [`session`] is the student's session kept in the browser (typed, versioned).
+//! - [`session`] is the student's session kept in the browser (typed, versioned);
+//! - [`class_library`] is a class handed in through the sharing server: its security,
+//!   validation, attempt and key documents.
 
 pub mod agreement;
 pub mod class;
+pub mod class_library;
 pub mod exercise;
 pub mod files;
 pub mod fragment;

@@ -67,6 +67,9 @@ struct StoredExercise {
     tags: Vec<String>,
     #[serde(default)]
     hints: Vec<String>,
+    /// The class library attempts are handed in to (absent before classes had libraries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    class: Option<String>,
 }
 
 /// The stored form of `session` (its document id is the storage key's, not in the value).
@@ -78,6 +81,7 @@ pub fn write_session(session: &Session) -> String {
             instructions: session.exercise.instructions.clone(),
             tags: session.exercise.tags.clone(),
             hints: session.exercise.hints.clone(),
+            class: session.exercise.class.clone(),
         },
     };
     // A struct of strings always serialises; the fallback keeps this total without a panic.
@@ -114,6 +118,7 @@ pub fn read_session(id: &DocumentId, raw: &str) -> Result<Session, SessionError>
             instructions: stored.exercise.instructions,
             tags: stored.exercise.tags,
             hints: stored.exercise.hints,
+            class: stored.exercise.class,
         },
     })
 }

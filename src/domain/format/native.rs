@@ -73,6 +73,9 @@ pub struct Exercise {
     /// Tag ids students may use; empty means all.
     pub tags: Vec<String>,
     pub hints: Vec<String>,
+    /// The class library (a database on the sharing server) attempts are handed in to;
+    /// `None` for an exercise handed in as files.
+    pub class: Option<String>,
 }
 
 /// The optional top-level fields of the classroom feature.
@@ -143,6 +146,8 @@ struct NativeExercise<'a> {
     instructions: &'a str,
     tags: &'a [String],
     hints: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    class: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -188,6 +193,8 @@ struct NativeAnnotation<'a> {
     note: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     attributes: Option<&'a BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    creator: &'a str,
     created: &'a str,
     modified: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -233,6 +240,7 @@ impl<'a> NativeFile<'a> {
                 instructions: &exercise.instructions,
                 tags: &exercise.tags,
                 hints: &exercise.hints,
+                class: exercise.class.as_deref(),
             }),
             document: NativeDocument {
                 id: &doc.id.0,
@@ -337,6 +345,7 @@ fn native_annotation(annotation: &Annotation) -> NativeAnnotation<'_> {
         suffix: Some(&annotation.suffix),
         note: Some(&annotation.note),
         attributes: Some(&annotation.attributes),
+        creator: &annotation.creator,
         created: &annotation.created,
         modified: &annotation.modified,
         anchor,
@@ -680,6 +689,8 @@ fn read_exercise(value: &Value, location: &str, problems: &mut Vec<Problem>) -> 
             .unwrap_or_default(),
         tags: string_list(fields, "tags", location, problems),
         hints: string_list(fields, "hints", location, problems),
+        class: optional_string(fields, "class", location, problems)
+            .filter(|class| !class.is_empty()),
     })
 }
 
@@ -695,6 +706,7 @@ fn store_classroom_in_extra(classroom: &ClassroomFields, extra: &mut BTreeMap<St
             instructions: &exercise.instructions,
             tags: &exercise.tags,
             hints: &exercise.hints,
+            class: exercise.class.as_deref(),
         };
         if let Ok(json) = serde_json::to_string(&native) {
             extra.insert("exercise".into(), json);
@@ -914,6 +926,7 @@ fn read_annotation(
         note: text("note").unwrap_or_default(),
         created: text("created"),
         modified: text("modified"),
+        creator: text("creator"),
         attributes: read_attributes(fields, &location, problems),
         location,
     };
@@ -1322,6 +1335,7 @@ fn place_candidate(
             quote.clone().unwrap_or_default()
         }
     };
+    let (creator, attributes) = candidate.creator_and_attributes();
     Some(Annotation {
         id: AnnotationId(id),
         tag: TagId(candidate.tag.clone()),
@@ -1330,7 +1344,8 @@ fn place_candidate(
         prefix: candidate.prefix.clone().unwrap_or_default(),
         suffix: candidate.suffix.clone().unwrap_or_default(),
         note: candidate.note.clone(),
-        attributes: candidate.attributes.clone(),
+        attributes,
+        creator,
         created: candidate.created.clone().unwrap_or_default(),
         modified: candidate.modified.clone().unwrap_or_default(),
         anchor,

@@ -1,6 +1,8 @@
 //! CSV for spreadsheets: one row per annotation, with a header row. The offset unit is in
 //! the column names (`start_codepoint`, `start_utf16`) because CSV has no room for a comment.
 //!
+//! Who made each annotation has its own column, `creator` (empty when unknown).
+//!
 //! Relations are listed on the row of the annotation they start from, as
 //! `kind:target-id; kind:target-id`, with `%`, `:` and `;` percent-encoded in kinds and ids.
 //! The reader reads our own CSV back (RFC 4180, hand-written: quoted fields, doubled quotes,
@@ -17,7 +19,7 @@ use std::collections::BTreeMap;
 
 pub const FORMAT_NAME: &str = "CSV";
 
-pub const HEADER: [&str; 14] = [
+pub const HEADER: [&str; 15] = [
     "document_sha256",
     "id",
     "tag",
@@ -29,6 +31,7 @@ pub const HEADER: [&str; 14] = [
     "prefix",
     "suffix",
     "note",
+    "creator",
     "attributes_json",
     "relations",
     "anchor_status",
@@ -78,6 +81,7 @@ pub fn export(document: &Document) -> String {
             annotation.prefix.clone(),
             annotation.suffix.clone(),
             annotation.note.clone(),
+            annotation.creator.clone(),
             attributes,
             relations.join("; "),
             annotation.anchor.name().to_string(),
@@ -194,6 +198,7 @@ pub fn read(text: &str) -> ImportBatch {
             prefix: optional("prefix"),
             suffix: optional("suffix"),
             note: cell("note"),
+            creator: optional("creator"),
             ..CandidateAnnotation::default()
         };
         if candidate.start.is_none() || candidate.end.is_none() {

@@ -137,11 +137,7 @@ fn annotation_json(annotation: &Annotation, tag: &str, source: &str) -> Value {
         }
     }
     // Who made it (a shared library records it): the model's `creator`, a person by name.
-    if let Some(name) = annotation
-        .attributes
-        .get("creator")
-        .filter(|n| !n.trim().is_empty())
-    {
+    if let Some(name) = Some(&annotation.creator).filter(|n| !n.trim().is_empty()) {
         object.insert("creator".into(), json!({ "type": "Person", "name": name }));
     }
     object.insert("body".into(), Value::Array(bodies));
@@ -378,6 +374,7 @@ fn read_annotation(
             .get("modified")
             .and_then(Value::as_str)
             .map(str::to_string),
+        creator: annotation.get("creator").and_then(creator_name),
         ..CandidateAnnotation::default()
     };
     let mut bodies = Bodies {
@@ -609,4 +606,19 @@ fn relation_from(annotation: &Value, location: &str) -> Option<CandidateRelation
         from: id_from_iri(from, ANNOTATION_IRI_PREFIX),
         to: id_from_iri(to, ANNOTATION_IRI_PREFIX),
     })
+}
+
+/// The name of the model's `creator`: a string (an IRI or a name), an Agent object's `name`
+/// or `nickname`, or the first of a list.
+fn creator_name(value: &Value) -> Option<String> {
+    let name = match value {
+        Value::String(name) => Some(name.clone()),
+        Value::Object(agent) => ["name", "nickname", "id"]
+            .iter()
+            .find_map(|key| agent.get(*key).and_then(Value::as_str))
+            .map(str::to_string),
+        Value::Array(list) => list.first().and_then(creator_name),
+        _ => None,
+    };
+    name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty())
 }

@@ -14,7 +14,8 @@ use std::fmt;
 
 /// The version of the server documents this build writes and reads.
 pub const VERSION: u32 = 1;
-/// The attribute that holds who made an annotation, in the open document and every export.
+/// The attribute earlier builds recorded who made an annotation under (it has a field of its
+/// own now, `Annotation::creator`); still read from documents stored before.
 pub const CREATOR_ATTRIBUTE: &str = "creator";
 /// The attribute a kept conflicting version carries: the id of the annotation it competes with.
 pub const CONFLICT_ATTRIBUTE: &str = "conflict_of";
@@ -134,8 +135,11 @@ impl AnnotationBody {
     /// annotation does not name one yet.
     pub fn from_annotation(document: &DocumentId, annotation: &Annotation, creator: &str) -> Self {
         let mut attributes = annotation.attributes.clone();
-        let creator = attributes
-            .remove(CREATOR_ATTRIBUTE)
+        // Documents from before the creator had a field of its own carry it as an attribute.
+        let old = attributes.remove(CREATOR_ATTRIBUTE);
+        let creator = Some(annotation.creator.clone())
+            .filter(|c| !c.is_empty())
+            .or(old)
             .unwrap_or_else(|| creator.to_string());
         AnnotationBody {
             kind: "annotation".to_string(),
@@ -161,10 +165,7 @@ impl AnnotationBody {
         if !document.tags.contains(&TagId(self.tag.clone())) {
             return Err(SyncDocError::UnknownTag(self.tag.clone()));
         }
-        let mut attributes = self.attributes.clone();
-        if !self.creator.is_empty() {
-            attributes.insert(CREATOR_ATTRIBUTE.to_string(), self.creator.clone());
-        }
+        let attributes = self.attributes.clone();
         let text = &document.text;
         let (range, anchor, prefix, suffix) = if self.orphaned {
             (TextRange::default(), AnchorStatus::Orphaned, "", "")
@@ -195,6 +196,7 @@ impl AnnotationBody {
             suffix: suffix.to_string(),
             note: self.note.clone(),
             attributes,
+            creator: self.creator.clone(),
             created: self.created.clone(),
             modified: self.modified.clone(),
             anchor,

@@ -192,3 +192,27 @@ pub fn valid_library_name(name: &str) -> bool {
         && name.len() <= 238
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_$()+-".contains(c))
 }
+
+/// The current revision of one document from `_all_docs?key="…"`: `None` when the library
+/// has no such document or it was deleted (asking this way answers 200 either way, where a
+/// plain read of a missing document answers 404, which browsers log as an error).
+pub fn parse_revision(value: &Value, id: &str) -> Result<Option<String>, FeedError> {
+    let rows = value
+        .get("rows")
+        .and_then(Value::as_array)
+        .ok_or_else(|| FeedError("no \"rows\" list in the answer".to_string()))?;
+    let Some(row) = rows
+        .iter()
+        .find(|row| row.get("id").and_then(Value::as_str) == Some(id))
+    else {
+        return Ok(None);
+    };
+    let info = row.get("value");
+    if info.and_then(|v| v.get("deleted")).and_then(Value::as_bool) == Some(true) {
+        return Ok(None);
+    }
+    info.and_then(|v| v.get("rev"))
+        .and_then(Value::as_str)
+        .map(|rev| Some(rev.to_string()))
+        .ok_or_else(|| FeedError(format!("no revision for {id} in the answer")))
+}

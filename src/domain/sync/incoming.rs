@@ -185,9 +185,8 @@ fn receive_annotation(
     copy.id = AnnotationId(format!("{}~{}", id.0, short.replace('-', "")));
     copy.attributes
         .insert(CONFLICT_ATTRIBUTE.to_string(), id.0.clone());
-    if !copy.attributes.contains_key(CREATOR_ATTRIBUTE) {
-        copy.attributes
-            .insert(CREATOR_ATTRIBUTE.to_string(), by.clone());
+    if copy.creator.is_empty() {
+        copy.creator = by.clone();
     }
     incoming.notices.push(SyncNotice::ConflictKept {
         annotation: copy.quote.clone(),
@@ -273,16 +272,16 @@ pub fn stamp_creators(ledger: &Ledger, document: &Document) -> Vec<RemoteEdit> {
     document
         .annotations
         .iter()
-        .filter(|a| !a.attributes.contains_key(CREATOR_ATTRIBUTE))
+        .filter(|a| a.creator.is_empty())
         .filter_map(|a| {
             let known = ledger.known.get(a.id.as_str())?;
             if known.creator.is_empty() {
                 return None;
             }
             let mut stamped = a.clone();
-            stamped
-                .attributes
-                .insert(CREATOR_ATTRIBUTE.to_string(), known.creator.clone());
+            // A document stored before the creator had a field names it as an attribute.
+            stamped.attributes.remove(CREATOR_ATTRIBUTE);
+            stamped.creator = known.creator.clone();
             Some(RemoteEdit::Upsert(Box::new(stamped)))
         })
         .collect()

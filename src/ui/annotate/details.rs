@@ -47,8 +47,13 @@ fn Details(id: AnnotationId) -> impl IntoView {
         let id = id.clone();
         move || {
             field(state, &id, |a| {
+                let by = if a.creator.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(" by {}", a.creator.trim())
+                };
                 format!(
-                    "Created {} · modified {}",
+                    "Created {}{by} · modified {}",
                     short_time(&a.created),
                     short_time(&a.modified)
                 )

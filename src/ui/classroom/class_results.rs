@@ -12,6 +12,7 @@ use crate::domain::classroom::matching::{MatchRule, match_attempt};
 use crate::domain::classroom::present::{heat_level, heat_pieces, percent, review_pieces};
 use crate::domain::classroom::scores::{Score, score_matching};
 use crate::domain::tag::TagId;
+use crate::ui::classroom::class_views::FollowClass;
 use crate::ui::classroom::context::{ClassKey, Classroom};
 use crate::ui::classroom::file_io::{read_then, report_unrecognised};
 use crate::ui::classroom::files::{add_attempts, load_class_key};
@@ -127,6 +128,7 @@ pub fn ClassResults() -> impl IntoView {
         >
                 <header class="ann-class__header">
                     <h2 id="ann-class-title">"Class results"</h2>
+                    <FollowClass />
                     <div class="ann-class__inputs">
                         <label class="ann-file">
                             <span class="ann-button">"Load answer key"</span>

@@ -56,6 +56,8 @@ pub struct Classroom {
     pub class_open: RwSignal<bool>,
     pub class_key: RwSignal<Option<ClassKey>>,
     pub class_attempts: RwSignal<Vec<ClassAttempt>>,
+    /// The class library Class results follows live, when it does.
+    pub following: RwSignal<Option<String>>,
     /// The student's spans against the key, while checking.
     pub check: Memo<Option<CheckResult>>,
 }
@@ -122,6 +124,7 @@ impl Classroom {
             class_open: RwSignal::new(false),
             class_key: RwSignal::new(None),
             class_attempts: RwSignal::new(Vec::new()),
+            following: RwSignal::new(None),
             check,
         }
     }

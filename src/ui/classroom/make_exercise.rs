@@ -9,6 +9,7 @@ use crate::domain::classroom::fragment::{MAX_FRAGMENT_LEN, encode_fragment};
 use crate::domain::document::DocumentId;
 use crate::domain::format::native;
 use crate::domain::tag::{Tag, TagId};
+use crate::ui::classroom::class_views::SetUpClass;
 use crate::ui::classroom::context::Classroom;
 use crate::ui::classroom::file_io::offer;
 use crate::ui::dialog::Dialog;
@@ -54,11 +55,14 @@ pub fn MakeExerciseDialog() -> impl IntoView {
         .with_untracked(|e| e.document().annotations.len());
     // The exercise's id is fixed for the dialog, so the link and the file describe one exercise.
     let exercise_id = DocumentId(clock::new_id("d"));
+    // The class library attempts are handed in to, once "Set up class" has made it.
+    let class = RwSignal::new(None::<String>);
     let made = Memo::new(move |_| {
         let stored = native::Exercise {
             instructions: instructions.get().trim().to_string(),
             tags: chosen.get().iter().map(|t| t.0.clone()).collect(),
             hints: hints_from_lines(&hints.get()),
+            class: class.get(),
         };
         state.editor.with(|e| {
             let document = e.document();
@@ -112,6 +116,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
                     "Hand out the exercise file (or the link below); keep the answer key to check the class's work."
                 </p>
                 <ExerciseLink made=made />
+                <SetUpClass class=class key_json=Signal::derive(move || made.with(|m| m.key_json.clone())) />
                 <div class="ann-dialog__actions">
                     <button type="button" class="ann-button" on:click=move |_| close()>"Close"</button>
                 </div>

@@ -8,6 +8,8 @@
 //! signals and draw. This module only puts the parts together: none of them imports it.
 
 pub mod class_results;
+pub mod class_server;
+pub mod class_views;
 pub mod context;
 pub mod file_io;
 pub mod files;

@@ -13,6 +13,8 @@ use crate::domain::classroom::present::percent;
 use crate::domain::classroom::scores::{SCORING_EXPLANATION, score_matching};
 use crate::domain::classroom::session::{Session, read_session, write_session};
 use crate::domain::document::DocumentId;
+use crate::ui::classroom::class_server;
+use crate::ui::classroom::class_views::ClassPassword;
 use crate::ui::classroom::context::Classroom;
 use crate::ui::classroom::file_io::{error_notice, load_key, offer, read_then};
 use crate::ui::dialog::Dialog;
@@ -155,12 +157,37 @@ pub fn NameDialog() -> impl IntoView {
         .as_ref()
         .map(|f| f.exercise.instructions.clone())
         .unwrap_or_default();
+    let class = file.as_ref().and_then(|f| f.exercise.class.clone());
+    let password = RwSignal::new(String::new());
+    let signs_in = class.is_some();
+    let class_name = class.clone().unwrap_or_default();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match begin(state, classroom, &name.get_untracked()) {
-            Ok(()) => {}
-            Err(message) => error.set(Some(message)),
+        let typed = name.get_untracked();
+        if !signs_in {
+            if let Err(message) = begin(state, classroom, &typed) {
+                error.set(Some(message));
+            }
+            return;
         }
+        let secret = password.get_untracked();
+        password.set(String::new());
+        let class_for_error = class_name.clone();
+        leptos::task::spawn_local(async move {
+            let signed_in = crate::web::sync::sign_in(typed.trim(), &secret).await;
+            let begun = signed_in
+                .map_err(|e| match e {
+                    crate::web::sync::HttpError::Unauthorized => format!(
+                        "The server does not know this name and password: type your user name for class “{}” and its password",
+                        class_for_error
+                    ),
+                    other => format!("Signing in to the class failed: {other}"),
+                })
+                .and_then(|()| begin(state, classroom, &typed));
+            if let Err(message) = begun {
+                error.set(Some(message));
+            }
+        });
     };
     view! {
         <Dialog
@@ -189,9 +216,14 @@ pub fn NameDialog() -> impl IntoView {
                         on:input=move |ev| name.set(event_target_value(&ev))
                     />
                 </label>
+                {class.clone().map(|class| view! { <ClassPassword class=class password=password /> })}
                 {move || error.get().map(|m| view! { <p class="ann-make__warning" role="alert">{m}</p> })}
                 <p class="ann-start__note">
-                    "Your work stays in this browser. When you are done, press “Hand in” and give the file to your teacher."
+                    {if signs_in {
+                        "Your work stays in this browser. When you are done, press “Hand in”: your attempt goes to the class library."
+                    } else {
+                        "Your work stays in this browser. When you are done, press “Hand in” and give the file to your teacher."
+                    }}
                 </p>
                 <div class="ann-dialog__actions">
                     <button
@@ -222,6 +254,11 @@ fn hand_in(state: AppState, session: &Session) {
             suggested_file_stem(&document.metadata.title, &document.metadata.published),
         )
     });
+    if let Some(class) = session.exercise.class.clone() {
+        let student = session.annotator.clone();
+        leptos::task::spawn_local(class_server::hand_in(state, class, student, json));
+        return;
+    }
     offer(
         state,
         &format!("{stem}-{}-attempt.json", name_for_file(&session.annotator)),
@@ -246,6 +283,11 @@ pub fn ExercisePanel() -> impl IntoView {
                         <span class="ann-count">{session.annotator.clone()}</span>
                     </h2>
                     <p class="ann-instructions">{session.exercise.instructions.clone()}</p>
+                    {session.exercise.class.clone().map(|class| view! {
+                        <p class="ann-exercise__class">
+                            {format!("“Hand in” sends your attempt to class “{class}” as {}.", session.annotator)}
+                        </p>
+                    })}
                     {(!hints.is_empty()).then(|| view! {
                         <details class="ann-exercise__hints">
                             <summary>{format!("Hints ({})", hints.len())}</summary>
