@@ -131,16 +131,20 @@ pub fn focus_element() -> Option<Element> {
 /// to its end).
 fn point_at(article: &Element, offset: usize) -> Option<(Node, u32)> {
     let document = document()?;
+    // Walk only the paragraph that holds the offset: walking a 1 MB article's text nodes
+    // from the top took 25 ms each time the cursor was put back after an edit.
+    let (root, mut seen): (Node, usize) = match paragraph_at(article, offset) {
+        Some((paragraph, start)) => (paragraph.unchecked_into(), start),
+        None => (article.clone().unchecked_into(), 0),
+    };
     let walker = document
-        .create_tree_walker_with_what_to_show(article, 0x4)
+        .create_tree_walker_with_what_to_show(&root, 0x4)
         .ok()?;
-    let mut seen = 0usize;
     let mut last: Option<(Node, usize)> = None;
     while let Ok(Some(node)) = walker.next_node() {
         let length = node
-            .node_value()
-            .map(|v| v.encode_utf16().count())
-            .unwrap_or(0);
+            .dyn_ref::<web_sys::CharacterData>()
+            .map_or(0, |text| text.length() as usize);
         if offset < seen + length {
             return Some((node, (offset - seen) as u32));
         }
@@ -148,6 +152,32 @@ fn point_at(article: &Element, offset: usize) -> Option<(Node, u32)> {
         last = Some((node, length));
     }
     last.map(|(node, length)| (node, length as u32))
+}
+
+/// The paragraph (a child of the article with `data-u16`, its UTF-16 start) that holds
+/// UTF-16 offset `offset`, found by halving: the last one starting at or before it.
+fn paragraph_at(article: &Element, offset: usize) -> Option<(Element, usize)> {
+    let paragraphs = article.children();
+    let start_of = |index: u32| -> Option<usize> {
+        paragraphs
+            .item(index)?
+            .get_attribute("data-u16")?
+            .parse()
+            .ok()
+    };
+    let (mut low, mut high) = (0u32, paragraphs.length());
+    // Invariant: every paragraph before `low` starts at or before `offset`, every one from
+    // `high` on after it.
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if start_of(middle)? <= offset {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    let index = low.checked_sub(1)?;
+    Some((paragraphs.item(index)?, start_of(index)?))
 }
 
 /// Puts a collapsed cursor at UTF-16 offset `offset` of the article's text (clamped to its

@@ -4,11 +4,11 @@
 
 use crate::domain::annotation::{AnnotationId, RelationId};
 use crate::domain::describe::shorten;
-use crate::domain::factcheck::CLAIM_TAG;
 use crate::domain::factcheck::fields::CANONICAL_NAME as CANONICAL_NAME_KEY;
 use crate::domain::factcheck::fields::{FieldKind, FieldSpec, fields_for};
 use crate::domain::factcheck::linking::{attribute_command, claimant_choices, claimant_commands};
 use crate::domain::factcheck::relations::claimant;
+use crate::domain::factcheck::{CLAIM_TAG, ENTITY_TAG};
 use crate::ui::actions;
 use crate::ui::factcheck::context::use_fact_check;
 use crate::ui::notices;
@@ -228,6 +228,17 @@ fn select_control(
 /// Up to this many claimant choices are built with the field; more wait for the list's focus.
 const EAGER_CHOICES: usize = 100;
 
+/// How an entity is named in the claimant list: its canonical name, else its quote.
+fn claimant_name(entity: &crate::domain::annotation::Annotation) -> String {
+    let name = entity
+        .attributes
+        .get(CANONICAL_NAME_KEY)
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+        .unwrap_or(&entity.quote);
+    shorten(name, 50)
+}
+
 /// "Claimant": the entity the claim is `attributed_to`, picked from the document's entities.
 #[component]
 fn ClaimantField(claim: AnnotationId) -> impl IntoView {
@@ -255,26 +266,41 @@ fn ClaimantField(claim: AnnotationId) -> impl IntoView {
                 .into_iter()
                 .filter_map(|id| {
                     let entity = by_id.get(&id)?;
-                    let name = entity
-                        .attributes
-                        .get(CANONICAL_NAME_KEY)
-                        .map(|n| n.trim())
-                        .filter(|n| !n.is_empty())
-                        .unwrap_or(&entity.quote);
-                    Some((id.0.clone(), shorten(name, 50)))
+                    Some((id.0.clone(), claimant_name(entity)))
                 })
                 .collect::<Vec<_>>()
+        })
+    });
+    // Counting the entities is one pass without sorting or copying; `choices` (sorted into
+    // text order, names shortened: 20 ms on 20,000 annotations) is read only when the list
+    // is built.
+    let entity_count = Memo::new(move |_| {
+        state.editor.with(|e| {
+            e.document()
+                .annotations
+                .iter()
+                .filter(|a| a.tag.as_str() == ENTITY_TAG)
+                .count()
         })
     });
     // Thousands of entities make thousands of options: build them when the person goes to
     // the list (focus), not every time a claim is selected; a short list is built at once.
     let expanded = RwSignal::new(false);
     let shown = Memo::new(move |_| {
-        if expanded.get() || choices.with(|c| c.len() <= EAGER_CHOICES) {
+        if expanded.get() || entity_count.get() <= EAGER_CHOICES {
             return choices.get();
         }
+        // Only the current claimant's option, named as the full list would name it.
         let now = current.get();
-        choices.with(|c| c.iter().filter(|(id, _)| *id == now).cloned().collect())
+        if now.is_empty() {
+            return Vec::new();
+        }
+        state.editor.with(|e| {
+            e.document()
+                .annotation(&AnnotationId(now.clone()))
+                .map(|entity| vec![(now.clone(), claimant_name(entity))])
+                .unwrap_or_default()
+        })
     });
     let on_change = move |ev: leptos::ev::Event| {
         let picked = event_target_value(&ev);
@@ -318,7 +344,7 @@ fn ClaimantField(claim: AnnotationId) -> impl IntoView {
             </select>
             <p class="ann-fc-field__help" id=help_id>
                 {move || {
-                    if choices.with(|c| c.is_empty()) {
+                    if entity_count.get() == 0 {
                         "Tag the person or organisation who made the claim as an Entity to pick it here."
                     } else {
                         "The entity who made the claim (a link “attributed to”)."
