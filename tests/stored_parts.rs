@@ -343,3 +343,38 @@ fn one_edit_on_twenty_thousand_writes_one_part_of_about_a_hundred() {
     );
     assert!(plan.head.len() < 10_000, "head {}", plan.head.len());
 }
+
+/// An entry in parts is read on the typed path (no tree of 20,000 annotations), like one
+/// stored whole: its parts put together are a text the typed reader takes.
+#[test]
+fn an_entry_in_parts_is_read_on_the_typed_path() {
+    let doc = news_document(50_000, 700, 11);
+    let plan = plan_save(
+        None,
+        &doc,
+        &Touched::everything(),
+        2,
+        "2026-01-01T00:00:00Z",
+    );
+    let mut store = FakeStore::default();
+    store.carry_out(&plan);
+    let Stored::Head(head) = read_stored(store.head.as_deref().expect("a head")).expect("head")
+    else {
+        panic!("not a head")
+    };
+    let get = |piece, revision| store.pieces.get(&(piece_name(piece), revision)).cloned();
+    let text = get(Piece::Text, head.list.text).expect("the text is stored");
+    let parts = head
+        .list
+        .annotations
+        .iter()
+        .enumerate()
+        .map(|(part, &revision)| {
+            (revision != 0).then(|| get(Piece::Annotations(part), revision).expect("listed part"))
+        })
+        .collect();
+    let whole = head.whole_text(text, parts).expect("put together");
+    let typed = annotator::domain::format::native::read_native_typed(&whole)
+        .expect("the typed reader takes an entry put together from parts");
+    assert_eq!(typed.batch.annotations.len(), 700);
+}

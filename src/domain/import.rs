@@ -109,21 +109,30 @@ impl CandidateAnnotation {
     /// before the creator had a field of its own, the attribute `creator` (then moved out of
     /// the attributes, so it is not kept twice).
     pub fn creator_and_attributes(&self) -> (String, BTreeMap<String, String>) {
-        let mut attributes = self.attributes.clone();
-        let old = attributes.remove(OLD_CREATOR_ATTRIBUTE);
-        match self.creator.as_ref().filter(|c| !c.trim().is_empty()) {
-            Some(creator) => {
-                // A file with both keeps the attribute as it was: it is not the creator then.
-                if let Some(old) = old {
-                    attributes.insert(OLD_CREATOR_ATTRIBUTE.to_string(), old);
-                }
-                (creator.trim().to_string(), attributes)
+        split_creator(self.creator.clone(), self.attributes.clone())
+    }
+}
+
+/// The creator and the attributes to keep, from a file's `creator` and its attributes: for
+/// files written before the creator had a field of its own, the attribute `creator` (then
+/// moved out of the attributes, so it is not kept twice).
+pub fn split_creator(
+    creator: Option<String>,
+    mut attributes: BTreeMap<String, String>,
+) -> (String, BTreeMap<String, String>) {
+    let old = attributes.remove(OLD_CREATOR_ATTRIBUTE);
+    match creator.as_ref().filter(|c| !c.trim().is_empty()) {
+        Some(creator) => {
+            // A file with both keeps the attribute as it was: it is not the creator then.
+            if let Some(old) = old {
+                attributes.insert(OLD_CREATOR_ATTRIBUTE.to_string(), old);
             }
-            None => (
-                old.map(|c| c.trim().to_string()).unwrap_or_default(),
-                attributes,
-            ),
+            (creator.trim().to_string(), attributes)
         }
+        None => (
+            old.map(|c| c.trim().to_string()).unwrap_or_default(),
+            attributes,
+        ),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod dialog;
 pub mod factcheck;
 pub mod library;
 pub mod notices;
+pub mod progress;
 pub mod sharing;
 pub mod shell;
 pub mod state;
@@ -21,4 +22,5 @@ pub fn start() {
     shell::panic_screen::install();
     crate::web::service_worker::register_service_worker_in_background();
     leptos::mount::mount_to_body(shell::app::App);
+    progress::started();
 }

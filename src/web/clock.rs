@@ -35,3 +35,29 @@ pub fn new_id(prefix: &str) -> String {
     }
     id
 }
+
+/// Resolves once the browser has painted the next frame (or after 100 ms, when no frame
+/// comes: a hidden tab), so work that runs in one piece afterwards has what was shown before
+/// it on screen.
+pub async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            // Resolving twice is harmless; if the browser refuses both, the promise resolves
+            // never and the caller's sign stays up: so resolve at once instead.
+            let frame = window.request_animation_frame(&resolve);
+            let timer = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FRAME_WAIT_MS);
+            if frame.is_err() && timer.is_err() {
+                // Nothing can be lost: this only wakes the caller.
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            }
+        } else {
+            // No window (not a page): nothing to wait for. Nothing can be lost either.
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    // The promise only ever resolves (with undefined); there is no error to keep.
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+const FRAME_WAIT_MS: i32 = 100;

@@ -10,7 +10,47 @@ pub fn scroll_to_annotation(id: &str, utf16_start: Option<usize>) {
         && let Some(offset) = utf16_start
     {
         scroll_to_paragraph_at(offset);
+        settle_on_mark(id.to_string());
     }
+}
+
+/// Frames to wait for the mark of a paragraph scrolled to.
+const SETTLE_FRAMES: usize = 20;
+
+/// Keeps the first mark of `id` in view for the frames after a scroll to its paragraph: the
+/// paragraphs on the way are laid out only as they come near (`content-visibility`), so
+/// their estimated heights change under the scroll, and the marks come a task later.
+fn settle_on_mark(id: String) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut steady = 0;
+        for _ in 0..SETTLE_FRAMES {
+            crate::web::clock::next_frame().await;
+            let Some(mark) = first_mark(&id) else {
+                continue;
+            };
+            if in_view(&mark) {
+                steady += 1;
+                if steady >= 3 {
+                    return;
+                }
+            } else {
+                steady = 0;
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Center);
+                mark.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        }
+    });
+}
+
+/// Whether `element` lies wholly inside the window.
+fn in_view(element: &web_sys::Element) -> bool {
+    let rect = element.get_bounding_client_rect();
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    rect.top() >= 0.0 && rect.bottom() <= height
 }
 
 /// The paragraph whose text holds UTF-16 offset `offset` (the last one starting at or
@@ -49,31 +89,28 @@ fn scroll_to_paragraph_at(offset: usize) {
 
 /// Scrolls the first mark of annotation `id` into view; false when none is drawn.
 fn scroll_to_mark(id: &str) -> bool {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+    let Some(mark) = first_mark(id) else {
         return false;
     };
-    let Ok(marks) = document.query_selector_all("[data-article-text] mark[data-ids]") else {
-        return false;
-    };
-    for index in 0..marks.length() {
-        let Some(node) = marks.item(index) else {
-            continue;
-        };
-        let Ok(mark) = node.dyn_into::<web_sys::Element>() else {
-            continue;
-        };
-        let covers = mark
-            .get_attribute("data-ids")
-            .is_some_and(|ids| ids.split(' ').any(|i| i == id));
-        if covers {
-            let options = web_sys::ScrollIntoViewOptions::new();
-            options.set_block(web_sys::ScrollLogicalPosition::Center);
-            options.set_behavior(web_sys::ScrollBehavior::Smooth);
-            mark.scroll_into_view_with_scroll_into_view_options(&options);
-            return true;
-        }
-    }
-    false
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Center);
+    options.set_behavior(web_sys::ScrollBehavior::Smooth);
+    mark.scroll_into_view_with_scroll_into_view_options(&options);
+    true
+}
+
+/// The first drawn mark of annotation `id`.
+fn first_mark(id: &str) -> Option<web_sys::Element> {
+    let document = web_sys::window().and_then(|w| w.document())?;
+    let marks = document
+        .query_selector_all("[data-article-text] mark[data-ids]")
+        .ok()?;
+    (0..marks.length())
+        .filter_map(|index| marks.item(index)?.dyn_into::<web_sys::Element>().ok())
+        .find(|mark| {
+            mark.get_attribute("data-ids")
+                .is_some_and(|ids| ids.split(' ').any(|i| i == id))
+        })
 }
 
 /// Moves keyboard focus to the element with `id`, if it exists.

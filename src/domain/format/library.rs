@@ -9,7 +9,6 @@
 //! what start-up and saving need without reading an entry (see [`INDEX_VERSION`]); it is
 //! derived data, so a bad index is an error the caller answers by rebuilding it from entries.
 
-use crate::domain::annotation::CONTEXT_LEN;
 use crate::domain::document::Document;
 use crate::domain::format::native::{
     self, CURRENT_VERSION, ClassroomFields, LIBRARY_FORMAT_NAME, NativeFile, NativeRead,
@@ -19,7 +18,7 @@ use crate::domain::format::{json_kind, to_pretty_json};
 use crate::domain::import::{ImportBatch, Problem};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The version of the backup layout.
@@ -174,9 +173,25 @@ impl fmt::Display for EntryError {
 
 impl std::error::Error for EntryError {}
 
-/// Reads a stored entry; never panics.
+/// Reads a stored entry; never panics. An entry this app wrote is read on the typed path
+/// (see `native::read_native_typed`); anything else field by field.
 pub fn read_entry(raw: &str) -> Result<StoredEntry, EntryError> {
-    read_entry_value(parse_entry_json(raw)?, raw, ENTRY_VERSION)
+    read_entry_text(raw, raw, ENTRY_VERSION)
+}
+
+/// Reads the entry JSON `input` (`raw`, what is stored, is kept in errors for downloading),
+/// written in an entry layout up to `supported`: on the typed path when it takes it, else
+/// field by field.
+pub(crate) fn read_entry_text(
+    input: &str,
+    raw: &str,
+    supported: u64,
+) -> Result<StoredEntry, EntryError> {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    match native::read_typed_with_entry_fields(input) {
+        Some(typed) => entry_from_fields(typed.read, typed.entry_fields, raw, supported),
+        None => read_entry_value(parse_entry_json(input)?, raw, supported),
+    }
 }
 
 /// `raw` as JSON, or why it is not.
@@ -189,21 +204,41 @@ pub(crate) fn parse_entry_json(raw: &str) -> Result<Value, EntryError> {
 }
 
 /// Reads a stored entry already parsed (`raw` is kept in errors for downloading), written
-/// in an entry layout up to `supported`.
+/// in an entry layout up to `supported`, field by field.
 pub(crate) fn read_entry_value(
     value: Value,
+    raw: &str,
+    supported: u64,
+) -> Result<StoredEntry, EntryError> {
+    let Value::Object(fields) = value else {
+        return Err(EntryError::Unreadable {
+            reason: format!("expected an object, found {}", json_kind(&value)),
+            raw: raw.to_string(),
+        });
+    };
+    let entry_fields = ["entry_version", "revision", "saved"]
+        .into_iter()
+        .filter_map(|name| Some((name.to_string(), fields.get(name)?.clone())))
+        .collect();
+    entry_from_fields(
+        native::read_native_value(Value::Object(fields), "$"),
+        entry_fields,
+        raw,
+        supported,
+    )
+}
+
+/// The entry from a native reading and the entry's own fields (`entry_version`,
+/// `revision`, `saved`).
+fn entry_from_fields(
+    read: NativeRead,
+    fields: serde_json::Map<String, Value>,
     raw: &str,
     supported: u64,
 ) -> Result<StoredEntry, EntryError> {
     let unreadable = |reason: String| EntryError::Unreadable {
         reason,
         raw: raw.to_string(),
-    };
-    let Value::Object(fields) = &value else {
-        return Err(unreadable(format!(
-            "expected an object, found {}",
-            json_kind(&value)
-        )));
     };
     let mut problems = Vec::new();
     let revision = match fields.get("revision").map(|value| (value, value.as_u64())) {
@@ -238,7 +273,6 @@ pub(crate) fn read_entry_value(
             )));
         }
     };
-    let read = native::read_native_value(value, "$");
     let newer = read
         .declared_version
         .filter(|_| read.is_from_newer_version())
@@ -273,52 +307,19 @@ fn entry_from_read(
     {
         return Err(fatal.to_string());
     }
-    let (mut document, placement_problems) =
-        native::document_from_native(&read).map_err(|error| error.to_string())?;
-    derive_omitted_context(&read, &mut document);
-    problems.extend(read.batch.problems);
-    problems.extend(placement_problems);
+    // A left-out quote is already taken from the text by the native reader; a left-out
+    // prefix or suffix (entry version 2) is derived here, as the writer compared it.
+    let opened =
+        native::document_from_native_owned(read, true).map_err(|error| error.to_string())?;
+    problems.extend(opened.read_problems);
+    problems.extend(opened.problems);
     Ok(StoredEntry {
-        document,
+        document: opened.document,
         revision,
         saved,
-        classroom: read.classroom,
+        classroom: opened.classroom,
         problems,
     })
-}
-
-/// Gives every annotation whose stored `prefix` or `suffix` was left out (entry version 2)
-/// the context at its offsets in the stored text, exactly what the writer compared it with.
-/// (A left-out quote is already taken from the text by the native reader.) An entry of
-/// version 1 has both on every annotation, so nothing changes.
-fn derive_omitted_context(read: &NativeRead, document: &mut Document) {
-    let omitted: HashMap<&str, (bool, bool)> = read
-        .batch
-        .annotations
-        .iter()
-        .filter(|candidate| candidate.prefix.is_none() || candidate.suffix.is_none())
-        .filter_map(|candidate| {
-            let id = candidate.id.as_deref()?;
-            Some((id, (candidate.prefix.is_none(), candidate.suffix.is_none())))
-        })
-        .collect();
-    if omitted.is_empty() {
-        return;
-    }
-    let Document {
-        text, annotations, ..
-    } = document;
-    for annotation in annotations.iter_mut() {
-        let Some(&(prefix, suffix)) = omitted.get(annotation.id.as_str()) else {
-            continue;
-        };
-        if prefix {
-            annotation.prefix = text.before(annotation.start(), CONTEXT_LEN).to_string();
-        }
-        if suffix {
-            annotation.suffix = text.after(annotation.end(), CONTEXT_LEN).to_string();
-        }
-    }
 }
 
 /// A wrong `format` or a non-object document means this is not one of our entries at all.

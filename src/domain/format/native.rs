@@ -408,15 +408,7 @@ pub fn read_native_bytes(bytes: &[u8]) -> ImportBatch {
 
 /// Like [`read_native`], with the anchor statuses, classroom fields and declared version.
 pub fn read_native_detailed(input: &str) -> NativeRead {
-    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-    match serde_json::from_str::<Value>(input) {
-        Ok(value) => read_native_value(value, "$"),
-        Err(error) => {
-            let mut read = NativeRead::empty();
-            read.batch.problems.push(not_json_problem(&error));
-            read
-        }
-    }
+    read_native_typed(input).unwrap_or_else(|| read_native_by_fields(input))
 }
 
 pub(crate) fn not_json_problem(error: &serde_json::Error) -> Problem {
@@ -839,29 +831,51 @@ fn read_annotations(
         let Some((candidate, anchor)) = read_annotation(value, location, problems) else {
             continue;
         };
-        if let Some(id) = &candidate.id
-            && !seen_ids.insert(id.clone())
-        {
-            problems.push(Problem::error(
-                format!("{}.id", candidate.location),
-                format!(
-                    "annotation id \"{id}\" is used twice; the first one is kept, this one skipped"
-                ),
-            ));
-            continue;
-        }
-        let tag = TagId(candidate.tag.clone());
-        if !taxonomy.contains(&tag) {
-            problems.push(Problem::warning(
-                format!("{}.tag", candidate.location),
-                format!("tag \"{tag}\" is not among the file's tags; it is added as a new tag"),
-            ));
-            taxonomy.ensure(&tag);
-        }
-        candidates.push(candidate);
-        anchors.push(anchor);
+        accept_candidate(
+            candidate,
+            anchor,
+            &mut seen_ids,
+            taxonomy,
+            &mut candidates,
+            &mut anchors,
+            problems,
+        );
     }
     (candidates, anchors)
+}
+
+/// Keeps a read annotation unless its id was seen before; a tag the file did not list is
+/// added (both readers).
+fn accept_candidate(
+    candidate: CandidateAnnotation,
+    anchor: AnchorStatus,
+    seen_ids: &mut BTreeSet<String>,
+    taxonomy: &mut Taxonomy,
+    candidates: &mut Vec<CandidateAnnotation>,
+    anchors: &mut Vec<AnchorStatus>,
+    problems: &mut Vec<Problem>,
+) {
+    if let Some(id) = &candidate.id
+        && !seen_ids.insert(id.clone())
+    {
+        problems.push(Problem::error(
+            format!("{}.id", candidate.location),
+            format!(
+                "annotation id \"{id}\" is used twice; the first one is kept, this one skipped"
+            ),
+        ));
+        return;
+    }
+    let tag = TagId(candidate.tag.clone());
+    if !taxonomy.contains(&tag) {
+        problems.push(Problem::warning(
+            format!("{}.tag", candidate.location),
+            format!("tag \"{tag}\" is not among the file's tags; it is added as a new tag"),
+        ));
+        taxonomy.ensure(&tag);
+    }
+    candidates.push(candidate);
+    anchors.push(anchor);
 }
 
 fn read_annotation(
@@ -967,14 +981,27 @@ fn read_anchor(
     named: &str,
     problems: &mut Vec<Problem>,
 ) -> AnchorStatus {
-    let Some(name) = optional_string(fields, "anchor", location, problems) else {
+    let name = optional_string(fields, "anchor", location, problems);
+    let score = fields.get("anchor_score").and_then(Value::as_f64);
+    anchor_status(name, score, location, named, problems)
+}
+
+/// The stored anchor status (both readers): missing is exact.
+fn anchor_status(
+    name: Option<String>,
+    score: Option<f64>,
+    location: &str,
+    named: &str,
+    problems: &mut Vec<Problem>,
+) -> AnchorStatus {
+    let Some(name) = name else {
         return AnchorStatus::Exact;
     };
     match name.as_str() {
         "exact" => AnchorStatus::Exact,
         "moved" => AnchorStatus::Moved,
         "orphaned" => AnchorStatus::Orphaned,
-        "fuzzy" => match fields.get("anchor_score").and_then(Value::as_f64) {
+        "fuzzy" => match score {
             Some(score) if (0.0..=1.0).contains(&score) => AnchorStatus::Fuzzy(score),
             _ => {
                 problems.push(Problem::warning(
@@ -1002,35 +1029,45 @@ fn read_attributes(
     problems: &mut Vec<Problem>,
 ) -> BTreeMap<String, String> {
     let location = format!("{location}.attributes");
-    let mut attributes = BTreeMap::new();
     match fields.get("attributes") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(entries)) => {
-            for (name, value) in entries {
-                match value {
-                    Value::String(text) => {
-                        attributes.insert(name.clone(), text.clone());
-                    }
-                    Value::Number(_) | Value::Bool(_) => {
-                        attributes.insert(name.clone(), value.to_string());
-                    }
-                    other => problems.push(Problem::warning(
-                        format!("{location}.{name}"),
-                        format!(
-                            "an attribute value should be text, found {}; skipped",
-                            json_kind(other)
-                        ),
-                    )),
-                }
-            }
+        None | Some(Value::Null) => BTreeMap::new(),
+        Some(Value::Object(entries)) => attribute_entries(entries, &location, problems),
+        Some(other) => {
+            problems.push(Problem::warning(
+                location,
+                format!(
+                    "attributes should be an object, found {}; skipped",
+                    json_kind(other)
+                ),
+            ));
+            BTreeMap::new()
         }
-        Some(other) => problems.push(Problem::warning(
-            location,
-            format!(
-                "attributes should be an object, found {}; skipped",
-                json_kind(other)
-            ),
-        )),
+    }
+}
+
+/// An annotation's attributes (both readers): text, numbers and true/false kept as text.
+fn attribute_entries(
+    entries: &Map<String, Value>,
+    location: &str,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, String> {
+    let mut attributes = BTreeMap::new();
+    for (name, value) in entries {
+        match value {
+            Value::String(text) => {
+                attributes.insert(name.clone(), text.clone());
+            }
+            Value::Number(_) | Value::Bool(_) => {
+                attributes.insert(name.clone(), value.to_string());
+            }
+            other => problems.push(Problem::warning(
+                format!("{location}.{name}"),
+                format!(
+                    "an attribute value should be text, found {}; skipped",
+                    json_kind(other)
+                ),
+            )),
+        }
     }
     attributes
 }
@@ -1195,6 +1232,345 @@ fn array_items<'a>(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Typed reading: the fast path for well-formed files (what this app writes).
+//
+// A `serde_json::Value` tree of a stored 1 MB article with 20,000 annotations is about
+// 200,000 maps and strings, built and dropped again on every start-up; its peak stays in the
+// wasm memory, which never shrinks. Files of the current version whose every field has the
+// kind it should are therefore read straight into typed annotations, borrowing strings from
+// the input where they have no escapes. Anything else (another kind of value anywhere, an
+// annotation that is not an object, a field given twice or not known, an older version that
+// needs migrating) makes this path give up, and the file is read again by the field-by-field
+// reader above, which reports each such problem and keeps the rest. Both readers give the
+// same result for every file the typed one accepts (`tests/native_format.rs` compares them).
+
+/// A string from the input: borrowed when it has no escapes, else owned.
+struct InStr<'a>(std::borrow::Cow<'a, str>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for InStr<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(InStr(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(InStr(std::borrow::Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(InStr(std::borrow::Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+fn owned(text: Option<InStr<'_>>) -> Option<String> {
+    text.map(|text| text.0.into_owned())
+}
+
+/// One annotation as the current version writes it; every field optional, none of another
+/// kind, no other field (ignored content would not be checked as the field-by-field reader
+/// checks it, e.g. for a lone surrogate).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnnotationIn<'a> {
+    #[serde(borrow, default)]
+    id: Option<InStr<'a>>,
+    #[serde(borrow, default)]
+    tag: Option<InStr<'a>>,
+    #[serde(default)]
+    start: Option<u64>,
+    #[serde(default)]
+    end: Option<u64>,
+    #[serde(borrow, default)]
+    quote: Option<InStr<'a>>,
+    #[serde(borrow, default)]
+    prefix: Option<InStr<'a>>,
+    #[serde(borrow, default)]
+    suffix: Option<InStr<'a>>,
+    #[serde(borrow, default)]
+    note: Option<InStr<'a>>,
+    #[serde(borrow, default)]
+    created: Option<InStr<'a>>,
+    #[serde(borrow, default)]
+    modified: Option<InStr<'a>>,
+    #[serde(borrow, default)]
+    creator: Option<InStr<'a>>,
+    #[serde(borrow, default)]
+    anchor: Option<InStr<'a>>,
+    #[serde(default)]
+    anchor_score: Option<f64>,
+    /// Rare and small: read as values, then exactly as the field-by-field reader does.
+    #[serde(default)]
+    attributes: Option<Map<String, Value>>,
+}
+
+/// An annotation only when it is a JSON object (a derived struct would also take an array).
+struct ObjectOnly<T>(T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for ObjectOnly<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = ObjectOnly<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(ObjectOnly)
+            }
+        }
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// A field kept as it was given, `null` included (a missing field is `None`).
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    <Value as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
+/// A whole native document (or stored entry): the small fields as values, for the readers
+/// above, and the annotations typed. No other field (see [`AnnotationIn`]).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NativeIn<'a> {
+    #[serde(default, deserialize_with = "present")]
+    format: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    version: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    offset_unit: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    role: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    annotator: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    exercise: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    document: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    tags: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    relations: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    entry_version: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    revision: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    saved: Option<Value>,
+    #[serde(borrow, default)]
+    annotations: Option<Vec<ObjectOnly<AnnotationIn<'a>>>>,
+}
+
+/// What the typed reader read: the native document, and the stored entry's own fields.
+pub(crate) struct TypedRead {
+    pub read: NativeRead,
+    /// `entry_version`, `revision` and `saved`, for the library's reader.
+    pub entry_fields: Map<String, Value>,
+}
+
+/// Reads `input` on the typed path alone; `None` when the file is not one the typed path
+/// reads exactly as the field-by-field reader would (see above). [`read_native_detailed`]
+/// tries it first.
+pub fn read_native_typed(input: &str) -> Option<NativeRead> {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    read_typed_with_entry_fields(input).map(|typed| typed.read)
+}
+
+/// Reads `input` field by field alone, as every file the typed path does not take is read.
+pub fn read_native_by_fields(input: &str) -> NativeRead {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    match serde_json::from_str::<Value>(input) {
+        Ok(value) => read_native_value(value, "$"),
+        Err(error) => {
+            let mut read = NativeRead::empty();
+            read.batch.problems.push(not_json_problem(&error));
+            read
+        }
+    }
+}
+
+/// [`read_native_typed`] for `input` without a BOM, with a stored entry's own fields.
+pub(crate) fn read_typed_with_entry_fields(input: &str) -> Option<TypedRead> {
+    let ObjectOnly(parsed): ObjectOnly<NativeIn<'_>> = serde_json::from_str(input).ok()?;
+    let NativeIn {
+        format,
+        version,
+        offset_unit,
+        role,
+        annotator,
+        exercise,
+        document,
+        tags,
+        relations,
+        entry_version,
+        revision,
+        saved,
+        annotations,
+    } = parsed;
+    let mut object = Map::new();
+    for (name, value) in [
+        ("format", format),
+        ("version", version),
+        ("offset_unit", offset_unit),
+        ("role", role),
+        ("annotator", annotator),
+        ("exercise", exercise),
+        ("document", document),
+        ("tags", tags),
+        ("relations", relations),
+    ] {
+        if let Some(value) = value {
+            object.insert(name.to_string(), value);
+        }
+    }
+    let mut entry_fields = Map::new();
+    for (name, value) in [
+        ("entry_version", entry_version),
+        ("revision", revision),
+        ("saved", saved),
+    ] {
+        if let Some(value) = value {
+            entry_fields.insert(name.to_string(), value);
+        }
+    }
+    let root = "$";
+    let mut read = NativeRead::empty();
+    if !check_format(&object, root, &mut read.batch.problems) {
+        return Some(TypedRead { read, entry_fields });
+    }
+    let version = read_version(&object, root, &mut read.batch.problems);
+    if version.is_some_and(|version| version < u64::from(CURRENT_VERSION)) {
+        // An older layout is migrated as values first.
+        return None;
+    }
+    read.declared_version = version;
+    let batch = &mut read.batch;
+    batch.offset_unit = read_offset_unit(&object, root, &mut batch.problems);
+    read.classroom = read_classroom(&object, root, &mut batch.problems);
+    store_classroom_in_extra(&read.classroom, &mut batch.extra);
+    read_document(&object, root, batch);
+    let mut taxonomy = read_tags(&object, root, &mut batch.problems);
+    let items = annotations.unwrap_or_default();
+    let mut candidates = Vec::with_capacity(items.len());
+    let mut anchors = Vec::with_capacity(items.len());
+    let mut seen_ids = BTreeSet::new();
+    for (index, ObjectOnly(annotation)) in items.into_iter().enumerate() {
+        let location = format!("{root}.annotations[{index}]");
+        let Some((candidate, anchor)) = typed_annotation(annotation, location, &mut batch.problems)
+        else {
+            continue;
+        };
+        accept_candidate(
+            candidate,
+            anchor,
+            &mut seen_ids,
+            &mut taxonomy,
+            &mut candidates,
+            &mut anchors,
+            &mut batch.problems,
+        );
+    }
+    batch.annotations = candidates;
+    read.anchors = anchors;
+    batch.tags = taxonomy.tags().to_vec();
+    batch.relations = read_relations(&object, root, &batch.annotations, &mut batch.problems);
+    Some(TypedRead { read, entry_fields })
+}
+
+/// [`read_annotation`] for a typed annotation: the same problems in the same order.
+fn typed_annotation(
+    annotation: AnnotationIn<'_>,
+    location: String,
+    problems: &mut Vec<Problem>,
+) -> Option<(CandidateAnnotation, AnchorStatus)> {
+    let id = owned(annotation.id).filter(|id| !id.is_empty());
+    let named = match &id {
+        Some(id) => format!("annotation \"{id}\""),
+        None => "this annotation".to_string(),
+    };
+    if id.is_none() {
+        problems.push(Problem::warning(
+            format!("{location}.id"),
+            "this annotation has no id; it gets a new one",
+        ));
+    }
+    let Some(tag) = owned(annotation.tag).filter(|tag| !tag.is_empty()) else {
+        problems.push(Problem::error(
+            format!("{location}.tag"),
+            format!("{named} has no tag; skipped"),
+        ));
+        return None;
+    };
+    let offset = |name: &str, value: Option<u64>, problems: &mut Vec<Problem>| {
+        let complaint = match value {
+            None => "is missing".to_string(),
+            Some(offset) => match usize::try_from(offset) {
+                Ok(offset) => return Some(offset),
+                Err(_) => format!("is {offset}, too large for any text"),
+            },
+        };
+        problems.push(Problem::warning(
+            format!("{location}.{name}"),
+            format!("the {name} of {named} {complaint}; it will be found by its quote"),
+        ));
+        None
+    };
+    let mut start = offset("start", annotation.start, problems);
+    let mut end = offset("end", annotation.end, problems);
+    if let (Some(first), Some(last)) = (start, end)
+        && first > last
+    {
+        problems.push(Problem::warning(
+            format!("{location}.start"),
+            format!(
+                "{named} starts at {first}, after its end at {last}; it will be found by its quote"
+            ),
+        ));
+        start = None;
+        end = None;
+    }
+    let anchor = anchor_status(
+        owned(annotation.anchor),
+        annotation.anchor_score,
+        &location,
+        &named,
+        problems,
+    );
+    let attributes = match annotation.attributes {
+        Some(entries) => attribute_entries(&entries, &format!("{location}.attributes"), problems),
+        None => BTreeMap::new(),
+    };
+    let candidate = CandidateAnnotation {
+        id,
+        tag,
+        start,
+        end,
+        quote: owned(annotation.quote),
+        prefix: owned(annotation.prefix),
+        suffix: owned(annotation.suffix),
+        note: owned(annotation.note).unwrap_or_default(),
+        created: owned(annotation.created),
+        modified: owned(annotation.modified),
+        creator: owned(annotation.creator),
+        attributes,
+        location,
+    };
+    Some((candidate, anchor))
+}
+
+// ---------------------------------------------------------------------------------------------
 // Back to a document: for our own stored data, where offsets are trusted but still checked.
 
 /// Why a native reading cannot become a document at all.
@@ -1226,47 +1602,77 @@ impl std::error::Error for NativeDocumentError {}
 pub fn document_from_native(
     read: &NativeRead,
 ) -> Result<(Document, Vec<Problem>), NativeDocumentError> {
-    let batch = &read.batch;
+    document_from_native_owned(read.clone(), false).map(|opened| (opened.document, opened.problems))
+}
+
+/// A native reading made a document by [`document_from_native_owned`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct NativeOpened {
+    pub document: Document,
+    /// What placing the annotations found (new problems only).
+    pub problems: Vec<Problem>,
+    /// What reading the file found.
+    pub read_problems: Vec<Problem>,
+    pub classroom: ClassroomFields,
+}
+
+/// Like [`document_from_native`], taking the reading (its strings move into the document
+/// instead of being copied: a stored 1 MB article would otherwise be held twice). With
+/// `derive_context`, an annotation whose `prefix` or `suffix` was left out (a stored entry,
+/// version 2) gets the context at its offsets in the text, exactly what the writer compared
+/// it with; otherwise a left-out context stays empty.
+pub fn document_from_native_owned(
+    read: NativeRead,
+    derive_context: bool,
+) -> Result<NativeOpened, NativeDocumentError> {
+    let NativeRead {
+        batch,
+        anchors,
+        classroom,
+        ..
+    } = read;
     let id = batch
         .document_id
-        .clone()
         .ok_or(NativeDocumentError::MissingDocumentId)?;
-    let text = batch.text.clone().ok_or(NativeDocumentError::MissingText)?;
+    let text = batch.text.ok_or(NativeDocumentError::MissingText)?;
     let mut document = Document::new(
         DocumentId(id),
-        batch.metadata.clone().unwrap_or_default(),
+        batch.metadata.unwrap_or_default(),
         Text::new(text),
     );
     let mut problems = Vec::new();
     let mut taxonomy = Taxonomy::empty();
-    for tag in &batch.tags {
-        taxonomy.insert_at(taxonomy.tags().len(), tag.clone());
+    for tag in batch.tags {
+        taxonomy.insert_at(taxonomy.tags().len(), tag);
     }
     document.tags = taxonomy;
-    for (index, candidate) in batch.annotations.iter().enumerate() {
-        let stored = read
-            .anchors
-            .get(index)
-            .cloned()
-            .unwrap_or(AnchorStatus::Exact);
-        if let Some(annotation) = place_candidate(candidate, stored, &document.text, &mut problems)
-        {
+    document.annotations.reserve(batch.annotations.len());
+    let mut anchors = anchors.into_iter();
+    for candidate in batch.annotations {
+        let stored = anchors.next().unwrap_or(AnchorStatus::Exact);
+        if let Some(annotation) = place_candidate(
+            candidate,
+            stored,
+            &document.text,
+            derive_context,
+            &mut problems,
+        ) {
             document.annotations.push(annotation);
         }
     }
-    for candidate in &batch.relations {
-        let Some(id) = candidate.id.clone() else {
+    for candidate in batch.relations {
+        let Some(id) = candidate.id else {
             problems.push(Problem::error(
-                candidate.location.clone(),
+                candidate.location,
                 "this relation has no id; skipped",
             ));
             continue;
         };
-        let from = AnnotationId(candidate.from.clone());
-        let to = AnnotationId(candidate.to.clone());
+        let from = AnnotationId(candidate.from);
+        let to = AnnotationId(candidate.to);
         if document.annotation(&from).is_none() || document.annotation(&to).is_none() {
             problems.push(Problem::error(
-                candidate.location.clone(),
+                candidate.location,
                 format!("relation \"{id}\" links an annotation that could not be read; skipped"),
             ));
             continue;
@@ -1279,29 +1685,50 @@ pub fn document_from_native(
             to,
         });
     }
-    Ok((document, problems))
+    Ok(NativeOpened {
+        document,
+        problems,
+        read_problems: batch.problems,
+        classroom,
+    })
 }
 
 fn place_candidate(
-    candidate: &CandidateAnnotation,
+    candidate: CandidateAnnotation,
     stored: AnchorStatus,
     text: &Text,
+    derive_context: bool,
     problems: &mut Vec<Problem>,
 ) -> Option<Annotation> {
-    let location = candidate.location.clone();
-    let Some(id) = candidate.id.clone() else {
+    let CandidateAnnotation {
+        location,
+        id,
+        tag,
+        start,
+        end,
+        quote,
+        prefix,
+        suffix,
+        note,
+        attributes,
+        creator,
+        created,
+        modified,
+    } = candidate;
+    let (creator, attributes) = crate::domain::import::split_creator(creator, attributes);
+    let Some(id) = id else {
         problems.push(Problem::error(
             location,
             "this annotation has no id; skipped",
         ));
         return None;
     };
-    let range = match (candidate.start, candidate.end) {
+    let range = match (start, end) {
         (Some(start), Some(end)) => TextRange::from_code_points(start, end).ok(),
         _ => None,
     };
     let mut anchor = stored;
-    let quote = match (range, &candidate.quote) {
+    let quote = match (range, quote) {
         (Some(range), quote) => {
             let slice = text.slice(range).ok();
             let matches = slice.is_some() && (quote.is_none() || quote.as_deref() == slice);
@@ -1321,10 +1748,7 @@ fn place_candidate(
                 ));
                 anchor = AnchorStatus::Orphaned;
             }
-            quote
-                .clone()
-                .or(slice.map(str::to_string))
-                .unwrap_or_default()
+            quote.or(slice.map(str::to_string)).unwrap_or_default()
         }
         (None, quote) => {
             problems.push(Problem::warning(
@@ -1332,22 +1756,29 @@ fn place_candidate(
                 format!("annotation \"{id}\" has no usable offsets; kept as an orphan to review"),
             ));
             anchor = AnchorStatus::Orphaned;
-            quote.clone().unwrap_or_default()
+            quote.unwrap_or_default()
         }
     };
-    let (creator, attributes) = candidate.creator_and_attributes();
+    let range = range.unwrap_or_default();
+    let context = |given: Option<String>, derive: &dyn Fn() -> String| match given {
+        Some(given) => given,
+        None if derive_context => derive(),
+        None => String::new(),
+    };
     Some(Annotation {
         id: AnnotationId(id),
-        tag: TagId(candidate.tag.clone()),
-        range: range.unwrap_or_default(),
+        tag: TagId(tag),
+        range,
         quote,
-        prefix: candidate.prefix.clone().unwrap_or_default(),
-        suffix: candidate.suffix.clone().unwrap_or_default(),
-        note: candidate.note.clone(),
+        prefix: context(prefix, &|| {
+            text.before(range.start(), CONTEXT_LEN).to_string()
+        }),
+        suffix: context(suffix, &|| text.after(range.end(), CONTEXT_LEN).to_string()),
+        note,
         attributes,
         creator,
-        created: candidate.created.clone().unwrap_or_default(),
-        modified: candidate.modified.clone().unwrap_or_default(),
+        created: created.unwrap_or_default(),
+        modified: modified.unwrap_or_default(),
         anchor,
     })
 }

@@ -25,7 +25,7 @@
 use crate::domain::annotation::Annotation;
 use crate::domain::change::Touched;
 use crate::domain::document::Document;
-use crate::domain::format::library::{EntryError, StoredEntry, parse_entry_json, read_entry_value};
+use crate::domain::format::library::{EntryError, StoredEntry, parse_entry_json, read_entry_text};
 use crate::domain::format::native::{NativeFile, WriteOptions, compact_annotations_json};
 use crate::domain::text::Text;
 use serde::{Deserialize, Serialize};
@@ -372,6 +372,17 @@ pub struct Head {
 }
 
 impl Head {
+    /// The entry as the one JSON text an entry stored whole would be (what [`assemble`]
+    /// reads): the typed reader takes it, so no tree of the annotations is built.
+    pub fn whole_text(
+        &self,
+        text: String,
+        parts: Vec<Option<String>>,
+    ) -> Result<String, EntryError> {
+        whole_entry_text(self.value.clone(), &self.list, &self.raw, text, parts)
+            .map(|(whole, _)| whole)
+    }
+
     /// Every piece the head lists and the revision its key is named after.
     pub fn pieces(&self) -> Vec<(Piece, u64)> {
         let mut pieces = vec![(Piece::Text, self.list.text)];
@@ -398,12 +409,24 @@ fn unreadable(reason: String, raw: &str) -> EntryError {
 
 /// Reads what a document's main key holds; never panics.
 pub fn read_stored(raw: &str) -> Result<Stored, EntryError> {
-    let value = parse_entry_json(raw)?;
-    let is_head = value.get("entry_version").and_then(Value::as_u64) == Some(PARTS_ENTRY_VERSION);
+    // Which layout, without building a tree of a whole entry (megabytes): an entry stored
+    // whole is then read on the typed path.
+    #[derive(serde::Deserialize)]
+    struct Layout {
+        #[serde(default)]
+        entry_version: Option<Value>,
+    }
+    let input = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+    let is_head = serde_json::from_str::<Layout>(input)
+        .ok()
+        .and_then(|layout| layout.entry_version)
+        .and_then(|version| version.as_u64())
+        == Some(PARTS_ENTRY_VERSION);
     if !is_head {
-        return read_entry_value(value, raw, super::library::ENTRY_VERSION)
+        return read_entry_text(raw, raw, super::library::ENTRY_VERSION)
             .map(|entry| Stored::Whole(Box::new(entry)));
     }
+    let value = parse_entry_json(raw)?;
     let list = value
         .get("parts")
         .cloned()
@@ -432,6 +455,78 @@ pub fn read_stored(raw: &str) -> Result<Stored, EntryError> {
     }))
 }
 
+/// The entry in parts as the one JSON text an entry stored whole would be (the head's
+/// fields, the text, every part's records in order), read on the typed path like one; and
+/// each part as stored with its number of records.
+fn whole_entry_text(
+    mut value: Value,
+    list: &PartList,
+    raw: &str,
+    text: String,
+    parts: Vec<Option<String>>,
+) -> Result<(String, Vec<(String, usize)>), EntryError> {
+    if parts.len() != list.annotations.len() {
+        return Err(unreadable(
+            format!(
+                "{} parts were read where the head lists {}",
+                parts.len(),
+                list.annotations.len()
+            ),
+            raw,
+        ));
+    }
+    // The entry as one JSON text (the head's fields, the text, every part's records), so
+    // it is read on the typed path like an entry stored whole; no tree of the annotations.
+    let mut stored = Vec::with_capacity(parts.len());
+    let mut records = String::new();
+    for (index, part) in parts.into_iter().enumerate() {
+        let part = part.unwrap_or_else(|| "[]".to_string());
+        let count = serde_json::from_str::<Vec<serde::de::IgnoredAny>>(&part)
+            .map_err(|error| {
+                unreadable(
+                    format!("part {index} of its annotations is not a list: {error}"),
+                    raw,
+                )
+            })?
+            .len();
+        let inner = part
+            .trim()
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+            .unwrap_or_default();
+        if count > 0 {
+            if !records.is_empty() {
+                records.push(',');
+            }
+            records.push_str(inner);
+        }
+        stored.push((part, count));
+    }
+    let Value::Object(fields) = &mut value else {
+        return Err(unreadable("expected an object".into(), raw));
+    };
+    fields.remove("parts");
+    fields.remove("annotations");
+    match fields.get_mut("document") {
+        Some(Value::Object(document)) => {
+            document.insert("text".into(), Value::String(text));
+        }
+        _ => return Err(unreadable("its document is missing".into(), raw)),
+    }
+    let head_fields = serde_json::to_string(&value)
+        .map_err(|error| unreadable(format!("its head cannot be written again: {error}"), raw))?;
+    let Some(open_fields) = head_fields.strip_suffix('}') else {
+        return Err(unreadable("expected an object".into(), raw));
+    };
+    let separator = if open_fields.trim_end().ends_with('{') {
+        ""
+    } else {
+        ","
+    };
+    let whole = format!("{open_fields}{separator}\"annotations\":[{records}]}}");
+    Ok((whole, stored))
+}
+
 /// Puts an entry in parts back together: the head, the text, and the annotation parts in
 /// the order the head lists them (`parts[i]` is part `i`; `None` for an empty part).
 /// Gives exactly what the single-key entry of the same document gives, and what is stored
@@ -444,44 +539,11 @@ pub fn assemble(
     let Head {
         revision,
         list,
-        mut value,
+        value,
         raw,
     } = head;
-    if parts.len() != list.annotations.len() {
-        return Err(unreadable(
-            format!(
-                "{} parts were read where the head lists {}",
-                parts.len(),
-                list.annotations.len()
-            ),
-            &raw,
-        ));
-    }
-    let mut annotations = Vec::new();
-    let mut stored = Vec::with_capacity(parts.len());
-    for (index, part) in parts.into_iter().enumerate() {
-        let part = part.unwrap_or_else(|| "[]".to_string());
-        let records: Vec<Value> = serde_json::from_str(&part).map_err(|error| {
-            unreadable(
-                format!("part {index} of its annotations is not a list: {error}"),
-                &raw,
-            )
-        })?;
-        stored.push((part, records.len()));
-        annotations.extend(records);
-    }
-    let Value::Object(fields) = &mut value else {
-        return Err(unreadable("expected an object".into(), &raw));
-    };
-    fields.remove("parts");
-    fields.insert("annotations".into(), Value::Array(annotations));
-    match fields.get_mut("document") {
-        Some(Value::Object(document)) => {
-            document.insert("text".into(), Value::String(text));
-        }
-        _ => return Err(unreadable("its document is missing".into(), &raw)),
-    }
-    let mut entry = read_entry_value(value, &raw, PARTS_ENTRY_VERSION)?;
+    let (whole, stored) = whole_entry_text(value, &list, &raw, text, parts)?;
+    let mut entry = read_entry_text(&whole, &raw, PARTS_ENTRY_VERSION)?;
     entry
         .document
         .annotations

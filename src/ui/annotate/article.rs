@@ -15,6 +15,7 @@ use crate::domain::highlight::{Layer, mark_style};
 use crate::domain::layout::{ArticleLayout, Touched};
 use crate::domain::segment::Paragraph;
 use crate::ui::actions;
+use crate::ui::annotate::filling::{self, Filling};
 use crate::ui::classroom::context::CheckResult;
 use crate::ui::state::{AppState, use_app};
 use crate::web::caret;
@@ -180,6 +181,14 @@ fn layout(
         tags,
         check,
     }
+}
+
+/// Which text is open (a new one is drawn from its start, in steps when long).
+fn text_identity(document: &Document) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    document.id.hash(&mut hasher);
+    document.text.sha256().hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A run of one paragraph, ready to render.
@@ -445,17 +454,13 @@ pub fn ArticleView() -> impl IntoView {
     mark_following(article_ref, SELECTED_CLASS, move || state.selected.get());
     mark_following(article_ref, FLASH_CLASS, move || state.flash.get());
     let nearness = Nearness::new(state, printing);
+    let text_id = Memo::new(move |_| state.editor.with(|e| text_identity(e.document())));
+    let filling = Filling::new(text_id, move || {
+        layout.with_untracked(|l| l.0.article.ranges().to_vec())
+    });
     let keys = move || {
-        let lazy = nearness.lazy.get();
-        layout.with(|l| {
-            l.0.keys
-                .iter()
-                .map(|&key| DrawKey {
-                    key,
-                    marked: !lazy || nearness.near.with(|n| n.contains(&key.index)),
-                })
-                .collect::<Vec<_>>()
-        })
+        let all = printing.is_some_and(|p| p.0.get());
+        layout.with(|l| draw_keys(&l.0, nearness, filling, (!all).then(|| text_id.get())))
     };
     let render_paragraph = move |DrawKey { key, marked }: DrawKey| {
         let node = NodeRef::<leptos::html::Div>::new();
@@ -535,6 +540,9 @@ pub fn ArticleView() -> impl IntoView {
                 }
                 tabindex="0"
                 role="document"
+                aria-busy=move || {
+                    layout.with(|l| filling.busy(l.0.keys.len())).then_some("true")
+                }
                 aria-label=crate::ui::strings::ARTICLE_LABEL
                 aria-describedby="ann-article-help"
                 on:focus=move |_| crate::ui::annotate::reading_cursor::on_article_focus()
@@ -554,6 +562,35 @@ pub fn ArticleView() -> impl IntoView {
             <crate::ui::annotate::reading_cursor::ReadingCursor />
         </article>
     }
+}
+
+/// The paragraphs to draw now and whether each gets its marks: all of them, or (`text`
+/// given) as many as drawing in steps has reached for that text.
+fn draw_keys(
+    layout: &Layout,
+    nearness: Nearness,
+    filling: Filling,
+    text: Option<u64>,
+) -> Vec<DrawKey> {
+    let lazy = nearness.lazy.get();
+    let ranges = layout.article.ranges();
+    let limit = text.map_or(layout.keys.len(), |text| filling.limit(text, ranges));
+    // Until the browser has said what is near the screen, the page is at its top: the first
+    // screenful gets its marks in the first frame.
+    let opening = if nearness.near.with(HashSet::is_empty) {
+        filling::paragraphs_for(ranges, 0, filling::FIRST_CHARS)
+    } else {
+        0
+    };
+    layout
+        .keys
+        .iter()
+        .take(limit)
+        .map(|&key| DrawKey {
+            key,
+            marked: !lazy || key.index < opening || nearness.near.with(|n| n.contains(&key.index)),
+        })
+        .collect()
 }
 
 /// Which paragraphs a long article draws with their marks: those near the screen, as the

@@ -5,6 +5,7 @@ pub mod annotation_list;
 pub mod article;
 pub mod details;
 pub mod document_details;
+pub mod filling;
 pub mod print_notes;
 pub mod reading_cursor;
 pub mod review;

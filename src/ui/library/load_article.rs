@@ -7,6 +7,7 @@ use crate::domain::document::{Document, DocumentId, Metadata};
 use crate::domain::text::Text;
 use crate::ui::library::persistence::{self, StoredOpen};
 use crate::ui::notices;
+use crate::ui::progress;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
 use crate::web::{clock, files};
 use leptos::prelude::*;
@@ -74,7 +75,15 @@ pub fn open_files(state: AppState, list: Option<web_sys::FileList>) {
                 return;
             }
         };
-        match open_article_file(&opened.name, &opened.bytes) {
+        let large = opened.bytes.len() >= progress::ANNOUNCE_FROM_BYTES;
+        if large {
+            progress::begin_work(format!("Opening “{}”", opened.name)).await;
+        }
+        let result = open_article_file(&opened.name, &opened.bytes);
+        if large {
+            progress::end_work();
+        }
+        match result {
             Ok(article) => {
                 let notices = article.notices.clone();
                 persistence::open_document(state, document_from(article, Metadata::default()));

@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
     crate::ui::classroom::provide_classroom(state);
     crate::ui::factcheck::provide();
     crate::ui::annotate::print_notes::provide_printing();
+    crate::ui::progress::provide_progress();
     crate::ui::sharing::provide_sharing(state);
     let first = initial_document(state, || {
         crate::ui::library::load_article::sample_document()
@@ -42,6 +43,7 @@ pub fn App() -> impl IntoView {
         <crate::ui::sharing::SharingPanel />
         <Notices export_now=move |_| crate::ui::transfer::export_menu::export_native(state, true) />
         <LiveRegion />
+        <crate::ui::progress::ProgressIndicator />
         <Shortcuts />
         <Autosave />
         {move || match state.screen.get() {

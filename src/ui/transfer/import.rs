@@ -21,6 +21,7 @@ use crate::ui::actions;
 use crate::ui::dialog::Dialog;
 use crate::ui::library::persistence;
 use crate::ui::notices;
+use crate::ui::progress;
 use crate::ui::state::{AppState, NoticeKind, WaitingImport, use_app};
 use crate::web::storage::library;
 use crate::web::{clock, files};
@@ -69,7 +70,19 @@ pub fn import_file_list(state: AppState, list: Vec<web_sys::File>, from_drop: bo
                 Err(error) => unread.push(notices::capitalise(&error.to_string())),
             }
         }
+        let bytes: usize = opened.iter().map(|file| file.bytes.len()).sum();
+        let large = bytes >= progress::ANNOUNCE_FROM_BYTES;
+        if large {
+            let label = match opened.as_slice() {
+                [only] => format!("Importing “{}”", only.name),
+                _ => format!("Importing {} files", opened.len()),
+            };
+            progress::begin_work(label).await;
+        }
         import_opened(state, opened, unread, from_drop);
+        if large {
+            progress::end_work();
+        }
     });
 }
 

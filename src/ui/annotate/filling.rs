@@ -1,0 +1,122 @@
+//! A long article is drawn in steps: the first screenful at once, the rest a slice per task,
+//! so the first screen is painted early and the page keeps answering input meanwhile. On a
+//! 1 MB article the paragraphs took about 190 ms to build and the browser as long again to
+//! lay them out, all before the first paint; now the first paint waits for about 12,000
+//! characters, and each later slice of about 40,000 stays well under 50 ms.
+//!
+//! While paragraphs are missing, the article is `aria-busy` and the progress indicator
+//! (`ui/progress.rs`) says how far drawing is; the `data-article-text` contract (its
+//! `textContent` is the whole text) holds again once it is done. Articles under
+//! [`STEPS_FROM`] characters are drawn whole at once, as before; printing draws everything.
+
+use crate::domain::text::TextRange;
+use leptos::prelude::*;
+
+/// From this many characters on, an article is drawn in steps.
+pub const STEPS_FROM: usize = 200_000;
+/// The first step: about two screens of text.
+pub const FIRST_CHARS: usize = 12_000;
+/// Each later step.
+const STEP_CHARS: usize = 40_000;
+
+/// How many paragraphs of `ranges`, from `from` on, make up at least `chars` characters
+/// (at least one more, all when there are fewer).
+pub fn paragraphs_for(ranges: &[TextRange], from: usize, chars: usize) -> usize {
+    let mut taken = 0;
+    let mut end = from;
+    for range in ranges.iter().skip(from) {
+        end += 1;
+        taken += range.end().0.saturating_sub(range.start().0);
+        if taken >= chars {
+            break;
+        }
+    }
+    end.max(from.saturating_add(1)).min(ranges.len())
+}
+
+/// The characters in the article's paragraphs.
+fn total_chars(ranges: &[TextRange]) -> usize {
+    ranges.last().map_or(0, |last| last.end().0)
+}
+
+/// How many paragraphs of the text identified by `text` are drawn.
+#[derive(Clone, Copy)]
+pub struct Filling {
+    drawn: RwSignal<Option<(u64, usize)>>,
+}
+
+impl Filling {
+    /// Follows the open text (`text`: an identity of it; `ranges`: its paragraphs): a new
+    /// text starts with its first screenful, and the rest follows a slice per task.
+    pub fn new(
+        text: Memo<u64>,
+        ranges: impl Fn() -> Vec<TextRange> + Copy + Send + Sync + 'static,
+    ) -> Self {
+        let filling = Filling {
+            drawn: RwSignal::new(None),
+        };
+        Effect::new(move |_| {
+            let id = text.get();
+            // Only a new text starts over; edits keep what is drawn.
+            let ranges = untrack(ranges);
+            let first = first_step(&ranges);
+            filling.drawn.set(Some((id, first)));
+            report(first, ranges.len());
+            if first < ranges.len() {
+                schedule(filling, text, ranges, id);
+            }
+        });
+        on_cleanup(|| crate::ui::progress::set_drawing(None));
+        filling
+    }
+
+    /// How many paragraphs to draw now, of the text identified by `text` with `ranges`.
+    pub fn limit(&self, text: u64, ranges: &[TextRange]) -> usize {
+        match self.drawn.get() {
+            Some((drawn_text, drawn)) if drawn_text == text => drawn,
+            _ => first_step(ranges),
+        }
+    }
+
+    /// Whether paragraphs of the open text are still missing.
+    pub fn busy(&self, count: usize) -> bool {
+        self.drawn.get().is_some_and(|(_, drawn)| drawn < count)
+    }
+}
+
+fn first_step(ranges: &[TextRange]) -> usize {
+    if total_chars(ranges) < STEPS_FROM {
+        ranges.len()
+    } else {
+        paragraphs_for(ranges, 0, FIRST_CHARS)
+    }
+}
+
+fn report(drawn: usize, total: usize) {
+    crate::ui::progress::set_drawing((drawn < total).then_some((drawn, total)));
+}
+
+/// The next slice, in a task of its own (after the browser has painted and handled input);
+/// it stops when another text is opened meanwhile.
+fn schedule(filling: Filling, text: Memo<u64>, ranges: Vec<TextRange>, id: u64) {
+    set_timeout(
+        move || {
+            if text.try_get_untracked() != Some(id) {
+                return;
+            }
+            let Some(Some((drawn_text, drawn))) = filling.drawn.try_get_untracked() else {
+                return;
+            };
+            if drawn_text != id {
+                return;
+            }
+            let next = paragraphs_for(&ranges, drawn, STEP_CHARS);
+            filling.drawn.set(Some((id, next)));
+            report(next, ranges.len());
+            if next < ranges.len() {
+                schedule(filling, text, ranges, id);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
