@@ -10,6 +10,7 @@ pub mod dialog;
 pub mod factcheck;
 pub mod library;
 pub mod notices;
+pub mod on_demand;
 pub mod sharing;
 pub mod shell;
 pub mod state;
