@@ -227,6 +227,27 @@ test('a part that cannot be fetched says so, and loads when tried again online',
   await context.close();
 });
 
+test('while a part is fetched its place says "Loading…"', async () => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  // Hold the report's module until the loading line has been seen.
+  await page.route(/split_claims_report-[0-9a-f]+\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  await page.getByRole('button', { name: 'Claims report' }).click();
+  await page.getByRole('status').filter({ hasText: 'Loading the claims report…' }).waitFor();
+  assert.equal(await page.getByRole('dialog', { name: 'Claims report' }).count(), 0);
+  release();
+  await page.getByRole('dialog', { name: 'Claims report' }).waitFor();
+  assert.equal(await page.getByText('Loading the claims report…').count(), 0);
+  await context.close();
+});
+
 test('a new build replaces the old copy: one cache, named after the new version', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
