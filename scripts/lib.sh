@@ -60,6 +60,18 @@ ensure_wasm_opt() {
   fi
 }
 
+# The splitter scripts/build-wasm runs (Trunk build hook): cuts the wasm at its #[wasm_split]
+# boundaries into the modules the app fetches on demand.
+SPLITTER_VERSION="0.2.4"
+ensure_wasm_split() {
+  # It has no --version: ask cargo which version it installed.
+  if ! command -v wasm-split-cli >/dev/null ||
+    ! cargo install --list | grep -qx "wasm_split_cli_support v$SPLITTER_VERSION:"; then
+    say "installing wasm-split-cli $SPLITTER_VERSION (crate wasm_split_cli_support) from crates.io (about 2 minutes, once)"
+    cargo install --locked "wasm_split_cli_support@$SPLITTER_VERSION" --features build-binary
+  fi
+}
+
 ensure_chromium() {
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Debian's chromium and chromium-driver"
@@ -111,4 +123,5 @@ ensure_build_tools() {
   ensure_trunk
   ensure_wasm_bindgen
   ensure_wasm_opt
+  ensure_wasm_split
 }

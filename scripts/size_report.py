@@ -2,17 +2,22 @@
 """What a browser downloads from dist/, against the size budgets (issue: a light app).
 
 First paint is what index.html makes the browser fetch before the annotator can draw: the page,
-its style sheets, boot.js, the wasm-bindgen glue and the wasm. Everything is every file the app
-can ever fetch. Sizes are deterministic for one build, so the ceilings below may fail the build:
+its style sheets, boot.js, the wasm-bindgen glue (and what it imports: the loader of the parts
+fetched on demand) and the main wasm. The other wasm modules are those parts (scripts/build-wasm
+splits them off; "later" below): fetched the first time their feature is used. Everything is
+every file the app can ever fetch. Sizes are deterministic for one build, so the ceilings below may fail the build:
 they are ratchets at today's size (lower them when a change makes the app smaller; never raise
 them without saying why in the commit). The goals are the issue's budgets; a missed goal is
 printed, not hidden."""
-import gzip, html.parser, pathlib, shutil, subprocess, sys
+import gzip, html.parser, pathlib, re, shutil, subprocess, sys
 
 KIB = 1024
 # (name, goal KiB gzip, ceiling KiB gzip)
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 757)
-EVERYTHING = ("everything the app can fetch", 600, 759)
+# Loading on demand (ARCHITECTURE.md) took first paint from 741 to 580 KiB and raised everything
+# from 743 to 798 KiB: each part is compressed on its own (gzip finds less to share in six
+# small files than in one large one) and the split adds a little glue per boundary (raw +70 KiB).
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 583)
+EVERYTHING = ("everything the app can fetch", 600, 800)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():
@@ -30,6 +35,16 @@ class Fetched(html.parser.HTMLParser):
 
 page = Fetched(); page.feed((dist / "index.html").read_text(encoding="utf-8"))
 first = {"index.html"} | {f.removeprefix("./") for f in page.files if f}
+# A module a first-paint script imports statically is fetched before the first paint too (the
+# glue imports __wasm_split.js, the loader of the parts fetched on demand).
+STATIC_IMPORT = re.compile(r"""^import\s.*?\sfrom\s+["']\./([A-Za-z0-9._-]+)["']""", re.M)
+pending = [f for f in first if f.endswith(".js")]
+while pending:
+    script = dist / pending.pop()
+    if script.is_file():
+        for imported in STATIC_IMPORT.findall(script.read_text(encoding="utf-8")):
+            if imported not in first:
+                first.add(imported); pending.append(imported)
 
 brotli = shutil.which("brotli")
 def sizes(path):
@@ -48,9 +63,14 @@ for path in sorted(p for p in dist.rglob("*") if p.is_file()):
         t = totals[key]; t[0] += raw; t[1] += gz; t[2] += br or 0
 
 fmt_br = lambda b: f"{b:>10}" if brotli else f"{'-':>10}"
-print(f"{'file':<46} {'raw':>10} {'gzip -9':>10} {'brotli':>10}  first paint")
+when = lambda name, is_first: "first paint" if is_first else ("later" if name.endswith(".wasm") else "")
+print(f"{'file':<52} {'raw':>10} {'gzip -9':>10} {'brotli':>10}  fetched")
 for name, raw, gz, br, is_first in rows:
-    print(f"{name:<46} {raw:>10} {gz:>10} {fmt_br(br)}  {'yes' if is_first else ''}")
+    print(f"{name:<52} {raw:>10} {gz:>10} {fmt_br(br)}  {when(name, is_first)}")
+later = [r for r in rows if when(r[0], r[4]) == "later"]
+if later:
+    print(f"\n{len(later)} part(s) fetched on demand, gzip -9 KiB: " +
+          ", ".join(f"{name.split('-')[0]} {gz / KIB:.1f}" for name, _, gz, _, _ in later))
 missing = sorted(f for f in first if not (dist / f).is_file())
 if missing:
     sys.exit(f"size-report: index.html fetches files that are not in {dist}: {', '.join(missing)}")

@@ -320,7 +320,7 @@ const READS: [&str; 7] = [
 /// The signals of `AppState` that only some modules may write, and which. Every module path is
 /// a prefix: `ui/actions` covers `ui/actions.rs` and `ui/actions/…`. The view-only signals
 /// (`screen`, `filter`, `show_help`) are not listed: components set them (ARCHITECTURE.md).
-const GUARDED: [(&str, &[&str]); 9] = [
+const GUARDED: [(&str, &[&str]); 10] = [
     ("editor", &["ui/actions"]),
     ("changes", &["ui/actions"]),
     ("pending", &["ui/actions"]),
@@ -330,6 +330,7 @@ const GUARDED: [(&str, &[&str]); 9] = [
     ("snap_to_words", &["ui/actions"]),
     ("notices", &["ui/notices"]),
     ("announcement", &["ui/notices"]),
+    ("loading", &["ui/notices"]),
 ];
 
 /// Each write of a guarded signal outside its writers: "file:line: writes state.editor (set)".

@@ -11,6 +11,7 @@ pub mod factcheck;
 pub mod library;
 pub mod notices;
 pub mod progress;
+pub mod on_demand;
 pub mod sharing;
 pub mod shell;
 pub mod state;

@@ -42,6 +42,17 @@ pub fn notify(state: AppState, kind: NoticeKind, text: impl Into<String>, detail
     }
 }
 
+/// Shows `text` ("Loading the import formats…") on the notices' line until [`done_loading`].
+pub fn show_loading(state: AppState, text: impl Into<String>) {
+    let text = text.into();
+    announce(state, text.clone());
+    state.loading.set(Some(text));
+}
+
+pub fn done_loading(state: AppState) {
+    state.loading.set(None);
+}
+
 /// Another document opened: what was said about the last one goes, errors stay until
 /// dismissed.
 pub fn clear_for_another_document(state: AppState) {
@@ -103,6 +114,12 @@ pub fn Notices(#[prop(into)] export_now: Callback<()>) -> impl IntoView {
                             </div>
                         }
                     })
+            }}
+            {move || {
+                state
+                    .loading
+                    .get()
+                    .map(|text| view! { <p class="ann-loading" role="status" aria-busy="true">{text}</p> })
             }}
             <For each=move || state.notices.get() key=|n| n.id let:notice>
                 {

@@ -67,6 +67,9 @@ pub struct AppState {
     pub notices: RwSignal<Vec<Notice>>,
     /// Text for the polite live region that screen readers announce.
     pub announcement: RwSignal<String>,
+    /// "Loading the import formats…" while a part of the app is fetched for an import or an
+    /// export (ui::on_demand); apart from the notices, so a notice is always a result.
+    pub loading: RwSignal<Option<String>>,
     pub save_state: RwSignal<SaveState>,
     pub snap_to_words: RwSignal<bool>,
     pub flash: RwSignal<Option<AnnotationId>>,
@@ -97,6 +100,7 @@ impl AppState {
             filter: RwSignal::new(ListFilter::default()),
             notices: RwSignal::new(Vec::new()),
             announcement: RwSignal::new(String::new()),
+            loading: RwSignal::new(None),
             save_state: RwSignal::new(SaveState::Saved),
             snap_to_words: RwSignal::new(true),
             flash: RwSignal::new(None),

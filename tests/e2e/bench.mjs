@@ -396,19 +396,26 @@ async function measurePeer(browser, server, caseInfo, peer) {
   process.stderr.write(`  peer ${caseInfo.name}: ${stats(loads)?.median.toFixed(1) ?? 'n/a'} ms\n`);
 }
 
+/** What a first visit fetches (wasm + js + css); the parts fetched on demand (every .wasm but
+ * the main `_bg` one, see src/ui/on_demand.rs) are listed apart, as `later`. */
 function transferSize(root) {
   let raw = 0;
   let gzip = 0;
   const files = [];
+  const later = [];
   for (const name of fs.readdirSync(root)) {
     if (!/\.(wasm|js|css)$/.test(name)) continue;
     const bytes = fs.readFileSync(path.join(root, name));
     const z = zlib.gzipSync(bytes, { level: 9 }).length;
+    if (name.endsWith('.wasm') && !name.includes('_bg')) {
+      later.push({ name, raw: bytes.length, gzip: z });
+      continue;
+    }
     raw += bytes.length;
     gzip += z;
     files.push({ name, raw: bytes.length, gzip: z });
   }
-  return { raw, gzip, files };
+  return { raw, gzip, files, later };
 }
 
 async function main() {
@@ -580,6 +587,9 @@ function table(result) {
     lines.push(`Long tasks during the interactions (${on}): ${result.longTasks.count}, longest ${result.longTasks.max.toFixed(0)} ms (budget: none over 50 ms); all: [${result.longTasks.all.join(', ')}]`);
   }
   lines.push(`Transfer (wasm + js + css, gzip -9): ${(result.transfer.gzip / 1024).toFixed(1)} KiB (raw ${(result.transfer.raw / 1024).toFixed(1)} KiB; budget ≤ 200 KiB): ${result.transfer.files.map((x) => `${x.name.replace(/-[0-9a-f]{8,}/, '')} ${(x.gzip / 1024).toFixed(1)}`).join(', ')}`);
+  if (result.transfer.later?.length) {
+    lines.push(`Fetched on demand (gzip -9 KiB): ${result.transfer.later.map((x) => `${x.name.replace(/-[0-9a-f]{8,}/, '')} ${(x.gzip / 1024).toFixed(1)}`).join(', ')}`);
+  }
   if (result.interactionError) lines.push(`Interactions stopped early: ${result.interactionError}`);
   if (result.pageProblems) lines.push(`Page problems: ${result.pageProblems.join(' | ')}`);
   return lines.join('\n') + '\n';

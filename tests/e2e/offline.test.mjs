@@ -137,6 +137,117 @@ test('after one visit the app opens with the network off', async () => {
   await context.close();
 });
 
+// The parts of the app fetched on demand (src/ui/on_demand.rs): each separate .wasm module of
+// the build that is not the main one.
+const PARTS = async () => (await listFiles(DIST)).filter((file) => file.endsWith('.wasm') && !file.includes('_bg'));
+
+test('after one visit every part fetched on demand works with the network off', async () => {
+  assert.ok((await PARTS()).length >= 5, 'the build has fewer on-demand parts than the app has boundaries');
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  const fetchedParts = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('.wasm') && !request.url().includes('_bg')) fetchedParts.push(request.url());
+  });
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  // Only the worker's copy of the build fetched the parts: the page itself used none yet.
+  assert.deepEqual(fetchedParts, [], 'a part was fetched before its feature was used');
+
+  server.offline = true;
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await page.waitForFunction(APP_STARTED, null, { timeout: 15_000 });
+
+    await page.getByRole('button', { name: 'Sharing', exact: true }).click();
+    await page.getByLabel('Your name').waitFor();
+    await page.getByRole('button', { name: 'Sharing', exact: true }).click();
+
+    await page.getByRole('button', { name: 'Claims report' }).click();
+    await page.getByRole('dialog', { name: 'Claims report' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Claims report' }).waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Make exercise' }).click();
+    const makeExercise = page.getByRole('dialog', { name: 'Make exercise' });
+    await makeExercise.waitFor();
+    await page.keyboard.press('Escape');
+    await makeExercise.waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Class results' }).click();
+    const classResults = page.getByRole('dialog', { name: 'Class results' });
+    await classResults.waitFor();
+    await classResults.getByRole('button', { name: 'Close', exact: true }).click();
+    await classResults.waitFor({ state: 'detached' });
+
+    // The writers: an export to a foreign format downloads.
+    await page.locator('summary', { hasText: 'Export' }).click();
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV', exact: true }).click(),
+    ]);
+    assert.match(csv.suggestedFilename(), /\.csv$/);
+    // The readers: the sample has no annotations yet, so its CSV is read and found empty (the
+    // reader's own words; a part that failed to load would say "Could not load").
+    const csvText = await readFile(await csv.path(), 'utf8');
+    await page.getByLabel('Import annotations').setInputFiles({
+      name: csv.suggestedFilename(), mimeType: 'text/csv', buffer: Buffer.from(csvText, 'utf8'),
+    });
+    await page.locator('.ann-notice', { hasText: 'Nothing imported: the file holds no annotations' }).waitFor();
+    assert.doesNotMatch(await page.textContent('body'), /Could not load|Loading the import formats/);
+  } finally {
+    server.offline = false;
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a part that cannot be fetched says so, and loads when tried again online', async () => {
+  // No service worker: offline before the first use of the report, nothing has a copy of it.
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  server.offline = true;
+  try {
+    await page.getByRole('button', { name: 'Claims report' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Could not load the claims report' }).waitFor();
+  } finally {
+    server.offline = false;
+  }
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.getByRole('dialog', { name: 'Claims report' }).waitFor();
+  assert.equal(await page.getByText('Could not load the claims report').count(), 0);
+  // The app kept running: the article is still there and can still be worked on.
+  assert.ok(await page.evaluate(APP_STARTED));
+  await context.close();
+});
+
+test('while a part is fetched its place says "Loading…"', async () => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  // Hold the report's module until the loading line has been seen.
+  await page.route(/split_claims_report-[0-9a-f]+\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  await page.getByRole('button', { name: 'Claims report' }).click();
+  await page.getByRole('status').filter({ hasText: 'Loading the claims report…' }).waitFor();
+  assert.equal(await page.getByRole('dialog', { name: 'Claims report' }).count(), 0);
+  release();
+  await page.getByRole('dialog', { name: 'Claims report' }).waitFor();
+  assert.equal(await page.getByText('Loading the claims report…').count(), 0);
+  await context.close();
+});
+
 test('a new build replaces the old copy: one cache, named after the new version', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

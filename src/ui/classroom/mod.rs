@@ -16,6 +16,7 @@ pub mod files;
 pub mod make_exercise;
 pub mod student;
 
+use crate::ui::on_demand::{NotLoaded, OnDemand};
 use context::Classroom;
 use leptos::prelude::*;
 
@@ -91,13 +92,25 @@ pub fn ClassroomLayer() -> impl IntoView {
     student::open_fragment_on_start(state, classroom);
     view! {
         <Show when=move || classroom.make_open.get()>
-            <make_exercise::MakeExerciseDialog />
+            <OnDemand what="Make exercise" load=make_exercise_on_demand />
         </Show>
         <Show when=move || classroom.waiting_exercise.with(Option::is_some)>
             <student::NameDialog />
         </Show>
         <Show when=move || classroom.class_open.get()>
-            <class_results::ClassResults />
+            <OnDemand what="Class results" load=class_results_on_demand />
         </Show>
     }
+}
+
+/// Make exercise is fetched the first time it opens (ui::on_demand).
+#[leptos::wasm_split::wasm_split(make_exercise, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn make_exercise_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <make_exercise::MakeExerciseDialog /> }.into_any())
+}
+
+/// Class results are fetched the first time they open (ui::on_demand).
+#[leptos::wasm_split::wasm_split(class_results, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn class_results_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <class_results::ClassResults /> }.into_any())
 }

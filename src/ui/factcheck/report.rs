@@ -15,6 +15,7 @@ use crate::domain::factcheck::report::{
 use crate::ui::actions;
 use crate::ui::factcheck::context::{FactCheck, use_fact_check};
 use crate::ui::notices;
+use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::{clock, files};
 use leptos::prelude::*;
@@ -129,9 +130,15 @@ pub fn ClaimsReport() -> impl IntoView {
     on_cleanup(move || keys.remove());
     view! {
         <Show when=move || fact_check.report_open.get()>
-            <ReportView />
+            <OnDemand what="the claims report" load=report_on_demand />
         </Show>
     }
+}
+
+/// The report and its exports are fetched the first time it opens (ui::on_demand).
+#[leptos::wasm_split::wasm_split(claims_report, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn report_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <ReportView /> }.into_any())
 }
 
 fn sort_from(value: &str) -> ClaimSort {

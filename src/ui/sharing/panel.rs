@@ -5,6 +5,7 @@ use super::context::{Status, use_sharing};
 use super::engine;
 use super::library;
 use super::sign_in::{SignIn, SignedIn};
+use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::use_app;
 use leptos::prelude::*;
 
@@ -70,35 +71,51 @@ pub fn SharingPanel() -> impl IntoView {
             refresh();
         }
     });
-    let share = move |_| leptos::task::spawn_local(library::share_open_document(state, sharing));
     view! {
         <Show when=move || sharing.panel_open.get()>
             <section class="ann-sharing" id="ann-sharing" aria-labelledby="ann-sharing-title">
                 <h2 class="ann-panel-heading" id="ann-sharing-title">"Sharing"</h2>
-                {move || match sharing.who.get() {
-                    None => view! { <SignIn /> }.into_any(),
-                    Some(who) => view! { <SignedIn who /> <LibraryPicker /> }.into_any(),
-                }}
-                <Show when=move || sharing.who.with(Option::is_some)>
-                    <div class="ann-sharing__actions">
-                        {move || match sharing.shared_in.get() {
-                            Some(library) => view! {
-                                <p>"This document is shared in “" {library} "”. "
-                                    <button type="button" class="ann-button"
-                                        on:click=move |_| engine::unshare(state, sharing)>
-                                        "Stop sharing here"
-                                    </button>
-                                </p>
-                            }.into_any(),
-                            None => view! {
-                                <button type="button" class="ann-button" on:click=share>
-                                    "Share this document"
-                                </button>
-                            }.into_any(),
-                        }}
-                    </div>
-                </Show>
+                <OnDemand what="the sharing panel" load=panel_on_demand />
             </section>
+        </Show>
+    }
+}
+
+/// The panel's sign-in, libraries and actions are fetched the first time it opens
+/// (ui::on_demand); the engine that keeps a shared document live is not.
+#[leptos::wasm_split::wasm_split(sharing_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn panel_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <PanelBody /> }.into_any())
+}
+
+#[component]
+fn PanelBody() -> impl IntoView {
+    let state = use_app();
+    let sharing = use_sharing();
+    let share = move |_| leptos::task::spawn_local(library::share_open_document(state, sharing));
+    view! {
+        {move || match sharing.who.get() {
+            None => view! { <SignIn /> }.into_any(),
+            Some(who) => view! { <SignedIn who /> <LibraryPicker /> }.into_any(),
+        }}
+        <Show when=move || sharing.who.with(Option::is_some)>
+            <div class="ann-sharing__actions">
+                {move || match sharing.shared_in.get() {
+                    Some(library) => view! {
+                        <p>"This document is shared in “" {library} "”. "
+                            <button type="button" class="ann-button"
+                                on:click=move |_| engine::unshare(state, sharing)>
+                                "Stop sharing here"
+                            </button>
+                        </p>
+                    }.into_any(),
+                    None => view! {
+                        <button type="button" class="ann-button" on:click=share>
+                            "Share this document"
+                        </button>
+                    }.into_any(),
+                }}
+            </div>
         </Show>
     }
 }

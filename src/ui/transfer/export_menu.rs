@@ -3,9 +3,11 @@
 //! browser as downloads; nothing leaves the machine otherwise.
 
 use crate::domain::article_input::metadata::suggested_file_stem;
+use crate::domain::document::Document;
 use crate::domain::format::native::{WriteOptions, write_document};
-use crate::domain::interchange::{ExportFormat, export_with_report};
+use crate::domain::interchange::{ExportFormat, Exported, export_with_report};
 use crate::ui::notices;
+use crate::ui::on_demand::{self, NotLoaded};
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::files;
 use leptos::prelude::*;
@@ -52,10 +54,26 @@ pub fn export_native(state: AppState, include_text: bool) {
     );
 }
 
+/// The foreign-format writers (domain::interchange) are fetched on the first export to one
+/// of them (ui::on_demand).
+#[leptos::wasm_split::wasm_split(interchange_writers, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn export_on_demand(document: Document, format: ExportFormat) -> Result<Exported, NotLoaded> {
+    Ok(export_with_report(&document, format))
+}
+
 pub fn export_format(state: AppState, format: ExportFormat) {
-    let exported = state
-        .editor
-        .with_untracked(|e| export_with_report(e.document(), format));
+    let document = state.editor.with_untracked(|e| e.document().clone());
+    leptos::task::spawn_local(async move {
+        let exporting = export_on_demand(document, format);
+        if let Some(exported) =
+            on_demand::run(state, "the export formats", "exported", exporting).await
+        {
+            offer_exported(state, exported);
+        }
+    });
+}
+
+fn offer_exported(state: AppState, exported: Exported) {
     match exported.download() {
         Ok(file) => offer(state, &file.name, &file.mime, &file.bytes),
         Err(error) => notices::notify(

@@ -22,6 +22,7 @@ use crate::ui::dialog::Dialog;
 use crate::ui::library::persistence;
 use crate::ui::notices;
 use crate::ui::progress;
+use crate::ui::on_demand::{self, NotLoaded};
 use crate::ui::state::{AppState, NoticeKind, WaitingImport, use_app};
 use crate::web::storage::library;
 use crate::web::{clock, files};
@@ -128,7 +129,7 @@ fn import_opened(
             bytes: f.bytes.clone(),
         })
         .collect();
-    import_inputs(state, &inputs, unread);
+    import_inputs(state, inputs, unread);
 }
 
 fn open_article(state: AppState, file: &files::OpenedFile) {
@@ -158,8 +159,26 @@ fn open_article(state: AppState, file: &files::OpenedFile) {
     }
 }
 
+/// The foreign-format readers (domain::import_pipeline and interchange's readers) are fetched
+/// on the first import (ui::on_demand).
+#[leptos::wasm_split::wasm_split(interchange_readers, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn prepare_on_demand(
+    inputs: Vec<InputFile>,
+    library: Vec<LibraryDocRef>,
+    open_document: Document,
+    now: String,
+) -> Result<ImportPreparation, NotLoaded> {
+    Ok(prepare_import(
+        &inputs,
+        &library,
+        Some(&open_document),
+        &mut |prefix| clock::new_id(prefix),
+        &now,
+    ))
+}
+
 /// Prepares and applies `inputs`; ends with one notice.
-pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>) {
+pub fn import_inputs(state: AppState, inputs: Vec<InputFile>, unread: Vec<String>) {
     persistence::flush(state);
     let stored: Vec<StoredDocument> = library::scan()
         .entries
@@ -177,29 +196,29 @@ pub fn import_inputs(state: AppState, inputs: &[InputFile], unread: Vec<String>)
         })
         .collect();
     let now = clock::now_iso();
-    let mut preparation = state.editor.with_untracked(|e| {
-        prepare_import(
-            inputs,
-            &library,
-            Some(e.document()),
-            &mut |prefix| clock::new_id(prefix),
-            &now,
-        )
+    let open_document = state.editor.with_untracked(|e| e.document().clone());
+    leptos::task::spawn_local(async move {
+        let preparing = prepare_on_demand(inputs, library, open_document, now.clone());
+        let Some(mut preparation) =
+            on_demand::run(state, "the import formats", "imported", preparing).await
+        else {
+            return;
+        };
+        name_stored_targets(&mut preparation, &stored);
+        if preparation.needs_version_choice() || preparation.needs_unit_choice() {
+            actions::ask_import_version(
+                state,
+                WaitingImport {
+                    preparation,
+                    stored,
+                    unread,
+                    now,
+                },
+            );
+            return;
+        }
+        finish_import(state, &preparation, &stored, unread, &now);
     });
-    name_stored_targets(&mut preparation, &stored);
-    if preparation.needs_version_choice() || preparation.needs_unit_choice() {
-        actions::ask_import_version(
-            state,
-            WaitingImport {
-                preparation,
-                stored,
-                unread,
-                now,
-            },
-        );
-        return;
-    }
-    finish_import(state, &preparation, &stored, unread, &now);
 }
 
 /// The person's answer to the version question: the waiting import goes on as chosen, or

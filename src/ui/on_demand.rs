@@ -1,0 +1,143 @@
+//! The parts of the app few visits use (the sharing panel, Class results and Make exercise,
+//! the claims report, the foreign-format readers and writers) are not in the WebAssembly a
+//! browser fetches before the first paint: each sits behind a `#[wasm_split]` boundary, and
+//! scripts/build-wasm cuts the code reachable only through it into a module of its own, which
+//! `__wasm_split.js` fetches the first time the boundary is crossed (and the service worker
+//! keeps for offline use). ARCHITECTURE.md says why this and not a second page.
+//!
+//! A boundary is a plain function marked
+//! `#[leptos::wasm_split::wasm_split(name, wasm_split_path = ::leptos::wasm_split, fallible)]`
+//! returning `Result<_, NotLoaded>`; calling it gives a future. `fallible` matters: without it a
+//! failed fetch (offline before the part was ever used) would panic and stop the whole app. Here
+//! are the error a person reads then, and [`OnDemand`], which shows a part's view with a
+//! "Loading…" line while its module is fetched and the error with a retry button if the fetch
+//! fails.
+
+use crate::ui::notices;
+use crate::ui::state::{AppState, NoticeKind};
+use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
+use std::future::Future;
+
+/// A part of the app could not be fetched (the details are in the browser's console).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotLoaded;
+
+impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+impl NotLoaded {
+    /// What a person reads when `what` ("the sharing panel") could not be fetched.
+    pub fn message(self, what: &str) -> String {
+        format!(
+            "Could not load {what}: it is fetched the first time it is used, and the fetch failed \
+             (this browser may be offline and has not used it here before). Connect to the \
+             network and try again."
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Loading {
+    Pending,
+    Failed,
+    Ready,
+}
+
+/// Shows the view `load` makes once its module is fetched: "Loading {what}…" until then, and
+/// a clear error with "Try again" if the fetch fails. `load` runs with this component's owner,
+/// so the view it makes finds the app's context and is cleaned up with this component.
+#[component]
+pub fn OnDemand<F, Fut>(what: &'static str, load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = Result<AnyView, NotLoaded>> + 'static,
+{
+    let status = RwSignal::new(Loading::Pending);
+    let made = StoredValue::new_local(None::<AnyView>);
+    // Leptos's spawn_local does not keep the owner, and "Try again" runs outside it: the load
+    // is scoped to this component's owner explicitly.
+    let owner = StoredValue::new(Owner::current().unwrap_or_default());
+    let start = move || {
+        status.set(Loading::Pending);
+        let loading = owner.with_value(|owner| {
+            owner.with(|| {
+                ScopedFuture::new_untracked(async move {
+                    match load().await {
+                        Ok(view) => {
+                            made.set_value(Some(view));
+                            status.set(Loading::Ready);
+                        }
+                        Err(NotLoaded) => status.set(Loading::Failed),
+                    }
+                })
+            })
+        });
+        leptos::task::spawn_local(loading);
+    };
+    start();
+    move || match status.get() {
+        Loading::Pending => view! {
+            <p class="ann-on-demand" role="status" aria-busy="true">{format!("Loading {what}…")}</p>
+        }
+        .into_any(),
+        Loading::Failed => view! {
+            <div class="ann-on-demand" role="alert">
+                <p>{NotLoaded.message(what)}</p>
+                <button type="button" class="ann-button" on:click=move |_| start()>
+                    "Try again"
+                </button>
+            </div>
+        }
+        .into_any(),
+        Loading::Ready => made
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or_else(|| ().into_any()),
+    }
+}
+
+thread_local! {
+    /// The parts fetched in this page's life: crossing their boundary again costs nothing, so
+    /// no "Loading…" notice flashes by.
+    static FETCHED: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Awaits `work`, which crosses the boundary of the part `what` ("the import formats"): the
+/// first time, "Loading {what}…" shows on the notices' line until it is done. A failed fetch becomes the
+/// error notice `Nothing {done}: …` ("Nothing imported") and `None`.
+pub async fn run<T>(
+    state: AppState,
+    what: &'static str,
+    done: &'static str,
+    work: impl Future<Output = Result<T, NotLoaded>>,
+) -> Option<T> {
+    let first = !FETCHED.with_borrow(|fetched| fetched.contains(&what));
+    if first {
+        notices::show_loading(state, format!("Loading {what}…"));
+    }
+    let result = work.await;
+    if first {
+        notices::done_loading(state);
+    }
+    match result {
+        Ok(value) => {
+            if first {
+                FETCHED.with_borrow_mut(|fetched| fetched.push(what));
+            }
+            Some(value)
+        }
+        Err(error) => {
+            notices::notify(
+                state,
+                NoticeKind::Error,
+                format!("Nothing {done}: {}", error.message(what)),
+                Vec::new(),
+            );
+            None
+        }
+    }
+}
