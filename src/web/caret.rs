@@ -221,10 +221,16 @@ impl SelectionSnapshot {
         })
     }
 
-    /// Whether a node the selection pointed into has left the page (its paragraph was
-    /// drawn anew), so the browser has moved the selection somewhere else.
-    pub fn broken(&self) -> bool {
-        !self.nodes.0.is_connected() || !self.nodes.1.is_connected()
+    /// Whether drawing a paragraph anew has moved the selection: a node it pointed into has
+    /// left the page, or (text nodes kept and refilled) it now points at other offsets.
+    pub fn broken(&self, article: &Element) -> bool {
+        if !self.nodes.0.is_connected() || !self.nodes.1.is_connected() {
+            return true;
+        }
+        // A paragraph drawn anew in place may keep a text node and change what it holds:
+        // the selection's nodes are still there, but at other offsets of the text.
+        // A selection now outside the article was moved by the person: left alone.
+        SelectionSnapshot::take(article).is_some_and(|now| now.offsets != self.offsets)
     }
 
     /// Puts the selection back where it was, by its offsets.

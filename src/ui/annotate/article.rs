@@ -208,6 +208,15 @@ enum RunView {
     },
 }
 
+/// Where paragraph `index` starts, in UTF-16 units of the text (`data-u16`).
+fn paragraph_start_utf16(document: &Document, layout: &Layout, index: usize) -> usize {
+    layout
+        .article
+        .paragraph(index)
+        .and_then(|paragraph| document.text.index().to_utf16(paragraph.range.start()).ok())
+        .map_or(0, |o| o.0)
+}
+
 fn paragraph_runs(
     document: &Document,
     layout: &Layout,
@@ -221,11 +230,7 @@ fn paragraph_runs(
         return (0, Vec::new());
     };
     let text = &document.text;
-    let u16_start = text
-        .index()
-        .to_utf16(paragraph.range.start())
-        .map(|o| o.0)
-        .unwrap_or(0);
+    let u16_start = paragraph_start_utf16(document, layout, index);
     if !marked {
         let plain = paragraph
             .runs
@@ -458,35 +463,54 @@ pub fn ArticleView() -> impl IntoView {
     let filling = Filling::new(text_id, move || {
         layout.with_untracked(|l| l.0.article.ranges().to_vec())
     });
-    let keys = move || {
+    let keys = Memo::new(move |_| {
         let all = printing.is_some_and(|p| p.0.get());
         layout.with(|l| draw_keys(&l.0, nearness, filling, (!all).then(|| text_id.get())))
-    };
-    let render_paragraph = move |DrawKey { key, marked }: DrawKey| {
+    });
+    // A paragraph coming near the screen (or going far) keeps its element and only has its
+    // content drawn anew: the browser keeps the height it laid the element out at
+    // (`content-visibility`), so nothing above the reader changes height and the page does
+    // not jump while they scroll, select or click. (A new element would start from the
+    // estimated height again: jumps of 60–600 px right after a scroll.)
+    let render_paragraph = move |DrawKey { key, .. }: DrawKey| {
         let node = NodeRef::<leptos::html::Div>::new();
         if nearness.lazy.get_untracked() {
             watch_near_screen(node, nearness.watcher);
         }
+        let marked = Memo::new(move |_| {
+            keys.with(|keys| {
+                keys.get(key.index)
+                    .filter(|k| k.key.index == key.index)
+                    .or_else(|| keys.iter().find(|k| k.key.index == key.index))
+                    .is_some_and(|k| k.marked)
+            })
+        });
         let current = layout.get_untracked();
-        let selected = state.selected.get_untracked();
-        let flash = state.flash.get_untracked();
-        let check = classroom.and_then(|c| c.check.get_untracked());
-        let (u16_start, runs, role) = state.editor.with_untracked(|e| {
-            let (u16_start, runs) = paragraph_runs(
-                e.document(),
-                &current.0,
-                key.index,
-                selected.as_ref(),
-                flash.as_ref(),
-                check.as_ref().map(|c| &c.0.1),
-                marked,
-            );
+        let (u16_start, role) = state.editor.with_untracked(|e| {
             (
-                u16_start,
-                runs,
+                paragraph_start_utf16(e.document(), &current.0, key.index),
                 paragraph_role(e.document(), &current.0, key.index),
             )
         });
+        let content = move || {
+            let marked = marked.get();
+            let current = layout.get_untracked();
+            let selected = state.selected.get_untracked();
+            let flash = state.flash.get_untracked();
+            let check = classroom.and_then(|c| c.check.get_untracked());
+            let (_, runs) = state.editor.with_untracked(|e| {
+                paragraph_runs(
+                    e.document(),
+                    &current.0,
+                    key.index,
+                    selected.as_ref(),
+                    flash.as_ref(),
+                    check.as_ref().map(|c| &c.0.1),
+                    marked,
+                )
+            });
+            runs.into_iter().map(render_run).collect_view()
+        };
         view! {
             <div
                 class="ann-para"
@@ -497,7 +521,7 @@ pub fn ArticleView() -> impl IntoView {
                 data-index=key.index
                 node_ref=node
             >
-                {runs.into_iter().map(render_run).collect_view()}
+                {content}
             </div>
         }
     };
@@ -557,7 +581,7 @@ pub fn ArticleView() -> impl IntoView {
                 }
                 on:keyup=on_key_up
             >
-                <For each=keys key=|k| (k.key.fingerprint, k.key.index, k.marked) children=render_paragraph />
+                <For each=move || keys.get() key=|k| (k.key.fingerprint, k.key.index) children=render_paragraph />
             </div>
             <crate::ui::annotate::reading_cursor::ReadingCursor />
         </article>
@@ -613,10 +637,11 @@ impl Nearness {
                 leptos::task::spawn_local(async move {
                     for _ in 0..REDRAW_TICKS {
                         leptos::task::tick().await;
-                        if kept.broken() {
-                            if let Some(article) = caret::article() {
-                                kept.restore(&article);
-                            }
+                        let Some(article) = caret::article() else {
+                            return;
+                        };
+                        if kept.broken(&article) {
+                            kept.restore(&article);
                             return;
                         }
                     }
