@@ -472,18 +472,39 @@ pub fn ArticleView() -> impl IntoView {
     // (`content-visibility`), so nothing above the reader changes height and the page does
     // not jump while they scroll, select or click. (A new element would start from the
     // estimated height again: jumps of 60–600 px right after a scroll.)
-    let render_paragraph = move |DrawKey { key, .. }: DrawKey| {
+    // Each drawn paragraph's own "with marks" signal, set only when it changes: one
+    // subscriber each, so a scroll or an edit costs a pass over the keys, not a reactive
+    // update of every paragraph.
+    let marked_of = StoredValue::new_local(HashMap::<usize, RwSignal<bool>>::new());
+    Effect::new(move |_| {
+        keys.with(|keys| {
+            marked_of.with_value(|signals| {
+                for key in keys {
+                    if let Some(signal) = signals.get(&key.key.index)
+                        && signal.get_untracked() != key.marked
+                    {
+                        signal.set(key.marked);
+                    }
+                }
+            })
+        })
+    });
+    let render_paragraph = move |DrawKey { key, marked }: DrawKey| {
         let node = NodeRef::<leptos::html::Div>::new();
         if nearness.lazy.get_untracked() {
             watch_near_screen(node, nearness.watcher);
         }
-        let marked = Memo::new(move |_| {
-            keys.with(|keys| {
-                keys.get(key.index)
-                    .filter(|k| k.key.index == key.index)
-                    .or_else(|| keys.iter().find(|k| k.key.index == key.index))
-                    .is_some_and(|k| k.marked)
-            })
+        let marked = RwSignal::new(marked);
+        marked_of.update_value(|signals| {
+            signals.insert(key.index, marked);
+        });
+        on_cleanup(move || {
+            // Gone with the article: nothing left to keep in step.
+            marked_of.try_update_value(|signals| {
+                if signals.get(&key.index) == Some(&marked) {
+                    signals.remove(&key.index);
+                }
+            });
         });
         let current = layout.get_untracked();
         let (u16_start, role) = state.editor.with_untracked(|e| {
