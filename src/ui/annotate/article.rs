@@ -472,40 +472,13 @@ pub fn ArticleView() -> impl IntoView {
     // (`content-visibility`), so nothing above the reader changes height and the page does
     // not jump while they scroll, select or click. (A new element would start from the
     // estimated height again: jumps of 60–600 px right after a scroll.)
-    // Each drawn paragraph's own "with marks" signal, set only when it changes: one
-    // subscriber each, so a scroll or an edit costs a pass over the keys, not a reactive
-    // update of every paragraph.
-    let marked_of = StoredValue::new_local(HashMap::<usize, RwSignal<bool>>::new());
-    Effect::new(move |_| {
-        keys.with(|keys| {
-            marked_of.with_value(|signals| {
-                for key in keys {
-                    if let Some(signal) = signals.get(&key.key.index)
-                        && signal.get_untracked() != key.marked
-                    {
-                        signal.set(key.marked);
-                    }
-                }
-            })
-        })
-    });
+    let marked_of = MarkedSignals::following(keys);
     let render_paragraph = move |DrawKey { key, marked }: DrawKey| {
         let node = NodeRef::<leptos::html::Div>::new();
         if nearness.lazy.get_untracked() {
             watch_near_screen(node, nearness.watcher);
         }
-        let marked = RwSignal::new(marked);
-        marked_of.update_value(|signals| {
-            signals.insert(key.index, marked);
-        });
-        on_cleanup(move || {
-            // Gone with the article: nothing left to keep in step.
-            marked_of.try_update_value(|signals| {
-                if signals.get(&key.index) == Some(&marked) {
-                    signals.remove(&key.index);
-                }
-            });
-        });
+        let marked = marked_of.signal(key.index, marked);
         let current = layout.get_untracked();
         let (u16_start, role) = state.editor.with_untracked(|e| {
             (
@@ -606,6 +579,50 @@ pub fn ArticleView() -> impl IntoView {
             </div>
             <crate::ui::annotate::reading_cursor::ReadingCursor />
         </article>
+    }
+}
+
+/// Each drawn paragraph's own "with marks" signal, set only when it changes: one subscriber
+/// each, so a scroll or an edit costs a pass over the keys, not a reactive update of every
+/// paragraph (a memo per paragraph on the keys made every change unsubscribe 2,000 memos
+/// from one source, O(n²)).
+#[derive(Clone, Copy)]
+struct MarkedSignals(StoredValue<HashMap<usize, RwSignal<bool>>, LocalStorage>);
+
+impl MarkedSignals {
+    fn following(keys: Memo<Vec<DrawKey>>) -> Self {
+        let signals = StoredValue::new_local(HashMap::<usize, RwSignal<bool>>::new());
+        Effect::new(move |_| {
+            keys.with(|keys| {
+                signals.with_value(|signals| {
+                    for key in keys {
+                        if let Some(signal) = signals.get(&key.key.index)
+                            && signal.get_untracked() != key.marked
+                        {
+                            signal.set(key.marked);
+                        }
+                    }
+                })
+            })
+        });
+        MarkedSignals(signals)
+    }
+
+    /// The signal of the paragraph drawn at `index`, for as long as it is drawn.
+    fn signal(self, index: usize, marked: bool) -> RwSignal<bool> {
+        let signal = RwSignal::new(marked);
+        self.0.update_value(|signals| {
+            signals.insert(index, signal);
+        });
+        on_cleanup(move || {
+            // Gone with the article: nothing left to keep in step.
+            self.0.try_update_value(|signals| {
+                if signals.get(&index) == Some(&signal) {
+                    signals.remove(&index);
+                }
+            });
+        });
+        signal
     }
 }
 
