@@ -60,10 +60,11 @@ impl FakeStore {
     }
 }
 
-fn assemble_from(
+/// The text and the annotation parts `head` lists, as `get` finds them stored.
+fn listed_pieces(
     head: &Head,
     get: impl Fn(Piece, u64) -> Option<String>,
-) -> (Document, StoredLayout) {
+) -> (String, Vec<Option<String>>) {
     let text = get(Piece::Text, head.list.text).expect("the text is stored");
     let parts = head
         .list
@@ -74,6 +75,14 @@ fn assemble_from(
             (revision != 0).then(|| get(Piece::Annotations(part), revision).expect("listed part"))
         })
         .collect();
+    (text, parts)
+}
+
+fn assemble_from(
+    head: &Head,
+    get: impl Fn(Piece, u64) -> Option<String>,
+) -> (Document, StoredLayout) {
+    let (text, parts) = listed_pieces(head, get);
     let (entry, layout) = assemble(head.clone(), text, parts).expect("assembles");
     (entry.document, layout)
 }
@@ -362,17 +371,9 @@ fn an_entry_in_parts_is_read_on_the_typed_path() {
     else {
         panic!("not a head")
     };
-    let get = |piece, revision| store.pieces.get(&(piece_name(piece), revision)).cloned();
-    let text = get(Piece::Text, head.list.text).expect("the text is stored");
-    let parts = head
-        .list
-        .annotations
-        .iter()
-        .enumerate()
-        .map(|(part, &revision)| {
-            (revision != 0).then(|| get(Piece::Annotations(part), revision).expect("listed part"))
-        })
-        .collect();
+    let (text, parts) = listed_pieces(&head, |piece, revision| {
+        store.pieces.get(&(piece_name(piece), revision)).cloned()
+    });
     let whole = head.whole_text(text, parts).expect("put together");
     let typed = annotator::domain::format::native::read_native_typed(&whole)
         .expect("the typed reader takes an entry put together from parts");

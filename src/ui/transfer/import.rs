@@ -224,11 +224,7 @@ pub fn import_inputs(state: AppState, inputs: Vec<InputFile>, unread: Vec<String
 /// The person's answer to the version question: the waiting import goes on as chosen, or
 /// (`None`, Escape or Cancel) is dropped with a word that nothing was imported.
 pub fn answer_version_question(state: AppState, choice: Option<VersionChoice>) {
-    let Some(mut waiting) = actions::take_import_question(state) else {
-        return;
-    };
-    let Some(choice) = choice else {
-        notices::announce(state, "Import cancelled; nothing was imported");
+    let Some((mut waiting, choice)) = take_answer(state, choice) else {
         return;
     };
     waiting.preparation.choose(choice);
@@ -249,11 +245,7 @@ pub fn answer_version_question(state: AppState, choice: Option<VersionChoice>) {
 /// The person's answer to the unit question: offsets read in the format's unit or the
 /// other, or (`None`, Escape or Cancel) nothing imported.
 pub fn answer_unit_question(state: AppState, choice: Option<UnitChoice>) {
-    let Some(mut waiting) = actions::take_import_question(state) else {
-        return;
-    };
-    let Some(choice) = choice else {
-        notices::announce(state, "Import cancelled; nothing was imported");
+    let Some((mut waiting, choice)) = take_answer(state, choice) else {
         return;
     };
     waiting.preparation.choose_unit(choice);
@@ -264,6 +256,17 @@ pub fn answer_unit_question(state: AppState, choice: Option<UnitChoice>) {
         waiting.unread,
         &waiting.now,
     );
+}
+
+/// The waiting import and the person's answer to its question; with no answer (Escape or
+/// Cancel) the import is dropped with a word that nothing was imported.
+fn take_answer<C>(state: AppState, choice: Option<C>) -> Option<(WaitingImport, C)> {
+    let waiting = actions::take_import_question(state)?;
+    let Some(choice) = choice else {
+        notices::announce(state, "Import cancelled; nothing was imported");
+        return None;
+    };
+    Some((waiting, choice))
 }
 
 /// Applies a prepared import (the open document through the action layer, each other
