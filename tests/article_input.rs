@@ -8,8 +8,8 @@ use annotator::domain::article_input::metadata::MAX_FILE_STEM_CHARS;
 use annotator::domain::article_input::{
     ArticleSource, DecodeError, LimitError, MetadataSuggestion, OpenError, SourceEncoding,
     check_annotation_count, check_article, check_file_size, decode_article, html_to_text,
-    looks_like_html, open_article_file, parse_date_line, paste_article, suggest_metadata_from_text,
-    suggested_file_stem,
+    looks_like_html, open_article_file, parse_date_line, paste_article, plain_text_article,
+    suggest_metadata_from_text, suggested_file_stem,
 };
 use annotator::domain::document::Metadata;
 
@@ -1123,4 +1123,36 @@ fn the_html_text_content_keeps_whitespace_and_drops_what_never_shows() {
     assert_eq!(html_text_content(html), "Home🐱\n  means & cat twoend");
     // The article text of the same page differs: navigation dropped, paragraphs broken.
     assert_eq!(html_to_text(html).text, "🐱 means & cat\n\ntwo\n\nend");
+}
+
+#[test]
+fn plain_text_reads_as_a_paste_of_it_does_and_never_as_html() {
+    let sample = include_str!("../src/ui/sample-article.txt");
+    let plain = plain_text_article(sample).unwrap_or_else(|error| panic!("sample: {error}"));
+    let pasted = paste_article(sample).unwrap_or_else(|error| panic!("sample: {error}"));
+    assert_eq!(plain, pasted);
+    assert_eq!(plain.source, ArticleSource::PlainText);
+    assert!(plain.suggestion.title.is_some(), "{:?}", plain.suggestion);
+
+    // Markup stays as typed: the HTML reader is never consulted.
+    let markup = "<!doctype html><p>Kept as text</p>";
+    let kept = plain_text_article(markup).unwrap_or_else(|error| panic!("markup: {error}"));
+    assert_eq!(kept.text, markup);
+    assert_eq!(kept.source, ArticleSource::PlainText);
+    assert!(kept.notices.is_empty(), "{:?}", kept.notices);
+
+    for (input, expected) in [
+        (String::from(" \n "), "the article is empty"),
+        (
+            "x".repeat(MAX_ARTICLE_BYTES + 1),
+            "opens articles up to 5 MB",
+        ),
+        ("x".repeat(MAX_FILE_BYTES + 1), "This article is 20.1 MB"),
+    ] {
+        let message = plain_text_article(&input)
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default();
+        assert!(message.contains(expected), "{message:?}");
+    }
 }

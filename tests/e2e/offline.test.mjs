@@ -175,8 +175,22 @@ test('after one visit every part fetched on demand works with the network off', 
     await page.getByRole('button', { name: 'Make exercise' }).click();
     const makeExercise = page.getByRole('dialog', { name: 'Make exercise' });
     await makeExercise.waitFor();
+    const exerciseLink = await makeExercise.getByLabel('Link to the exercise').inputValue();
     await page.keyboard.press('Escape');
     await makeExercise.waitFor({ state: 'detached' });
+
+    // The Library and the New article screen.
+    await page.getByRole('button', { name: 'Library', exact: true }).click();
+    await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'New article', exact: true }).click();
+    await page.getByRole('heading', { name: 'Open an article' }).waitFor();
+    // The article reader: an HTML file becomes the article's text.
+    await page.getByLabel('Open article').setInputFiles({
+      name: 'offline.html', mimeType: 'text/html',
+      buffer: Buffer.from('<html><body><p>Read without a network.</p></body></html>', 'utf8'),
+    });
+    await page.waitForFunction(() =>
+      document.querySelector('[data-article-text]')?.textContent.includes('Read without a network.'));
 
     await page.getByRole('button', { name: 'Class results' }).click();
     const classResults = page.getByRole('dialog', { name: 'Class results' });
@@ -199,6 +213,15 @@ test('after one visit every part fetched on demand works with the network off', 
     });
     await page.locator('.ann-notice', { hasText: 'Nothing imported: the file holds no annotations' }).waitFor();
     assert.doesNotMatch(await page.textContent('body'), /Could not load|Loading the import formats/);
+
+    // The student's side: the exercise link starts an attempt (the link is read on start).
+    await page.goto(exerciseLink);
+    await page.reload();
+    const start = page.getByRole('dialog', { name: 'Start the exercise' });
+    await start.getByLabel('Your name').fill('Offline student');
+    await start.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('heading', { name: /^Exercise/ }).waitFor();
+    assert.doesNotMatch(await page.textContent('body'), /Could not load/);
   } finally {
     server.offline = false;
   }

@@ -94,6 +94,15 @@ pub fn paste_article(pasted: &str) -> Result<OpenedArticle, OpenError> {
     article_from_text("", pasted.to_owned(), Vec::new())
 }
 
+/// Text known to be plain (the bundled sample): read as pasted text is, without looking for
+/// HTML, so a caller that never meets HTML does not carry the HTML reader.
+pub fn plain_text_article(text: &str) -> Result<OpenedArticle, OpenError> {
+    if text.len() > limits::MAX_FILE_BYTES {
+        return Err(LimitError::ArticleTooLarge { bytes: text.len() }.into());
+    }
+    plain(text.to_owned(), Vec::new())
+}
+
 fn article_from_text(
     file_name: &str,
     text: String,
@@ -122,14 +131,22 @@ fn article_from_text(
             suggestion,
         }
     } else {
-        let suggestion = suggest_metadata_from_text(&text);
-        OpenedArticle {
-            text,
-            source: ArticleSource::PlainText,
-            notices,
-            suggestion,
-        }
+        return plain(text, notices);
     };
+    checked(opened)
+}
+
+fn plain(text: String, notices: Vec<String>) -> Result<OpenedArticle, OpenError> {
+    let suggestion = suggest_metadata_from_text(&text);
+    checked(OpenedArticle {
+        text,
+        source: ArticleSource::PlainText,
+        notices,
+        suggestion,
+    })
+}
+
+fn checked(opened: OpenedArticle) -> Result<OpenedArticle, OpenError> {
     if opened.text.trim().is_empty() {
         return Err(OpenError::Empty);
     }

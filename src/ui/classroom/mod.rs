@@ -21,7 +21,6 @@ use context::Classroom;
 use leptos::prelude::*;
 
 pub use files::{add_attempts, open_classroom_files};
-pub use student::ExercisePanel;
 
 /// Creates the classroom's signals, provides them as context, and restores a session kept
 /// in this browser for the open document.
@@ -95,12 +94,43 @@ pub fn ClassroomLayer() -> impl IntoView {
             <OnDemand what="Make exercise" load=make_exercise_on_demand />
         </Show>
         <Show when=move || classroom.waiting_exercise.with(Option::is_some)>
-            <student::NameDialog />
+            <OnDemand what="the exercise" load=move || student_on_demand(StudentPart::NameDialog) />
         </Show>
         <Show when=move || classroom.class_open.get()>
             <OnDemand what="Class results" load=class_results_on_demand />
         </Show>
     }
+}
+
+/// The student's exercise panel, while an attempt is open: fetched the first time one is
+/// (ui::on_demand), so a visit that never opens an exercise does not carry it.
+#[component]
+pub fn ExercisePanel() -> impl IntoView {
+    let state = crate::ui::state::use_app();
+    let classroom = expect_context::<Classroom>();
+    let open = Memo::new(move |_| classroom.active_session(state).is_some());
+    view! {
+        <Show when=move || open.get()>
+            <OnDemand what="the exercise" load=move || student_on_demand(StudentPart::Panel) />
+        </Show>
+    }
+}
+
+/// The two views of the student's side, in one part.
+#[derive(Clone, Copy)]
+enum StudentPart {
+    NameDialog,
+    Panel,
+}
+
+/// The student's side (the name dialog, the exercise panel, Hand in and checking) is fetched
+/// the first time an exercise is opened (ui::on_demand).
+#[leptos::wasm_split::wasm_split(student, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn student_on_demand(part: StudentPart) -> Result<AnyView, NotLoaded> {
+    Ok(match part {
+        StudentPart::NameDialog => view! { <student::NameDialog /> }.into_any(),
+        StudentPart::Panel => view! { <student::ExercisePanel /> }.into_any(),
+    })
 }
 
 /// Make exercise is fetched the first time it opens (ui::on_demand).

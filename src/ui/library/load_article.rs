@@ -2,11 +2,14 @@
 //! file, or open the bundled sample. Files go straight to the article (a textarea would
 //! rewrite their line endings); pasted text goes through the form.
 
-use crate::domain::article_input::{OpenedArticle, open_article_file, paste_article};
+use crate::domain::article_input::{
+    OpenError, OpenedArticle, open_article_file, paste_article, plain_text_article,
+};
 use crate::domain::document::{Document, DocumentId, Metadata};
 use crate::domain::text::Text;
 use crate::ui::library::persistence::{self, StoredOpen};
 use crate::ui::notices;
+use crate::ui::on_demand::{self, NotLoaded};
 use crate::ui::progress;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
 use crate::web::{clock, files};
@@ -31,7 +34,9 @@ pub fn document_from(opened: OpenedArticle, mut metadata: Metadata) -> Document 
 pub const SAMPLE_ID: &str = "sample";
 
 pub fn sample_document() -> Option<Document> {
-    let opened = paste_article(SAMPLE_TEXT).ok()?;
+    // Read as the plain text it is: the HTML reader is fetched only when a person opens an
+    // article (ui::on_demand), not on every start.
+    let opened = plain_text_article(SAMPLE_TEXT).ok()?;
     let mut metadata = Metadata::default();
     opened.suggestion.fill_empty(&mut metadata);
     Some(Document::new(
@@ -79,31 +84,57 @@ pub fn open_files(state: AppState, list: Option<web_sys::FileList>) {
         if large {
             progress::begin_work(format!("Opening “{}”", opened.name)).await;
         }
-        let result = open_article_file(&opened.name, &opened.bytes);
+        open_article(state, opened).await;
         if large {
             progress::end_work();
         }
-        match result {
-            Ok(article) => {
-                let notices = article.notices.clone();
-                persistence::open_document(state, document_from(article, Metadata::default()));
-                for notice in notices {
-                    notices::notify(
-                        state,
-                        NoticeKind::Warning,
-                        format!("{}: {notice}", opened.name),
-                        Vec::new(),
-                    );
-                }
-            }
-            Err(error) => notices::notify(
-                state,
-                NoticeKind::Error,
-                format!("“{}” cannot be opened: {error}", opened.name),
-                Vec::new(),
-            ),
-        }
     });
+}
+
+/// Reading an article file (its encoding, HTML to text, the details it suggests) is fetched the
+/// first time a file is opened (ui::on_demand).
+#[leptos::wasm_split::wasm_split(article_reader, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn read_article_on_demand(
+    name: String,
+    bytes: Vec<u8>,
+) -> Result<Result<OpenedArticle, OpenError>, NotLoaded> {
+    Ok(open_article_file(&name, &bytes))
+}
+
+/// Opens an article file as a new document ("Open article", or an article dropped on the
+/// page), with the reader's warnings as notices.
+pub async fn open_article(state: AppState, file: files::OpenedFile) {
+    let name = file.name;
+    let read = read_article_on_demand(name.clone(), file.bytes);
+    let Some(result) = on_demand::run(state, "the article reader", "opened", read).await else {
+        return;
+    };
+    match result {
+        Ok(article) => {
+            let warnings = article.notices.clone();
+            persistence::open_document(state, document_from(article, Metadata::default()));
+            for warning in warnings {
+                notices::notify(
+                    state,
+                    NoticeKind::Warning,
+                    format!("{name}: {warning}"),
+                    Vec::new(),
+                );
+            }
+        }
+        Err(error) => notices::notify(
+            state,
+            NoticeKind::Error,
+            format!("“{name}” cannot be opened: {error}"),
+            Vec::new(),
+        ),
+    }
+}
+
+/// The New article screen is fetched the first time it is shown (ui::on_demand).
+#[leptos::wasm_split::wasm_split(new_article, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn load_article_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <LoadArticle /> }.into_any())
 }
 
 #[component]

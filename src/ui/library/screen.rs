@@ -367,3 +367,9 @@ fn UnreadableEntries(listing: Memo<Option<Listing>>) -> impl IntoView {
         </Show>
     }
 }
+
+/// The Library is fetched the first time it is shown (ui::on_demand).
+#[leptos::wasm_split::wasm_split(library_screen, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn library_on_demand() -> Result<AnyView, crate::ui::on_demand::NotLoaded> {
+    Ok(view! { <Library /> }.into_any())
+}

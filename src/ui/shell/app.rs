@@ -10,10 +10,11 @@ use crate::ui::annotate::article::ArticleView;
 use crate::ui::annotate::details::DetailsPanel;
 use crate::ui::annotate::document_details::DocumentDetails;
 use crate::ui::annotate::toolbar::{AnnotationChooser, TagToolbar};
-use crate::ui::library::load_article::LoadArticle;
+use crate::ui::library::load_article::load_article_on_demand;
 use crate::ui::library::persistence::{Autosave, initial_document};
-use crate::ui::library::screen::Library;
+use crate::ui::library::screen::library_on_demand;
 use crate::ui::notices::{LiveRegion, Notices};
+use crate::ui::on_demand::OnDemand;
 use crate::ui::shell::header::Header;
 use crate::ui::shell::shortcuts::{HelpSheet, Shortcuts};
 use crate::ui::state::{AppState, Screen};
@@ -48,8 +49,13 @@ pub fn App() -> impl IntoView {
         <Autosave />
         {move || match state.screen.get() {
             Screen::Annotate => view! { <AnnotateScreen /> }.into_any(),
-            Screen::LoadArticle => view! { <LoadArticle /> }.into_any(),
-            Screen::Library => view! { <Library /> }.into_any(),
+            Screen::LoadArticle => {
+                view! { <OnDemand what="the New article screen" load=load_article_on_demand /> }
+                    .into_any()
+            }
+            Screen::Library => {
+                view! { <OnDemand what="the Library" load=library_on_demand /> }.into_any()
+            }
         }}
         <HelpSheet />
         <crate::ui::classroom::ClassroomLayer />

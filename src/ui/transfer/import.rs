@@ -103,7 +103,8 @@ fn import_opened(
         .iter()
         .partition(|f| from_drop && is_article(f, &opened));
     if let Some(article) = articles.first() {
-        open_article(state, article);
+        let file = (*article).clone();
+        leptos::task::spawn_local(crate::ui::library::load_article::open_article(state, file));
         for extra in articles.iter().skip(1) {
             notices::notify(
                 state,
@@ -130,33 +131,6 @@ fn import_opened(
         })
         .collect();
     import_inputs(state, inputs, unread);
-}
-
-fn open_article(state: AppState, file: &files::OpenedFile) {
-    use crate::domain::article_input::open_article_file;
-    match open_article_file(&file.name, &file.bytes) {
-        Ok(article) => {
-            let notices = article.notices.clone();
-            persistence::open_document(
-                state,
-                crate::ui::library::load_article::document_from(article, Default::default()),
-            );
-            for notice in notices {
-                notices::notify(
-                    state,
-                    NoticeKind::Warning,
-                    format!("{}: {notice}", file.name),
-                    Vec::new(),
-                );
-            }
-        }
-        Err(error) => notices::notify(
-            state,
-            NoticeKind::Error,
-            format!("“{}” cannot be opened: {error}", file.name),
-            Vec::new(),
-        ),
-    }
 }
 
 /// The foreign-format readers (domain::import_pipeline and interchange's readers) are fetched
