@@ -213,6 +213,24 @@ test('after one visit every part fetched on demand works with the network off', 
     });
     await page.locator('.ann-notice', { hasText: 'Nothing imported: the file holds no annotations' }).waitFor();
     assert.doesNotMatch(await page.textContent('body'), /Could not load|Loading the import formats/);
+    // Needs review: a span whose text is nowhere in the article is kept there, orphaned.
+    const articleText = await page.evaluate(() => document.querySelector('[data-article-text]').textContent);
+    const record = {
+      text: articleText, answer: 'accept',
+      spans: [{ start: 0, end: 4, label: 'CLAIM', text: 'a sentence that is nowhere in this article' }],
+    };
+    await page.getByLabel('Import annotations').setInputFiles({
+      name: 'orphan.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'),
+    });
+    await page.locator('.ann-review__item', { hasText: 'nowhere in this article' }).waitFor();
+    // The tags' list and the keyboard help.
+    await page.getByText('Tags', { exact: true }).click();
+    await page.getByLabel('New tag name').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Keyboard shortcuts', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached' });
 
     // The student's side: the exercise link starts an attempt (the link is read on start).
     await page.goto(exerciseLink);
@@ -225,6 +243,11 @@ test('after one visit every part fetched on demand works with the network off', 
   } finally {
     server.offline = false;
   }
+  // Every boundary's module was used above (a new boundary needs a visit here).
+  const boundary = (file) => file.match(/(split_[a-z_]+)-[0-9a-f]+\.wasm$/)?.[1];
+  const used = new Set(fetchedParts.map((url) => boundary(new URL(url).pathname)).filter(Boolean));
+  const built = (await PARTS()).map(boundary).filter(Boolean);
+  assert.deepEqual(built.filter((part) => !used.has(part)), [], 'parts the test never used');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -12,6 +12,7 @@ use crate::domain::sync::docs::CONFLICT_ATTRIBUTE;
 use crate::domain::sync::incoming::conflict_pairs;
 use crate::ui::actions;
 use crate::ui::notices;
+use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, use_app};
 use leptos::prelude::*;
 
@@ -96,6 +97,19 @@ pub fn ReviewList() -> impl IntoView {
     });
     view! {
         <Show when=move || items.with(|i| !i.is_empty())>
+            <OnDemand what="Needs review" load=move || review_on_demand(items, reselecting) />
+        </Show>
+    }
+}
+
+/// The list's rows and their actions are fetched the first time something needs review
+/// (ui::on_demand): most documents never have anything there.
+#[leptos::wasm_split::wasm_split(needs_review, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn review_on_demand(
+    items: Memo<Vec<ReviewItem>>,
+    reselecting: RwSignal<Option<AnnotationId>>,
+) -> Result<AnyView, NotLoaded> {
+    Ok(view! {
             <section class="ann-review" aria-labelledby="ann-review-heading">
                 <h2 id="ann-review-heading" class="ann-review__heading">
                     {move || format!("Needs review ({})", items.with(|i| i.len()))}
@@ -110,8 +124,8 @@ pub fn ReviewList() -> impl IntoView {
                     </For>
                 </ul>
             </section>
-        </Show>
     }
+    .into_any())
 }
 
 /// One annotation to review, as the current list describes it.

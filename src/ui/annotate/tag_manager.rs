@@ -5,6 +5,7 @@
 use crate::domain::command::{Command, TagRemoval};
 use crate::domain::tag::{Tag, TagId, id_from_label};
 use crate::ui::actions;
+use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, use_app};
 use leptos::prelude::*;
 
@@ -16,8 +17,35 @@ fn remove(state: AppState, removing: RwSignal<Option<TagId>>, id: TagId, annotat
     actions::execute(state, Command::RemoveTag { id, annotations });
 }
 
+/// The tags' list and forms are fetched the first time "Tags" is opened (ui::on_demand): a
+/// visit that only annotates with the default tags never needs them.
 #[component]
 pub fn TagManager() -> impl IntoView {
+    let opened = RwSignal::new(false);
+    view! {
+        <details
+            class="ann-doc-details ann-tags"
+            on:toggle=move |_| {
+                if !opened.get_untracked() {
+                    opened.set(true);
+                }
+            }
+        >
+            <summary>"Tags"</summary>
+            <Show when=move || opened.get()>
+                <OnDemand what="the tags" load=tags_on_demand />
+            </Show>
+        </details>
+    }
+}
+
+#[leptos::wasm_split::wasm_split(tag_manager, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn tags_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <TagList /> }.into_any())
+}
+
+#[component]
+fn TagList() -> impl IntoView {
     let state = use_app();
     let rows: TagRows = Memo::new(move |_| {
         state.editor.with(|e| {
@@ -32,8 +60,6 @@ pub fn TagManager() -> impl IntoView {
     // The tag whose removal is being asked about.
     let removing = RwSignal::new(None::<TagId>);
     view! {
-        <details class="ann-doc-details ann-tags">
-            <summary>"Tags"</summary>
             <ul class="ann-tags__list">
                 <For
                     each=move || rows.with(|r| r.iter().map(|(t, _)| t.id.clone()).collect::<Vec<_>>())
@@ -44,7 +70,6 @@ pub fn TagManager() -> impl IntoView {
                 </For>
             </ul>
             <AddTagForm />
-        </details>
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::domain::tag::TagId;
 use crate::ui::actions;
 use crate::ui::dialog::Dialog;
+use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, use_app};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -169,11 +170,26 @@ pub fn Shortcuts() -> impl IntoView {
     on_cleanup(move || handle_keys.remove());
 }
 
+/// The help sheet, fetched the first time it is asked for (ui::on_demand).
 #[component]
 pub fn HelpSheet() -> impl IntoView {
     let state = use_app();
     view! {
         <Show when=move || state.show_help.get()>
+            <OnDemand what="the keyboard shortcuts" load=help_on_demand />
+        </Show>
+    }
+}
+
+#[leptos::wasm_split::wasm_split(help_sheet, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn help_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <HelpDialog /> }.into_any())
+}
+
+#[component]
+fn HelpDialog() -> impl IntoView {
+    let state = use_app();
+    view! {
             <Dialog
                 labelled_by="ann-help-title"
                 on_close=move || state.show_help.set(false)
@@ -195,6 +211,5 @@ pub fn HelpSheet() -> impl IntoView {
                     "Close"
                 </button>
             </Dialog>
-        </Show>
     }
 }
