@@ -300,6 +300,7 @@ test('keys of other apps on the same origin are ignored and left alone', async (
   await tagText(page, 'clandestine meetings', 'Claim');
   await waitSaved(page);
   await page.getByRole('button', { name: 'Library', exact: true }).click();
+  await page.locator('.ann-table tbody tr').first().waitFor();
   assert.equal(await page.locator('.ann-library__unreadable').count(), 0);
   assert.equal(await page.locator('.ann-table tbody tr').count(), 1);
   const after = await page.evaluate((keys) => keys.map((k) => localStorage.getItem(k)), Object.keys(foreign));
