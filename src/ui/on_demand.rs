@@ -19,6 +19,8 @@ use crate::ui::state::{AppState, NoticeKind};
 use leptos::prelude::*;
 use leptos::reactive::computed::ScopedFuture;
 use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 
 /// A part of the app could not be fetched (the details are in the browser's console).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +50,9 @@ enum Loading {
     Ready,
 }
 
+/// What [`OnDemand`] calls to fetch its part and make its view.
+type Load = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>>>>>;
+
 /// Shows the view `load` makes once its module is fetched: "Loading {what}…" until then, and
 /// a clear error with "Try again" if the fetch fails. `load` runs with this component's owner,
 /// so the view it makes finds the app's context and is cleaned up with this component.
@@ -57,8 +62,15 @@ where
     F: Fn() -> Fut + Copy + Send + Sync + 'static,
     Fut: Future<Output = Result<AnyView, NotLoaded>> + 'static,
 {
+    // Only this line is made once per part; the rest is one function for all of them.
+    let load: Load = Rc::new(move || Box::pin(load()));
+    loading_view(what, load)
+}
+
+fn loading_view(what: &'static str, load: Load) -> impl IntoView {
     let status = RwSignal::new(Loading::Pending);
     let made = StoredValue::new_local(None::<AnyView>);
+    let load = StoredValue::new_local(load);
     // Leptos's spawn_local does not keep the owner, and "Try again" runs outside it: the load
     // is scoped to this component's owner explicitly.
     let owner = StoredValue::new(Owner::current().unwrap_or_default());
@@ -66,8 +78,9 @@ where
         status.set(Loading::Pending);
         let loading = owner.with_value(|owner| {
             owner.with(|| {
+                let fetching = load.with_value(|load| load());
                 ScopedFuture::new_untracked(async move {
-                    match load().await {
+                    match fetching.await {
                         Ok(view) => {
                             made.set_value(Some(view));
                             status.set(Loading::Ready);
