@@ -616,7 +616,7 @@ function sideBySide(result) {
     lines.push(`| open → painted ${name} (ours ${load.annotations} ann. / Recogito ${theirs?.annotations ?? 'n/a'}) | ${ms(load.fromWasm?.median)} | ${ms(theirs?.load?.median)} | ${ratio(load.fromWasm?.median, theirs?.load?.median)} | ${budget} |`);
   }
   const i = result.interactions ?? {};
-  for (const at of POSITIONS) {
+  for (const at of result.interactions ? POSITIONS : []) {
     const pct = Math.round(at * 100);
     const rows = [
       ['add one', i[`add@${pct}`], peer.edits[`add@${pct}`]],
@@ -677,7 +677,7 @@ function table(result) {
     save: ['save after one edit (worst main-thread task writing storage)', '≤ 5 ms'],
     saveTotal: ['save after one edit (all its main-thread tasks together)', '≤ 5 ms'],
   };
-  for (const what of INTERACTIONS) {
+  for (const what of result.interactions ? INTERACTIONS : []) {
     for (const at of POSITIONS) {
       const key = `${what}@${Math.round(at * 100)}`;
       const paragraphs = result.rerendered?.[key];
