@@ -138,3 +138,115 @@ test('in a long article the reading cursor and a keyboard selection cross paragr
   await page.getByRole('toolbar', { name: 'Tag the selection' }).waitFor();
   expectNoConsoleErrors(page);
 });
+
+// Where the character at UTF-16 `offset` of the article is on screen (its left or right edge,
+// half-way down its line), or null when it is not laid out.
+async function pointAt(page, offset, side = 'left') {
+  return page.locator(ARTICLE).evaluate((article, [offset, side]) => {
+    const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+    let from = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (offset < from + node.data.length) {
+        const range = document.createRange();
+        range.setStart(node, offset - from);
+        range.setEnd(node, offset - from + 1);
+        const rect = range.getBoundingClientRect();
+        if (rect.width === 0) return null;
+        return { x: side === 'left' ? rect.left + 1 : rect.right - 1, y: rect.top + rect.height / 2 };
+      }
+      from += node.data.length;
+    }
+    return null;
+  }, [offset, side]);
+}
+
+// Where the first (or last) mark of annotation `id` now drawn starts (or ends), in UTF-16
+// units of the article.
+async function markEdge(page, id, which) {
+  return page.locator(ARTICLE).evaluate((article, [id, which]) => {
+    const marks = [...article.querySelectorAll('mark')].filter((m) => m.dataset.ids.split(' ').includes(id));
+    if (marks.length === 0) return null;
+    const mark = which === 'start' ? marks[0] : marks[marks.length - 1];
+    const range = document.createRange();
+    range.setStart(article, 0);
+    if (which === 'start') range.setEndBefore(mark);
+    else range.setEndAfter(mark);
+    return range.toString().length;
+  }, [id, which]);
+}
+
+test('find-in-page finds a quote far down a long article, and its marks come as it is shown', async () => {
+  const { text, json } = longDocument();
+  const page = await openApp();
+  await openLong(page, json, text);
+  const quote = 'the budget grew by 650 percent';
+  assert.equal(await marksOf(page, 'c650').count(), 0, 'not drawn with its marks yet');
+  // window.find is find-in-page's own search: it selects the match and scrolls it into view.
+  assert.equal(await page.evaluate((quote) => window.find(quote, true), quote), true, 'the far quote is found');
+  await marksOf(page, 'c650').first().waitFor();
+  // Drawing the paragraph's marks replaced the text nodes the match was selected in: the
+  // selection is still exactly the quote.
+  await page.waitForTimeout(200);
+  const found = await selection(page);
+  assert.equal(found?.start, text.indexOf(quote));
+  assert.equal(found?.text, quote);
+  const box = await marksOf(page, 'c650').first().boundingBox();
+  assert.ok(box && box.y >= 0 && box.y + box.height <= page.viewportSize().height, `the quote is on screen (${JSON.stringify(box)})`);
+  expectNoConsoleErrors(page);
+});
+
+test('a selection from drawn text into paragraphs never drawn tags exactly what was selected', async () => {
+  const { text, json } = longDocument();
+  const page = await openApp();
+  await openLong(page, json, text);
+  const start = text.indexOf('Paragraph 3:');
+  const last = 'the council report number 300';
+  const end = text.indexOf(last) + last.length;
+  // Press at the start of paragraph 3, drawn with its marks.
+  await marksOf(page, 'c3').waitFor();
+  const from = await pointAt(page, start, 'left');
+  assert.ok(from, 'paragraph 3 is on screen');
+  await page.mouse.click(from.x, from.y);
+  assert.equal(await marksOf(page, 'c150').count(), 0, 'the paragraphs in between are not drawn with marks');
+  // One turn of the wheel far down: the paragraphs passed over are never drawn with marks,
+  // and paragraph 3 (far above now) is drawn anew as plain text.
+  const distance = await page.evaluate((at) => {
+    const target = [...document.querySelectorAll('[data-article-text] .ann-para[data-u16]')].filter((p) => Number(p.dataset.u16) <= at).at(-1);
+    return Math.round(target.getBoundingClientRect().top - 300);
+  }, text.indexOf('Paragraph 300:'));
+  await page.mouse.wheel(0, distance);
+  await marksOf(page, 'c300').waitFor();
+  await page.waitForFunction((selector) => document.querySelector(`${selector} mark[data-ids~="c3"]`) === null, ARTICLE);
+  assert.equal(await marksOf(page, 'c150').count(), 0, 'paragraph 150 was never drawn with marks');
+  // Heights estimated for paragraphs not laid out yet settle as they are laid out: wheel
+  // again until the end of the selection is on screen.
+  let to = await pointAt(page, end - 1, 'right');
+  for (let turn = 0; turn < 5 && !(to && to.y > 50 && to.y < page.viewportSize().height - 50); turn++) {
+    await page.mouse.wheel(0, Math.round((to?.y ?? 400) - 400));
+    await page.waitForTimeout(200);
+    to = await pointAt(page, end - 1, 'right');
+  }
+  assert.ok(to && to.y > 0 && to.y < page.viewportSize().height, `paragraph 300 is on screen (${JSON.stringify(to)})`);
+  await page.keyboard.down('Shift');
+  await page.mouse.click(to.x, to.y);
+  await page.keyboard.up('Shift');
+  const selected = await selection(page);
+  assert.equal(selected?.start, start, 'the selection starts where the mouse was pressed, in text drawn anew since');
+  assert.equal(selected?.end, end, 'and ends where it was shift-clicked');
+  await page.getByRole('toolbar', { name: 'Tag the selection' }).waitFor();
+  await page.getByRole('button', { name: 'Claim', exact: true }).click();
+  // The new annotation is selected: its marks here end where the selection did…
+  const id = await page.locator(`${ARTICLE} mark.ann-mark--selected`).last().evaluate((m) => {
+    const ids = m.dataset.ids.split(' ');
+    return ids.find((i) => !/^[ecs]\d+$/.test(i));
+  });
+  assert.ok(id, 'the new annotation is drawn and selected');
+  assert.equal(await markEdge(page, id, 'end'), end);
+  assert.equal(await marksOf(page, 'c150').count(), 0, 'tagging drew nothing far from the screen');
+  // …and at the top, its marks start where the selection did.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await marksOf(page, id).first().waitFor();
+  assert.equal(await markEdge(page, id, 'start'), start);
+  assert.equal(await articleText(page), text);
+  expectNoConsoleErrors(page);
+});

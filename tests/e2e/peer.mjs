@@ -141,7 +141,9 @@ export function peerLoad({ file, timeoutMs }) {
       bodies: [{ id: `${a.id}-tag`, annotation: a.id, purpose: 'tagging', value: a.tag }],
       target: { annotation: a.id, selector: [{ quote: a.quote, start: a.start, end: a.end }], created: new Date(0) },
     });
-    window.__peerState = { annotator, doc, toPeer };
+    // Only the text stays referenced for the edits: the parsed file (20,000 plain objects on
+    // the big case) is the harness's, not the peer's, and would count in its memory.
+    window.__peerState = { annotator, text: doc.text, toPeer };
     const painted = window.__frames.paintedWhen(
       () => document.querySelector('.r6o-span-highlight-layer [data-annotation]') !== null,
       timeoutMs,
@@ -157,8 +159,7 @@ export function peerLoad({ file, timeoutMs }) {
 // the peer's API are both removeAnnotation). Resolves with { add, remove } in ms.
 export function peerEdit({ fraction, serial, timeoutMs }) {
   return (async () => {
-    const { annotator, doc, toPeer } = window.__peerState;
-    const text = doc.text;
+    const { annotator, text, toPeer } = window.__peerState;
     const re = /[A-Za-z]{4,}/g;
     re.lastIndex = Math.floor(text.length * fraction);
     const word = re.exec(text) ?? /[A-Za-z]{4,}/.exec(text);

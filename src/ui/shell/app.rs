@@ -73,6 +73,7 @@ fn AnnotateScreen() -> impl IntoView {
     let state = crate::ui::state::use_app();
     let tagging = move || state.pending.with(Option::is_some);
     let shown = move || sheet_open.get() && !tagging();
+    let painted = after_first_paint();
     view! {
         <div
             class="ann-workspace"
@@ -114,13 +115,24 @@ fn AnnotateScreen() -> impl IntoView {
                 <crate::ui::classroom::ExercisePanel />
                 <crate::ui::annotate::review::ReviewList />
                 <DetailsPanel />
-                <AnnotationList />
-                <crate::ui::annotate::tag_manager::TagManager />
-                <DocumentDetails />
+                <Show when=move || painted.get()>
+                    <AnnotationList />
+                    <crate::ui::annotate::tag_manager::TagManager />
+                    <DocumentDetails />
+                </Show>
             </aside>
         </div>
         <crate::ui::annotate::print_notes::PrintEndnotes />
     }
+}
+
+/// Becomes true once the first frame is painted. The lists beside the article (a page of
+/// 200 annotations, the tags, the document's details) wait for it: building and laying them
+/// out took a third of the time before a long article's first screenful was painted.
+fn after_first_paint() -> ReadSignal<bool> {
+    let (painted, set_painted) = signal(false);
+    crate::ui::annotate::filling::after_first_frame(move || set_painted.set(true));
+    painted
 }
 
 /// The article's title and date above the text, as the reader expects them.
