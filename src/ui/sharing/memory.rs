@@ -153,13 +153,17 @@ pub(super) fn pushed(state: AppState, plan: &PushPlan, results: &[BulkResult]) -
         let Some(ledger) = e.ledger.as_mut() else {
             return;
         };
+        // By server id once: a search per answer would be quadratic on a push of thousands.
+        let by_id: std::collections::HashMap<String, usize> = plan
+            .pending
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.server_id(ledger), i))
+            .collect();
         for result in results {
             match result {
                 BulkResult::Saved { id, rev } => {
-                    let change = plan
-                        .pending
-                        .iter()
-                        .find(|c| &ledger.doc_id(c.annotation()) == id);
+                    let change = by_id.get(id).and_then(|&i| plan.pending.get(i));
                     if let Some(change) = change {
                         ledger.pushed(change, rev);
                     }
