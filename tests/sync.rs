@@ -13,7 +13,7 @@ use annotator::domain::sync::docs::{
 };
 use annotator::domain::sync::feed::{
     BulkResult, Session, parse_articles, parse_bulk_results, parse_changes, parse_databases,
-    parse_session, valid_library_name,
+    parse_session, seq_number, valid_library_name,
 };
 use annotator::domain::sync::incoming::{
     RemoteEdit, SyncNotice, apply_edits, conflict_pairs, receive, stamp_creators, touched,
@@ -835,4 +835,11 @@ fn a_tag_removed_elsewhere_but_used_here_is_kept_and_hostile_pieces_are_refused(
     let got = receive(&mut ben_ledger, &ben, &hostile, "ben");
     assert!(got.edits.is_empty(), "{:?}", got.edits);
     assert_eq!(got.notices.len(), 4, "{:?}", got.notices);
+}
+
+#[test]
+fn a_sequence_gives_its_number_for_progress_from_couchdb_and_pouchdb() {
+    assert_eq!(seq_number("100001"), Some(100_001));
+    assert_eq!(seq_number("42-g1AAAAFTeJzLYWBg"), Some(42));
+    assert_eq!(seq_number("now"), None);
 }
