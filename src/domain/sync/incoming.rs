@@ -205,7 +205,11 @@ struct Local<'a>(BTreeMap<&'a str, &'a Annotation>);
 
 impl<'a> Local<'a> {
     fn ids(&self) -> BTreeSet<String> {
-        self.0.keys().map(|id| id.to_string()).collect()
+        let mut ids = BTreeSet::new();
+        for id in self.0.keys() {
+            ids.insert(id.to_string());
+        }
+        ids
     }
 
     fn of(document: &'a Document) -> Self {

@@ -361,12 +361,10 @@ fn read_pieces(value: Option<&Value>) -> Option<BTreeMap<String, KnownPiece>> {
     let mut pieces = BTreeMap::new();
     for (id, entry) in value.as_object()? {
         let text = |name: &str| entry.get(name).and_then(Value::as_str).map(str::to_string);
-        let fields = entry
-            .get("fields")?
-            .as_object()?
-            .iter()
-            .map(|(n, v)| v.as_str().map(|v| (n.clone(), v.to_string())))
-            .collect::<Option<_>>()?;
+        let mut fields = super::pieces::Fields::new();
+        for (name, value) in entry.get("fields")?.as_object()? {
+            fields.insert(name.clone(), value.as_str()?.to_string());
+        }
         let base = Piece {
             kind: PieceKind::from_name(&text("kind")?)?,
             id: text("id")?,

@@ -83,11 +83,13 @@ pub struct Piece {
 }
 
 fn fields<const N: usize>(names: [&str; N], values: [&str; N]) -> Fields {
-    names
-        .iter()
-        .zip(values)
-        .map(|(n, v)| (n.to_string(), v.to_string()))
-        .collect()
+    // Inserted one by one: collecting into a map sorts first, and that sort's code for these
+    // pairs would add about 20 KiB to the download.
+    let mut fields = Fields::new();
+    for (name, value) in names.iter().zip(values) {
+        fields.insert(name.to_string(), value.to_string());
+    }
+    fields
 }
 
 impl Piece {

@@ -7,8 +7,7 @@
 
 use super::context::{Sharing, Status, Who};
 use super::memory::{
-    FIRST_BACKOFF_MS, MAX_BACKOFF_MS, current, ledger_place, receive_page, update_waiting,
-    with_engine,
+    FIRST_BACKOFF_MS, MAX_BACKOFF_MS, current, ledger_place, receive_page, with_engine,
 };
 use crate::domain::sync::feed::{PAGE_SIZE, Session, seq_number};
 use crate::domain::sync::ledger::Ledger;
@@ -262,7 +261,6 @@ pub fn resume(state: AppState, sharing: Sharing) {
 }
 
 fn schedule_push(state: AppState, sharing: Sharing, delay_ms: u64) {
-    update_waiting(state, sharing);
     let run = move || leptos::task::spawn_local(push(state, sharing));
     let timer = set_timeout_with_handle(run, std::time::Duration::from_millis(delay_ms)).ok();
     let old = with_engine(|e| {
