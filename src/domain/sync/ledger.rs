@@ -152,23 +152,19 @@ impl Ledger {
         o.insert("document".into(), Value::String(self.document.clone()));
         o.insert("since".into(), Value::String(self.since.clone()));
         o.insert("known".into(), Value::Object(known));
-        let pieces: Map<String, Value> = self
-            .pieces
-            .iter()
-            .map(|(id, k)| {
-                let fields: Map<String, Value> = k
-                    .base
-                    .fields
-                    .iter()
-                    .map(|(n, v)| (n.clone(), Value::String(v.clone())))
-                    .collect();
-                let entry = serde_json::json!({
-                    "rev": k.rev, "kind": k.base.kind.name(), "id": k.base.id,
-                    "fields": fields, "placed": k.placed,
-                });
-                (id.clone(), entry)
-            })
-            .collect();
+        // Inserted one by one (collecting into a map brings a sort's code along).
+        let mut pieces = Map::new();
+        for (id, k) in &self.pieces {
+            let mut fields = Map::new();
+            for (name, value) in &k.base.fields {
+                fields.insert(name.clone(), Value::String(value.clone()));
+            }
+            let entry = serde_json::json!({
+                "rev": k.rev, "kind": k.base.kind.name(), "id": k.base.id,
+                "fields": fields, "placed": k.placed,
+            });
+            pieces.insert(id.clone(), entry);
+        }
         o.insert("pieces".into(), Value::Object(pieces));
         Value::Object(o).to_string()
     }
