@@ -75,14 +75,26 @@ const withAccounts = admins.length > 0 || users.length > 0;
 // allDocs leaves out: the data file keeps them apart, under a key no database name can have.
 const SECURITY_KEY = '#security';
 const SECURITY_DOC = '_local/_security';
+const SEQUENCE_KEY = '#sequence';
+const FILLER_ID = '~sequence';
 
 async function load() {
   if (!dataFile || !existsSync(dataFile)) return;
   const saved = JSON.parse(readFileSync(dataFile, 'utf8'));
   for (const [name, docs] of Object.entries(saved)) {
-    if (name === SECURITY_KEY) continue;
+    if (name === SECURITY_KEY || name === SEQUENCE_KEY) continue;
     // new_edits: false keeps every revision as it was, so clients' revisions stay valid.
-    await new MemoryDB(name).bulkDocs(docs, { new_edits: false });
+    const db = new MemoryDB(name);
+    await db.bulkDocs(docs, { new_edits: false });
+    // A restarted CouchDB keeps its sequence; restored in memory, the documents are numbered
+    // anew from 1. Moving the sequence on to where it was (one document written again and
+    // again, which clients pass over as not theirs) keeps every client's place in the
+    // changes feed valid, as with CouchDB.
+    const before = saved[SEQUENCE_KEY]?.[name] ?? 0;
+    let filler = await db.get(FILLER_ID).catch(() => ({ _id: FILLER_ID }));
+    for (let seq = Number((await db.info()).update_seq); seq < before; seq++) {
+      filler = { ...filler, _rev: (await db.put(filler)).rev };
+    }
   }
   for (const [name, security] of Object.entries(saved[SECURITY_KEY] ?? {})) {
     await new MemoryDB(name).put({ _id: SECURITY_DOC, security });
@@ -91,9 +103,10 @@ async function load() {
 
 async function save() {
   if (!dataFile) return;
-  const out = { [SECURITY_KEY]: {} };
+  const out = { [SECURITY_KEY]: {}, [SEQUENCE_KEY]: {} };
   for (const name of await MemoryDB.allDbs()) {
     const db = new MemoryDB(name);
+    out[SEQUENCE_KEY][name] = Number((await db.info()).update_seq);
     const all = await db.allDocs({ include_docs: true });
     out[name] = all.rows.map((row) => row.doc);
     const local = await db.get(SECURITY_DOC).catch(() => null);

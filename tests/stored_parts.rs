@@ -200,7 +200,7 @@ fn the_edit_log_names_what_changed_and_forgets_old_edits() {
             .touched_since(editor.log().sequence() + 1)
             .everything
     );
-    editor.change_outside_history(|_| false);
+    editor.change_outside_history(Touched::everything(), |_| false);
     assert!(
         editor
             .log()

@@ -2,7 +2,8 @@
 //! checks against hostile input, the ledger's pending changes, what arriving documents do to
 //! the open document (including conflicts that keep both versions), and the server's answers.
 
-use annotator::domain::annotation::{Annotation, AnnotationId};
+use annotator::domain::annotation::{Annotation, AnnotationId, Relation, RelationId, RelationKind};
+use annotator::domain::change::Touched;
 use annotator::domain::command::Command;
 use annotator::domain::document::{Document, DocumentId, Metadata};
 use annotator::domain::history::Editor;
@@ -12,10 +13,10 @@ use annotator::domain::sync::docs::{
 };
 use annotator::domain::sync::feed::{
     BulkResult, Session, parse_articles, parse_bulk_results, parse_changes, parse_databases,
-    parse_session, valid_library_name,
+    parse_session, seq_number, valid_library_name,
 };
 use annotator::domain::sync::incoming::{
-    RemoteEdit, SyncNotice, apply_edits, conflict_pairs, receive, stamp_creators,
+    RemoteEdit, SyncNotice, apply_edits, conflict_pairs, receive, stamp_creators, touched,
 };
 use annotator::domain::sync::ledger::{Ledger, LedgerError, Outgoing, bulk_docs_json};
 use annotator::domain::tag::TagId;
@@ -49,8 +50,14 @@ fn server_annotation(doc: &Document, a: &Annotation, rev: &str, creator: &str) -
     to_server_json(&format!("ann:doc1:{}", a.id), Some(rev), &body)
 }
 
+/// A ledger that knows `document()`'s details and tags as shared (the tests of annotations
+/// leave them alone).
 fn ledger() -> Ledger {
-    Ledger::new("desk", &DocumentId("doc1".into()))
+    let mut ledger = Ledger::new("desk", &DocumentId("doc1".into()));
+    for change in ledger.pending(&document(), "ana") {
+        ledger.pushed(&change, "1-p");
+    }
+    ledger
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -210,6 +217,7 @@ fn pending_changes_are_the_difference_between_document_and_ledger() {
     let pending = ledger.pending(&doc, "ana");
     assert!(matches!(&pending[0], Outgoing::Put { rev: Some(r), .. } if r == "1-a"));
     ledger.pushed(&pending[0], "2-b");
+    assert!(ledger.pending(&doc, "ana").is_empty());
 
     doc.annotations.clear();
     let pending = ledger.pending(&doc, "ana");
@@ -434,9 +442,16 @@ fn remote_edits_keep_the_undo_history_unless_annotations_move() {
         )
         .expect("valid");
     let theirs = annotation(&doc, "b1", 4, 17);
-    editor.change_outside_history(|d| {
-        apply_edits(d, &[RemoteEdit::Upsert(Box::new(theirs.clone()))])
-    });
+    let edits = [RemoteEdit::Upsert(Box::new(theirs.clone()))];
+    editor.change_outside_history(touched(&edits), |d| apply_edits(d, &edits));
+    assert_eq!(
+        editor.log().touched_since(editor.log().sequence() - 1),
+        Touched {
+            annotations: [theirs.id.clone()].into(),
+            ..Touched::default()
+        },
+        "only the arriving annotation's part is written again"
+    );
     assert!(editor.can_undo());
     assert!(editor.undo().is_some());
     assert_eq!(
@@ -444,7 +459,8 @@ fn remote_edits_keep_the_undo_history_unless_annotations_move() {
         1,
         "their annotation stays"
     );
-    editor.change_outside_history(|d| apply_edits(d, &[RemoteEdit::Remove(theirs.id.clone())]));
+    let edits = [RemoteEdit::Remove(theirs.id.clone())];
+    editor.change_outside_history(touched(&edits), |d| apply_edits(d, &edits));
     assert!(!editor.can_undo() && !editor.can_redo());
 }
 
@@ -628,4 +644,202 @@ fn a_documents_revision_is_read_from_all_docs_and_none_when_missing_or_deleted()
     ]});
     assert_eq!(parse_revision(&deleted, "key"), Ok(None));
     assert!(parse_revision(&json!({}), "key").is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Details, tags and relations: each its own server document.
+
+/// What `from`'s pending changes look like on the server, as a changes page would bring them.
+fn as_server_docs(ledger: &mut Ledger, doc: &Document, me: &str, rev: &str) -> Vec<Value> {
+    let pending = ledger.pending(doc, me);
+    let bulk = bulk_docs_json(ledger, &pending);
+    for change in &pending {
+        ledger.pushed(change, rev);
+    }
+    bulk["docs"]
+        .as_array()
+        .expect("docs")
+        .iter()
+        .map(|d| json_with_rev_of(d.clone(), rev))
+        .collect()
+}
+
+fn json_with_rev_of(mut value: Value, rev: &str) -> Value {
+    value["_rev"] = json!(rev);
+    value
+}
+
+fn relation(id: &str, from: &str, to: &str) -> Relation {
+    Relation {
+        id: RelationId(id.into()),
+        kind: RelationKind::SupportedBy,
+        from: AnnotationId(from.into()),
+        to: AnnotationId(to.into()),
+    }
+}
+
+#[test]
+fn a_relation_a_renamed_tag_and_a_new_title_arrive_as_separate_documents() {
+    let (mut ana, mut ben) = (document(), document());
+    let (mut ana_ledger, mut ben_ledger) = (ledger(), ledger());
+    for doc in [&mut ana, &mut ben] {
+        let (a1, a2) = (annotation(doc, "a1", 0, 3), annotation(doc, "a2", 4, 17));
+        doc.annotations.extend([a1, a2]);
+    }
+    for (l, d) in [(&mut ana_ledger, &ana), (&mut ben_ledger, &ben)] {
+        for change in l.pending(d, "x") {
+            l.pushed(&change, "1-a");
+        }
+    }
+    ana.relations.push(relation("r1", "a1", "a2"));
+    let mut claim = ana
+        .tags
+        .get(&TagId("claim".into()))
+        .expect("default")
+        .clone();
+    claim.label = "Assertion".into();
+    claim.color = "#123456".into();
+    ana.tags.replace(claim).expect("valid");
+    ana.metadata.title = "Crime fell, said the mayor".into();
+
+    let pending = ana_ledger.pending(&ana, "ana");
+    let ids: Vec<String> = pending.iter().map(|c| c.server_id(&ana_ledger)).collect();
+    assert_eq!(
+        ids,
+        ["meta:doc1", "rel:doc1:r1", "tag:doc1:claim"],
+        "three documents, nothing else"
+    );
+    let docs = as_server_docs(&mut ana_ledger, &ana, "ana", "2-a");
+    assert!(ana_ledger.pending(&ana, "ana").is_empty());
+
+    let got = receive(&mut ben_ledger, &ben, &docs, "ben");
+    assert!(got.notices.is_empty(), "{:?}", got.notices);
+    assert!(
+        touched(&got.edits).annotations.is_empty(),
+        "no annotation part to write"
+    );
+    apply_edits(&mut ben, &got.edits);
+    assert_eq!(ben.metadata, ana.metadata);
+    assert_eq!(ben.tags, ana.tags);
+    assert_eq!(ben.relations, ana.relations);
+    assert!(
+        ben_ledger.pending(&ben, "ben").is_empty(),
+        "nothing to push back"
+    );
+    // Their own documents coming back change nothing for Ana.
+    assert_eq!(
+        receive(&mut ana_ledger, &ana, &docs, "ana"),
+        Default::default()
+    );
+
+    // A relation removed there is removed here; a ledger with pieces round-trips.
+    ana.relations.clear();
+    let docs: Vec<Value> = as_server_docs(&mut ana_ledger, &ana, "ana", "3-a")
+        .into_iter()
+        .map(|d| json!({"_id": d["_id"], "_rev": "3-a", "_deleted": true}))
+        .collect();
+    let got = receive(&mut ben_ledger, &ben, &docs, "ben");
+    assert!(apply_edits(&mut ben, &got.edits));
+    assert!(ben.relations.is_empty());
+    assert!(ben_ledger.pending(&ben, "ben").is_empty());
+    assert_eq!(
+        Ledger::from_json(&ana_ledger.to_json()).expect("reads"),
+        ana_ledger
+    );
+}
+
+#[test]
+fn details_edited_on_both_sides_merge_field_by_field_and_a_clash_keeps_ours_and_names_theirs() {
+    let (mut ana, mut ben) = (document(), document());
+    let (mut ana_ledger, mut ben_ledger) = (ledger(), ledger());
+    ana.metadata.title = "Ana's title".into();
+    ana.metadata.author = "R. Reporter".into();
+    ben.metadata.title = "Ben's title".into();
+    ben.metadata.publisher = "Daily".into();
+    let docs = as_server_docs(&mut ana_ledger, &ana, "ana", "2-a");
+    let got = receive(&mut ben_ledger, &ben, &docs, "ben");
+    apply_edits(&mut ben, &got.edits);
+    assert_eq!(
+        ben.metadata.title, "Ben's title",
+        "the field both changed keeps the local value"
+    );
+    assert_eq!(
+        ben.metadata.author, "R. Reporter",
+        "theirs where only they changed it"
+    );
+    assert_eq!(
+        ben.metadata.publisher, "Daily",
+        "ours where only we changed it"
+    );
+    assert!(
+        matches!(&got.notices[..], [SyncNotice::FieldKept { field, theirs, by, .. }]
+            if field == "title" && theirs == "Ana's title" && by == "ana"),
+        "{:?}",
+        got.notices
+    );
+    // The merged version goes to the server over theirs.
+    let pending = ben_ledger.pending(&ben, "ben");
+    assert!(matches!(&pending[..], [Outgoing::PutPiece { rev: Some(r), .. }] if r == "2-a"));
+}
+
+#[test]
+fn a_relation_arriving_before_its_annotation_waits_for_it_and_is_never_deleted_meanwhile() {
+    let mut ben = document();
+    let mut ben_ledger = ledger();
+    let mut ana = document();
+    let (a1, a2) = (annotation(&ana, "a1", 0, 3), annotation(&ana, "a2", 4, 17));
+    ana.annotations.extend([a1.clone(), a2.clone()]);
+    ana.relations.push(relation("r1", "a1", "a2"));
+    let mut ana_ledger = ledger();
+    let docs = as_server_docs(&mut ana_ledger, &ana, "ana", "1-a");
+    let (annotations, rest): (Vec<Value>, Vec<Value>) = docs
+        .into_iter()
+        .partition(|d| d["_id"].as_str().is_some_and(|id| id.starts_with("ann:")));
+    let got = receive(&mut ben_ledger, &ben, &rest, "ben");
+    apply_edits(&mut ben, &got.edits);
+    assert!(ben.relations.is_empty(), "its annotations are not here yet");
+    assert!(
+        ben_ledger.pending(&ben, "ben").is_empty(),
+        "a waiting relation is not deleted"
+    );
+    let got = receive(&mut ben_ledger, &ben, &annotations, "ben");
+    apply_edits(&mut ben, &got.edits);
+    assert_eq!(ben.relations, ana.relations);
+    assert!(ben_ledger.pending(&ben, "ben").is_empty());
+}
+
+#[test]
+fn a_tag_removed_elsewhere_but_used_here_is_kept_and_hostile_pieces_are_refused() {
+    let mut ben = document();
+    let mut ben_ledger = ledger();
+    ben.annotations.push(annotation(&ben, "b1", 0, 3));
+    let gone = json!({"_id": "tag:doc1:claim", "_rev": "2-a", "_deleted": true});
+    let got = receive(&mut ben_ledger, &ben, &[gone], "ben");
+    assert!(got.edits.is_empty());
+    assert!(matches!(
+        &got.notices[..],
+        [SyncNotice::RemovedButKept { .. }]
+    ));
+    assert!(
+        ben_ledger.pending(&ben, "ben").iter().any(
+            |c| matches!(c, Outgoing::PutPiece { id, rev: None, .. } if id == "tag:doc1:claim")
+        ),
+        "shared again"
+    );
+    let hostile = [
+        json!({"_id": "tag:doc1:x", "_rev": "1-a", "type": "tag", "version": 1, "document": "doc1", "id": "y", "label": "X", "color": "#000000"}),
+        json!({"_id": "tag:doc1:x", "_rev": "1-a", "type": "tag", "version": 1, "document": "doc1", "id": "x", "label": 5, "color": "#000000"}),
+        json!({"_id": "tag:doc1:x", "_rev": "1-a", "type": "tag", "version": 1, "document": "doc1", "id": "x", "label": "X", "color": "red"}),
+        json!({"_id": "meta:doc1", "_rev": "1-a", "type": "details", "version": 1, "document": "doc1", "id": "", "title": "x".repeat(30_000)}),
+    ];
+    let got = receive(&mut ben_ledger, &ben, &hostile, "ben");
+    assert!(got.edits.is_empty(), "{:?}", got.edits);
+    assert_eq!(got.notices.len(), 4, "{:?}", got.notices);
+}
+
+#[test]
+fn a_sequence_gives_its_number_for_progress_from_couchdb_and_pouchdb() {
+    assert_eq!(seq_number("100001"), Some(100_001));
+    assert_eq!(seq_number("42-g1AAAAFTeJzLYWBg"), Some(42));
+    assert_eq!(seq_number("now"), None);
 }

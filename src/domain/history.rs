@@ -293,9 +293,14 @@ impl Editor {
     /// Changes the document outside the undo history (what other people did, arriving from
     /// a shared library): `change` returns whether it moved annotations to other positions,
     /// in which case the history, recorded by position, is cleared rather than left wrong.
-    pub fn change_outside_history(&mut self, change: impl FnOnce(&mut Document) -> bool) {
-        // Not recorded edit by edit: the next save compares everything.
-        self.log.push(Touched::everything());
+    /// `touched` says what it changes, so the next save writes only those parts (with
+    /// `Touched::everything()` it compares them all).
+    pub fn change_outside_history(
+        &mut self,
+        touched: Touched,
+        change: impl FnOnce(&mut Document) -> bool,
+    ) {
+        self.log.push(touched);
         if change(&mut self.document) {
             self.history.clear();
         }

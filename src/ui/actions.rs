@@ -11,7 +11,7 @@ use crate::domain::history::Editor;
 use crate::domain::import_apply::{AppliedImport, StoredDocument};
 use crate::domain::import_pipeline::ImportPreparation;
 use crate::domain::selection::{SelectionError, SelectionOptions, range_from_selection};
-use crate::domain::sync::incoming::{RemoteEdit, apply_edits};
+use crate::domain::sync::incoming::{RemoteEdit, apply_edits, touched};
 use crate::domain::tag::TagId;
 use crate::ui::notices::{announce, notify};
 use crate::ui::state::{AppState, NoticeKind, PendingSelection, Screen, WaitingImport};
@@ -231,9 +231,9 @@ pub fn reveal_annotation(state: AppState, id: AnnotationId) {
 /// shown as text.
 pub fn apply_remote(state: AppState, edits: &[RemoteEdit], notices: Vec<String>) {
     if !edits.is_empty() {
-        state
-            .editor
-            .update(|editor| editor.change_outside_history(|d| apply_edits(d, edits)));
+        state.editor.update(|editor| {
+            editor.change_outside_history(touched(edits), |d| apply_edits(d, edits))
+        });
         forget_missing_selection(state);
         changed(state);
         let n = edits.len();

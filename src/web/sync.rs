@@ -65,8 +65,29 @@ fn doc_path(library: &str, id: &str) -> String {
     }
 }
 
-/// One request to `path` (below `db/`) with an optional JSON body.
+/// What a signed-in person refused by a library is told. CouchDB answers 403 there, PouchDB
+/// Server 401, which otherwise means "not signed in".
+pub const NOT_MEMBER: &str = "you are not a member of this library; ask its owner to add you";
+
+/// One request to `path` (below `db/`) with an optional JSON body. A 401 is told apart: when
+/// the session still names someone, the person is signed in but not let into this library
+/// (PouchDB Server's answer where CouchDB answers 403), which signing in again would not mend.
 async fn request(method: &str, path: &str, body: Option<&Value>) -> Result<Value, HttpError> {
+    match request_once(method, path, body).await {
+        Err(HttpError::Unauthorized) if !path.starts_with("_session") => {
+            let session = request_once("GET", "_session", None).await;
+            match session.ok().map(|v| feed::parse_session(&v)) {
+                Some(Ok(Session::Named(name))) => Err(HttpError::Forbidden(format!(
+                    "{NOT_MEMBER} (you are signed in as {name})"
+                ))),
+                _ => Err(HttpError::Unauthorized),
+            }
+        }
+        other => other,
+    }
+}
+
+async fn request_once(method: &str, path: &str, body: Option<&Value>) -> Result<Value, HttpError> {
     let window = web_sys::window().ok_or_else(|| HttpError::Unreachable("no window".into()))?;
     let init = RequestInit::new();
     init.set_method(method);

@@ -204,6 +204,21 @@ test('a class without files: the teacher sets it up, three students hand in, Cla
   await screenshot(teacher, 'class-results-live');
   await view.getByRole('button', { name: 'Stop following' }).click();
   await view.getByText(`Following “${CLASS}” live`).waitFor({ state: 'detached' });
+  // Following again at once, while the stopped follower still waits in its long-poll: when the
+  // next hand-in ends that wait, only one follower asks the server again.
+  await view.getByRole('button', { name: 'Follow class' }).click();
+  await view.getByText(`Following “${CLASS}” live`).waitFor();
+  await teacher.waitForTimeout(1_000);
+  const polls = [];
+  teacher.on('request', (r) => {
+    if (r.url().includes(`/db/${CLASS}/_changes`)) polls.push(r.url());
+  });
+  await annotate(pages.cai, [['Current and former', 'were held', 'Claim']]);
+  await pages.cai.getByRole('button', { name: 'Hand in' }).click();
+  await view.locator('tr[data-student="cai"] td[data-col="overall-counts"]', { hasText: '1/2/1' }).waitFor({ timeout: 2_000 });
+  await teacher.waitForTimeout(1_500);
+  assert.equal(polls.length, 1, `one follower asks again, not two: ${polls.join(' ')}`);
+  await view.getByRole('button', { name: 'Stop following' }).click();
   // The browser logs the refused sign-in (401 from /db/_session) itself; anything else is a fault.
   const refusedSignIn = /status of 401 \(Unauthorized\) \(http:\/\/127\.0\.0\.1:\d+\/db\/_session/;
   assert.equal(pages.ana.consoleErrors.filter((e) => refusedSignIn.test(e)).length, 1);
@@ -239,6 +254,20 @@ test('the server refuses a student writing another student attempt (403) and rea
   assert.doesNotMatch(key.text, /annotations/);
   const classDocs = await ben.evaluate(async () => (await fetch('db/class-7b/_all_docs?include_docs=true')).text());
   assert.doesNotMatch(classDocs, /"role":\s*"key"/, 'no key inside the class library');
+
+  // In the Sharing panel the key library refuses Ben, signed in but not its member (PouchDB
+  // Server answers 401 there where CouchDB answers 403): he is told so, not asked to sign in.
+  await ben.getByRole('button', { name: 'Sharing', exact: true }).click();
+  await ben.getByLabel('Your name').fill('ben');
+  await ben.getByLabel('Password').fill('ben-pw');
+  await ben.getByRole('button', { name: 'Sign in' }).click();
+  await ben.getByLabel('Shared library').fill('class-7b-key');
+  await ben.getByLabel('Shared library').press('Tab');
+  const notMember = notice(ben, 'The shared articles cannot be listed');
+  await notMember.waitFor();
+  assert.match(await notMember.textContent(), /you are not a member of this library; ask its owner to add you \(you are signed in as ben\)/);
+  assert.doesNotMatch(await notMember.textContent(), /sign in/i);
+  await ben.getByRole('button', { name: 'Sharing', exact: true }).click();
 
   // Cai signs in on Ben's computer (the session cookie is Cai's now); Ben presses Hand in.
   await ben.evaluate(async () => {

@@ -4,6 +4,7 @@
 //! text's. Each such document is refused with a reason the person can read; it never
 //! becomes an annotation and its content is only ever shown as text.
 
+use super::pieces::{Fields, Piece, PieceKind, piece_doc_id};
 use crate::domain::annotation::{AnchorStatus, Annotation, AnnotationId, CONTEXT_LEN};
 use crate::domain::document::{Document, DocumentId, Metadata};
 use crate::domain::tag::{Tag, TagId, Taxonomy};
@@ -162,11 +163,20 @@ impl AnnotationBody {
     /// The annotation this body describes in `document`, after checking it against the
     /// document's text and tags.
     pub fn to_annotation(&self, document: &Document) -> Result<Annotation, SyncDocError> {
-        if !document.tags.contains(&TagId(self.tag.clone())) {
+        self.to_annotation_in(&document.text, &document.tags)
+    }
+
+    /// The same, against `text` and the tags `tags` (those of the document with the tags
+    /// arriving in the same batch).
+    pub fn to_annotation_in(
+        &self,
+        text: &Text,
+        tags: &Taxonomy,
+    ) -> Result<Annotation, SyncDocError> {
+        if !tags.contains(&TagId(self.tag.clone())) {
             return Err(SyncDocError::UnknownTag(self.tag.clone()));
         }
         let attributes = self.attributes.clone();
-        let text = &document.text;
         let (range, anchor, prefix, suffix) = if self.orphaned {
             (TextRange::default(), AnchorStatus::Orphaned, "", "")
         } else {
@@ -318,6 +328,13 @@ pub enum ServerDoc {
         rev: String,
         body: AnnotationBody,
     },
+    /// The details, a tag or a relation of a shared document (`pieces.rs`).
+    Piece {
+        rev: String,
+        piece: super::pieces::Piece,
+        document: String,
+        creator: String,
+    },
     /// Deleted on the server (`_deleted`), with the id it had.
     Deleted {
         id: String,
@@ -339,7 +356,8 @@ impl ServerDoc {
         if object.get("_deleted").and_then(Value::as_bool) == Some(true) {
             return Ok(ServerDoc::Deleted { id, rev });
         }
-        if !(id.starts_with("art:") || id.starts_with("ann:")) {
+        let piece = super::pieces::is_piece_id(&id);
+        if !(piece || id.starts_with("art:") || id.starts_with("ann:")) {
             return Ok(ServerDoc::Other { id });
         }
         let version = object
@@ -351,6 +369,17 @@ impl ServerDoc {
             return Err(SyncDocError::NewerVersion(version));
         }
         let kind = string_field(object, "type")?;
+        if piece {
+            let piece_kind = super::pieces::PieceKind::from_name(&kind)
+                .ok_or_else(|| SyncDocError::UnknownKind(kind.clone()))?;
+            let (piece, document, creator) = read_piece(object, piece_kind, &id)?;
+            return Ok(ServerDoc::Piece {
+                rev,
+                piece,
+                document,
+                creator,
+            });
+        }
         match kind.as_str() {
             "annotation" => {
                 check_types(value, &ANNOTATION_FIELDS)?;
@@ -706,4 +735,62 @@ impl Body for ArticleBody {
 /// The JSON that deletes server document `id` at revision `rev`.
 pub fn deletion_json(id: &str, rev: &str) -> Value {
     serde_json::json!({ "_id": id, "_rev": rev, "_deleted": true })
+}
+
+/// The server document for this piece of `document`, written by `creator`.
+pub fn piece_json(piece: &Piece, document: &str, rev: Option<&str>, creator: &str) -> Value {
+    let mut o = Map::new();
+    let id = piece_doc_id(piece.kind, document, &piece.id);
+    o.insert("_id".into(), Value::String(id));
+    if let Some(rev) = rev {
+        o.insert("_rev".into(), Value::String(rev.to_string()));
+    }
+    o.insert("type".into(), Value::String(piece.kind.name().into()));
+    o.insert("version".into(), Value::from(VERSION));
+    o.insert("document".into(), Value::String(document.to_string()));
+    o.insert("id".into(), Value::String(piece.id.clone()));
+    o.insert("creator".into(), Value::String(creator.to_string()));
+    for (name, value) in &piece.fields {
+        o.insert(name.clone(), Value::String(value.clone()));
+    }
+    Value::Object(o)
+}
+
+/// Reads and checks a piece as the server sent it (`_id` already read as `id`); returns it
+/// with the document it belongs to and who wrote it.
+pub fn read_piece(
+    object: &Map<String, Value>,
+    kind: PieceKind,
+    server_id: &str,
+) -> Result<(Piece, String, String), SyncDocError> {
+    let text = |field: &'static str, max: usize| -> Result<String, SyncDocError> {
+        match object.get(field) {
+            None => Ok(String::new()),
+            Some(Value::String(s)) => {
+                let chars = s.chars().count();
+                if chars > max {
+                    return Err(SyncDocError::TooLong { field, chars });
+                }
+                Ok(s.clone())
+            }
+            Some(_) => Err(SyncDocError::WrongType { field }),
+        }
+    };
+    let document = text("document", MAX_ID_CHARS)?;
+    let id = text("id", MAX_ID_CHARS)?;
+    let creator = text("creator", MAX_ID_CHARS)?;
+    let mut fields = Fields::new();
+    for &name in kind.fields() {
+        let max = if kind == PieceKind::Relation {
+            MAX_ID_CHARS
+        } else {
+            MAX_FIELD_CHARS
+        };
+        fields.insert(name.to_string(), text(name, max)?);
+    }
+    let named = (kind == PieceKind::Details) == id.is_empty();
+    if document.is_empty() || !named || server_id != piece_doc_id(kind, &document, &id) {
+        return Err(SyncDocError::IdMismatch(server_id.to_string()));
+    }
+    Ok((Piece { kind, id, fields }, document, creator))
 }

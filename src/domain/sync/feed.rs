@@ -42,6 +42,12 @@ pub fn seq_string(value: &Value) -> Option<String> {
     }
 }
 
+/// The number a sequence starts with (CouchDB's `"42-g1AAA…"`, PouchDB's `42`): about how
+/// many changes the database had then, for progress and for noticing a server that lost data.
+pub fn seq_number(seq: &str) -> Option<u64> {
+    seq.split('-').next().and_then(|n| n.parse().ok())
+}
+
 pub fn parse_changes(value: &Value) -> Result<ChangesPage, FeedError> {
     let results = value
         .get("results")

@@ -5,6 +5,7 @@
 //! server is unreachable loses nothing and the count shown is always exact.
 
 use super::docs::{AnnotationBody, annotation_doc_id};
+use super::pieces::{Piece, PieceKind, local_pieces};
 use crate::domain::annotation::AnnotationId;
 use crate::domain::document::{Document, DocumentId};
 use serde_json::{Map, Value};
@@ -42,6 +43,20 @@ pub struct Ledger {
     /// The changes feed's `last_seq` as read so far ("0" before the first read).
     pub since: String,
     pub known: BTreeMap<String, Known>,
+    /// The details, tags and relations as the server last had them, by server id (stored
+    /// whole, not as a digest: they are small, and merging an edit needs what both sides
+    /// started from).
+    pub pieces: BTreeMap<String, KnownPiece>,
+}
+
+/// A piece as the server last had it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KnownPiece {
+    pub rev: String,
+    pub base: Piece,
+    /// False for a relation whose annotations have not arrived yet: it is added to the
+    /// document when they do (a relation may come before an annotation edited after it).
+    pub placed: bool,
 }
 
 /// One change to push, as one entry of a `_bulk_docs` request.
@@ -56,12 +71,27 @@ pub enum Outgoing {
         annotation: AnnotationId,
         rev: String,
     },
+    /// The details, a tag or a relation, new or changed (`id`: its server id).
+    PutPiece {
+        id: String,
+        rev: Option<String>,
+        piece: Piece,
+        creator: String,
+    },
+    DeletePiece {
+        id: String,
+        rev: String,
+    },
 }
 
 impl Outgoing {
-    pub fn annotation(&self) -> &AnnotationId {
+    /// The server id of the document this change writes.
+    pub fn server_id(&self, ledger: &Ledger) -> String {
         match self {
-            Outgoing::Put { annotation, .. } | Outgoing::Delete { annotation, .. } => annotation,
+            Outgoing::Put { annotation, .. } | Outgoing::Delete { annotation, .. } => {
+                ledger.doc_id(annotation)
+            }
+            Outgoing::PutPiece { id, .. } | Outgoing::DeletePiece { id, .. } => id.clone(),
         }
     }
 }
@@ -96,6 +126,7 @@ impl Ledger {
             document: document.0.clone(),
             since: "0".to_string(),
             known: BTreeMap::new(),
+            pieces: BTreeMap::new(),
         }
     }
 
@@ -121,6 +152,20 @@ impl Ledger {
         o.insert("document".into(), Value::String(self.document.clone()));
         o.insert("since".into(), Value::String(self.since.clone()));
         o.insert("known".into(), Value::Object(known));
+        // Inserted one by one (collecting into a map brings a sort's code along).
+        let mut pieces = Map::new();
+        for (id, k) in &self.pieces {
+            let mut fields = Map::new();
+            for (name, value) in &k.base.fields {
+                fields.insert(name.clone(), Value::String(value.clone()));
+            }
+            let entry = serde_json::json!({
+                "rev": k.rev, "kind": k.base.kind.name(), "id": k.base.id,
+                "fields": fields, "placed": k.placed,
+            });
+            pieces.insert(id.clone(), entry);
+        }
+        o.insert("pieces".into(), Value::Object(pieces));
         Value::Object(o).to_string()
     }
 
@@ -172,6 +217,7 @@ impl Ledger {
             document: field("document")?,
             since: field("since")?,
             known,
+            pieces: read_pieces(value.get("pieces")).ok_or_else(|| damaged("a bad piece"))?,
         })
     }
 
@@ -221,7 +267,34 @@ impl Ledger {
                 });
             }
         }
+        self.pending_pieces(document, me, &mut out);
         out
+    }
+
+    /// The details, tags and relations of `document` the server does not have yet, and
+    /// those it has that are gone here.
+    fn pending_pieces(&self, document: &Document, me: &str, out: &mut Vec<Outgoing>) {
+        let local = local_pieces(document);
+        for (id, piece) in &local {
+            let known = self.pieces.get(id);
+            if known.is_some_and(|k| k.base == *piece) {
+                continue;
+            }
+            out.push(Outgoing::PutPiece {
+                id: id.clone(),
+                rev: known.map(|k| k.rev.clone()),
+                piece: piece.clone(),
+                creator: me.to_string(),
+            });
+        }
+        for (id, known) in &self.pieces {
+            if known.placed && !local.contains_key(id) {
+                out.push(Outgoing::DeletePiece {
+                    id: id.clone(),
+                    rev: known.rev.clone(),
+                });
+            }
+        }
     }
 
     /// The server accepted `change` at revision `rev`.
@@ -236,6 +309,17 @@ impl Ledger {
             Outgoing::Delete { annotation, .. } => {
                 self.known.remove(annotation.as_str());
             }
+            Outgoing::PutPiece { id, piece, .. } => {
+                let known = KnownPiece {
+                    rev: rev.to_string(),
+                    base: piece.clone(),
+                    placed: true,
+                };
+                self.pieces.insert(id.clone(), known);
+            }
+            Outgoing::DeletePiece { id, .. } => {
+                self.pieces.remove(id);
+            }
         }
     }
 }
@@ -245,14 +329,46 @@ pub fn bulk_docs_json(ledger: &Ledger, changes: &[Outgoing]) -> serde_json::Valu
     let docs: Vec<serde_json::Value> = changes
         .iter()
         .map(|change| {
-            let id = ledger.doc_id(change.annotation());
+            let id = change.server_id(ledger);
             match change {
                 Outgoing::Put { rev, body, .. } => {
                     super::docs::to_server_json(&id, rev.as_deref(), body.as_ref())
                 }
-                Outgoing::Delete { rev, .. } => super::docs::deletion_json(&id, rev),
+                Outgoing::Delete { rev, .. } | Outgoing::DeletePiece { rev, .. } => {
+                    super::docs::deletion_json(&id, rev)
+                }
+                Outgoing::PutPiece {
+                    rev,
+                    piece,
+                    creator,
+                    ..
+                } => super::docs::piece_json(piece, &ledger.document, rev.as_deref(), creator),
             }
         })
         .collect();
     serde_json::json!({ "docs": docs })
+}
+
+/// The stored pieces (absent in ledgers from before pieces were shared: none known yet).
+fn read_pieces(value: Option<&Value>) -> Option<BTreeMap<String, KnownPiece>> {
+    let Some(value) = value else {
+        return Some(BTreeMap::new());
+    };
+    let mut pieces = BTreeMap::new();
+    for (id, entry) in value.as_object()? {
+        let text = |name: &str| entry.get(name).and_then(Value::as_str).map(str::to_string);
+        let mut fields = super::pieces::Fields::new();
+        for (name, value) in entry.get("fields")?.as_object()? {
+            fields.insert(name.clone(), value.as_str()?.to_string());
+        }
+        let base = Piece {
+            kind: PieceKind::from_name(&text("kind")?)?,
+            id: text("id")?,
+            fields,
+        };
+        let placed = entry.get("placed").and_then(Value::as_bool).unwrap_or(true);
+        let rev = text("rev")?;
+        pieces.insert(id.clone(), KnownPiece { rev, base, placed });
+    }
+    Some(pieces)
 }

@@ -15,6 +15,7 @@ pub mod docs;
 pub mod feed;
 pub mod incoming;
 pub mod ledger;
+pub mod pieces;
 
 pub use docs::{AnnotationBody, ArticleBody, ServerDoc, SyncDocError};
 pub use incoming::{Incoming, RemoteEdit, SyncNotice, apply_edits};

@@ -1,4 +1,5 @@
-//! The document's tags: the three defaults and any the user adds (label, colour, shortcut).
+//! The document's tags: the three defaults and any the user adds (label, colour, shortcut),
+//! each renamed or recoloured in place.
 //! Removing a tag that is in use asks what to do with its annotations: give them another tag,
 //! or delete them. Nothing is lost silently, and every change can be undone.
 
@@ -15,6 +16,15 @@ type TagRows = Memo<Vec<(Tag, usize)>>;
 fn remove(state: AppState, removing: RwSignal<Option<TagId>>, id: TagId, annotations: TagRemoval) {
     removing.set(None);
     actions::execute(state, Command::RemoveTag { id, annotations });
+}
+
+/// Renames or recolours `tag` (a name the rules refuse is explained by a notice).
+fn edit(state: AppState, tag: Option<Tag>, change: impl FnOnce(&mut Tag)) {
+    let Some(mut tag) = tag else {
+        return;
+    };
+    change(&mut tag);
+    actions::execute(state, Command::EditTag { tag });
 }
 
 /// The tags' list and forms are fetched the first time "Tags" is opened (ui::on_demand): a
@@ -101,7 +111,26 @@ fn TagRow(id: TagId, rows: TagRows, removing: RwSignal<Option<TagId>>) -> impl I
             <span class="ann-badge" aria-hidden="true">
                 {move || tag().map(|t| t.badge_letter().to_string())}
             </span>
-            <span class="ann-tags__label">{move || tag().map(|t| t.label)}</span>
+            <input
+                type="text"
+                class="ann-tags__label"
+                aria-label=move || tag().map(|t| format!("Name of tag {}", t.label))
+                prop:value=move || tag().map(|t| t.label).unwrap_or_default()
+                on:change=move |ev| {
+                    let label = event_target_value(&ev).trim().to_string();
+                    edit(state, tag(), move |t| t.label = label);
+                }
+            />
+            <input
+                type="color"
+                class="ann-tags__color"
+                aria-label=move || tag().map(|t| format!("Colour of tag {}", t.label))
+                prop:value=move || tag().map(|t| t.color).unwrap_or_default()
+                on:change=move |ev| {
+                    let color = event_target_value(&ev);
+                    edit(state, tag(), move |t| t.color = color);
+                }
+            />
             <span class="ann-tags__meta">
                 {move || tag().and_then(|t| t.key).map(|k| format!("key {k} · ")).unwrap_or_default()}
                 {move || format!("{} used", count())}

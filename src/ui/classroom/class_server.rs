@@ -46,6 +46,11 @@ impl fmt::Display for ClassServerError {
                  from students: use a server with accounts (for a trial, scripts/serve --class)"
             ),
             ClassServerError::Class(error) => write!(f, "{error}"),
+            ClassServerError::Server(step, HttpError::Forbidden(reason))
+                if reason.starts_with(http::NOT_MEMBER) =>
+            {
+                write!(f, "{step}: {reason}")
+            }
             ClassServerError::Server(step, HttpError::Forbidden(reason)) => {
                 write!(f, "{step}: the server refused (403): {reason}")
             }
@@ -257,17 +262,32 @@ fn take_page(state: AppState, classroom: Classroom, class: &str, docs: &[Value])
     }
 }
 
+thread_local! {
+    /// Bumped by every start of following a class.
+    static FOLLOWING: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 /// Follows `class` until another class is followed or following stops: the key once, then
 /// every attempt as it arrives (the changes feed, long-polled). A server that cannot be
 /// reached is retried with backoff; a refusal stops and says why.
 pub async fn follow(state: AppState, classroom: Classroom, class: String) {
+    // Following again right after stopping starts a new loop while the old one may still wait
+    // in its long-poll: each loop keeps its generation and ends when a newer one exists, so
+    // only one ever follows.
+    let generation = FOLLOWING.with(|g| {
+        g.set(g.get() + 1);
+        g.get()
+    });
     let still = move |class: &str| {
-        classroom
-            .following
-            .with_untracked(|f| f.as_deref() == Some(class))
+        FOLLOWING.with(std::cell::Cell::get) == generation
+            && classroom
+                .following
+                .with_untracked(|f| f.as_deref() == Some(class))
     };
     if let Err(error) = load_key(state, classroom, &class).await {
-        stop(state, classroom, &class, &error);
+        if still(&class) {
+            stop(state, classroom, &class, &error);
+        }
         return;
     }
     let mut since = "0".to_string();
@@ -289,12 +309,10 @@ pub async fn follow(state: AppState, classroom: Classroom, class: String) {
                 backoff = (backoff * 2).min(30_000);
             }
             Err(error) => {
-                stop(
-                    state,
-                    classroom,
-                    &class,
-                    &ClassServerError::Server("Following the class", error),
-                );
+                if still(&class) {
+                    let error = ClassServerError::Server("Following the class", error);
+                    stop(state, classroom, &class, &error);
+                }
                 return;
             }
         }

@@ -7,10 +7,9 @@
 
 use super::context::{Sharing, Status, Who};
 use super::memory::{
-    FIRST_BACKOFF_MS, MAX_BACKOFF_MS, current, ledger_place, receive_page, update_waiting,
-    with_engine,
+    FIRST_BACKOFF_MS, MAX_BACKOFF_MS, current, ledger_place, receive_page, with_engine,
 };
-use crate::domain::sync::feed::{PAGE_SIZE, Session};
+use crate::domain::sync::feed::{PAGE_SIZE, Session, seq_number};
 use crate::domain::sync::ledger::Ledger;
 use crate::ui::notices::notify;
 use crate::ui::state::{AppState, NoticeKind};
@@ -147,6 +146,8 @@ async fn pull_loop(state: AppState, sharing: Sharing, generation: u64) {
     let (mut first, mut catching_up, mut was_down) = (true, false, false);
     let mut backoff = FIRST_BACKOFF_MS;
     let mut received = 0;
+    // The library's sequence when a long catch-up began (PouchDB sends no `pending`).
+    let mut total: Option<u64> = None;
     while current(generation) {
         let result = match ensure_who(sharing).await {
             Ok(()) => match ledger_place() {
@@ -174,6 +175,19 @@ async fn pull_loop(state: AppState, sharing: Sharing, generation: u64) {
                 } else {
                     0
                 };
+                if catching_up && left.is_none() && total.is_none() {
+                    total = match ledger_place() {
+                        Some((library, _)) => http::update_seq(&library)
+                            .await
+                            .ok()
+                            .flatten()
+                            .and_then(|s| seq_number(&s)),
+                        None => None,
+                    };
+                } else if !catching_up {
+                    total = None;
+                }
+                let at = seq_number(&page.last_seq);
                 wait_for_pointer_up().await;
                 if !current(generation) {
                     return;
@@ -184,9 +198,12 @@ async fn pull_loop(state: AppState, sharing: Sharing, generation: u64) {
                     (true, Some(left)) => {
                         Status::Receiving(format!("receiving shared changes, {left} left"))
                     }
-                    (true, None) => {
-                        Status::Receiving(format!("receiving shared changes, {received} so far"))
-                    }
+                    (true, None) => Status::Receiving(match (at, total) {
+                        (Some(at), Some(total)) if at <= total => {
+                            format!("receiving shared changes, {at} of {total}")
+                        }
+                        _ => format!("receiving shared changes, {received} so far"),
+                    }),
                 });
                 if first || was_down {
                     schedule_push(state, sharing, 0);
@@ -207,6 +224,9 @@ async fn pull_loop(state: AppState, sharing: Sharing, generation: u64) {
                         ));
                         return;
                     }
+                    // Refused while signed in: not a member (yet); asked again with backoff
+                    // in case the owner adds them, with nothing lost meanwhile.
+                    HttpError::Forbidden(why) => sharing.status.set(Status::Stopped(why)),
                     other => sharing.status.set(Status::Offline(other.to_string())),
                 }
                 http::sleep_ms(backoff).await;
@@ -222,14 +242,14 @@ async fn restart_if_server_lost(library: &str, since: &str) {
     let Ok(Some(seq)) = http::update_seq(library).await else {
         return;
     };
-    let number = |s: &str| s.split('-').next().and_then(|n| n.parse::<u64>().ok());
-    if let (Some(theirs), Some(ours)) = (number(&seq), number(since))
+    if let (Some(theirs), Some(ours)) = (seq_number(&seq), seq_number(since))
         && theirs < ours
     {
         with_engine(|e| {
             if let Some(l) = e.ledger.as_mut() {
                 l.since = "0".into();
                 l.known.clear();
+                l.pieces.clear();
             }
         });
     }
@@ -241,7 +261,6 @@ pub fn resume(state: AppState, sharing: Sharing) {
 }
 
 fn schedule_push(state: AppState, sharing: Sharing, delay_ms: u64) {
-    update_waiting(state, sharing);
     let run = move || leptos::task::spawn_local(push(state, sharing));
     let timer = set_timeout_with_handle(run, std::time::Duration::from_millis(delay_ms)).ok();
     let old = with_engine(|e| {

@@ -94,7 +94,8 @@ pub(super) fn ledger_place() -> Option<(String, String)> {
     .flatten()
 }
 
-pub(super) fn receive_docs(state: AppState, sharing: Sharing, docs: &[Value]) {
+/// Applies what `docs` bring; returns whether the open document changed.
+pub(super) fn receive_docs(state: AppState, sharing: Sharing, docs: &[Value]) -> bool {
     let me = sharing.me();
     let incoming = with_engine(|e| {
         let ledger = e.ledger.as_mut()?;
@@ -105,21 +106,27 @@ pub(super) fn receive_docs(state: AppState, sharing: Sharing, docs: &[Value]) {
         )
     })
     .flatten();
-    if let Some(incoming) = incoming {
-        let notices = incoming.notices.iter().map(ToString::to_string).collect();
-        actions::apply_remote(state, &incoming.edits, notices);
-    }
+    let Some(incoming) = incoming else {
+        return false;
+    };
+    let notices = incoming.notices.iter().map(ToString::to_string).collect();
+    actions::apply_remote(state, &incoming.edits, notices);
+    !incoming.edits.is_empty()
 }
 
 pub(super) fn receive_page(state: AppState, sharing: Sharing, page: ChangesPage) {
-    receive_docs(state, sharing, &page.docs);
+    let changed = receive_docs(state, sharing, &page.docs);
     with_engine(|e| {
         if let Some(l) = e.ledger.as_mut() {
             l.since = page.last_seq;
         }
     });
     save_ledger(state);
-    update_waiting(state, sharing);
+    // A change to the document schedules a push, which counts what waits: counting here too
+    // would compare every annotation once more per page (tens of ms at 10,000).
+    if !changed {
+        update_waiting(state, sharing);
+    }
 }
 
 /// What `push::push_once` needs from the engine, without reaching into it.
@@ -153,13 +160,17 @@ pub(super) fn pushed(state: AppState, plan: &PushPlan, results: &[BulkResult]) -
         let Some(ledger) = e.ledger.as_mut() else {
             return;
         };
+        // By server id once: a search per answer would be quadratic on a push of thousands.
+        let by_id: std::collections::HashMap<String, usize> = plan
+            .pending
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.server_id(ledger), i))
+            .collect();
         for result in results {
             match result {
                 BulkResult::Saved { id, rev } => {
-                    let change = plan
-                        .pending
-                        .iter()
-                        .find(|c| &ledger.doc_id(c.annotation()) == id);
+                    let change = by_id.get(id).and_then(|&i| plan.pending.get(i));
                     if let Some(change) = change {
                         ledger.pushed(change, rev);
                     }
@@ -201,6 +212,7 @@ pub(super) fn stamp(state: AppState, sharing: Sharing) {
 
 /// Documents fetched after a conflict go the way the changes feed's do.
 pub(super) fn receive_fetched(state: AppState, sharing: Sharing, docs: &[Value]) {
+    // The push that fetched them pushes again and counts what waits.
     receive_docs(state, sharing, docs);
     save_ledger(state);
 }

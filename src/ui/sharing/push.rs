@@ -14,11 +14,16 @@ use leptos::prelude::*;
 pub(super) async fn push_once(state: AppState, sharing: Sharing) -> Option<u32> {
     let me = sharing.me();
     if me.is_empty() {
-        return None; // the pull loop asks for a sign-in; changes wait in the document
+        // The pull loop asks for a sign-in; changes wait in the document, counted.
+        memory::update_waiting(state, sharing);
+        return None;
     }
     let plan = memory::plan_push(state, &me)?;
+    // The count shown is this push's (the loop does not count separately after each change).
+    if sharing.waiting.get_untracked() != plan.pending.len() {
+        sharing.waiting.set(plan.pending.len());
+    }
     if plan.pending.is_empty() {
-        sharing.waiting.set(0);
         return None;
     }
     match http::bulk_docs(&plan.library, &plan.body).await {
