@@ -637,6 +637,9 @@ test('a relation, a renamed tag and a new title reach the other person within 2 
   await link('New York Times report', /^Supported by/);
   await timed('the relation', (timeout) => benLinks.filter({ hasText: 'New York Times report' }).waitFor({ timeout }));
 
+  // The Tags list is fetched when it is first opened: both open it.
+  await ben.getByText('Tags', { exact: true }).click();
+  await ben.getByLabel('Name of tag Claim', { exact: true }).waitFor();
   await ana.getByText('Tags', { exact: true }).click();
   const claimName = ana.getByLabel('Name of tag Claim', { exact: true });
   await claimName.fill('Assertion');
