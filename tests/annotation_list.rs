@@ -137,3 +137,58 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Only the page is put in order (not every annotation): it is still exactly the first
+    /// `limit` annotations of the document's text order that match, whatever order they are
+    /// stored in, ties on the start included.
+    #[test]
+    fn the_page_is_the_text_order_prefix(
+        spans in proptest::collection::vec((0usize..60, 1usize..8, 0usize..3), 0..40),
+        limit in 0usize..12,
+        hide_claims in any::<bool>(),
+    ) {
+        let text = Text::new(ARTICLE);
+        let mut document = Document::new(DocumentId("d".into()), Metadata::default(), text);
+        for (n, (start, length, tag)) in spans.iter().enumerate() {
+            let range = TextRange::from_code_points(*start, start + length).expect("ordered range");
+            let tag = ["claim", "source", "entity"][*tag];
+            document.annotations.push(
+                Annotation::new(
+                    AnnotationId(format!("a{}", 97 - n)),
+                    TagId(tag.to_string()),
+                    &document.text,
+                    range,
+                    "2026-01-01T00:00:00Z",
+                )
+                .expect("range in text"),
+            );
+        }
+        let filter = ListFilter {
+            hidden_tags: if hide_claims { vec![TagId("claim".into())].into_iter().collect() } else { Default::default() },
+            search: String::new(),
+        };
+        let expected: Vec<&Annotation> = document
+            .annotations_in_text_order()
+            .into_iter()
+            .filter(|a| !(hide_claims && a.tag.as_str() == "claim"))
+            .collect();
+        let page = filter_annotations(&document, &filter, limit);
+        prop_assert_eq!(page.matching, expected.len());
+        prop_assert_eq!(ids(&page.shown), ids(&expected[..limit.min(expected.len())]));
+    }
+}
+
+#[test]
+fn counts_by_tag_match_counting_each_tag() {
+    let document = sample();
+    let counts = document.counts_by_tag();
+    for tag in ["claim", "source", "entity", "unused"] {
+        let tag = TagId(tag.to_string());
+        assert_eq!(
+            counts.get(&tag).copied().unwrap_or(0),
+            document.count_by_tag(&tag)
+        );
+    }
+    assert_eq!(counts.get(&TagId("entity".into())), Some(&2));
+}

@@ -85,16 +85,29 @@ impl Document {
     /// Annotations in reading order (start, then longer first, then id).
     pub fn annotations_in_text_order(&self) -> Vec<&Annotation> {
         let mut sorted: Vec<&Annotation> = self.annotations.iter().collect();
-        sorted.sort_by(|a, b| {
-            a.start()
-                .cmp(&b.start())
-                .then(b.end().cmp(&a.end()))
-                .then(a.id.cmp(&b.id))
-        });
+        sorted.sort_by(|a, b| text_order(a, b));
         sorted
     }
 
     pub fn count_by_tag(&self, tag: &TagId) -> usize {
         self.annotations.iter().filter(|a| &a.tag == tag).count()
     }
+
+    /// How many annotations each tag has, in one pass (a tag without any is absent).
+    pub fn counts_by_tag(&self) -> std::collections::HashMap<&TagId, usize> {
+        let mut counts = std::collections::HashMap::new();
+        for annotation in &self.annotations {
+            *counts.entry(&annotation.tag).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+/// Text order: by start, the longer of two starting together first, then by id (a total
+/// order: ids are unique).
+pub fn text_order(a: &Annotation, b: &Annotation) -> std::cmp::Ordering {
+    a.start()
+        .cmp(&b.start())
+        .then(b.end().cmp(&a.end()))
+        .then(a.id.cmp(&b.id))
 }

@@ -115,6 +115,13 @@ pub fn offset_of(
         };
         return Ok(Utf16Offset(total));
     }
+    // A point between paragraphs (where the browser leaves a selection whose paragraph was
+    // drawn anew): read from the paragraphs' starts, not from the whole text before it.
+    if node.is_same_node(Some(article_node))
+        && let Some(at) = offset_between_paragraphs(article_node, offset)
+    {
+        return Ok(Utf16Offset(at));
+    }
     let paragraph = enclosing_paragraph(node);
     let (base, root): (usize, Node) = match &paragraph {
         Some(p) => (paragraph_start(p), p.clone().unchecked_into()),
@@ -128,6 +135,26 @@ pub fn offset_of(
     range.set_end(node, offset).map_err(js_error)?;
     let before = range.to_string().length() as usize;
     Ok(Utf16Offset(base + before))
+}
+
+/// The offset of the point (`article`, `offset`): the start of the first paragraph at or
+/// after child `offset`, else the end of the last one before it. `None` when the article has
+/// no paragraph there (the caller then counts the text).
+fn offset_between_paragraphs(article: &Node, offset: u32) -> Option<usize> {
+    let children = article.child_nodes();
+    let paragraph = |index: u32| {
+        children
+            .item(index)
+            .and_then(|node| node.dyn_into::<Element>().ok())
+            .filter(|element| element.has_attribute("data-u16"))
+    };
+    if let Some(next) = (offset..children.length()).find_map(paragraph) {
+        return Some(paragraph_start(&next));
+    }
+    let previous = (0..offset.min(children.length()))
+        .rev()
+        .find_map(paragraph)?;
+    Some(paragraph_start(&previous) + text_length(&previous))
 }
 
 fn text_length(element: &Element) -> usize {

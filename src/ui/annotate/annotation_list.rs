@@ -126,6 +126,7 @@ fn TagFilters() -> impl IntoView {
     let chips = Memo::new(move |_| {
         state.editor.with(|e| {
             let document = e.document();
+            let counts = document.counts_by_tag();
             document
                 .tags
                 .tags()
@@ -134,7 +135,7 @@ fn TagFilters() -> impl IntoView {
                     let chip = Chip {
                         label: t.label.clone(),
                         color: t.color.clone(),
-                        count: document.count_by_tag(&t.id),
+                        count: counts.get(&t.id).copied().unwrap_or(0),
                     };
                     (t.id.clone(), chip)
                 })

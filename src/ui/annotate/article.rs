@@ -668,6 +668,16 @@ impl Nearness {
     fn new(state: AppState, printing: Option<crate::ui::annotate::print_notes::Printing>) -> Self {
         let near = RwSignal::new(HashSet::<usize>::new());
         let watcher = StoredValue::new_local(NearScreen::new(NEAR_MARGIN, move |changes| {
+            // A paragraph drawn anew after an edit is a new element, which the observer
+            // reports at once: near as it was. Nothing changed, so nothing is drawn again.
+            let changed = near.with_untracked(|set| {
+                changes
+                    .iter()
+                    .any(|(index, is_near)| set.contains(index) != *is_near)
+            });
+            if !changed {
+                return;
+            }
             // Drawing a paragraph anew replaces the text nodes a selection (or the reading
             // cursor) points into: keep it by its offsets and put it back once drawn, in the
             // same turn (before any key press can move from the wrong place).

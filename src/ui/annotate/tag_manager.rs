@@ -60,10 +60,11 @@ fn TagList() -> impl IntoView {
     let rows: TagRows = Memo::new(move |_| {
         state.editor.with(|e| {
             let doc = e.document();
+            let counts = doc.counts_by_tag();
             doc.tags
                 .tags()
                 .iter()
-                .map(|t| (t.clone(), doc.count_by_tag(&t.id)))
+                .map(|t| (t.clone(), counts.get(&t.id).copied().unwrap_or(0)))
                 .collect::<Vec<_>>()
         })
     });
