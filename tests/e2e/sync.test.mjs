@@ -15,6 +15,10 @@ import { storedDocuments } from './library-helpers.mjs';
 useHarness();
 
 const DATA = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'annotator-shared-')), 'data.json');
+// The app retries a server that is down with a backoff doubling up to 30 s (ui/sharing/memory.rs):
+// a server back just after a try is tried again up to 30 s later, so reconnecting may take that
+// long plus the time a loaded machine needs.
+const RECONNECT_MS = 75_000;
 let shared = null;
 
 /** Starts the shared server (on `port`, 0 = any free one); resolves once it listens. */
@@ -122,8 +126,8 @@ test('two people annotating one article see each other live, with who made what;
   await status(ana).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 15_000 });
   // Back on the same port with what it had: the change is pushed and reaches Ben.
   shared = await startServer(shared.port);
-  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
-  await markWith(ben, 'dissident Venezuelan military officers').waitFor({ timeout: 40_000 });
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
+  await markWith(ben, 'dissident Venezuelan military officers').waitFor({ timeout: RECONNECT_MS });
   const onServer = await api('GET', 'desk/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
   const quotes = onServer.rows.map((r) => r.doc.quote).sort();
   assert.deepEqual(quotes, ['New York Times report', 'clandestine meetings', 'dissident Venezuelan military officers']);
@@ -191,9 +195,9 @@ test('two people changing one annotation while apart both keep both versions', a
   await status(ben).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 15_000 });
 
   await ana.context().setOffline(false);
-  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
   await ben.context().setOffline(false);
-  await status(ben).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  await status(ben).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
   await ben.locator('p').filter({ hasText: 'both versions are kept' }).first().waitFor({ timeout: 10_000 });
   for (const page of [ana, ben]) {
     await page.waitForFunction(
@@ -202,7 +206,7 @@ test('two people changing one annotation while apart both keep both versions', a
         return notes.some((n) => n.includes('Ana: misleading')) && notes.some((n) => n.includes('Ben: accurate'));
       },
       null,
-      { timeout: 40_000 },
+      { timeout: RECONNECT_MS },
     );
     assert.equal(await page.locator('[data-article-text] mark', { hasText: 'clandestine' }).count() >= 1, true);
   }
@@ -242,12 +246,12 @@ test('an expired session asks to sign in again and keeps the changes made meanwh
     route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":"unauthorized","reason":"You are not authorized to access this db."}' }),
   );
   await tag(ana, 'clandestine meetings');
-  await status(ana).filter({ hasText: 'Sign in to share — 1 change waiting' }).waitFor({ timeout: 40_000 });
+  await status(ana).filter({ hasText: 'Sign in to share — 1 change waiting' }).waitFor({ timeout: RECONNECT_MS });
   await ana.getByLabel('Your name').waitFor();
   await ana.unroute('**/db/**');
   await ana.getByLabel('Your name').fill('Ana');
   await ana.getByRole('button', { name: 'Sign in' }).click();
-  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
   const onServer = await api('GET', 'expiry/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
   assert.deepEqual(onServer.rows.map((r) => [r.doc.quote, r.doc.creator]), [['clandestine meetings', 'Ana']]);
 });
@@ -486,7 +490,7 @@ test('with the server down at start the app opens from its offline copy and keep
   await tag(ana, 'New York Times report');
   await status(ana).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 20_000 });
   shared = await startServer(shared.port);
-  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
   const onServer = await api('GET', 'startdown/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
   assert.deepEqual(onServer.rows.map((r) => r.doc.quote).sort(), ['New York Times report', 'clandestine meetings']);
 });
@@ -668,8 +672,8 @@ test('a relation, a renamed tag and a new title reach the other person within 2 
   await anaTitle.press('Tab');
   await status(ana).filter({ hasText: 'offline — 4 changes waiting' }).waitFor({ timeout: 15_000 });
   shared = await startServer(shared.port);
-  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 40_000 });
-  await benLinks.filter({ hasText: 'Nicolas Maduro' }).waitFor({ timeout: 40_000 });
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
+  await benLinks.filter({ hasText: 'Nicolas Maduro' }).waitFor({ timeout: RECONNECT_MS });
   await benTag('Origin').waitFor({ state: 'attached', timeout: 5_000 });
   await ben.waitForFunction(titleIs, 'Secret talks, written offline', { timeout: 5_000 });
 
