@@ -36,9 +36,10 @@ KIB = 1024
 # about 22 KB raw is the sync logic and 15.5 KB the ordered maps it keeps the pieces in).
 # With the parts above on demand, the three together measure 574.9 / 922.3; the edit path's
 # tag counts in one pass, a sorted page instead of a sorted list and dropped observer reports
-# add 3.3 KiB: 578.2 / 925.6.
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 580)
-EVERYTHING = ("everything the app can fetch", 600, 927)
+# add 3.3 KiB: 578.2 / 925.6. The article reader back in the main module (a part may not call
+# another part: the wasm-bindgen tests cannot link it, ARCHITECTURE.md): 586.1 / 921.2.
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 588)
+EVERYTHING = ("everything the app can fetch", 600, 923)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():

@@ -3,13 +3,13 @@
 //! rewrite their line endings); pasted text goes through the form.
 
 use crate::domain::article_input::{
-    OpenError, OpenedArticle, open_article_file, paste_article, plain_text_article,
+    OpenedArticle, open_article_file, paste_article, plain_text_article,
 };
 use crate::domain::document::{Document, DocumentId, Metadata};
 use crate::domain::text::Text;
 use crate::ui::library::persistence::{self, StoredOpen};
 use crate::ui::notices;
-use crate::ui::on_demand::{self, NotLoaded};
+use crate::ui::on_demand::NotLoaded;
 use crate::ui::progress;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
 use crate::web::{clock, files};
@@ -91,24 +91,15 @@ pub fn open_files(state: AppState, list: Option<web_sys::FileList>) {
     });
 }
 
-/// Reading an article file (its encoding, HTML to text, the details it suggests) is fetched the
-/// first time a file is opened (ui::on_demand).
-#[leptos::wasm_split::wasm_split(article_reader, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn read_article_on_demand(
-    name: String,
-    bytes: Vec<u8>,
-) -> Result<Result<OpenedArticle, OpenError>, NotLoaded> {
-    Ok(open_article_file(&name, &bytes))
-}
-
 /// Opens an article file as a new document ("Open article", or an article dropped on the
 /// page), with the reader's warnings as notices.
+///
+/// The reader (encodings, HTML to text) stays in the main module: it is called from the main
+/// module (a drop) and from two parts (the Library and New article), and a part that calls
+/// another part cannot be linked into the wasm-bindgen tests (see ARCHITECTURE.md).
 pub async fn open_article(state: AppState, file: files::OpenedFile) {
     let name = file.name;
-    let read = read_article_on_demand(name.clone(), file.bytes);
-    let Some(result) = on_demand::run(state, "the article reader", "opened", read).await else {
-        return;
-    };
+    let result = open_article_file(&name, &file.bytes);
     match result {
         Ok(article) => {
             let warnings = article.notices.clone();
