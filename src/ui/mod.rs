@@ -12,6 +12,7 @@ pub mod library;
 pub mod notices;
 pub mod on_demand;
 pub mod progress;
+pub mod selected;
 pub mod sharing;
 pub mod shell;
 pub mod state;

@@ -5,48 +5,41 @@
 //! reads its own fields reactively, so typing in the note never re-creates the field under
 //! the cursor.
 
-use crate::domain::annotation::{Annotation, AnnotationId};
+use crate::domain::annotation::AnnotationId;
 use crate::domain::command::Command;
 use crate::domain::tag::TagId;
 use crate::ui::actions;
-use crate::ui::state::{AppState, use_app};
+use crate::ui::selected::{self, Shown, field};
+use crate::ui::state::use_app;
 use leptos::prelude::*;
 
 #[component]
 pub fn DetailsPanel() -> impl IntoView {
     let state = use_app();
-    let shown = Memo::new(move |_| {
-        let id = state.selected.get()?;
-        let exists = state
-            .editor
-            .with(|e| e.document().annotation(&id).is_some());
-        exists.then_some(id)
-    });
-    move || shown.get().map(|id| view! { <Details id=id /> })
-}
-
-/// `read` of the annotation `id` as it is now (tracked), or the default once it is gone.
-fn field<T: Default>(state: AppState, id: &AnnotationId, read: impl Fn(&Annotation) -> T) -> T {
-    state
-        .editor
-        .with(|e| e.document().annotation(id).map(read).unwrap_or_default())
+    let annotation = selected::read(state);
+    let shown = Memo::new(move |_| annotation.with(|a| a.as_ref().map(|a| a.id.clone())));
+    move || {
+        shown
+            .get()
+            .map(|id| view! { <Details id=id annotation=annotation /> })
+    }
 }
 
 #[component]
-fn Details(id: AnnotationId) -> impl IntoView {
+fn Details(id: AnnotationId, annotation: Shown) -> impl IntoView {
     let state = use_app();
     let status = {
         let id = id.clone();
-        Memo::new(move |_| field(state, &id, |a| a.anchor.name()))
+        Memo::new(move |_| field(annotation, &id, |a| a.anchor.name()))
     };
     let quote = {
         let id = id.clone();
-        move || field(state, &id, |a| a.quote.clone())
+        move || field(annotation, &id, |a| a.quote.clone())
     };
     let times = {
         let id = id.clone();
         move || {
-            field(state, &id, |a| {
+            field(annotation, &id, |a| {
                 let by = if a.creator.trim().is_empty() {
                     String::new()
                 } else {
@@ -64,17 +57,17 @@ fn Details(id: AnnotationId) -> impl IntoView {
     let data_id = id.0.clone();
     view! {
         <section class="ann-details" aria-labelledby="ann-details-heading" data-annotation-id=data_id>
-            <DetailsHead id=id.clone() />
+            <DetailsHead id=id.clone() annotation=annotation />
             <blockquote class="ann-details__quote" dir="auto">{quote}</blockquote>
             {move || {
                 let s = status.get();
                 (s != "exact" && !s.is_empty())
                     .then(|| view! { <p class="ann-status">{format!("Anchoring: {s}")}</p> })
             }}
-            <TagField id=id.clone() />
-            <NoteField id=id.clone() />
-            <crate::ui::factcheck::FactCheckDetails id=id.clone() />
-            <OtherAttributes id=id />
+            <TagField id=id.clone() annotation=annotation />
+            <NoteField id=id.clone() annotation=annotation />
+            <crate::ui::factcheck::FactCheckDetails id=id.clone() annotation=annotation />
+            <OtherAttributes id=id annotation=annotation />
             <p class="ann-details__times">{times}</p>
             <button
                 type="button"
@@ -92,21 +85,18 @@ fn Details(id: AnnotationId) -> impl IntoView {
 
 /// The tag's label as the panel's heading, and the close button.
 #[component]
-fn DetailsHead(id: AnnotationId) -> impl IntoView {
+fn DetailsHead(id: AnnotationId, annotation: Shown) -> impl IntoView {
     let state = use_app();
+    let tag = Memo::new(move |_| field(annotation, &id, |a| Some(a.tag.clone())));
     let tag_label = move || {
-        state.editor.with(|e| {
-            let document = e.document();
-            document
-                .annotation(&id)
-                .map(|a| {
-                    document
-                        .tags
-                        .get(&a.tag)
-                        .map_or_else(|| a.tag.0.clone(), |t| t.label.clone())
-                })
-                .unwrap_or_default()
-        })
+        let tag = tag.get()?;
+        let label = state.editor.with(|e| {
+            e.document()
+                .tags
+                .get(&tag)
+                .map_or_else(|| tag.0.clone(), |t| t.label.clone())
+        });
+        Some(label)
     };
     view! {
         <div class="ann-details__head">
@@ -127,11 +117,11 @@ fn DetailsHead(id: AnnotationId) -> impl IntoView {
 }
 
 #[component]
-fn TagField(id: AnnotationId) -> impl IntoView {
+fn TagField(id: AnnotationId, annotation: Shown) -> impl IntoView {
     let state = use_app();
     let current = {
         let id = id.clone();
-        Memo::new(move |_| field(state, &id, |a| a.tag.0.clone()))
+        Memo::new(move |_| field(annotation, &id, |a| a.tag.0.clone()))
     };
     let tags = Memo::new(move |_| {
         state.editor.with(|e| {
@@ -185,11 +175,11 @@ fn TagField(id: AnnotationId) -> impl IntoView {
 }
 
 #[component]
-fn NoteField(id: AnnotationId) -> impl IntoView {
+fn NoteField(id: AnnotationId, annotation: Shown) -> impl IntoView {
     let state = use_app();
     let note = {
         let id = id.clone();
-        move || field(state, &id, |a| a.note.clone())
+        move || field(annotation, &id, |a| a.note.clone())
     };
     let on_input = move |ev: leptos::ev::Event| {
         let note = event_target_value(&ev);
@@ -212,10 +202,9 @@ fn NoteField(id: AnnotationId) -> impl IntoView {
 /// The attributes the fact-checking fields do not show (from imported files, or other
 /// tools), as names and values: typed pairs, whatever characters they hold.
 #[component]
-fn OtherAttributes(id: AnnotationId) -> impl IntoView {
-    let state = use_app();
+fn OtherAttributes(id: AnnotationId, annotation: Shown) -> impl IntoView {
     let attributes = Memo::new(move |_| {
-        field(state, &id, |a| {
+        field(annotation, &id, |a| {
             a.attributes
                 .iter()
                 .filter(|(k, _)| crate::domain::factcheck::fields::field(&a.tag, k).is_none())

@@ -12,20 +12,16 @@ use crate::domain::factcheck::{CLAIM_TAG, ENTITY_TAG};
 use crate::ui::actions;
 use crate::ui::factcheck::context::use_fact_check;
 use crate::ui::notices;
+use crate::ui::selected::{Shown, field};
 use crate::ui::state::use_app;
 use crate::web::clock;
 use leptos::prelude::*;
 
 #[component]
-pub fn AnnotationFields(id: AnnotationId) -> impl IntoView {
-    let state = use_app();
+pub fn AnnotationFields(id: AnnotationId, annotation: Shown) -> impl IntoView {
     let tag = {
         let id = id.clone();
-        Memo::new(move |_| {
-            state
-                .editor
-                .with(|e| e.document().annotation(&id).map(|a| a.tag.clone()))
-        })
+        Memo::new(move |_| field(annotation, &id, |a| Some(a.tag.clone())))
     };
     move || {
         let current_tag = tag.get()?;
@@ -41,7 +37,7 @@ pub fn AnnotationFields(id: AnnotationId) -> impl IntoView {
                     .iter()
                     .enumerate()
                     .map(|(index, spec)| {
-                        let field = view! { <Field id=id.clone() spec=*spec /> }.into_any();
+                        let field = view! { <Field id=id.clone() spec=*spec annotation=annotation /> }.into_any();
                         // The claimant sits after the statement: who said it, then what.
                         if is_claim && index == 2 {
                             view! { {field} <ClaimantField claim=id.clone() /> }.into_any()
@@ -56,20 +52,14 @@ pub fn AnnotationFields(id: AnnotationId) -> impl IntoView {
 }
 
 #[component]
-fn Field(id: AnnotationId, spec: FieldSpec) -> impl IntoView {
+fn Field(id: AnnotationId, spec: FieldSpec, annotation: Shown) -> impl IntoView {
     let state = use_app();
     let fact_check = use_fact_check();
     // The last refused input's message, with the stored value it was refused against.
     let refused = RwSignal::new(None::<(Option<String>, String)>);
     let stored = {
         let id = id.clone();
-        Memo::new(move |_| {
-            state.editor.with(|e| {
-                e.document()
-                    .annotation(&id)
-                    .and_then(|a| a.attributes.get(spec.key).cloned())
-            })
-        })
+        Memo::new(move |_| field(annotation, &id, |a| a.attributes.get(spec.key).cloned()))
     };
     // A new stored value (an edit elsewhere, undo) makes an earlier error stale: it shows
     // only while the value it was refused against is still the stored one.

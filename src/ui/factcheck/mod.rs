@@ -32,9 +32,9 @@ pub fn FactCheckLayer() -> impl IntoView {
 
 /// The details panel's fact-checking part for one annotation: its fields and its links.
 #[component]
-pub fn FactCheckDetails(id: AnnotationId) -> impl IntoView {
+pub fn FactCheckDetails(id: AnnotationId, annotation: crate::ui::selected::Shown) -> impl IntoView {
     view! {
-        <fields::AnnotationFields id=id.clone() />
+        <fields::AnnotationFields id=id.clone() annotation=annotation />
         <relations::RelationsSection id=id />
     }
 }
