@@ -45,8 +45,10 @@ pub fn load_engine(state: AppState, sharing: Sharing, shared: bool) {
     leptos::task::spawn_local(async move {
         let result = engine_on_demand(state, sharing).await;
         FETCHING.with(|f| f.set(false));
+        // The panel may have started the engine meanwhile (its part holds it too).
         if let Err(error) = result
             && shared
+            && !engine_installed()
         {
             sharing.status.set(Status::NotLoaded);
             notify(
