@@ -67,9 +67,10 @@ async function api(method, pathname, body) {
 
 const status = (page) => page.locator('[data-sharing-status]');
 
-/** Opens the app as `name`, signs in (the test server lets everyone in) and picks `library`. */
-async function person(name, library) {
-  const page = await openApp({ server: shared });
+/** Opens the app as `name`, signs in (the test server lets everyone in) and picks `library`;
+ * `options` go to openApp (e.g. `{ context: { serviceWorkers: 'block' } }`). */
+async function person(name, library, options = {}) {
+  const page = await openApp({ server: shared, ...options });
   await page.getByRole('button', { name: 'Sharing', exact: true }).click();
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -493,6 +494,36 @@ test('with the server down at start the app opens from its offline copy and keep
   await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
   const onServer = await api('GET', 'startdown/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
   assert.deepEqual(onServer.rows.map((r) => r.doc.quote).sort(), ['New York Times report', 'clandestine meetings']);
+});
+
+test('a shared document whose sharing part cannot be fetched says so, keeps its changes, and goes live on "Try again"', async () => {
+  // No service worker: the part (fetched on demand, ui/sharing/watch.rs) comes from the network.
+  const ana = await person('Ana', 'unfetched', { context: { serviceWorkers: 'block' } });
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  await ana.locator('.ann-save-state', { hasText: 'Saved in this browser' }).waitFor();
+
+  const part = /split_sharing_engine-[0-9a-f]+\.wasm$/;
+  await ana.route(part, (route) => route.abort('internetdisconnected'));
+  await ana.reload();
+  await waitForApp(ana);
+  await status(ana).filter({ hasText: 'Sharing could not load' }).waitFor();
+  await ana.locator('.ann-notice', { hasText: 'Could not load sharing' }).waitFor();
+  // Work goes on meanwhile and is kept.
+  await tag(ana, 'clandestine meetings');
+  await ana.locator('.ann-save-state', { hasText: 'Saved in this browser' }).waitFor();
+
+  await ana.unroute(part);
+  await ana.getByRole('button', { name: 'Try again' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: 20_000 });
+  const quotes = async () => (await api('GET', 'unfetched/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true'))
+    .rows.map((r) => r.doc.quote);
+  const deadline = Date.now() + 10_000;
+  while (!(await quotes()).includes('clandestine meetings') && Date.now() < deadline) await ana.waitForTimeout(200);
+  assert.deepEqual(await quotes(), ['clandestine meetings']);
+  // The only errors are the refused fetch of the part (the loader's "Failed to fetch").
+  const others = ana.consoleErrors.filter((e) => !/split_sharing_engine|ERR_INTERNET_DISCONNECTED|^TypeError: Failed to fetch[\s\S]*__wasm_split-/.test(e));
+  assert.deepEqual(others, []);
 });
 
 for (const width of [360, 390]) {

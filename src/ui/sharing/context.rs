@@ -27,6 +27,9 @@ pub enum Status {
     SignIn,
     /// Something the person must act on (a library that is gone, a refusal).
     Stopped(String),
+    /// The sharing engine could not be fetched (offline before it was ever used here): the
+    /// header offers "Try again"; the document's changes wait in this browser.
+    NotLoaded,
 }
 
 #[derive(Clone, Copy)]
@@ -42,6 +45,9 @@ pub struct Sharing {
     /// The library the open document is shared in, when it is.
     pub shared_in: RwSignal<Option<String>>,
     pub panel_open: RwSignal<bool>,
+    /// The app's owner: the engine, fetched later and from any task, makes its effects here so
+    /// they live as long as the app (and find its context).
+    pub owner: StoredValue<Owner>,
 }
 
 impl Sharing {
@@ -55,6 +61,7 @@ impl Sharing {
             articles: RwSignal::new(Vec::new()),
             shared_in: RwSignal::new(None),
             panel_open: RwSignal::new(false),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
         }
     }
 
@@ -70,6 +77,20 @@ impl Default for Sharing {
     fn default() -> Self {
         Self::new()
     }
+}
+
+thread_local! {
+    /// Whether the engine (fetched on demand) follows the open document in this page.
+    static ENGINE_INSTALLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+pub fn engine_installed() -> bool {
+    ENGINE_INSTALLED.with(std::cell::Cell::get)
+}
+
+/// Marks the engine installed; `true` if it already was.
+pub fn mark_engine_installed() -> bool {
+    ENGINE_INSTALLED.with(|installed| installed.replace(true))
 }
 
 pub fn use_sharing() -> Sharing {

@@ -37,8 +37,19 @@ async fn wait_for_pointer_up() {
     }
 }
 
-/// Follows the open document and its changes. Called once, from `provide_sharing`.
+/// Follows the open document and its changes from now on. Called by `watch.rs` once this
+/// part is fetched (a shared document is open, or the Sharing panel opened); a second call
+/// does nothing.
 pub fn install(state: AppState, sharing: Sharing) {
+    if super::context::mark_engine_installed() {
+        return;
+    }
+    sharing
+        .owner
+        .with_value(|owner| owner.with(|| follow_open_document(state, sharing)));
+}
+
+fn follow_open_document(state: AppState, sharing: Sharing) {
     // Kept for the page's lifetime: the app never unmounts.
     let down = window_event_listener(leptos::ev::pointerdown, |_| {
         POINTER_DOWN.with(|d| d.set(true));

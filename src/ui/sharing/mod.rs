@@ -11,13 +11,14 @@ mod memory;
 pub mod panel;
 mod push;
 pub mod sign_in;
+pub mod watch;
 
 pub use panel::{SharingButton, SharingPanel, SharingStatus};
 
-/// Creates sharing's signals, provides them as context, and starts following the open
-/// document (a document shared before goes live again on its own).
+/// Creates sharing's signals, provides them as context, and watches the open document: a
+/// document shared before fetches the engine and goes live again on its own.
 pub fn provide_sharing(state: crate::ui::state::AppState) {
     let sharing = context::Sharing::new();
     leptos::prelude::provide_context(sharing);
-    engine::install(state, sharing);
+    watch::watch(state, sharing);
 }

@@ -5,6 +5,7 @@ use super::context::{Status, use_sharing};
 use super::engine;
 use super::library;
 use super::sign_in::{SignIn, SignedIn};
+use super::watch;
 use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::use_app;
 use leptos::prelude::*;
@@ -25,6 +26,7 @@ fn status_text(status: &Status, waiting: usize) -> String {
         Status::Offline(_) => format!("offline{waiting_text}"),
         Status::SignIn => format!("Sign in to share{waiting_text}"),
         Status::Stopped(why) => format!("Sharing stopped: {why}"),
+        Status::NotLoaded => format!("Sharing could not load{waiting_text}"),
     }
 }
 
@@ -48,16 +50,23 @@ pub fn SharingButton() -> impl IntoView {
 /// it shows on every screen size.
 #[component]
 pub fn SharingStatus() -> impl IntoView {
+    let state = use_app();
     let sharing = use_sharing();
     let text = move || status_text(&sharing.status.get(), sharing.waiting.get());
     let title = move || match sharing.status.get() {
         Status::Offline(why) => why,
+        Status::NotLoaded => NotLoaded.message(watch::ENGINE),
         _ => String::new(),
     };
     view! {
         <span class="ann-sharing-status" role="status" title=title data-sharing-status="">
             {text}
         </span>
+        <Show when=move || sharing.status.with(|s| *s == Status::NotLoaded)>
+            <button type="button" class="ann-button" on:click=move |_| watch::retry(state, sharing)>
+                "Try again"
+            </button>
+        </Show>
     }
 }
 
@@ -65,10 +74,10 @@ pub fn SharingStatus() -> impl IntoView {
 pub fn SharingPanel() -> impl IntoView {
     let state = use_app();
     let sharing = use_sharing();
-    let refresh = move || leptos::task::spawn_local(library::refresh(state, sharing));
+    // The panel's actions need the engine (fetched on demand): fetched alongside it.
     Effect::new(move |_| {
-        if sharing.panel_open.get() && sharing.who.with_untracked(Option::is_some) {
-            refresh();
+        if sharing.panel_open.get() {
+            watch::load_engine(state, sharing, false);
         }
     });
     view! {
@@ -82,7 +91,8 @@ pub fn SharingPanel() -> impl IntoView {
 }
 
 /// The panel's sign-in, libraries and actions are fetched the first time it opens
-/// (ui::on_demand); the engine that keeps a shared document live is not.
+/// (ui::on_demand); the engine that keeps a shared document live is a part of its own
+/// (`watch.rs`), also fetched when a shared document is open.
 #[leptos::wasm_split::wasm_split(sharing_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn panel_on_demand() -> Result<AnyView, NotLoaded> {
     Ok(view! { <PanelBody /> }.into_any())
@@ -92,6 +102,11 @@ fn panel_on_demand() -> Result<AnyView, NotLoaded> {
 fn PanelBody() -> impl IntoView {
     let state = use_app();
     let sharing = use_sharing();
+    // Sharing from here needs the engine following the document (a no-op when it does).
+    engine::install(state, sharing);
+    if sharing.who.with_untracked(Option::is_some) {
+        leptos::task::spawn_local(library::refresh(state, sharing));
+    }
     let share = move |_| leptos::task::spawn_local(library::share_open_document(state, sharing));
     view! {
         {move || match sharing.who.get() {
