@@ -588,8 +588,13 @@ impl AnnotationBody {
     /// digests mean the server already has this content. Stable across builds, since it is
     /// stored in the ledger.
     pub fn digest(&self) -> String {
-        let mut digest = Digest::new();
-        let mut feed = |bytes: &[u8]| digest.feed(bytes);
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |bytes: &[u8]| {
+            for byte in bytes.iter().chain([0xff_u8].iter()) {
+                hash ^= u64::from(*byte);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        };
         for field in [
             &self.kind,
             &self.document,
@@ -611,7 +616,7 @@ impl AnnotationBody {
             feed(field.as_bytes());
         }
         feed(&[u8::from(self.orphaned)]);
-        digest.hex()
+        format!("{hash:016x}")
     }
 }
 
@@ -788,26 +793,4 @@ pub fn read_piece(
         return Err(SyncDocError::IdMismatch(server_id.to_string()));
     }
     Ok((Piece { kind, id, fields }, document, creator))
-}
-
-/// 64-bit FNV-1a over a sequence of fields, each ended by a byte no UTF-8 text contains, so
-/// ("ab", "c") and ("a", "bc") differ. The server documents' and the pieces' digests are
-/// stored in the ledger: the function must stay the same across builds.
-pub(crate) struct Digest(u64);
-
-impl Digest {
-    pub(crate) fn new() -> Self {
-        Digest(0xcbf2_9ce4_8422_2325)
-    }
-
-    pub(crate) fn feed(&mut self, bytes: &[u8]) {
-        for byte in bytes.iter().chain([0xff_u8].iter()) {
-            self.0 ^= u64::from(*byte);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-
-    pub(crate) fn hex(&self) -> String {
-        format!("{:016x}", self.0)
-    }
 }
