@@ -4,6 +4,7 @@
 //! text's. Each such document is refused with a reason the person can read; it never
 //! becomes an annotation and its content is only ever shown as text.
 
+use super::digest::Digest;
 use super::pieces::{Fields, Piece, PieceKind, piece_doc_id};
 use crate::domain::annotation::{AnchorStatus, Annotation, AnnotationId, CONTEXT_LEN};
 use crate::domain::document::{Document, DocumentId, Metadata};
@@ -588,13 +589,8 @@ impl AnnotationBody {
     /// digests mean the server already has this content. Stable across builds, since it is
     /// stored in the ledger.
     pub fn digest(&self) -> String {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut feed = |bytes: &[u8]| {
-            for byte in bytes.iter().chain([0xff_u8].iter()) {
-                hash ^= u64::from(*byte);
-                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        };
+        let mut digest = Digest::new();
+        let mut feed = |bytes: &[u8]| digest.feed(bytes);
         for field in [
             &self.kind,
             &self.document,
@@ -616,7 +612,7 @@ impl AnnotationBody {
             feed(field.as_bytes());
         }
         feed(&[u8::from(self.orphaned)]);
-        format!("{hash:016x}")
+        digest.hex()
     }
 }
 

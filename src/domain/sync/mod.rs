@@ -11,6 +11,7 @@
 //! both versions. The HTTP calls live in `web/sync.rs`; the panel and the loop that drives
 //! them in `ui/sharing/`.
 
+mod digest;
 pub mod docs;
 pub mod feed;
 pub mod incoming;

@@ -8,6 +8,7 @@
 //! stays, theirs is named in a notice). A piece is a flat map of strings, which keeps its
 //! checks, its digest and the merge one piece of code for all three kinds.
 
+use super::digest::Digest;
 use crate::domain::annotation::{AnnotationId, Relation, RelationId, RelationKind};
 use crate::domain::document::{Document, Metadata};
 use crate::domain::tag::{Tag, TagId};
@@ -166,20 +167,15 @@ impl Piece {
 
     /// A digest of the content (64-bit FNV-1a, hex): equal digests mean equal pieces.
     pub fn digest(&self) -> String {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut feed = |bytes: &[u8]| {
-            for byte in bytes.iter().chain([0xff_u8].iter()) {
-                hash ^= u64::from(*byte);
-                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        };
+        let mut digest = Digest::new();
+        let mut feed = |bytes: &[u8]| digest.feed(bytes);
         feed(self.kind.name().as_bytes());
         feed(self.id.as_bytes());
         for (name, value) in &self.fields {
             feed(name.as_bytes());
             feed(value.as_bytes());
         }
-        format!("{hash:016x}")
+        digest.hex()
     }
 }
 
