@@ -154,19 +154,33 @@ fn point_at(article: &Element, offset: usize) -> Option<(Node, u32)> {
     last.map(|(node, length)| (node, length as u32))
 }
 
-/// The paragraph (a child of the article with `data-u16`, its UTF-16 start) that holds
-/// UTF-16 offset `offset`, found by halving: the last one starting at or before it.
+/// The paragraph (an element with `data-u16`, its UTF-16 start, in one of the article's
+/// groups of paragraphs) that holds UTF-16 offset `offset`: the group by halving over the
+/// groups' first paragraphs, then the paragraph by halving inside it.
 fn paragraph_at(article: &Element, offset: usize) -> Option<(Element, usize)> {
-    let paragraphs = article.children();
+    let (group, _) = last_starting_by(&article.children(), offset, |group| {
+        group.first_element_child()
+    })?;
+    last_starting_by(&group.children(), offset, |paragraph| {
+        Some(paragraph.clone())
+    })
+}
+
+/// The last element of `list` starting at or before `offset` (the `data-u16` of the element
+/// `start_holder` names for it) and that start, found by halving.
+fn last_starting_by(
+    list: &web_sys::HtmlCollection,
+    offset: usize,
+    start_holder: impl Fn(&Element) -> Option<Element>,
+) -> Option<(Element, usize)> {
     let start_of = |index: u32| -> Option<usize> {
-        paragraphs
-            .item(index)?
+        start_holder(&list.item(index)?)?
             .get_attribute("data-u16")?
             .parse()
             .ok()
     };
-    let (mut low, mut high) = (0u32, paragraphs.length());
-    // Invariant: every paragraph before `low` starts at or before `offset`, every one from
+    let (mut low, mut high) = (0u32, list.length());
+    // Invariant: every element before `low` starts at or before `offset`, every one from
     // `high` on after it.
     while low < high {
         let middle = low + (high - low) / 2;
@@ -177,7 +191,7 @@ fn paragraph_at(article: &Element, offset: usize) -> Option<(Element, usize)> {
         }
     }
     let index = low.checked_sub(1)?;
-    Some((paragraphs.item(index)?, start_of(index)?))
+    Some((list.item(index)?, start_of(index)?))
 }
 
 /// Puts a collapsed cursor at UTF-16 offset `offset` of the article's text (clamped to its

@@ -115,10 +115,14 @@ pub fn offset_of(
         };
         return Ok(Utf16Offset(total));
     }
-    // A point between paragraphs (where the browser leaves a selection whose paragraph was
-    // drawn anew): read from the paragraphs' starts, not from the whole text before it.
-    if node.is_same_node(Some(article_node))
-        && let Some(at) = offset_between_paragraphs(article_node, offset)
+    // A point between paragraphs, or between groups of them (where the browser leaves a
+    // selection whose paragraph was drawn anew): read from the paragraphs' starts, not from
+    // the whole text before it.
+    let is_group = node
+        .dyn_ref::<Element>()
+        .is_some_and(|e| e.has_attribute("data-group"));
+    if (is_group || node.is_same_node(Some(article_node)))
+        && let Some(at) = offset_between_paragraphs(node, offset)
     {
         return Ok(Utf16Offset(at));
     }
@@ -137,23 +141,30 @@ pub fn offset_of(
     Ok(Utf16Offset(base + before))
 }
 
-/// The offset of the point (`article`, `offset`): the start of the first paragraph at or
-/// after child `offset`, else the end of the last one before it. `None` when the article has
-/// no paragraph there (the caller then counts the text).
-fn offset_between_paragraphs(article: &Node, offset: u32) -> Option<usize> {
-    let children = article.child_nodes();
-    let paragraph = |index: u32| {
-        children
-            .item(index)
-            .and_then(|node| node.dyn_into::<Element>().ok())
-            .filter(|element| element.has_attribute("data-u16"))
+/// The offset of the point (`container`, `offset`) where the container is the article (its
+/// children are groups of paragraphs) or a group (its children are paragraphs): the start of
+/// the first paragraph at or after child `offset`, else the end of the last one before it.
+/// `None` when there is no paragraph there (the caller then counts the text).
+fn offset_between_paragraphs(container: &Node, offset: u32) -> Option<usize> {
+    let children = container.child_nodes();
+    // A child is a paragraph (`data-u16`) or a group, whose first or last child is one.
+    let paragraph = |index: u32, edge: fn(&Element) -> Option<Element>| {
+        let child = children.item(index)?.dyn_into::<Element>().ok()?;
+        let paragraph = if child.has_attribute("data-u16") {
+            child
+        } else {
+            edge(&child)?
+        };
+        paragraph.has_attribute("data-u16").then_some(paragraph)
     };
-    if let Some(next) = (offset..children.length()).find_map(paragraph) {
+    if let Some(next) =
+        (offset..children.length()).find_map(|i| paragraph(i, Element::first_element_child))
+    {
         return Some(paragraph_start(&next));
     }
     let previous = (0..offset.min(children.length()))
         .rev()
-        .find_map(paragraph)?;
+        .find_map(|i| paragraph(i, Element::last_element_child))?;
     Some(paragraph_start(&previous) + text_length(&previous))
 }
 

@@ -6,7 +6,8 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
-/// Watches elements that carry a `data-index` attribute and reports, in batches, which of
+/// Watches elements that carry a `data-group` attribute (the article's groups of paragraphs)
+/// and reports, in batches, which of
 /// them came within `margin` pixels of the screen (true) or left it (false).
 pub struct NearScreen {
     observer: web_sys::IntersectionObserver,
@@ -25,14 +26,13 @@ impl NearScreen {
                         continue;
                     };
                     let target = entry.target();
-                    // A paragraph drawn again leaves its old element behind: that one says
-                    // nothing about the screen any more.
+                    // An element gone from the page says nothing about the screen any more.
                     if !target.is_connected() {
                         observer.unobserve(&target);
                         continue;
                     }
                     let index = target
-                        .get_attribute("data-index")
+                        .get_attribute("data-group")
                         .and_then(|i| i.parse::<usize>().ok());
                     if let Some(index) = index {
                         changes.push((index, entry.is_intersecting()));

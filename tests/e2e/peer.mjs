@@ -193,3 +193,16 @@ export function peerEdit({ fraction, serial, timeoutMs }) {
     return { add, remove };
   })();
 }
+
+// Page side: the peer's own export of every annotation: its store's annotations as JSON in a
+// Blob with an object URL (what a "download JSON" button does; the text is not in it, as in
+// ours). Resolves with { took, bytes } (ms from the API call to the URL).
+export function peerExport() {
+  const { annotator } = window.__peerState;
+  const started = performance.now();
+  const json = JSON.stringify(annotator.getAnnotations());
+  const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+  const took = performance.now() - started;
+  URL.revokeObjectURL(url);
+  return { took, bytes: json.length };
+}
