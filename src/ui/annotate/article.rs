@@ -540,33 +540,6 @@ pub fn ArticleView() -> impl IntoView {
         }
     };
 
-    let on_pointer_up = move |ev: leptos::ev::MouseEvent| {
-        let Some(article) = article_ref.get_untracked() else {
-            return;
-        };
-        let article: &web_sys::Element = article.unchecked_ref();
-        read_selection_or_click(
-            state,
-            article,
-            ev.alt_key(),
-            ev.target(),
-            ev.client_x(),
-            ev.client_y(),
-        );
-    };
-    let on_key_up = move |ev: leptos::ev::KeyboardEvent| {
-        if !ev.shift_key() {
-            return;
-        }
-        let Some(article) = article_ref.get_untracked() else {
-            return;
-        };
-        let article: &web_sys::Element = article.unchecked_ref();
-        if let Ok(raw) = dom_selection::read_selection(article) {
-            actions::propose_selection(state, raw, ev.alt_key());
-        }
-    };
-
     view! {
         <article class="ann-article-wrap" aria-label="Article">
             <div
@@ -585,20 +558,60 @@ pub fn ArticleView() -> impl IntoView {
                 aria-describedby="ann-article-help"
                 on:focus=move |_| crate::ui::annotate::reading_cursor::on_article_focus()
                 node_ref=article_ref
-                on:mouseup=on_pointer_up
-                on:touchend=move |_| {
-                    let Some(article) = article_ref.get_untracked() else { return };
-                    let article: &web_sys::Element = article.unchecked_ref();
-                    if let Ok(raw) = dom_selection::read_selection(article) {
-                        actions::propose_selection(state, raw, false);
-                    }
-                }
-                on:keyup=on_key_up
+                on:mouseup=move |ev| on_pointer_up(state, article_ref, &ev)
+                on:touchend=move |_| on_touch_end(state, article_ref)
+                on:keyup=move |ev| on_key_up(state, article_ref, &ev)
             >
                 <For each=move || 0..groups.get() key=|g| *g children=render_group />
             </div>
             <crate::ui::annotate::reading_cursor::ReadingCursor />
         </article>
+    }
+}
+
+/// A mouse button let go over the article: a selection to propose, or a click on a mark.
+fn on_pointer_up(
+    state: AppState,
+    article_ref: NodeRef<leptos::html::Div>,
+    ev: &leptos::ev::MouseEvent,
+) {
+    let Some(article) = article_ref.get_untracked() else {
+        return;
+    };
+    read_selection_or_click(
+        state,
+        article.unchecked_ref(),
+        ev.alt_key(),
+        ev.target(),
+        ev.client_x(),
+        ev.client_y(),
+    );
+}
+
+/// A finger lifted from the article: the selection it made, if any, is proposed.
+fn on_touch_end(state: AppState, article_ref: NodeRef<leptos::html::Div>) {
+    let Some(article) = article_ref.get_untracked() else {
+        return;
+    };
+    if let Ok(raw) = dom_selection::read_selection(article.unchecked_ref()) {
+        actions::propose_selection(state, raw, false);
+    }
+}
+
+/// A key let go with Shift held: the selection it extended is proposed.
+fn on_key_up(
+    state: AppState,
+    article_ref: NodeRef<leptos::html::Div>,
+    ev: &leptos::ev::KeyboardEvent,
+) {
+    if !ev.shift_key() {
+        return;
+    }
+    let Some(article) = article_ref.get_untracked() else {
+        return;
+    };
+    if let Ok(raw) = dom_selection::read_selection(article.unchecked_ref()) {
+        actions::propose_selection(state, raw, ev.alt_key());
     }
 }
 
