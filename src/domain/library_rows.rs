@@ -5,6 +5,7 @@
 //! guess which one holds their work.
 
 use crate::domain::format::library::IndexEntry;
+use crate::domain::sorting;
 use std::collections::BTreeMap;
 
 /// The words of one row.
@@ -31,7 +32,9 @@ fn counts(row: &IndexEntry) -> String {
         .iter()
         .map(|(id, n)| (row.tag_names.get(id).unwrap_or(id).clone(), *n))
         .collect();
-    by_tag.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    sorting::sort_by(&mut by_tag, |a, b| {
+        b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+    });
     let tags = by_tag
         .iter()
         .map(|(name, n)| format!("{name} {n}"))

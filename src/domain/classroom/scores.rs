@@ -20,6 +20,7 @@
 
 use crate::domain::annotation::Annotation;
 use crate::domain::classroom::matching::Matching;
+use crate::domain::sorting;
 use crate::domain::tag::TagId;
 use crate::domain::text::TextRange;
 use std::collections::BTreeMap;
@@ -198,7 +199,7 @@ pub(crate) fn coverage_by_tag(annotations: &[Annotation]) -> BTreeMap<&TagId, Ve
 
 /// Sorts and merges overlapping or touching ranges.
 pub(crate) fn merge_ranges(mut ranges: Vec<TextRange>) -> Vec<TextRange> {
-    ranges.sort();
+    sorting::sort(&mut ranges);
     let mut merged: Vec<TextRange> = Vec::with_capacity(ranges.len());
     for range in ranges {
         match merged.last_mut() {

@@ -27,6 +27,7 @@ use crate::domain::change::Touched;
 use crate::domain::document::Document;
 use crate::domain::format::library::{EntryError, StoredEntry, parse_entry_json, read_entry_text};
 use crate::domain::format::native::{NativeFile, WriteOptions, compact_annotations_json};
+use crate::domain::sorting;
 use crate::domain::text::Text;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -198,7 +199,7 @@ fn text_order(a: &&Annotation, b: &&Annotation) -> std::cmp::Ordering {
 }
 
 fn write_part(mut annotations: Vec<&Annotation>, text: &Text) -> String {
-    annotations.sort_by(text_order);
+    sorting::sort_by(&mut annotations, text_order);
     compact_annotations_json(&annotations, text)
 }
 
@@ -544,10 +545,7 @@ pub fn assemble(
     } = head;
     let (whole, stored) = whole_entry_text(value, &list, &raw, text, parts)?;
     let mut entry = read_entry_text(&whole, &raw, PARTS_ENTRY_VERSION)?;
-    entry
-        .document
-        .annotations
-        .sort_by(|a, b| text_order(&a, &b));
+    sorting::sort_by(&mut entry.document.annotations, |a, b| text_order(&a, &b));
     let layout = StoredLayout {
         id: entry.document.id.0.clone(),
         revision,
