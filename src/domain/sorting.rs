@@ -10,6 +10,7 @@
 //! millisecond.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `items` by `compare`, stably (as `slice::sort_by`).
 pub fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
@@ -34,6 +35,23 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
 /// Sorts `items` in their natural order, stably (as `slice::sort`).
 pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
+}
+
+/// The ordered set of `items`, built by inserting them one by one. (`collect()` into a
+/// `BTreeSet` or `BTreeMap` sorts the items in a vector first: one more copy of the sort
+/// per element type.)
+pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    set.extend(items);
+    set
+}
+
+/// The ordered map of `entries`, inserted one by one (see [`set_of`]); a later entry with the
+/// same key replaces an earlier one, as `collect()` does.
+pub fn map_of<K: Ord, V>(entries: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    map.extend(entries);
+    map
 }
 
 /// Positions `0..len` in the order `compare` puts the items at them; equal items keep their
@@ -95,6 +113,16 @@ mod tests {
             expected.sort();
             assert_eq!(natural, expected, "length {len}");
         }
+    }
+
+    #[test]
+    fn sets_and_maps_are_what_collect_makes() {
+        let items = [5, 1, 5, 3, 1];
+        assert_eq!(set_of(items), items.into_iter().collect::<BTreeSet<_>>());
+        let entries = [("b", 1), ("a", 2), ("b", 3)];
+        let map = map_of(entries);
+        assert_eq!(map, entries.into_iter().collect::<BTreeMap<_, _>>());
+        assert_eq!(map.get("b"), Some(&3));
     }
 
     #[test]

@@ -25,6 +25,7 @@
 
 use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::domain::document::{Document, Metadata};
+use crate::domain::sorting;
 use crate::domain::tag::Taxonomy;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -109,7 +110,7 @@ pub fn merge_revisions(base: &Document, ours: &Document, theirs: &Document) -> M
     );
 
     // Consistency: relations need both ends, annotations need their tag.
-    let kept: BTreeSet<&AnnotationId> = annotations.iter().map(|a| &a.id).collect();
+    let kept: BTreeSet<&AnnotationId> = sorting::set_of(annotations.iter().map(|a| &a.id));
     relations.retain(|relation| {
         let whole = kept.contains(&relation.from) && kept.contains(&relation.to);
         if !whole {

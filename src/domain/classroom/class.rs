@@ -125,7 +125,7 @@ pub fn review_class(
             .filter(|a| !a.is_orphan() && a.range.is_empty())
             .count(),
     };
-    let mut tags: BTreeSet<&TagId> = key.iter().map(|a| &a.tag).collect();
+    let mut tags: BTreeSet<&TagId> = sorting::set_of(key.iter().map(|a| &a.tag));
     let mut found_by: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut scored: Vec<&[Annotation]> = Vec::new();
     for (position, submission) in submissions.iter().enumerate() {

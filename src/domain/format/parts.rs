@@ -288,13 +288,14 @@ fn plan_parts(
 ) -> Option<SavePlan> {
     let split = previous.parts.len();
     let wanted: BTreeSet<usize> = if touched.everything {
-        (0..split).collect()
+        sorting::set_of(0..split)
     } else {
-        touched
-            .annotations
-            .iter()
-            .map(|id| part_of(id.as_str(), split))
-            .collect()
+        sorting::set_of(
+            touched
+                .annotations
+                .iter()
+                .map(|id| part_of(id.as_str(), split)),
+        )
     };
     let mut groups: Vec<Option<Vec<&Annotation>>> = (0..split)
         .map(|index| wanted.contains(&index).then(Vec::new))

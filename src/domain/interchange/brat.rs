@@ -327,12 +327,13 @@ pub fn read(ann: &[u8], text: Option<&str>) -> ImportBatch {
             )),
         }
     }
-    let by_id: BTreeMap<String, usize> = batch
-        .annotations
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| a.id.clone().map(|id| (id, i)))
-        .collect();
+    let by_id: BTreeMap<String, usize> = sorting::map_of(
+        batch
+            .annotations
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| a.id.clone().map(|id| (id, i))),
+    );
     for (location, body) in attributes {
         let parts: Vec<&str> = body.split(' ').filter(|p| !p.is_empty()).collect();
         let (name, target, value) = match parts.as_slice() {

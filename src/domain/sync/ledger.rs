@@ -8,6 +8,7 @@ use super::docs::{AnnotationBody, annotation_doc_id};
 use super::pieces::{Piece, PieceKind, local_pieces};
 use crate::domain::annotation::AnnotationId;
 use crate::domain::document::{Document, DocumentId};
+use crate::domain::sorting;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -258,7 +259,7 @@ impl Ledger {
         // A set, not a lookup per known annotation: that would be quadratic, seconds at
         // 10,000 annotations.
         let present: std::collections::BTreeSet<&str> =
-            document.annotations.iter().map(|a| a.id.as_str()).collect();
+            sorting::set_of(document.annotations.iter().map(|a| a.id.as_str()));
         for (id, known) in &self.known {
             if !present.contains(id.as_str()) {
                 out.push(Outgoing::Delete {
