@@ -31,7 +31,6 @@ use crate::domain::sorting;
 use crate::domain::text::Text;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// The entry layout of a head (`entry_version`); the single-key entry is version 2.
 pub const PARTS_ENTRY_VERSION: u64 = 3;
@@ -287,21 +286,17 @@ fn plan_parts(
     saved: &str,
 ) -> Option<SavePlan> {
     let split = previous.parts.len();
-    let wanted: BTreeSet<usize> = if touched.everything {
-        sorting::set_of(0..split)
-    } else {
-        sorting::set_of(
-            touched
-                .annotations
-                .iter()
-                .map(|id| part_of(id.as_str(), split)),
-        )
-    };
-    let mut groups: Vec<Option<Vec<&Annotation>>> = (0..split)
-        .map(|index| wanted.contains(&index).then(Vec::new))
-        .collect();
+    // Which parts to write, by part number.
+    let mut wanted = vec![touched.everything; split];
+    for id in &touched.annotations {
+        if let Some(part) = wanted.get_mut(part_of(id.as_str(), split)) {
+            *part = true;
+        }
+    }
+    let mut groups: Vec<Option<Vec<&Annotation>>> =
+        wanted.iter().map(|&write| write.then(Vec::new)).collect();
     let mut total = 0;
-    if !wanted.is_empty() {
+    if wanted.contains(&true) {
         for annotation in &doc.annotations {
             if let Some(Some(group)) = groups.get_mut(part_of(annotation.id.as_str(), split)) {
                 group.push(annotation);
