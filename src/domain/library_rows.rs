@@ -66,22 +66,20 @@ pub fn row_words(rows: &[IndexEntry]) -> BTreeMap<String, RowWords> {
     for row in rows {
         by_title.entry(title_key(row)).or_default().push(row);
     }
-    rows.iter()
-        .map(|row| {
-            let alike = by_title
-                .get(&title_key(row))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let tells_apart = (alike.len() > 1).then(|| tells_apart(row, alike));
-            (
-                row.id.clone(),
-                RowWords {
-                    counts: counts(row),
-                    tells_apart,
-                },
-            )
-        })
-        .collect()
+    sorting::map_of(rows.iter().map(|row| {
+        let alike = by_title
+            .get(&title_key(row))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let tells_apart = (alike.len() > 1).then(|| tells_apart(row, alike));
+        (
+            row.id.clone(),
+            RowWords {
+                counts: counts(row),
+                tells_apart,
+            },
+        )
+    }))
 }
 
 fn tells_apart(row: &IndexEntry, alike: &[&IndexEntry]) -> String {

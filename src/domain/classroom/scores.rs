@@ -146,10 +146,11 @@ fn card_from_counts(per_tag: BTreeMap<&TagId, Counts>) -> ScoreCard {
         overall.add(*counts);
     }
     ScoreCard {
-        per_tag: per_tag
-            .into_iter()
-            .map(|(tag, counts)| (tag.clone(), counts.score()))
-            .collect(),
+        per_tag: sorting::map_of(
+            per_tag
+                .into_iter()
+                .map(|(tag, counts)| (tag.clone(), counts.score())),
+        ),
         overall: overall.score(),
     }
 }

@@ -136,17 +136,13 @@ impl Ledger {
     }
 
     pub fn to_json(&self) -> String {
-        let known: Map<String, Value> = self
-            .known
-            .iter()
-            .map(|(id, k)| {
-                let mut entry = Map::new();
-                entry.insert("rev".into(), Value::String(k.rev.clone()));
-                entry.insert("creator".into(), Value::String(k.creator.clone()));
-                entry.insert("digest".into(), Value::String(k.digest.clone()));
-                (id.clone(), Value::Object(entry))
-            })
-            .collect();
+        let known = sorting::object_of(self.known.iter().map(|(id, k)| {
+            let mut entry = Map::new();
+            entry.insert("rev".into(), Value::String(k.rev.clone()));
+            entry.insert("creator".into(), Value::String(k.creator.clone()));
+            entry.insert("digest".into(), Value::String(k.digest.clone()));
+            (id.clone(), Value::Object(entry))
+        }));
         let mut o = Map::new();
         o.insert("version".into(), Value::from(self.version));
         o.insert("library".into(), Value::String(self.library.clone()));
