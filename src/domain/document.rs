@@ -4,6 +4,7 @@
 //! validated and can be undone.
 
 use crate::domain::annotation::{Annotation, AnnotationId, Relation, RelationId};
+use crate::domain::sorting;
 use crate::domain::tag::{TagId, Taxonomy};
 use crate::domain::text::Text;
 
@@ -85,7 +86,7 @@ impl Document {
     /// Annotations in reading order (start, then longer first, then id).
     pub fn annotations_in_text_order(&self) -> Vec<&Annotation> {
         let mut sorted: Vec<&Annotation> = self.annotations.iter().collect();
-        sorted.sort_by(|a, b| text_order(a, b));
+        sorting::sort_by(&mut sorted, |a, b| text_order(a, b));
         sorted
     }
 

@@ -20,6 +20,7 @@ use crate::domain::annotation::Annotation;
 use crate::domain::segment::{
     Lanes, Paragraph, lanes, paragraphs_touching, segment, segment_paragraph,
 };
+use crate::domain::sorting;
 use crate::domain::text::{Text, TextRange};
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -185,7 +186,7 @@ impl ArticleLayout {
             .iter()
             .flat_map(|range| paragraphs_touching(&self.ranges, *range))
             .collect();
-        touched.sort_unstable();
+        sorting::sort(&mut touched);
         touched.dedup();
         let epoch = self.epoch.wrapping_add(1);
         let mut shifts = self.shifts.clone();

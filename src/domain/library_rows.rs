@@ -5,6 +5,7 @@
 //! guess which one holds their work.
 
 use crate::domain::format::library::IndexEntry;
+use crate::domain::sorting;
 use std::collections::BTreeMap;
 
 /// The words of one row.
@@ -31,7 +32,9 @@ fn counts(row: &IndexEntry) -> String {
         .iter()
         .map(|(id, n)| (row.tag_names.get(id).unwrap_or(id).clone(), *n))
         .collect();
-    by_tag.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    sorting::sort_by(&mut by_tag, |a, b| {
+        b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+    });
     let tags = by_tag
         .iter()
         .map(|(name, n)| format!("{name} {n}"))
@@ -63,22 +66,20 @@ pub fn row_words(rows: &[IndexEntry]) -> BTreeMap<String, RowWords> {
     for row in rows {
         by_title.entry(title_key(row)).or_default().push(row);
     }
-    rows.iter()
-        .map(|row| {
-            let alike = by_title
-                .get(&title_key(row))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let tells_apart = (alike.len() > 1).then(|| tells_apart(row, alike));
-            (
-                row.id.clone(),
-                RowWords {
-                    counts: counts(row),
-                    tells_apart,
-                },
-            )
-        })
-        .collect()
+    sorting::map_of(rows.iter().map(|row| {
+        let alike = by_title
+            .get(&title_key(row))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let tells_apart = (alike.len() > 1).then(|| tells_apart(row, alike));
+        (
+            row.id.clone(),
+            RowWords {
+                counts: counts(row),
+                tells_apart,
+            },
+        )
+    }))
 }
 
 fn tells_apart(row: &IndexEntry, alike: &[&IndexEntry]) -> String {

@@ -4,6 +4,7 @@
 
 use crate::domain::annotation::Annotation;
 use crate::domain::document::{Document, text_order};
+use crate::domain::sorting;
 use crate::domain::tag::TagId;
 
 /// The annotation list's filters.
@@ -83,6 +84,6 @@ pub fn filter_annotations<'a>(
         shown.select_nth_unstable_by(limit, |a, b| text_order(a, b));
         shown.truncate(limit);
     }
-    shown.sort_by(|a, b| text_order(a, b));
+    sorting::sort_by(&mut shown, |a, b| text_order(a, b));
     FilteredList { shown, matching }
 }

@@ -30,6 +30,7 @@ pub mod merge;
 pub mod saving;
 pub mod segment;
 pub mod selection;
+pub mod sorting;
 pub mod sync;
 pub mod tab_sync;
 pub mod tag;

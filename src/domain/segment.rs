@@ -19,6 +19,7 @@
 //! the time).
 
 use crate::domain::annotation::{Annotation, AnnotationId};
+use crate::domain::sorting;
 use crate::domain::text::{ByteOffset, CodePointOffset, Text, TextRange};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -223,7 +224,7 @@ fn renderable_spans(
         .collect();
     // Order by the whole annotation, not its clipped part, so that one paragraph rendered
     // alone lists its annotations as the whole rendering does.
-    kept.sort_by(|(_, a), (_, b)| {
+    sorting::sort_by(&mut kept, |(_, a), (_, b)| {
         a.start()
             .cmp(&b.start())
             .then_with(|| b.end().cmp(&a.end()))
@@ -247,7 +248,7 @@ fn sweep(paragraph_ranges: &[TextRange], spans: &[Span]) -> Vec<Paragraph> {
         .enumerate()
         .map(|(rank, s)| (s.end, rank))
         .collect();
-    ends.sort_unstable();
+    sorting::sort(&mut ends);
     let mut next_start = 0;
     let mut next_end = 0;
     // Ranks of the spans covering the cursor, sorted. Removing costs O(depth), which the run

@@ -23,8 +23,9 @@
 //! tags still used by an annotation are restored; both reported. The merge is pure and
 //! deterministic: order follows *ours*, then what only *theirs* added, in their order.
 
-use crate::domain::annotation::{Annotation, AnnotationId};
+use crate::domain::annotation::Annotation;
 use crate::domain::document::{Document, Metadata};
+use crate::domain::sorting;
 use crate::domain::tag::Taxonomy;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -63,7 +64,7 @@ pub fn merge_revisions(base: &Document, ours: &Document, theirs: &Document) -> M
         &base.annotations,
         &ours.annotations,
         &theirs.annotations,
-        |annotation| &annotation.id,
+        |annotation| annotation.id.0.as_str(),
         resolve_annotation,
         |id| format!("annotation \"{id}\""),
         &mut conflicts,
@@ -72,7 +73,7 @@ pub fn merge_revisions(base: &Document, ours: &Document, theirs: &Document) -> M
         &base.relations,
         &ours.relations,
         &theirs.relations,
-        |relation| &relation.id,
+        |relation| relation.id.0.as_str(),
         |mine, other| {
             let message = format!(
                 "relation \"{}\" was changed differently in both tabs; {} version was kept",
@@ -81,14 +82,14 @@ pub fn merge_revisions(base: &Document, ours: &Document, theirs: &Document) -> M
             );
             (pick(newer, mine, other).clone(), message)
         },
-        |id| format!("relation \"{}\"", id.0),
+        |id| format!("relation \"{id}\""),
         &mut conflicts,
     );
     let tags = merge_by_id(
         base.tags.tags(),
         ours.tags.tags(),
         theirs.tags.tags(),
-        |tag| &tag.id,
+        |tag| tag.id.as_str(),
         |mine, other| {
             let message = format!(
                 "tag \"{}\" was changed differently in both tabs; {} version was kept",
@@ -97,7 +98,7 @@ pub fn merge_revisions(base: &Document, ours: &Document, theirs: &Document) -> M
             );
             (pick(newer, mine, other).clone(), message)
         },
-        |id| format!("tag \"{}\"", id.as_str()),
+        |id| format!("tag \"{id}\""),
         &mut conflicts,
     );
     let metadata = merge_metadata(
@@ -109,9 +110,10 @@ pub fn merge_revisions(base: &Document, ours: &Document, theirs: &Document) -> M
     );
 
     // Consistency: relations need both ends, annotations need their tag.
-    let kept: BTreeSet<&AnnotationId> = annotations.iter().map(|a| &a.id).collect();
+    let kept: BTreeSet<&str> = sorting::set_of(annotations.iter().map(|a| a.id.0.as_str()));
     relations.retain(|relation| {
-        let whole = kept.contains(&relation.from) && kept.contains(&relation.to);
+        let whole =
+            kept.contains(relation.from.0.as_str()) && kept.contains(relation.to.0.as_str());
         if !whole {
             conflicts.push(format!(
                 "relation \"{}\" was dropped: one of the annotations it links was deleted in \
@@ -204,39 +206,43 @@ fn resolve_annotation(ours: &Annotation, theirs: &Annotation) -> (Annotation, St
 
 /// The three-way rules for one kind of item with ids. `resolve` decides a both-sides edit
 /// and says how; every report goes to `conflicts`.
-fn merge_by_id<'a, T, Id>(
+fn merge_by_id<'a, T>(
     base: &'a [T],
     ours: &'a [T],
     theirs: &'a [T],
-    id_of: impl Fn(&'a T) -> &'a Id,
+    id_of: impl Fn(&'a T) -> &'a str,
     resolve: impl Fn(&T, &T) -> (T, String),
-    describe: impl Fn(&Id) -> String,
+    describe: impl Fn(&str) -> String,
     conflicts: &mut Vec<String>,
 ) -> Vec<T>
 where
     T: Clone + PartialEq + 'a,
-    Id: Ord + Clone + 'a,
 {
     // Indexed by id (the first item with an id wins), so large documents merge in n log n.
-    let index = |items: &'a [T]| -> BTreeMap<&'a Id, &'a T> {
+    // Ids as text and items by position: one kind of map for every kind of item (a map per
+    // item type is compiled once per type).
+    let index = |items: &'a [T]| -> BTreeMap<&'a str, usize> {
         let mut by_id = BTreeMap::new();
-        for item in items {
-            by_id.entry(id_of(item)).or_insert(item);
+        for (position, item) in items.iter().enumerate() {
+            by_id.entry(id_of(item)).or_insert(position);
         }
         by_id
     };
+    let look_up = |by_id: &BTreeMap<&str, usize>, items: &'a [T], id: &str| {
+        by_id.get(id).and_then(|&position| items.get(position))
+    };
     let (base_by_id, ours_by_id, theirs_by_id) = (index(base), index(ours), index(theirs));
     let mut merged = Vec::new();
-    let mut seen: BTreeSet<Id> = BTreeSet::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
     let order = ours.iter().chain(theirs.iter());
     for item in order {
-        let id = id_of(item).clone();
-        if !seen.insert(id.clone()) {
+        let id = id_of(item);
+        if !seen.insert(id) {
             continue;
         }
-        let in_base = base_by_id.get(&id).copied();
-        let in_ours = ours_by_id.get(&id).copied();
-        let in_theirs = theirs_by_id.get(&id).copied();
+        let in_base = look_up(&base_by_id, base, id);
+        let in_ours = look_up(&ours_by_id, ours, id);
+        let in_theirs = look_up(&theirs_by_id, theirs, id);
         let kept = match (in_base, in_ours, in_theirs) {
             (_, None, None) => None,
             (None, Some(mine), None) => Some(mine.clone()),
@@ -247,7 +253,7 @@ where
                 } else {
                     conflicts.push(format!(
                         "{} was deleted in the other tab but edited in this one; it was kept",
-                        describe(&id)
+                        describe(id)
                     ));
                     Some(mine.clone())
                 }
@@ -258,7 +264,7 @@ where
                 } else {
                     conflicts.push(format!(
                         "{} was deleted in this tab but edited in the other one; it was kept",
-                        describe(&id)
+                        describe(id)
                     ));
                     Some(other.clone())
                 }

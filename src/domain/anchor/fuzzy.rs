@@ -16,6 +16,7 @@
 //! in which case the quote is all the evidence there is.
 
 use crate::domain::anchor::quote::{Expectation, Pick, pick, prefix_score, suffix_score};
+use crate::domain::sorting;
 use crate::domain::text::{CodePointOffset, Text, TextRange};
 
 /// The lowest combined score accepted as a fuzzy placement.
@@ -240,7 +241,7 @@ pub(crate) fn find_approximate(
                 .hint
                 .map_or(0, |hint| found.start.abs_diff(hint))
         };
-        matches.sort_by_key(|found| (found.errors, distance(found)));
+        sorting::sort_by_key(&mut matches, |found| (found.errors, distance(found)));
         matches.truncate(MAX_MATCHES_SCORED);
         let scored: Vec<(TextRange, f64)> = matches
             .iter()

@@ -8,6 +8,7 @@
 
 use crate::domain::anchor::grams::{self, QuoteFinder};
 use crate::domain::annotation::CONTEXT_LEN;
+use crate::domain::sorting;
 use crate::domain::text::{ByteOffset, CodePointOffset, Text, TextRange};
 
 /// Scores closer than this are the same score.
@@ -250,7 +251,7 @@ pub(crate) fn find_exact(
                 occurrences: all.len(),
             };
         };
-        all.sort_by_key(|start| start.abs_diff(hint));
+        sorting::sort_by_key(&mut all, |start| start.abs_diff(hint));
         all.truncate(MAX_OCCURRENCES_SCORED);
     }
     match pick(

@@ -32,6 +32,7 @@ use crate::domain::annotation::Annotation;
 use crate::domain::classroom::class::word_ranges;
 use crate::domain::classroom::matching::{MatchRule, match_attempt};
 use crate::domain::classroom::scores::{merge_ranges, score_matching};
+use crate::domain::sorting;
 use crate::domain::tag::TagId;
 use crate::domain::text::TextRange;
 use std::collections::BTreeMap;
@@ -222,7 +223,7 @@ fn word_categories(words: &[TextRange], attempt: &[Annotation]) -> Vec<Option<Ta
         .iter()
         .filter(|a| !a.is_orphan() && !a.range.is_empty())
         .collect();
-    spans.sort_by_key(|a| a.range);
+    sorting::sort_by_key(&mut spans, |a| a.range);
     // Per tag, code points of each word covered (overlaps within a tag counted once).
     let mut by_tag: BTreeMap<&TagId, Vec<TextRange>> = BTreeMap::new();
     for span in spans {
@@ -298,7 +299,7 @@ pub fn word_kappa(text: &str, attempts: &[&[Annotation]]) -> Result<FleissKappa,
             let category = categories.get(word).and_then(Option::as_ref);
             category_of.get(&category).copied().unwrap_or(0)
         }));
-        chosen.sort_unstable();
+        sorting::sort(&mut chosen);
         let mut squares = 0.0;
         for run in chosen.chunk_by(|a, b| a == b) {
             squares += (run.len() as f64).powi(2);

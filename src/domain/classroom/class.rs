@@ -21,6 +21,7 @@ use crate::domain::classroom::scores::{
     Score, ScoreCard, character_scores, coverage_by_tag, score_matching,
 };
 use crate::domain::csv::CsvWriter;
+use crate::domain::sorting;
 use crate::domain::tag::TagId;
 use crate::domain::text::{Text, TextRange};
 use std::cmp::Ordering;
@@ -124,7 +125,7 @@ pub fn review_class(
             .filter(|a| !a.is_orphan() && a.range.is_empty())
             .count(),
     };
-    let mut tags: BTreeSet<&TagId> = key.iter().map(|a| &a.tag).collect();
+    let mut tags: BTreeSet<&TagId> = sorting::set_of(key.iter().map(|a| &a.tag));
     let mut found_by: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut scored: Vec<&[Annotation]> = Vec::new();
     for (position, submission) in submissions.iter().enumerate() {
@@ -168,7 +169,9 @@ fn key_spans_found(
         .enumerate()
         .filter(|(_, a)| !a.is_orphan())
         .collect();
-    found.sort_by(|(_, a), (_, b)| a.range.cmp(&b.range).then_with(|| a.id.cmp(&b.id)));
+    sorting::sort_by(&mut found, |(_, a), (_, b)| {
+        a.range.cmp(&b.range).then_with(|| a.id.cmp(&b.id))
+    });
     found
         .into_iter()
         .map(|(index, annotation)| KeySpanFound {
@@ -377,7 +380,7 @@ pub enum Direction {
 /// Sorts rows by `column`; equal values keep name order (then submission order), whatever
 /// the direction, so the table never jumps around between clicks.
 pub fn sort_rows(rows: &mut [StudentRow], column: &Column, direction: Direction) {
-    rows.sort_by(|a, b| {
+    sorting::sort_by(rows, |a, b| {
         let primary = match column {
             Column::Annotator => a.annotator.to_lowercase().cmp(&b.annotator.to_lowercase()),
             Column::Overall(metric) => metric

@@ -16,6 +16,7 @@
 //! nothing; both are left out and counted, so the teacher can see them.
 
 use crate::domain::annotation::{Annotation, AnnotationId};
+use crate::domain::sorting;
 use crate::domain::tag::TagId;
 use crate::domain::text::TextRange;
 use std::cmp::Ordering;
@@ -160,7 +161,9 @@ fn usable_by_tag(annotations: &[Annotation]) -> (BTreeMap<&TagId, Vec<usize>>, I
         }
     }
     for indices in by_tag.values_mut() {
-        indices.sort_by(|&a, &b| by_position(&annotations[a], &annotations[b]));
+        sorting::sort_by(indices, |&a, &b| {
+            by_position(&annotations[a], &annotations[b])
+        });
     }
     (by_tag, ignored)
 }
@@ -248,7 +251,7 @@ pub fn match_attempt(key: &[Annotation], attempt: &[Annotation], rule: MatchRule
             }
         }
     }
-    candidates.sort_by(|x, y| {
+    sorting::sort_by(&mut candidates, |x, y| {
         y.iou
             .total_cmp(&x.iou)
             .then_with(|| by_position(&key[x.key], &key[y.key]))
@@ -319,7 +322,9 @@ fn unused_in_text_order(
         .copied()
         .filter(|&i| !used.get(i).copied().unwrap_or(false))
         .collect();
-    unused.sort_by(|&a, &b| by_position(&annotations[a], &annotations[b]));
+    sorting::sort_by(&mut unused, |&a, &b| {
+        by_position(&annotations[a], &annotations[b])
+    });
     unused
         .into_iter()
         .map(|i| MatchedSpan::of(i, &annotations[i]))

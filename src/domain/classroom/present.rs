@@ -8,6 +8,7 @@
 use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::domain::classroom::class::HeatMap;
 use crate::domain::classroom::matching::Matching;
+use crate::domain::sorting;
 use crate::domain::tag::TagId;
 use crate::domain::text::TextRange;
 use std::collections::BTreeMap;
@@ -189,17 +190,18 @@ pub struct HeatPiece {
 /// The text cut into words and gaps, each word with its count for `tag` (0 when nobody
 /// tagged it). Pieces tile `0..text_len` in order.
 pub fn heat_pieces(text_len: usize, heat_map: &HeatMap, tag: &TagId) -> Vec<HeatPiece> {
-    let cells: BTreeMap<(usize, usize), (usize, bool)> = heat_map
-        .cells
-        .iter()
-        .filter(|cell| &cell.tag == tag)
-        .map(|cell| {
-            (
-                (cell.word.start().0, cell.word.end().0),
-                (cell.students, cell.in_key),
-            )
-        })
-        .collect();
+    let cells: BTreeMap<(usize, usize), (usize, bool)> = sorting::map_of(
+        heat_map
+            .cells
+            .iter()
+            .filter(|cell| &cell.tag == tag)
+            .map(|cell| {
+                (
+                    (cell.word.start().0, cell.word.end().0),
+                    (cell.students, cell.in_key),
+                )
+            }),
+    );
     let mut pieces = Vec::with_capacity(heat_map.words.len() * 2 + 1);
     let mut position = 0;
     for word in &heat_map.words {

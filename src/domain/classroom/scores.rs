@@ -20,6 +20,7 @@
 
 use crate::domain::annotation::Annotation;
 use crate::domain::classroom::matching::Matching;
+use crate::domain::sorting;
 use crate::domain::tag::TagId;
 use crate::domain::text::TextRange;
 use std::collections::BTreeMap;
@@ -145,10 +146,11 @@ fn card_from_counts(per_tag: BTreeMap<&TagId, Counts>) -> ScoreCard {
         overall.add(*counts);
     }
     ScoreCard {
-        per_tag: per_tag
-            .into_iter()
-            .map(|(tag, counts)| (tag.clone(), counts.score()))
-            .collect(),
+        per_tag: sorting::map_of(
+            per_tag
+                .into_iter()
+                .map(|(tag, counts)| (tag.clone(), counts.score())),
+        ),
         overall: overall.score(),
     }
 }
@@ -198,7 +200,7 @@ pub(crate) fn coverage_by_tag(annotations: &[Annotation]) -> BTreeMap<&TagId, Ve
 
 /// Sorts and merges overlapping or touching ranges.
 pub(crate) fn merge_ranges(mut ranges: Vec<TextRange>) -> Vec<TextRange> {
-    ranges.sort();
+    sorting::sort(&mut ranges);
     let mut merged: Vec<TextRange> = Vec::with_capacity(ranges.len());
     for range in ranges {
         match merged.last_mut() {

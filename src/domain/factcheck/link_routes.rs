@@ -12,6 +12,8 @@
 //! Pure geometry in CSS pixels, so the routing is tested natively; the UI measures the
 //! highlights and the gutter and draws what this returns.
 
+use crate::domain::sorting;
+
 /// How far above a line's text box the horizontal runs go (half the leading of the article's
 /// 1.75 line height at 18 px is about 5 px).
 pub const ABOVE_LINE: f64 = 5.0;
@@ -93,7 +95,7 @@ fn lane_capacity(gutter: Gutter) -> usize {
 /// line from one far end to the other.
 fn assign_lanes(spans: &[(f64, f64)], capacity: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..spans.len()).collect();
-    order.sort_by(|&a, &b| {
+    sorting::sort_by(&mut order, |&a, &b| {
         let length = |i: usize| spans.get(i).map_or(0.0, |(top, bottom)| bottom - top);
         length(a).total_cmp(&length(b)).then(a.cmp(&b))
     });
@@ -204,7 +206,7 @@ pub fn route(links: &[LinkEnds], gutter: Gutter) -> Vec<Route> {
 
     // Stack the labels top to bottom in the order of their far ends.
     let mut order: Vec<usize> = (0..routes.len()).collect();
-    order.sort_by(|&a, &b| {
+    sorting::sort_by(&mut order, |&a, &b| {
         let y = |i: usize| routes.get(i).map_or(0.0, |r| r.to.1);
         y(a).total_cmp(&y(b)).then(a.cmp(&b))
     });
@@ -302,7 +304,7 @@ mod tests {
             .map(|l| (l.left, l.top, l.left + l.width, l.top + LABEL_HEIGHT))
             .collect();
         assert_eq!(boxes.len(), 3);
-        boxes.sort_by(|a, b| a.1.total_cmp(&b.1));
+        sorting::sort_by(&mut boxes, |a, b| a.1.total_cmp(&b.1));
         for pair in boxes.windows(2) {
             assert!(pair[1].1 >= pair[0].3, "{pair:?}");
         }

@@ -14,6 +14,7 @@
 //!   `ratingValue`, `bestRating` and `worstRating` (a number would claim a position on a scale
 //!   the check could not establish).
 
+use crate::domain::sorting;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -153,7 +154,7 @@ impl RatingScale {
                 });
             }
         }
-        let values: BTreeSet<u32> = ratings.iter().filter_map(|r| r.value).collect();
+        let values: BTreeSet<u32> = sorting::set_of(ratings.iter().filter_map(|r| r.value));
         let (worst, best) = match (values.first(), values.last()) {
             (Some(worst), Some(best)) if values.len() >= 2 => (*worst, *best),
             _ => {

@@ -16,6 +16,7 @@
 use crate::domain::annotation::{Annotation, AnnotationId, RelationKind};
 use crate::domain::document::Document;
 use crate::domain::factcheck::{CLAIM_TAG, ENTITY_TAG, SOURCE_TAG};
+use crate::domain::sorting;
 use crate::domain::tag::TagId;
 use std::fmt;
 
@@ -155,6 +156,8 @@ pub fn sources<'a>(
         .filter_map(|r| doc.annotation(&r.to).map(|target| (r.kind.clone(), target)))
         .filter(|(_, target)| target.tag.as_str() == SOURCE_TAG)
         .collect();
-    linked.sort_by(|(_, a), (_, b)| a.start().cmp(&b.start()).then(a.end().cmp(&b.end())));
+    sorting::sort_by(&mut linked, |(_, a), (_, b)| {
+        a.start().cmp(&b.start()).then(a.end().cmp(&b.end()))
+    });
     linked
 }

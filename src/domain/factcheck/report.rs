@@ -13,6 +13,7 @@ use crate::domain::factcheck::fields::{
 };
 use crate::domain::factcheck::rating::RatingScale;
 use crate::domain::factcheck::relations::{claimant, sources};
+use crate::domain::sorting;
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
@@ -144,7 +145,7 @@ pub enum ClaimSort {
 }
 
 pub fn sort_rows(rows: &mut [ClaimRow], by: ClaimSort) {
-    rows.sort_by(|a, b| compare(a, b, by).then(a.number.cmp(&b.number)));
+    sorting::sort_by(rows, |a, b| compare(a, b, by).then(a.number.cmp(&b.number)));
 }
 
 fn compare(a: &ClaimRow, b: &ClaimRow, by: ClaimSort) -> Ordering {

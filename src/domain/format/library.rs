@@ -16,6 +16,7 @@ use crate::domain::format::native::{
 };
 use crate::domain::format::{json_kind, to_pretty_json};
 use crate::domain::import::{ImportBatch, Problem};
+use crate::domain::sorting;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -216,10 +217,13 @@ pub(crate) fn read_entry_value(
             raw: raw.to_string(),
         });
     };
-    let entry_fields = ["entry_version", "revision", "saved"]
-        .into_iter()
-        .filter_map(|name| Some((name.to_string(), fields.get(name)?.clone())))
-        .collect();
+    // Inserted, not collected: collecting sorts first (see domain/sorting.rs).
+    let mut entry_fields = serde_json::Map::new();
+    entry_fields.extend(
+        ["entry_version", "revision", "saved"]
+            .into_iter()
+            .filter_map(|name| Some((name.to_string(), fields.get(name)?.clone()))),
+    );
     entry_from_fields(
         native::read_native_value(Value::Object(fields), "$"),
         entry_fields,
@@ -372,17 +376,15 @@ impl IndexEntry {
         for annotation in &doc.annotations {
             *by_tag.entry(annotation.tag.0.as_str()).or_insert(0) += 1;
         }
-        let counts: BTreeMap<String, usize> = by_tag
-            .into_iter()
-            .map(|(tag, count)| (tag.to_string(), count))
-            .collect();
-        let tag_names = counts
-            .keys()
-            .filter_map(|id| {
-                let tag = doc.tags.get(&crate::domain::tag::TagId(id.clone()))?;
-                Some((id.clone(), tag.label.clone()))
-            })
-            .collect();
+        let counts: BTreeMap<String, usize> = sorting::map_of(
+            by_tag
+                .into_iter()
+                .map(|(tag, count)| (tag.to_string(), count)),
+        );
+        let tag_names = sorting::map_of(counts.keys().filter_map(|id| {
+            let tag = doc.tags.get(&crate::domain::tag::TagId(id.clone()))?;
+            Some((id.clone(), tag.label.clone()))
+        }));
         IndexEntry {
             id: doc.id.0.clone(),
             title: doc.metadata.title.clone(),

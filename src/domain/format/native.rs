@@ -20,6 +20,7 @@ use crate::domain::format::{json_kind, to_pretty_json};
 use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
+use crate::domain::sorting;
 use crate::domain::tag::{Tag, TagId, Taxonomy, validate_color};
 use crate::domain::text::{Text, TextRange, sha256_hex};
 use serde::Serialize;
@@ -1078,7 +1079,7 @@ fn read_relations(
     annotations: &[CandidateAnnotation],
     problems: &mut Vec<Problem>,
 ) -> Vec<CandidateRelation> {
-    let known: BTreeSet<&str> = annotations.iter().filter_map(|a| a.id.as_deref()).collect();
+    let known: BTreeSet<&str> = sorting::set_of(annotations.iter().filter_map(|a| a.id.as_deref()));
     let mut seen_ids = BTreeSet::new();
     let mut relations = Vec::new();
     for (_, value, location) in array_items(object, "relations", root, problems) {

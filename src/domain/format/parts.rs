@@ -27,10 +27,10 @@ use crate::domain::change::Touched;
 use crate::domain::document::Document;
 use crate::domain::format::library::{EntryError, StoredEntry, parse_entry_json, read_entry_text};
 use crate::domain::format::native::{NativeFile, WriteOptions, compact_annotations_json};
+use crate::domain::sorting;
 use crate::domain::text::Text;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// The entry layout of a head (`entry_version`); the single-key entry is version 2.
 pub const PARTS_ENTRY_VERSION: u64 = 3;
@@ -198,7 +198,7 @@ fn text_order(a: &&Annotation, b: &&Annotation) -> std::cmp::Ordering {
 }
 
 fn write_part(mut annotations: Vec<&Annotation>, text: &Text) -> String {
-    annotations.sort_by(text_order);
+    sorting::sort_by(&mut annotations, text_order);
     compact_annotations_json(&annotations, text)
 }
 
@@ -286,20 +286,17 @@ fn plan_parts(
     saved: &str,
 ) -> Option<SavePlan> {
     let split = previous.parts.len();
-    let wanted: BTreeSet<usize> = if touched.everything {
-        (0..split).collect()
-    } else {
-        touched
-            .annotations
-            .iter()
-            .map(|id| part_of(id.as_str(), split))
-            .collect()
-    };
-    let mut groups: Vec<Option<Vec<&Annotation>>> = (0..split)
-        .map(|index| wanted.contains(&index).then(Vec::new))
-        .collect();
+    // Which parts to write, by part number.
+    let mut wanted = vec![touched.everything; split];
+    for id in &touched.annotations {
+        if let Some(part) = wanted.get_mut(part_of(id.as_str(), split)) {
+            *part = true;
+        }
+    }
+    let mut groups: Vec<Option<Vec<&Annotation>>> =
+        wanted.iter().map(|&write| write.then(Vec::new)).collect();
     let mut total = 0;
-    if !wanted.is_empty() {
+    if wanted.contains(&true) {
         for annotation in &doc.annotations {
             if let Some(Some(group)) = groups.get_mut(part_of(annotation.id.as_str(), split)) {
                 group.push(annotation);
@@ -544,10 +541,7 @@ pub fn assemble(
     } = head;
     let (whole, stored) = whole_entry_text(value, &list, &raw, text, parts)?;
     let mut entry = read_entry_text(&whole, &raw, PARTS_ENTRY_VERSION)?;
-    entry
-        .document
-        .annotations
-        .sort_by(|a, b| text_order(&a, &b));
+    sorting::sort_by(&mut entry.document.annotations, |a, b| text_order(&a, &b));
     let layout = StoredLayout {
         id: entry.document.id.0.clone(),
         revision,

@@ -26,6 +26,7 @@ use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
 use crate::domain::interchange::encoding::{not_utf8_message, percent_decode, percent_encode};
+use crate::domain::sorting;
 use crate::domain::text::{CodePointOffset, TextIndex};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -164,7 +165,7 @@ pub fn export(document: &Document) -> Vec<(String, String)> {
             numbers.insert(later.id.clone(), t.clone());
             pieces.extend(fragments(&later.quote, later.start().0));
         }
-        pieces.sort();
+        sorting::sort(&mut pieces);
         let spans: Vec<String> = pieces.iter().map(|(s, e, _)| format!("{s} {e}")).collect();
         let texts: Vec<&str> = pieces.iter().map(|(_, _, text)| text.as_str()).collect();
         let tag = percent_encode(annotation.tag.as_str(), brat_safe);
@@ -326,12 +327,13 @@ pub fn read(ann: &[u8], text: Option<&str>) -> ImportBatch {
             )),
         }
     }
-    let by_id: BTreeMap<String, usize> = batch
-        .annotations
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| a.id.clone().map(|id| (id, i)))
-        .collect();
+    let by_id: BTreeMap<String, usize> = sorting::map_of(
+        batch
+            .annotations
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| a.id.clone().map(|id| (id, i))),
+    );
     for (location, body) in attributes {
         let parts: Vec<&str> = body.split(' ').filter(|p| !p.is_empty()).collect();
         let (name, target, value) = match parts.as_slice() {
@@ -492,7 +494,7 @@ impl Reader<'_> {
                 ..CandidateAnnotation::default()
             };
         let mut sorted = pieces.clone();
-        sorted.sort();
+        sorting::sort(&mut sorted);
         let start = sorted.first().map(|p| p.0)?;
         let end = sorted.iter().map(|p| p.1).max()?;
         let gaps_are_breaks = sorted.windows(2).all(|pair| match pair {

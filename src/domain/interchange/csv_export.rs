@@ -15,6 +15,7 @@ use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
 use crate::domain::interchange::encoding::{percent_decode, percent_encode};
+use crate::domain::sorting;
 use std::collections::BTreeMap;
 
 pub const FORMAT_NAME: &str = "CSV";
@@ -156,11 +157,12 @@ pub fn read(text: &str) -> ImportBatch {
         ));
         return batch;
     };
-    let columns: BTreeMap<String, usize> = header
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _))| (name.trim().to_string(), i))
-        .collect();
+    let columns: BTreeMap<String, usize> = sorting::map_of(
+        header
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (name.trim().to_string(), i)),
+    );
     if !columns.contains_key("tag") || !columns.contains_key("start_codepoint") {
         batch.problems.push(Problem::error(
             "line 1",

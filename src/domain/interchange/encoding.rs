@@ -1,5 +1,6 @@
 //! Text encodings the formats share: percent-encoding where a format cannot hold a
 //! character, and UTF-8 decoding with a message a person can act on.
+use crate::domain::sorting;
 
 /// Percent-encodes every character for which `keep` is false, and `%` itself, as UTF-8
 /// bytes. Used wherever a format cannot hold a character (spaces in brat values, ids in IRIs).
@@ -66,12 +67,11 @@ pub(crate) fn not_utf8_message(error: &std::str::Utf8Error, bytes: &[u8]) -> Str
 /// Annotation attributes as a JSON object in one line. Built by hand from strings, so
 /// printing it cannot fail and nothing is dropped.
 pub fn attributes_json(attributes: &std::collections::BTreeMap<String, String>) -> String {
-    serde_json::Value::Object(
+    serde_json::Value::Object(sorting::object_of(
         attributes
             .iter()
-            .map(|(key, value)| (key.clone(), serde_json::Value::String(value.clone())))
-            .collect(),
-    )
+            .map(|(key, value)| (key.clone(), serde_json::Value::String(value.clone()))),
+    ))
     .to_string()
 }
 

@@ -17,6 +17,7 @@ use crate::domain::import::{
     CandidateAnnotation, CandidateRelation, ImportBatch, OffsetUnit, Problem,
 };
 use crate::domain::interchange::batches::{both_ends_placed, first_document};
+use crate::domain::sorting;
 use crate::domain::text::{Text, TextRange};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -483,9 +484,8 @@ fn read_line(value: &Value, location: &str, batch: &mut ImportBatch) {
         // doccano 1.x: `annotations` with numeric `label` ids; the names, when the record
         // carries them, in each annotation's `label_name` or in `labels`
         // (`[{"id": 1, "text": "PER"}]`).
-        let names: BTreeMap<String, String> = list("labels")
-            .iter()
-            .filter_map(|label| {
+        let names: BTreeMap<String, String> =
+            sorting::map_of(list("labels").iter().filter_map(|label| {
                 let id = label.get("id")?;
                 let id = id
                     .as_str()
@@ -493,8 +493,7 @@ fn read_line(value: &Value, location: &str, batch: &mut ImportBatch) {
                     .unwrap_or_else(|| id.to_string());
                 let name = text_of(label.get("text").or(label.get("name")))?;
                 Some((id, name))
-            })
-            .collect();
+            }));
         let mut unnamed = BTreeSet::new();
         for (i, annotation) in list("annotations").iter().enumerate() {
             let label = annotation.get("label").map(|label| {

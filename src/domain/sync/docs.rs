@@ -8,6 +8,7 @@ use super::digest::Digest;
 use super::pieces::{Fields, Piece, PieceKind, piece_doc_id};
 use crate::domain::annotation::{AnchorStatus, Annotation, AnnotationId, CONTEXT_LEN};
 use crate::domain::document::{Document, DocumentId, Metadata};
+use crate::domain::sorting;
 use crate::domain::tag::{Tag, TagId, Taxonomy};
 use crate::domain::text::{Text, TextRange};
 use serde_json::{Map, Value};
@@ -551,14 +552,12 @@ fn string_map(
         return Ok(BTreeMap::new());
     };
     let object = value.as_object().ok_or(SyncDocError::WrongType { field })?;
-    object
-        .iter()
-        .map(|(k, v)| {
-            v.as_str()
-                .map(|v| (k.clone(), v.to_string()))
-                .ok_or(SyncDocError::WrongType { field })
-        })
-        .collect()
+    let mut strings = BTreeMap::new();
+    for (k, v) in object {
+        let v = v.as_str().ok_or(SyncDocError::WrongType { field })?;
+        strings.insert(k.clone(), v.to_string());
+    }
+    Ok(strings)
 }
 
 impl AnnotationBody {
@@ -628,11 +627,11 @@ impl Body for AnnotationBody {
         put(&mut o, "end", self.end);
         put(&mut o, "quote", self.quote.as_str());
         put(&mut o, "note", self.note.as_str());
-        let attributes: Map<String, Value> = self
-            .attributes
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect();
+        let attributes = sorting::object_of(
+            self.attributes
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone()))),
+        );
         put(&mut o, "attributes", attributes);
         put(&mut o, "created", self.created.as_str());
         put(&mut o, "modified", self.modified.as_str());

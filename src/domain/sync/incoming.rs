@@ -10,6 +10,7 @@ use super::pieces::{Piece, PieceKind, is_piece_id, local_pieces, merge};
 use crate::domain::annotation::{Annotation, AnnotationId, Relation, RelationId};
 use crate::domain::change::Touched;
 use crate::domain::document::{Document, Metadata};
+use crate::domain::sorting;
 use crate::domain::tag::{Tag, TagId, Taxonomy};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -213,13 +214,9 @@ impl<'a> Local<'a> {
     }
 
     fn of(document: &'a Document) -> Self {
-        Local(
-            document
-                .annotations
-                .iter()
-                .map(|a| (a.id.as_str(), a))
-                .collect(),
-        )
+        Local(sorting::map_of(
+            document.annotations.iter().map(|a| (a.id.as_str(), a)),
+        ))
     }
 
     fn annotation(&self, id: &AnnotationId) -> Option<&'a Annotation> {

@@ -8,6 +8,7 @@ use super::docs::{AnnotationBody, annotation_doc_id};
 use super::pieces::{Piece, PieceKind, local_pieces};
 use crate::domain::annotation::AnnotationId;
 use crate::domain::document::{Document, DocumentId};
+use crate::domain::sorting;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -135,17 +136,13 @@ impl Ledger {
     }
 
     pub fn to_json(&self) -> String {
-        let known: Map<String, Value> = self
-            .known
-            .iter()
-            .map(|(id, k)| {
-                let mut entry = Map::new();
-                entry.insert("rev".into(), Value::String(k.rev.clone()));
-                entry.insert("creator".into(), Value::String(k.creator.clone()));
-                entry.insert("digest".into(), Value::String(k.digest.clone()));
-                (id.clone(), Value::Object(entry))
-            })
-            .collect();
+        let known = sorting::object_of(self.known.iter().map(|(id, k)| {
+            let mut entry = Map::new();
+            entry.insert("rev".into(), Value::String(k.rev.clone()));
+            entry.insert("creator".into(), Value::String(k.creator.clone()));
+            entry.insert("digest".into(), Value::String(k.digest.clone()));
+            (id.clone(), Value::Object(entry))
+        }));
         let mut o = Map::new();
         o.insert("version".into(), Value::from(self.version));
         o.insert("library".into(), Value::String(self.library.clone()));
@@ -258,7 +255,7 @@ impl Ledger {
         // A set, not a lookup per known annotation: that would be quadratic, seconds at
         // 10,000 annotations.
         let present: std::collections::BTreeSet<&str> =
-            document.annotations.iter().map(|a| a.id.as_str()).collect();
+            sorting::set_of(document.annotations.iter().map(|a| a.id.as_str()));
         for (id, known) in &self.known {
             if !present.contains(id.as_str()) {
                 out.push(Outgoing::Delete {

@@ -12,6 +12,7 @@ use crate::domain::factcheck::gaps::describe_gap;
 use crate::domain::factcheck::report::{
     ClaimFilter, ClaimRow, ClaimSort, claim_rows, filter_rows, sort_rows, to_csv, to_markdown,
 };
+use crate::domain::sorting;
 use crate::ui::actions;
 use crate::ui::factcheck::context::{FactCheck, use_fact_check};
 use crate::ui::notices;
@@ -19,7 +20,6 @@ use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::{clock, files};
 use leptos::prelude::*;
-use std::collections::BTreeSet;
 use wasm_bindgen::JsCast;
 
 /// Opens the report. Menus of the header (the Export menu) close, so the report's own
@@ -176,11 +176,11 @@ fn ReportView() -> impl IntoView {
         let status = filters.status.get();
         let filter = ClaimFilter {
             verdicts: (!verdict.is_empty())
-                .then(|| BTreeSet::from([(verdict != "-").then(|| verdict.clone())])),
+                .then(|| sorting::set_of([(verdict != "-").then(|| verdict.clone())])),
             statuses: ClaimStatus::ALL
                 .into_iter()
                 .find(|s| s.as_str() == status)
-                .map(|s| BTreeSet::from([s])),
+                .map(|s| sorting::set_of([s])),
         };
         let mut shown = all_rows.with(|rows| filter_rows(rows, &filter));
         sort_rows(&mut shown, filters.sort.get());

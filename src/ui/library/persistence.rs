@@ -12,6 +12,7 @@ use crate::domain::document::Document;
 use crate::domain::format::library::{EntryError, StoredEntry, write_library_backup};
 use crate::domain::format::native::{WriteOptions, write_document};
 use crate::domain::saving::{Flush, Saver, TheirRevision};
+use crate::domain::sorting;
 use crate::ui::actions::{self, Replacement};
 use crate::ui::notices::{announce, capitalise, notify};
 use crate::ui::state::{AppState, NoticeKind, SaveState};
@@ -78,7 +79,7 @@ pub fn initial_document(state: AppState, fallback: impl FnOnce() -> Document) ->
         return fallback();
     }
     let mut candidates = library::listing();
-    candidates.sort_by(|a, b| b.modified.cmp(&a.modified));
+    sorting::sort_by(&mut candidates, |a, b| b.modified.cmp(&a.modified));
     let last = library::last_open();
     let order = last
         .iter()

@@ -6,6 +6,7 @@ use crate::domain::command::Command;
 use crate::domain::document::{Document, DocumentId};
 use crate::domain::format::library::{IndexEntry, StoredEntry};
 use crate::domain::library_rows::{RowWords, row_words, short_time};
+use crate::domain::sorting;
 use crate::ui::actions;
 use crate::ui::library::persistence;
 use crate::ui::notices;
@@ -36,7 +37,7 @@ fn read_listing() -> Option<Listing> {
         let key = keys::document(&d.id);
         !unreadable.iter().any(|bad| bad.key == key)
     });
-    documents.sort_by(|a, b| b.modified.cmp(&a.modified));
+    sorting::sort_by(&mut documents, |a, b| b.modified.cmp(&a.modified));
     Some(Listing {
         words: row_words(&documents),
         documents,
