@@ -46,7 +46,7 @@ KIB = 1024
 # and the details panel's one shared memo: 545.9 / 936.5.
 # One compiled sort for every sort and ordered sets and maps built by inserting
 # (domain/sorting.rs), and one kind of map in the three-way merge: 545.9 -> 519.0 and
-# 936.5 -> 873.9.
+# 936.5 -> 873.9; the article's groups of paragraphs (issue 15) +2.5 / +2.5.
 FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 522)
 EVERYTHING = ("everything the app can fetch", 600, 877)
 
