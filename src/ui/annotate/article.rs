@@ -702,7 +702,32 @@ struct Nearness {
 impl Nearness {
     fn new(state: AppState, printing: Option<crate::ui::annotate::print_notes::Printing>) -> Self {
         let near = RwSignal::new(HashSet::<usize>::new());
+        let observing = RwSignal::new(false);
+        let lazy = Memo::new(move |_| {
+            let printing = printing.is_some_and(|p| p.0.get());
+            !printing
+                && observing.get()
+                && state
+                    .editor
+                    .with(|e| e.document().annotations.len() >= LAZY_FROM)
+        });
         let watcher = StoredValue::new_local(NearScreen::new(NEAR_MARGIN, move |changes| {
+            let apply = |set: &mut HashSet<usize>| {
+                for &(index, is_near) in &changes {
+                    if is_near {
+                        set.insert(index);
+                    } else {
+                        set.remove(&index);
+                    }
+                }
+            };
+            // Every mark is drawn (a shorter article, paper): which groups are near changes
+            // nothing on screen, so it is only noted, for when the article becomes long,
+            // without drawing the keys again or keeping the selection on every scroll.
+            if !lazy.get_untracked() {
+                near.update_untracked(apply);
+                return;
+            }
             // A group's first report (when it is drawn) may say what is already known.
             let changed = near.with_untracked(|set| {
                 changes
@@ -729,24 +754,9 @@ impl Nearness {
                     }
                 });
             }
-            near.update(|set| {
-                for (index, is_near) in changes {
-                    if is_near {
-                        set.insert(index);
-                    } else {
-                        set.remove(&index);
-                    }
-                }
-            })
+            near.update(apply)
         }));
-        let lazy = Memo::new(move |_| {
-            let printing = printing.is_some_and(|p| p.0.get());
-            !printing
-                && watcher.with_value(Option::is_some)
-                && state
-                    .editor
-                    .with(|e| e.document().annotations.len() >= LAZY_FROM)
-        });
+        observing.set(watcher.with_value(Option::is_some));
         Nearness {
             lazy,
             near,
