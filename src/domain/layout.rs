@@ -18,7 +18,7 @@
 
 use crate::domain::annotation::Annotation;
 use crate::domain::segment::{
-    Lanes, Paragraph, lanes, paragraphs_touching, segment, segment_paragraph,
+    Lanes, Paragraph, lanes_after_change, paragraphs_touching, segment, segment_paragraph,
 };
 use crate::domain::sorting;
 use crate::domain::text::{Text, TextRange};
@@ -158,7 +158,6 @@ impl ArticleLayout {
             return (self.clone(), Touched::Some(Vec::new()));
         }
         let delta = new_window.len() as isize - old_window.len() as isize;
-        let lanes = lanes(text, annotations);
         let mut dirty: Vec<TextRange> = old
             .get(old_window.clone())
             .unwrap_or_default()
@@ -166,6 +165,19 @@ impl ArticleLayout {
             .chain(new.get(new_window.clone()).unwrap_or_default())
             .filter_map(|e| e.drawn)
             .collect();
+        // The lanes before, by the new indices (the window's own are assigned again).
+        let carried: Vec<Option<usize>> = (0..new.len())
+            .map(|index| {
+                if index < prefix {
+                    self.lanes.lane(index)
+                } else if new_window.contains(&index) {
+                    None
+                } else {
+                    self.lanes.lane(index.saturating_add_signed(-delta))
+                }
+            })
+            .collect();
+        let lanes = lanes_after_change(text, annotations, carried, &dirty);
         // Annotations outside the window whose lane moved (their neighbours changed).
         for (index, current) in new.iter().enumerate() {
             if new_window.contains(&index) {

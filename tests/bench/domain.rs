@@ -2,15 +2,18 @@
 //! `cargo bench --bench domain`. No framework: each step runs a few times and the table
 //! shows median, min and max wall time.
 
+use annotator::domain::annotation::{Annotation, AnnotationId};
 use annotator::domain::format::native::{
     WriteOptions, document_from_native, read_native_detailed, write_document,
 };
 use annotator::domain::import::ImportBatch;
+use annotator::domain::layout::ArticleLayout;
 use annotator::domain::segment::{lanes, paragraph_ranges, segment};
 use annotator::domain::selection::{SelectionOptions, range_from_selection};
+use annotator::domain::tag::TagId;
 #[path = "../support/synthetic.rs"]
 mod synthetic;
-use annotator::domain::text::{Text, TextIndex, Utf16Offset};
+use annotator::domain::text::{Text, TextIndex, TextRange, Utf16Offset};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use synthetic::{Xorshift, news_document};
@@ -82,6 +85,25 @@ fn main() {
     measure("segment (1 MB, 20k annotations)", || {
         black_box(segment(black_box(text), black_box(&document.annotations)));
     });
+
+    let layout = ArticleLayout::new(text, &document.annotations);
+    for (label, at) in [("2", 0.02), ("50", 0.5), ("98", 0.98)] {
+        let start = (text.len() as f64 * at) as usize;
+        let range = TextRange::from_code_points(start, start + 12).expect("inside the text");
+        let mut annotations = document.annotations.clone();
+        let added = Annotation::new(
+            AnnotationId("bench-added".to_string()),
+            TagId("claim".to_string()),
+            text,
+            range,
+            "2026-01-01T00:00:00Z",
+        )
+        .expect("a range inside the text");
+        annotations.push(added);
+        measure(&format!("layout update: add one at {label} %"), || {
+            black_box(layout.update(black_box(text), black_box(&annotations)));
+        });
+    }
 
     let mut random = Xorshift::new(SEED);
     let len_utf16 = text.index().len_utf16();
