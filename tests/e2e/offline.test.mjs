@@ -223,6 +223,9 @@ test('after one visit every part fetched on demand works with the network off', 
       name: 'orphan.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'),
     });
     await page.locator('.ann-review__item', { hasText: 'nowhere in this article' }).waitFor();
+    // The details panel: the annotation chosen in the list, with its note and fields.
+    await page.locator('.ann-list__button', { hasText: 'nowhere in this article' }).click();
+    await page.locator('section.ann-details').getByLabel('Note').waitFor();
     // The tags' list and the keyboard help.
     await page.getByText('Tags', { exact: true }).click();
     await page.getByLabel('New tag name').waitFor();
