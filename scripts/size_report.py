@@ -51,8 +51,10 @@ KIB = 1024
 # selected): first paint 521.5 -> 480.5; everything 876.4 -> 901.4 (raised: the panel's views
 # are 50.3 KiB as a part of their own, and the Leptos code it shares with other parts, in the
 # main module before, is 27 more small chunks, +15.3 KiB).
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 481)
-EVERYTHING = ("everything the app can fetch", 600, 902)
+# Applying a prepared import in the readers' part: 473.5 / 905.4 (raised 4: the readers' part
+# grew by 8.7 KiB for the 7.0 that left the main module).
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 474)
+EVERYTHING = ("everything the app can fetch", 600, 906)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():

@@ -179,20 +179,38 @@ pub fn import_inputs(state: AppState, inputs: Vec<InputFile>, unread: Vec<String
             return;
         };
         name_stored_targets(&mut preparation, &stored);
-        if preparation.needs_version_choice() || preparation.needs_unit_choice() {
-            actions::ask_import_version(
-                state,
-                WaitingImport {
-                    preparation,
-                    stored,
-                    unread,
-                    now,
-                },
-            );
+        let waiting = WaitingImport {
+            preparation,
+            stored,
+            unread,
+            now,
+        };
+        if waiting.preparation.needs_version_choice() || waiting.preparation.needs_unit_choice() {
+            actions::ask_import_version(state, waiting);
             return;
         }
-        finish_import(state, &preparation, &stored, unread, &now);
+        finish(state, waiting).await;
     });
+}
+
+/// Applying a prepared import and its report are in the readers' part too: no import reaches
+/// them without it (the part is fetched by then, so this costs one turn).
+#[leptos::wasm_split::wasm_split(interchange_readers, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn finish_on_demand(state: AppState, waiting: WaitingImport) -> Result<(), NotLoaded> {
+    finish_import(
+        state,
+        &waiting.preparation,
+        &waiting.stored,
+        waiting.unread,
+        &waiting.now,
+    );
+    Ok(())
+}
+
+async fn finish(state: AppState, waiting: WaitingImport) {
+    let finishing = finish_on_demand(state, waiting);
+    // A failed fetch is the error notice `run` shows; nothing was applied.
+    on_demand::run(state, "the import formats", "imported", finishing).await;
 }
 
 /// The person's answer to the version question: the waiting import goes on as chosen, or
@@ -207,13 +225,7 @@ pub fn answer_version_question(state: AppState, choice: Option<VersionChoice>) {
         actions::ask_import_version(state, waiting);
         return;
     }
-    finish_import(
-        state,
-        &waiting.preparation,
-        &waiting.stored,
-        waiting.unread,
-        &waiting.now,
-    );
+    leptos::task::spawn_local(finish(state, waiting));
 }
 
 /// The person's answer to the unit question: offsets read in the format's unit or the
@@ -223,13 +235,7 @@ pub fn answer_unit_question(state: AppState, choice: Option<UnitChoice>) {
         return;
     };
     waiting.preparation.choose_unit(choice);
-    finish_import(
-        state,
-        &waiting.preparation,
-        &waiting.stored,
-        waiting.unread,
-        &waiting.now,
-    );
+    leptos::task::spawn_local(finish(state, waiting));
 }
 
 /// The waiting import and the person's answer to its question; with no answer (Escape or
