@@ -53,8 +53,10 @@ KIB = 1024
 # main module before, is 27 more small chunks, +15.3 KiB).
 # Applying a prepared import in the readers' part: 473.5 / 905.4 (raised 4: the readers' part
 # grew by 8.7 KiB for the 7.0 that left the main module).
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 474)
-EVERYTHING = ("everything the app can fetch", 600, 906)
+# The merge of another tab's revision on demand: 470.8 / 907.2 (raised 1.8: the part and its
+# chunks, 4.6 KiB, for the 2.8 that left the main module).
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 471)
+EVERYTHING = ("everything the app can fetch", 600, 907.5)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():

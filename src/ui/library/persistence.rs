@@ -222,13 +222,21 @@ fn remember_for_panic(state: AppState) {
 }
 
 /// Another tab stored a newer revision of the open document: show it, with this tab's
-/// unsaved changes merged in (then written over it).
+/// unsaved changes merged in (then written over it). The merge is a part fetched on demand
+/// (`tab_merge`): when it is needed before it is here, this waits for it, and this tab's
+/// changes stay unsaved (in the open document) meanwhile.
 fn take_their_revision(state: AppState) {
     let id = open_id(state);
     // The base as this tab last stored it (needed only to merge unsaved changes), before
     // reading theirs replaces what the library knows.
-    let dirty_base = with_saving(|s| s.saver.is_dirty().then(|| s.saver.base_revision()));
-    let base = dirty_base.flatten().and_then(|revision| {
+    let Some(dirty_base) = with_saving(|s| s.saver.is_dirty().then(|| s.saver.base_revision()))
+    else {
+        return;
+    };
+    if dirty_base.is_some() && !merge_part::ready(state) {
+        return;
+    }
+    let base = dirty_base.and_then(|revision| {
         state
             .editor
             .with_untracked(|e| library::merge_base(&id, revision, &e.document().text))
@@ -241,16 +249,31 @@ fn take_their_revision(state: AppState) {
     else {
         return;
     };
+    let merged = match dirty_base {
+        Some(_) => {
+            let Some(base) = with_saving(|s| s.saver.merge_base(base.as_ref(), &theirs).clone())
+            else {
+                return;
+            };
+            let ours = state.editor.with_untracked(|e| e.document().clone());
+            match merge_part::merge_now(state, base, ours, theirs.clone()) {
+                Some(merged) => Some(merged),
+                None => return,
+            }
+        }
+        None => {
+            // Another tab writes this document: a merge may be needed soon, perhaps as
+            // this tab closes, when there is no time to fetch it.
+            merge_part::prefetch(state);
+            None
+        }
+    };
     let in_parts = library::adopt_layout(&id, revision);
-    let taken = state.editor.with_untracked(|e| {
-        with_saving(|s| {
-            let taken = s
-                .saver
-                .take_theirs_over(e.document(), revision, theirs, base, !in_parts);
-            // A new editor shows what is stored, or the merge, which differs from it anywhere.
-            s.saved_edit = (!taken.merged).then_some(0);
-            taken
-        })
+    let taken = with_saving(|s| {
+        let taken = s.saver.took_theirs(revision, theirs, merged, !in_parts);
+        // A new editor shows what is stored, or the merge, which differs from it anywhere.
+        s.saved_edit = (!taken.merged).then_some(0);
+        taken
     });
     let Some(taken) = taken else { return };
     actions::replace_document(state, taken.document, Replacement::FromOtherTab);
@@ -262,6 +285,133 @@ fn take_their_revision(state: AppState) {
         flush(state);
     } else {
         announce(state, "Updated from another tab");
+    }
+}
+
+/// The three-way merge of this tab's unsaved changes with another tab's revision
+/// (`domain::tab_sync`), fetched the first time another tab writes the open document
+/// (ui::on_demand): most visits have one tab.
+mod merge_part {
+    use super::take_their_revision;
+    use crate::domain::document::Document;
+    use crate::domain::tab_sync::{MergedRevision, merge_revisions};
+    use crate::ui::notices;
+    use crate::ui::on_demand::NotLoaded;
+    use crate::ui::state::{AppState, NoticeKind};
+    use std::cell::Cell;
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+
+    const WHAT: &str = "the merge of another tab's changes";
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Part {
+        Absent,
+        /// Being fetched; `wanted`: a merge waits for it.
+        Fetching {
+            wanted: bool,
+        },
+        Here,
+    }
+
+    thread_local! {
+        static PART: Cell<Part> = const { Cell::new(Part::Absent) };
+    }
+
+    #[leptos::wasm_split::wasm_split(
+        tab_merge,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(merge_preload)
+    )]
+    fn merge_on_demand(
+        base: Document,
+        ours: Document,
+        theirs: Document,
+    ) -> Result<MergedRevision, NotLoaded> {
+        Ok(merge_revisions(&base, &ours, &theirs))
+    }
+
+    /// Whether the merge is here; if not, it is fetched and the revision taken again once
+    /// it is (or the person told it could not be).
+    pub fn ready(state: AppState) -> bool {
+        match PART.get() {
+            Part::Here => true,
+            Part::Fetching { .. } => {
+                PART.set(Part::Fetching { wanted: true });
+                false
+            }
+            Part::Absent => {
+                fetch(state, true);
+                false
+            }
+        }
+    }
+
+    /// Fetches the merge in the background, if it is not here or on its way.
+    pub fn prefetch(state: AppState) {
+        if PART.get() == Part::Absent {
+            fetch(state, false);
+        }
+    }
+
+    fn fetch(state: AppState, wanted: bool) {
+        PART.set(Part::Fetching { wanted });
+        if wanted {
+            notices::show_loading(state, format!("Loading {WHAT}…"));
+        }
+        leptos::task::spawn_local(async move {
+            let result = merge_preload().await;
+            let wanted = PART.get() == Part::Fetching { wanted: true };
+            if wanted {
+                notices::done_loading(state);
+            }
+            match result {
+                Ok(()) => {
+                    PART.set(Part::Here);
+                    if wanted {
+                        take_their_revision(state);
+                    }
+                }
+                Err(error) => {
+                    PART.set(Part::Absent);
+                    if wanted {
+                        // The changes stay in the open document, unsaved; the next save
+                        // tries again.
+                        let message = NotLoaded::from(error).message(WHAT);
+                        notices::notify(
+                            state,
+                            NoticeKind::Error,
+                            format!("Nothing merged yet: {message}"),
+                            Vec::new(),
+                        );
+                    }
+                }
+            }
+        });
+    }
+
+    /// The merge, now: only called once the part is here, when crossing the boundary does
+    /// not wait (`None` if it would: then it is fetched again, as by [`ready`]).
+    pub fn merge_now(
+        state: AppState,
+        base: Document,
+        ours: Document,
+        theirs: Document,
+    ) -> Option<MergedRevision> {
+        let mut merging = std::pin::pin!(merge_on_demand(base, ours, theirs));
+        match merging
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+        {
+            Poll::Ready(Ok(merged)) => Some(merged),
+            Poll::Ready(Err(NotLoaded)) | Poll::Pending => {
+                // Not here after all: fetched again, and the revision taken once it is.
+                PART.set(Part::Absent);
+                ready(state);
+                None
+            }
+        }
     }
 }
 
