@@ -55,8 +55,11 @@ KIB = 1024
 # grew by 8.7 KiB for the 7.0 that left the main module).
 # The merge of another tab's revision on demand: 470.8 / 907.2 (raised 1.8: the part and its
 # chunks, 4.6 KiB, for the 2.8 that left the main module).
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 471)
-EVERYTHING = ("everything the app can fetch", 600, 907.5)
+# Imported and dropped files handled in the readers' part, and with it the article reader in a
+# chunk shared with the Library and New article: 453.8 / 913.8 (raised 6.6: the reader is one
+# more module compressed apart, and the readers' part grew by 5.2 KiB).
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 454)
+EVERYTHING = ("everything the app can fetch", 600, 914)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():
