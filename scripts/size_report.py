@@ -58,8 +58,9 @@ KIB = 1024
 # Imported and dropped files handled in the readers' part, and with it the article reader in a
 # chunk shared with the Library and New article: 453.8 / 913.8 (raised 6.6: the reader is one
 # more module compressed apart, and the readers' part grew by 5.2 KiB).
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 454)
-EVERYTHING = ("everything the app can fetch", 600, 914)
+# The Export menu's items in the writers' part: 449.4 / 915.8 (raised 2.0).
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 449.5)
+EVERYTHING = ("everything the app can fetch", 600, 916)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():
