@@ -58,9 +58,11 @@ KIB = 1024
 # Imported and dropped files handled in the readers' part, and with it the article reader in a
 # chunk shared with the Library and New article: 453.8 / 913.8 (raised 6.6: the reader is one
 # more module compressed apart, and the readers' part grew by 5.2 KiB).
-# The Export menu's items in the writers' part: 449.4 / 915.8 (raised 2.0).
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 449.5)
-EVERYTHING = ("everything the app can fetch", 600, 916)
+# The Export menu's items in the writers' part: 449.4 / 915.8 (raised 2.0). The merge's
+# boundary reached through an installed function pointer (so the parts' test build links):
+# 449.8 / 916.1.
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 450)
+EVERYTHING = ("everything the app can fetch", 600, 916.5)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():

@@ -300,6 +300,7 @@ mod merge_part {
     use crate::ui::state::{AppState, NoticeKind};
     use std::cell::Cell;
     use std::future::Future;
+    use std::pin::Pin;
     use std::task::{Context, Poll, Waker};
 
     const WHAT: &str = "the merge of another tab's changes";
@@ -314,8 +315,30 @@ mod merge_part {
         Here,
     }
 
+    type Merging = Pin<Box<dyn Future<Output = Result<MergedRevision, NotLoaded>>>>;
+    type Loading = Pin<Box<dyn Future<Output = Result<(), NotLoaded>>>>;
+
+    /// The boundary's two ways in, reached only through [`install`]: saving is called from
+    /// other parts too (an import, an export of the library flush first), and code a part
+    /// reaches may not cross another part's boundary (the wasm-bindgen test build, which has
+    /// no split, could not link it; ARCHITECTURE.md "Loading on demand").
+    #[derive(Clone, Copy)]
+    struct Boundary {
+        merge: fn(Document, Document, Document) -> Merging,
+        load: fn() -> Loading,
+    }
+
     thread_local! {
         static PART: Cell<Part> = const { Cell::new(Part::Absent) };
+        static BOUNDARY: Cell<Option<Boundary>> = const { Cell::new(None) };
+    }
+
+    /// Makes the merge reachable; `Autosave` calls it once, in the main module.
+    pub fn install() {
+        BOUNDARY.set(Some(Boundary {
+            merge: |base, ours, theirs| Box::pin(merge_on_demand(base, ours, theirs)),
+            load: || Box::pin(async { merge_preload().await.map_err(NotLoaded::from) }),
+        }));
     }
 
     #[leptos::wasm_split::wasm_split(
@@ -356,12 +379,16 @@ mod merge_part {
     }
 
     fn fetch(state: AppState, wanted: bool) {
+        // Not installed: no saver follows other tabs in this build (the tests of the parts).
+        let Some(boundary) = BOUNDARY.get() else {
+            return;
+        };
         PART.set(Part::Fetching { wanted });
         if wanted {
             notices::show_loading(state, format!("Loading {WHAT}…"));
         }
         leptos::task::spawn_local(async move {
-            let result = merge_preload().await;
+            let result = (boundary.load)().await;
             let wanted = PART.get() == Part::Fetching { wanted: true };
             if wanted {
                 notices::done_loading(state);
@@ -378,7 +405,7 @@ mod merge_part {
                     if wanted {
                         // The changes stay in the open document, unsaved; the next save
                         // tries again.
-                        let message = NotLoaded::from(error).message(WHAT);
+                        let message = error.message(WHAT);
                         notices::notify(
                             state,
                             NoticeKind::Error,
@@ -399,7 +426,8 @@ mod merge_part {
         ours: Document,
         theirs: Document,
     ) -> Option<MergedRevision> {
-        let mut merging = std::pin::pin!(merge_on_demand(base, ours, theirs));
+        let boundary = BOUNDARY.get()?;
+        let mut merging = (boundary.merge)(base, ours, theirs);
         match merging
             .as_mut()
             .poll(&mut Context::from_waker(Waker::noop()))
@@ -419,6 +447,7 @@ mod merge_part {
 #[component]
 pub fn Autosave() -> impl IntoView {
     let state = crate::ui::state::use_app();
+    merge_part::install();
     if library::is_available() {
         manager::request_persistence();
     }
