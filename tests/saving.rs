@@ -283,3 +283,42 @@ fn with_the_stored_parts_as_base_no_copy_is_kept_and_the_merge_uses_that_base() 
     let guessed = blind.take_theirs_over(&ours, 3, theirs, None, false);
     assert_eq!(ids(&guessed.document), vec!["a1", "a2", "a3"]);
 }
+
+#[test]
+fn taking_theirs_in_two_steps_is_taking_theirs_in_one() {
+    // The browser merges in a part fetched on demand: merge_base, the merge, took_theirs.
+    let base = document(&["a1", "a2"]);
+    let mut ours = base.clone();
+    ours.annotations
+        .push(annotation("a3", 20, 24, "2024-01-09T00:00:00Z"));
+    let theirs = document(&["a1"]);
+    for (stored_base, keep_copy) in [(Some(base.clone()), false), (None, true)] {
+        let start = |saver: &mut Saver| {
+            saver.opened(2, Some(base.clone()));
+            saver.changed();
+        };
+        let mut one = Saver::default();
+        start(&mut one);
+        let at_once =
+            one.take_theirs_over(&ours, 3, theirs.clone(), stored_base.clone(), keep_copy);
+        let mut two = Saver::default();
+        start(&mut two);
+        assert!(two.is_dirty());
+        let merged = annotator::domain::tab_sync::merge_revisions(
+            two.merge_base(stored_base.as_ref(), &theirs),
+            &ours,
+            &theirs,
+        );
+        let in_steps = two.took_theirs(3, theirs.clone(), Some(merged), keep_copy);
+        assert_eq!(in_steps, at_once);
+        assert_eq!(two, one);
+        assert_eq!(ids(&in_steps.document), vec!["a1", "a3"]);
+    }
+    // Nothing unsaved: theirs, with no merge.
+    let mut clean = Saver::default();
+    clean.opened(2, Some(base.clone()));
+    let taken = clean.took_theirs(3, theirs.clone(), None, true);
+    assert!(!taken.merged);
+    assert_eq!(taken.document, theirs);
+    assert_eq!(clean.base_revision(), 3);
+}

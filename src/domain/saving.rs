@@ -14,7 +14,7 @@
 //! for every revision it writes.
 
 use crate::domain::document::Document;
-use crate::domain::tab_sync::merge_revisions;
+use crate::domain::tab_sync::{MergedRevision, merge_revisions};
 
 /// The revision to write after the one read (`None`: the document is not stored yet).
 pub fn next_revision(read_at: Option<u64>) -> u64 {
@@ -149,27 +149,50 @@ impl Saver {
         base: Option<Document>,
         keep_copy: bool,
     ) -> Taken {
-        if self.dirty {
-            let base = base
-                .as_ref()
-                .or(self.base_document.as_ref())
-                .unwrap_or(&theirs);
-            let merged = merge_revisions(base, ours, &theirs);
-            let merged_taken = Taken {
-                document: merged.document,
-                merged: true,
-                conflicts: merged.conflicts,
-            };
-            self.base_document = keep_copy.then_some(theirs);
-            self.base_revision = revision;
-            merged_taken
-        } else {
-            self.base_document = keep_copy.then(|| theirs.clone());
-            self.base_revision = revision;
-            Taken {
-                document: theirs,
-                merged: false,
-                conflicts: Vec::new(),
+        let merged = self
+            .dirty
+            .then(|| merge_revisions(self.merge_base(base.as_ref(), &theirs), ours, &theirs));
+        self.took_theirs(revision, theirs, merged, keep_copy)
+    }
+
+    /// The revision to merge this tab's unsaved changes against: `base` (this tab's revision
+    /// as stored, when the storage owner has it), else the copy this saver kept, else theirs.
+    pub fn merge_base<'a>(
+        &'a self,
+        base: Option<&'a Document>,
+        theirs: &'a Document,
+    ) -> &'a Document {
+        base.or(self.base_document.as_ref()).unwrap_or(theirs)
+    }
+
+    /// [`Saver::take_theirs_over`] in two steps, for a caller that merges elsewhere (the
+    /// browser fetches the merge only when it is needed): another tab's `theirs`, stored at
+    /// `revision`, becomes the base, and `merged` (this tab's unsaved changes merged into it
+    /// against [`Saver::merge_base`]; `None` when nothing was unsaved) is what to show.
+    pub fn took_theirs(
+        &mut self,
+        revision: u64,
+        theirs: Document,
+        merged: Option<MergedRevision>,
+        keep_copy: bool,
+    ) -> Taken {
+        self.base_revision = revision;
+        match merged {
+            Some(merged) => {
+                self.base_document = keep_copy.then_some(theirs);
+                Taken {
+                    document: merged.document,
+                    merged: true,
+                    conflicts: merged.conflicts,
+                }
+            }
+            None => {
+                self.base_document = keep_copy.then(|| theirs.clone());
+                Taken {
+                    document: theirs,
+                    merged: false,
+                    conflicts: Vec::new(),
+                }
             }
         }
     }

@@ -1,10 +1,11 @@
 //! The parts of the app a visit does not need to show and annotate the article (the sharing
 //! panel, Class results and Make exercise, the student's side, the claims report, the
 //! foreign-format readers and writers, the Library, the New article screen and the article
-//! reader, the tags' list, Needs review, the keyboard help) are not in the WebAssembly a browser fetches before the first paint: each sits behind a `#[wasm_split]` boundary, and
-//! scripts/build-wasm cuts the code reachable only through it into a module of its own, which
-//! `__wasm_split.js` fetches the first time the boundary is crossed (and the service worker
-//! keeps for offline use). ARCHITECTURE.md says why this and not a second page.
+//! reader, the tags' list, Needs review, the keyboard help, the selected annotation's details,
+//! the merge of another tab's changes) are not in the WebAssembly a browser fetches before the
+//! first paint: each sits behind a `#[wasm_split]` boundary, and scripts/build-wasm cuts the
+//! code reachable only through it into a module of its own, which `__wasm_split.js` fetches
+//! the first time the boundary is crossed (and the service worker keeps for offline use). ARCHITECTURE.md says why this and not a second page.
 //!
 //! A boundary is a plain function marked
 //! `#[leptos::wasm_split::wasm_split(name, wasm_split_path = ::leptos::wasm_split, fallible)]`
@@ -84,6 +85,12 @@ fn loading_view(what: &'static str, load: Load) -> impl IntoView {
                         Ok(view) => {
                             made.set_value(Some(view));
                             status.set(Loading::Ready);
+                            // The view is drawn in this turn's microtasks: focus asked for
+                            // something in it while it was fetched moves there after them.
+                            set_timeout(
+                                crate::web::dom_focus::focus_waiting,
+                                std::time::Duration::ZERO,
+                            );
                         }
                         Err(NotLoaded) => status.set(Loading::Failed),
                     }

@@ -67,8 +67,9 @@ pub struct AppState {
     pub notices: RwSignal<Vec<Notice>>,
     /// Text for the polite live region that screen readers announce.
     pub announcement: RwSignal<String>,
-    /// "Loading the import formats…" while a part of the app is fetched for an import or an
-    /// export (ui::on_demand); apart from the notices, so a notice is always a result.
+    /// "Loading the import formats…" while a part of the app is fetched for an import or a
+    /// merge with another tab (ui::on_demand); apart from the notices, so a notice is always a
+    /// result.
     pub loading: RwSignal<Option<String>>,
     pub save_state: RwSignal<SaveState>,
     pub snap_to_words: RwSignal<bool>,

@@ -115,12 +115,60 @@ fn first_mark(id: &str) -> Option<web_sys::Element> {
 
 /// Moves keyboard focus to the element with `id`, if it exists.
 pub fn focus_by_id(id: &str) {
-    let element = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = element {
+    if let Some(element) = by_id(id) {
         // Focus that cannot move stays where it was; no work is touched.
         let _ = element.focus();
+    }
+}
+
+fn by_id(id: &str) -> Option<web_sys::HtmlElement> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+}
+
+thread_local! {
+    /// Focus asked for an element its part was still fetching: the element's id, and the
+    /// element that had focus then.
+    static WAITING: std::cell::RefCell<Option<(&'static str, Option<web_sys::Element>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn focused() -> Option<web_sys::Element> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+}
+
+/// Moves keyboard focus to the element with `id`; when it is not drawn yet because its part
+/// of the app is still being fetched (`ui::on_demand`), it takes focus once the part is
+/// drawn ([`focus_waiting`]), unless focus has moved elsewhere meanwhile.
+pub fn focus_by_id_when_drawn(id: &'static str) {
+    match by_id(id) {
+        Some(element) => {
+            // Focus that cannot move stays where it was; no work is touched.
+            let _ = element.focus();
+        }
+        None => WAITING.set(Some((id, focused()))),
+    }
+}
+
+/// Gives focus to the element a [`focus_by_id_when_drawn`] waits for, if it is drawn now and
+/// focus is still where it was when it was asked for.
+pub fn focus_waiting() {
+    let Some((id, from)) = WAITING.take() else {
+        return;
+    };
+    if focused() != from {
+        return;
+    }
+    match by_id(id) {
+        Some(element) => {
+            // Focus that cannot move stays where it was; no work is touched.
+            let _ = element.focus();
+        }
+        // Another part was drawn first: keep waiting for this one.
+        None => WAITING.set(Some((id, from))),
     }
 }

@@ -223,6 +223,25 @@ test('after one visit every part fetched on demand works with the network off', 
       name: 'orphan.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'),
     });
     await page.locator('.ann-review__item', { hasText: 'nowhere in this article' }).waitFor();
+    // The details panel: the annotation chosen in the list, with its note and fields.
+    await page.locator('.ann-list__button', { hasText: 'nowhere in this article' }).click();
+    await page.locator('section.ann-details').getByLabel('Note').waitFor();
+    // The merge of another tab's changes: a second tab on the same document edits the note
+    // and, before it saves (after a pause of 300 ms), this tab writes its own edit of it (as
+    // on closing); the second tab then merges this tab's revision into its unsaved change.
+    const other = await context.newPage();
+    other.on('request', (request) => {
+      if (request.url().endsWith('.wasm') && !request.url().includes('_bg')) fetchedParts.push(request.url());
+    });
+    await other.goto(server.url);
+    await other.waitForFunction(APP_STARTED, null, { timeout: 15_000 });
+    await other.locator('.ann-list__button', { hasText: 'nowhere in this article' }).click();
+    await other.locator('section.ann-details').getByLabel('Note').fill('Checked in the second tab');
+    await page.locator('section.ann-details').getByLabel('Note').fill('Checked in the first tab');
+    await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+    await other.waitForFunction(() => /Merged with changes from another tab|was edited in both tabs/
+      .test(document.body.textContent));
+    await other.close();
     // The tags' list and the keyboard help.
     await page.getByText('Tags', { exact: true }).click();
     await page.getByLabel('New tag name').waitFor();

@@ -1,6 +1,10 @@
 //! The selected annotation in full: tag, quote, note, attributes, times; change the tag, edit
 //! the note, delete. Every change is a domain command, so it can be undone.
 //!
+//! The panel and its fact-checking fields and links are fetched the first time an annotation
+//! is selected (ui::on_demand): a visit that only reads, or only marks text, never needs them.
+//! Once fetched, the panel stays mounted and follows the selection as before.
+//!
 //! The panel is created once per selected annotation; each part takes the annotation's id and
 //! reads its own fields reactively, so typing in the note never re-creates the field under
 //! the cursor.
@@ -9,6 +13,7 @@ use crate::domain::annotation::AnnotationId;
 use crate::domain::command::Command;
 use crate::domain::tag::TagId;
 use crate::ui::actions;
+use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::selected::{self, Shown, field};
 use crate::ui::state::use_app;
 use leptos::prelude::*;
@@ -17,6 +22,31 @@ use leptos::prelude::*;
 pub fn DetailsPanel() -> impl IntoView {
     let state = use_app();
     let annotation = selected::read(state);
+    let any_selected = Memo::new(move |_| annotation.with(Option::is_some));
+    // Until the part is fetched, "Loading…" (or the error and "Try again") shows only while an
+    // annotation is selected; a failed fetch is tried again on the next selection.
+    let loaded = RwSignal::new(false);
+    let load = move || async move {
+        let panel = details_on_demand(annotation).await;
+        if panel.is_ok() {
+            loaded.set(true);
+        }
+        panel
+    };
+    view! {
+        <Show when=move || loaded.get() || any_selected.get()>
+            <OnDemand what="the annotation's details" load=load />
+        </Show>
+    }
+}
+
+#[leptos::wasm_split::wasm_split(details_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn details_on_demand(annotation: Shown) -> Result<AnyView, NotLoaded> {
+    Ok(view! { <SelectedDetails annotation=annotation /> }.into_any())
+}
+
+#[component]
+fn SelectedDetails(annotation: Shown) -> impl IntoView {
     let shown = Memo::new(move |_| annotation.with(|a| a.as_ref().map(|a| a.id.clone())));
     move || {
         shown

@@ -138,7 +138,7 @@ fn annotations_at_cursor() -> Vec<AnnotationId> {
 pub fn open_details(state: AppState, id: AnnotationId) {
     actions::reveal_annotation(state, id);
     set_timeout(
-        || crate::web::dom_focus::focus_by_id("ann-details-heading"),
+        || crate::web::dom_focus::focus_by_id_when_drawn("ann-details-heading"),
         std::time::Duration::from_millis(0),
     );
 }

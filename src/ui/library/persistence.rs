@@ -222,13 +222,21 @@ fn remember_for_panic(state: AppState) {
 }
 
 /// Another tab stored a newer revision of the open document: show it, with this tab's
-/// unsaved changes merged in (then written over it).
+/// unsaved changes merged in (then written over it). The merge is a part fetched on demand
+/// (`tab_merge`): when it is needed before it is here, this waits for it, and this tab's
+/// changes stay unsaved (in the open document) meanwhile.
 fn take_their_revision(state: AppState) {
     let id = open_id(state);
     // The base as this tab last stored it (needed only to merge unsaved changes), before
     // reading theirs replaces what the library knows.
-    let dirty_base = with_saving(|s| s.saver.is_dirty().then(|| s.saver.base_revision()));
-    let base = dirty_base.flatten().and_then(|revision| {
+    let Some(dirty_base) = with_saving(|s| s.saver.is_dirty().then(|| s.saver.base_revision()))
+    else {
+        return;
+    };
+    if dirty_base.is_some() && !merge_part::ready(state) {
+        return;
+    }
+    let base = dirty_base.and_then(|revision| {
         state
             .editor
             .with_untracked(|e| library::merge_base(&id, revision, &e.document().text))
@@ -241,16 +249,31 @@ fn take_their_revision(state: AppState) {
     else {
         return;
     };
+    let merged = match dirty_base {
+        Some(_) => {
+            let Some(base) = with_saving(|s| s.saver.merge_base(base.as_ref(), &theirs).clone())
+            else {
+                return;
+            };
+            let ours = state.editor.with_untracked(|e| e.document().clone());
+            match merge_part::merge_now(state, base, ours, theirs.clone()) {
+                Some(merged) => Some(merged),
+                None => return,
+            }
+        }
+        None => {
+            // Another tab writes this document: a merge may be needed soon, perhaps as
+            // this tab closes, when there is no time to fetch it.
+            merge_part::prefetch(state);
+            None
+        }
+    };
     let in_parts = library::adopt_layout(&id, revision);
-    let taken = state.editor.with_untracked(|e| {
-        with_saving(|s| {
-            let taken = s
-                .saver
-                .take_theirs_over(e.document(), revision, theirs, base, !in_parts);
-            // A new editor shows what is stored, or the merge, which differs from it anywhere.
-            s.saved_edit = (!taken.merged).then_some(0);
-            taken
-        })
+    let taken = with_saving(|s| {
+        let taken = s.saver.took_theirs(revision, theirs, merged, !in_parts);
+        // A new editor shows what is stored, or the merge, which differs from it anywhere.
+        s.saved_edit = (!taken.merged).then_some(0);
+        taken
     });
     let Some(taken) = taken else { return };
     actions::replace_document(state, taken.document, Replacement::FromOtherTab);
@@ -265,10 +288,166 @@ fn take_their_revision(state: AppState) {
     }
 }
 
+/// The three-way merge of this tab's unsaved changes with another tab's revision
+/// (`domain::tab_sync`), fetched the first time another tab writes the open document
+/// (ui::on_demand): most visits have one tab.
+mod merge_part {
+    use super::take_their_revision;
+    use crate::domain::document::Document;
+    use crate::domain::tab_sync::{MergedRevision, merge_revisions};
+    use crate::ui::notices;
+    use crate::ui::on_demand::NotLoaded;
+    use crate::ui::state::{AppState, NoticeKind};
+    use std::cell::Cell;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll, Waker};
+
+    const WHAT: &str = "the merge of another tab's changes";
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Part {
+        Absent,
+        /// Being fetched; `wanted`: a merge waits for it.
+        Fetching {
+            wanted: bool,
+        },
+        Here,
+    }
+
+    type Merging = Pin<Box<dyn Future<Output = Result<MergedRevision, NotLoaded>>>>;
+    type Loading = Pin<Box<dyn Future<Output = Result<(), NotLoaded>>>>;
+
+    /// The boundary's two ways in, reached only through [`install`]: saving is called from
+    /// other parts too (an import, an export of the library flush first), and code a part
+    /// reaches may not cross another part's boundary (the wasm-bindgen test build, which has
+    /// no split, could not link it; ARCHITECTURE.md "Loading on demand").
+    #[derive(Clone, Copy)]
+    struct Boundary {
+        merge: fn(Document, Document, Document) -> Merging,
+        load: fn() -> Loading,
+    }
+
+    thread_local! {
+        static PART: Cell<Part> = const { Cell::new(Part::Absent) };
+        static BOUNDARY: Cell<Option<Boundary>> = const { Cell::new(None) };
+    }
+
+    /// Makes the merge reachable; `Autosave` calls it once, in the main module.
+    pub fn install() {
+        BOUNDARY.set(Some(Boundary {
+            merge: |base, ours, theirs| Box::pin(merge_on_demand(base, ours, theirs)),
+            load: || Box::pin(async { merge_preload().await.map_err(NotLoaded::from) }),
+        }));
+    }
+
+    #[leptos::wasm_split::wasm_split(
+        tab_merge,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(merge_preload)
+    )]
+    fn merge_on_demand(
+        base: Document,
+        ours: Document,
+        theirs: Document,
+    ) -> Result<MergedRevision, NotLoaded> {
+        Ok(merge_revisions(&base, &ours, &theirs))
+    }
+
+    /// Whether the merge is here; if not, it is fetched and the revision taken again once
+    /// it is (or the person told it could not be).
+    pub fn ready(state: AppState) -> bool {
+        match PART.get() {
+            Part::Here => true,
+            Part::Fetching { .. } => {
+                PART.set(Part::Fetching { wanted: true });
+                false
+            }
+            Part::Absent => {
+                fetch(state, true);
+                false
+            }
+        }
+    }
+
+    /// Fetches the merge in the background, if it is not here or on its way.
+    pub fn prefetch(state: AppState) {
+        if PART.get() == Part::Absent {
+            fetch(state, false);
+        }
+    }
+
+    fn fetch(state: AppState, wanted: bool) {
+        // Not installed: no saver follows other tabs in this build (the tests of the parts).
+        let Some(boundary) = BOUNDARY.get() else {
+            return;
+        };
+        PART.set(Part::Fetching { wanted });
+        if wanted {
+            notices::show_loading(state, format!("Loading {WHAT}…"));
+        }
+        leptos::task::spawn_local(async move {
+            let result = (boundary.load)().await;
+            let wanted = PART.get() == Part::Fetching { wanted: true };
+            if wanted {
+                notices::done_loading(state);
+            }
+            match result {
+                Ok(()) => {
+                    PART.set(Part::Here);
+                    if wanted {
+                        take_their_revision(state);
+                    }
+                }
+                Err(error) => {
+                    PART.set(Part::Absent);
+                    if wanted {
+                        // The changes stay in the open document, unsaved; the next save
+                        // tries again.
+                        let message = error.message(WHAT);
+                        notices::notify(
+                            state,
+                            NoticeKind::Error,
+                            format!("Nothing merged yet: {message}"),
+                            Vec::new(),
+                        );
+                    }
+                }
+            }
+        });
+    }
+
+    /// The merge, now: only called once the part is here, when crossing the boundary does
+    /// not wait (`None` if it would: then it is fetched again, as by [`ready`]).
+    pub fn merge_now(
+        state: AppState,
+        base: Document,
+        ours: Document,
+        theirs: Document,
+    ) -> Option<MergedRevision> {
+        let boundary = BOUNDARY.get()?;
+        let mut merging = (boundary.merge)(base, ours, theirs);
+        match merging
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+        {
+            Poll::Ready(Ok(merged)) => Some(merged),
+            Poll::Ready(Err(NotLoaded)) | Poll::Pending => {
+                // Not here after all: fetched again, and the revision taken once it is.
+                PART.set(Part::Absent);
+                ready(state);
+                None
+            }
+        }
+    }
+}
+
 /// Saves after each change, and follows other tabs.
 #[component]
 pub fn Autosave() -> impl IntoView {
     let state = crate::ui::state::use_app();
+    merge_part::install();
     if library::is_available() {
         manager::request_persistence();
     }

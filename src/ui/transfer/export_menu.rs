@@ -3,11 +3,10 @@
 //! browser as downloads; nothing leaves the machine otherwise.
 
 use crate::domain::article_input::metadata::suggested_file_stem;
-use crate::domain::document::Document;
 use crate::domain::format::native::{WriteOptions, write_document};
 use crate::domain::interchange::{ExportFormat, Exported, export_with_report};
 use crate::ui::notices;
-use crate::ui::on_demand::{self, NotLoaded};
+use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::files;
 use leptos::prelude::*;
@@ -54,23 +53,11 @@ pub fn export_native(state: AppState, include_text: bool) {
     );
 }
 
-/// The foreign-format writers (domain::interchange) are fetched on the first export to one
-/// of them (ui::on_demand).
-#[leptos::wasm_split::wasm_split(interchange_writers, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn export_on_demand(document: Document, format: ExportFormat) -> Result<Exported, NotLoaded> {
-    Ok(export_with_report(&document, format))
-}
-
-pub fn export_format(state: AppState, format: ExportFormat) {
-    let document = state.editor.with_untracked(|e| e.document().clone());
-    leptos::task::spawn_local(async move {
-        let exporting = export_on_demand(document, format);
-        if let Some(exported) =
-            on_demand::run(state, "the export formats", "exported", exporting).await
-        {
-            offer_exported(state, exported);
-        }
-    });
+fn export_format(state: AppState, format: ExportFormat) {
+    let exported = state
+        .editor
+        .with_untracked(|e| export_with_report(e.document(), format));
+    offer_exported(state, exported);
 }
 
 fn offer_exported(state: AppState, exported: Exported) {
@@ -99,51 +86,75 @@ fn offer_exported(state: AppState, exported: Exported) {
     }
 }
 
+/// The menu's items and the foreign-format writers (domain::interchange) are fetched the
+/// first time the menu is opened (ui::on_demand): most visits export nothing.
 #[component]
 pub fn ExportMenu() -> impl IntoView {
+    let opened = RwSignal::new(false);
+    view! {
+        <details
+            class="ann-menu"
+            on:toggle=move |_| {
+                if !opened.get_untracked() {
+                    opened.set(true);
+                }
+            }
+        >
+            <summary class="ann-button">"Export"</summary>
+            <div class="ann-menu__body" role="group" aria-label="Export">
+                <Show when=move || opened.get()>
+                    <OnDemand what="the export formats" load=export_on_demand />
+                </Show>
+            </div>
+        </details>
+    }
+}
+
+#[leptos::wasm_split::wasm_split(interchange_writers, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn export_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <ExportItems /> }.into_any())
+}
+
+#[component]
+fn ExportItems() -> impl IntoView {
     let state = use_app();
     let include_text = RwSignal::new(true);
     view! {
-        <details class="ann-menu">
-            <summary class="ann-button">"Export"</summary>
-            <div class="ann-menu__body" role="group" aria-label="Export">
-                <label class="ann-check">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || include_text.get()
-                        on:change=move |ev| include_text.set(event_target_checked(&ev))
-                    />
-                    "Include the article text"
-                </label>
-                <button
-                    type="button"
-                    class="ann-menu__item"
-                    on:click=move |_| export_native(state, include_text.get_untracked())
-                >
-                    "Export JSON"
-                </button>
-                {ExportFormat::ALL
-                    .into_iter()
-                    .map(|format| {
-                        view! {
-                            <button
-                                type="button"
-                                class="ann-menu__item"
-                                on:click=move |_| export_format(state, format)
-                            >
-                                {format.button_label()}
-                            </button>
-                        }
-                    })
-                    .collect_view()}
-                <button
-                    type="button"
-                    class="ann-menu__item"
-                    on:click=move |_| crate::ui::library::persistence::export_library(state)
-                >
-                    "Export library"
-                </button>
-            </div>
-        </details>
+        <label class="ann-check">
+            <input
+                type="checkbox"
+                prop:checked=move || include_text.get()
+                on:change=move |ev| include_text.set(event_target_checked(&ev))
+            />
+            "Include the article text"
+        </label>
+        <button
+            type="button"
+            class="ann-menu__item"
+            on:click=move |_| export_native(state, include_text.get_untracked())
+        >
+            "Export JSON"
+        </button>
+        {ExportFormat::ALL
+            .into_iter()
+            .map(|format| {
+                view! {
+                    <button
+                        type="button"
+                        class="ann-menu__item"
+                        on:click=move |_| export_format(state, format)
+                    >
+                        {format.button_label()}
+                    </button>
+                }
+            })
+            .collect_view()}
+        <button
+            type="button"
+            class="ann-menu__item"
+            on:click=move |_| crate::ui::library::persistence::export_library(state)
+        >
+            "Export library"
+        </button>
     }
 }

@@ -80,11 +80,26 @@ pub fn import_file_list(state: AppState, list: Vec<web_sys::File>, from_drop: bo
             };
             progress::begin_work(label).await;
         }
-        import_opened(state, opened, unread, from_drop);
+        let importing = import_opened_on_demand(state, opened, unread, from_drop);
+        on_demand::run(state, "the import formats", "imported", importing).await;
         if large {
             progress::end_work();
         }
     });
+}
+
+/// What the files are and everything after (the classroom's files routed, an article dropped
+/// opened, the foreign formats read, placed and applied) is fetched on the first import
+/// (ui::on_demand), as the readers' part.
+#[leptos::wasm_split::wasm_split(interchange_readers, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn import_opened_on_demand(
+    state: AppState,
+    opened: Vec<files::OpenedFile>,
+    unread: Vec<String>,
+    from_drop: bool,
+) -> Result<(), NotLoaded> {
+    import_opened(state, opened, unread, from_drop);
+    Ok(())
 }
 
 fn import_opened(
@@ -133,26 +148,8 @@ fn import_opened(
     import_inputs(state, inputs, unread);
 }
 
-/// The foreign-format readers (domain::import_pipeline and interchange's readers) are fetched
-/// on the first import (ui::on_demand).
-#[leptos::wasm_split::wasm_split(interchange_readers, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn prepare_on_demand(
-    inputs: Vec<InputFile>,
-    library: Vec<LibraryDocRef>,
-    open_document: Document,
-    now: String,
-) -> Result<ImportPreparation, NotLoaded> {
-    Ok(prepare_import(
-        &inputs,
-        &library,
-        Some(&open_document),
-        &mut |prefix| clock::new_id(prefix),
-        &now,
-    ))
-}
-
 /// Prepares and applies `inputs`; ends with one notice.
-pub fn import_inputs(state: AppState, inputs: Vec<InputFile>, unread: Vec<String>) {
+fn import_inputs(state: AppState, inputs: Vec<InputFile>, unread: Vec<String>) {
     persistence::flush(state);
     let stored: Vec<StoredDocument> = library::scan()
         .entries
@@ -170,29 +167,49 @@ pub fn import_inputs(state: AppState, inputs: Vec<InputFile>, unread: Vec<String
         })
         .collect();
     let now = clock::now_iso();
-    let open_document = state.editor.with_untracked(|e| e.document().clone());
-    leptos::task::spawn_local(async move {
-        let preparing = prepare_on_demand(inputs, library, open_document, now.clone());
-        let Some(mut preparation) =
-            on_demand::run(state, "the import formats", "imported", preparing).await
-        else {
-            return;
-        };
-        name_stored_targets(&mut preparation, &stored);
-        if preparation.needs_version_choice() || preparation.needs_unit_choice() {
-            actions::ask_import_version(
-                state,
-                WaitingImport {
-                    preparation,
-                    stored,
-                    unread,
-                    now,
-                },
-            );
-            return;
-        }
-        finish_import(state, &preparation, &stored, unread, &now);
+    let mut preparation = state.editor.with_untracked(|e| {
+        prepare_import(
+            &inputs,
+            &library,
+            Some(e.document()),
+            &mut |prefix| clock::new_id(prefix),
+            &now,
+        )
     });
+    name_stored_targets(&mut preparation, &stored);
+    if preparation.needs_version_choice() || preparation.needs_unit_choice() {
+        actions::ask_import_version(
+            state,
+            WaitingImport {
+                preparation,
+                stored,
+                unread,
+                now,
+            },
+        );
+        return;
+    }
+    finish_import(state, &preparation, &stored, unread, &now);
+}
+
+/// Applying an import that waited for the person's answer to a question (the question is
+/// drawn by the main module): the readers' part is fetched by then, so this costs one turn.
+#[leptos::wasm_split::wasm_split(interchange_readers, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn finish_on_demand(state: AppState, waiting: WaitingImport) -> Result<(), NotLoaded> {
+    finish_import(
+        state,
+        &waiting.preparation,
+        &waiting.stored,
+        waiting.unread,
+        &waiting.now,
+    );
+    Ok(())
+}
+
+async fn finish(state: AppState, waiting: WaitingImport) {
+    let finishing = finish_on_demand(state, waiting);
+    // A failed fetch is the error notice `run` shows; nothing was applied.
+    on_demand::run(state, "the import formats", "imported", finishing).await;
 }
 
 /// The person's answer to the version question: the waiting import goes on as chosen, or
@@ -207,13 +224,7 @@ pub fn answer_version_question(state: AppState, choice: Option<VersionChoice>) {
         actions::ask_import_version(state, waiting);
         return;
     }
-    finish_import(
-        state,
-        &waiting.preparation,
-        &waiting.stored,
-        waiting.unread,
-        &waiting.now,
-    );
+    leptos::task::spawn_local(finish(state, waiting));
 }
 
 /// The person's answer to the unit question: offsets read in the format's unit or the
@@ -223,13 +234,7 @@ pub fn answer_unit_question(state: AppState, choice: Option<UnitChoice>) {
         return;
     };
     waiting.preparation.choose_unit(choice);
-    finish_import(
-        state,
-        &waiting.preparation,
-        &waiting.stored,
-        waiting.unread,
-        &waiting.now,
-    );
+    leptos::task::spawn_local(finish(state, waiting));
 }
 
 /// The waiting import and the person's answer to its question; with no answer (Escape or
