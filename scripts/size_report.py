@@ -61,8 +61,11 @@ KIB = 1024
 # The Export menu's items in the writers' part: 449.4 / 915.8 (raised 2.0). The merge's
 # boundary reached through an installed function pointer (so the parts' test build links):
 # 449.8 / 916.1.
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 450)
-EVERYTHING = ("everything the app can fetch", 600, 916.5)
+# Underline lanes assigned along the chain of overlaps around an edit: 450.3 / 916.7 (the
+# ceilings keep about 0.7 KiB of room, so a change of a few hundred bytes does not fail CI
+# while the next split is being made).
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 451)
+EVERYTHING = ("everything the app can fetch", 600, 917.5)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():
