@@ -257,6 +257,52 @@ test('an expired session asks to sign in again and keeps the changes made meanwh
   assert.deepEqual(onServer.rows.map((r) => [r.doc.quote, r.doc.creator]), [['clandestine meetings', 'Ana']]);
 });
 
+test('a session expiring while the article is scrolled past the Sharing panel does not move the text under the mouse', async () => {
+  const ana = await person('Ana', 'expiry-still');
+  await ana.getByRole('button', { name: 'Share this document' }).click();
+  await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
+  // The next request is answered 401 only when the test lets it, so the panel changes (signed
+  // in: the library and its articles; signed out: the sign-in form) at a known moment.
+  let expire;
+  const expired = new Promise((resolve) => { expire = resolve; });
+  await ana.route('**/db/**', async (route) => {
+    await expired;
+    await route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":"unauthorized","reason":"You are not authorized to access this db."}' });
+  });
+  await tag(ana, 'dissident Venezuelan'); // a change to push: the request that meets the 401
+  // Where "clandestine meetings" is on screen, with the panel scrolled just past the top.
+  const where = () =>
+    ana.locator('[data-article-text]').evaluate((article) => {
+      const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.data.indexOf('clandestine meetings');
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + 'clandestine meetings'.length);
+        const rect = range.getBoundingClientRect();
+        return { left: rect.left, right: rect.right, y: (rect.top + rect.bottom) / 2 };
+      }
+      return null;
+    });
+  await ana.locator('[data-article-text] .ann-para', { hasText: 'clandestine meetings' }).evaluate((p) => p.scrollIntoView({ block: 'center' }));
+  const before = await where();
+  assert.ok(before, 'the words are in the article');
+  expire();
+  await status(ana).filter({ hasText: 'Sign in to share' }).waitFor({ timeout: RECONNECT_MS });
+  await ana.getByLabel('Your name').waitFor();
+  await ana.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const after = await where();
+  assert.ok(Math.abs(after.y - before.y) < 1, `the line stayed put: ${before.y} -> ${after.y}`);
+  // A drag where the words were a moment ago selects them.
+  await ana.mouse.move(before.left + 2, before.y);
+  await ana.mouse.down();
+  await ana.mouse.move(before.right - 2, before.y, { steps: 8 });
+  await ana.mouse.up();
+  assert.equal(await ana.evaluate(() => window.getSelection().toString()), 'clandestine meetings');
+  await ana.getByRole('button', { name: 'Claim', exact: true }).waitFor();
+});
+
 test('a long changes feed arrives in pages, with progress, and every annotation is checked and kept', async () => {
   const ana = await person('Ana', 'long');
   await ana.getByRole('button', { name: 'Share this document' }).click();
