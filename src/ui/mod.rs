@@ -24,5 +24,8 @@ pub fn start() {
     shell::panic_screen::install();
     crate::web::service_worker::register_service_worker_in_background();
     leptos::mount::mount_to_body(shell::app::App);
+    // The notices, the sidebar and scrolled-to text start below the header, however many rows
+    // its controls wrap to.
+    crate::web::header_height::follow(".ann-header");
     progress::started();
 }

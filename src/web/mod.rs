@@ -7,6 +7,7 @@ pub mod dom_focus;
 pub mod dom_selection;
 pub mod files;
 pub mod focus_trap;
+pub mod header_height;
 pub mod idle;
 pub mod near_screen;
 pub mod service_worker;

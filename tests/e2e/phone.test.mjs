@@ -1,6 +1,8 @@
 // A person on a phone: the header is one row with a menu, and while a selection waits for
 // its tag the article keeps most of the screen and the tag toolbar never covers the
 // selection. Screenshots at 360 and 390 px, light and dark, land in tests/e2e/artifacts/.
+// On wider screens the header's controls wrap to one or two rows under the title: what
+// sticks below it (notices, the sidebar) follows its real height.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -177,4 +179,29 @@ for (const width of [360, 390]) {
       expectNoConsoleErrors(page);
     });
   }
+}
+
+for (const width of [1000, 1280]) {
+  test(`${width} px wide, scrolled: a notice and the sidebar start below the header, whose controls take ${width < 1100 ? 'two rows' : 'one row'}`, async () => {
+    const page = await openApp({ viewport: { width, height: 800 } });
+    await page.evaluate(() => window.scrollBy(0, 700));
+    await page.getByLabel('Import annotations', { exact: true }).setInputFiles({
+      name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{ not json'),
+    });
+    // The refusal names the formats read, so it runs to two or three lines.
+    const notice = page.locator('.ann-notices > *', { hasText: 'W3C Web Annotation' }).first();
+    await notice.waitFor();
+    const box = async (selector) => page.locator(selector).first().evaluate((e) => e.getBoundingClientRect().toJSON());
+    const header = await box('.ann-header');
+    assert.ok(header.height > 80, `the controls wrapped under the title: header ${header.height} px`);
+    const sidebar = await box('.ann-sidebar');
+    const heading = await box('.ann-sidebar h2');
+    const shown = await notice.evaluate((e) => e.getBoundingClientRect().toJSON());
+    assert.ok(sidebar.top >= header.bottom, `sidebar top ${sidebar.top} below the header's bottom ${header.bottom}`);
+    assert.ok(heading.top >= header.bottom, `the sidebar's heading (${heading.top}) is not under the header (${header.bottom})`);
+    assert.ok(sidebar.bottom <= 800, `the sidebar fits the window: bottom ${sidebar.bottom}`);
+    assert.ok(shown.top >= header.bottom - 1, `the notice's top ${shown.top} below the header's bottom ${header.bottom}`);
+    await screenshot(page, `wide-${width}-scrolled-notice`);
+    expectNoConsoleErrors(page);
+  });
 }
