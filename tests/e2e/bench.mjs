@@ -74,10 +74,25 @@ function stats(values) {
 
 // Runs in the page before any of its scripts.
 function instrumentPage() {
-  const bench = (window.__bench = { longTasks: [], saveTasks: [], objectUrls: [], wasmReady: null, firstMarkFrame: null });
+  const bench = (window.__bench = { longTasks: [], steps: [], saveTasks: [], objectUrls: [], wasmReady: null, firstMarkFrame: null });
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    // Each long task is named after the interaction step it fell in (the last step begun).
+    for (const entry of list.getEntries()) {
+      bench.longTasks.push({ start: entry.startTime, duration: entry.duration, step: bench.steps.at(-1)?.name ?? 'before' });
+    }
   }).observe({ type: 'longtask', buffered: true });
+  // Long animation frames (task + style, layout and paint records on the main thread), named
+  // the same way: a slow "painted" with no long task and no long frame waited off the main
+  // thread (raster, the compositor).
+  bench.longFrames = [];
+  if (PerformanceObserver.supportedEntryTypes?.includes('long-animation-frame')) {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const render = entry.renderStart ? entry.startTime + entry.duration - entry.renderStart : 0;
+        bench.longFrames.push({ duration: entry.duration, render, step: bench.steps.at(-1)?.name ?? 'before' });
+      }
+    }).observe({ type: 'long-animation-frame' });
+  }
   // The wasm is instantiated, then wasm-bindgen runs main() at once: start of the app's work.
   for (const name of ['instantiateStreaming', 'instantiate']) {
     const original = WebAssembly[name];
@@ -314,9 +329,15 @@ const POSITIONS = smoke ? [0.5] : [0.02, 0.5, 0.98];
 const INTERACTIONS = ['toolbar', 'add', 'save', 'saveTotal', 'undo', 'redo', 'select', 'delete'];
 
 async function interactions(page, rows, repetitions) {
-  await page.evaluate(() => (window.__bench.longTasks = []));
+  await page.evaluate(() => {
+    window.__bench.longTasks = [];
+    window.__bench.longFrames = [];
+  });
   const measured = { export: [], rerendered: {} };
   const record = (what, at, value) => ((measured[`${what}@${Math.round(at * 100)}`] ??= []).push(value));
+  // Marks the step about to begin, so a long task can be told apart by what it followed.
+  const step = (what, at, rep) =>
+    page.evaluate((name) => window.__bench.steps.push({ name, at: performance.now() }), `${what}@${Math.round(at * 100)}#${rep + 1}`);
   // Paragraphs (re)created in the article by an edit: the cost that grows with the article.
   await page.evaluate(() => {
     const bench = window.__bench;
@@ -341,6 +362,7 @@ async function interactions(page, rows, repetitions) {
     for (let rep = 0; rep < repetitions; rep++) {
       const words = (await plainWords(page, at + 0.003 * rep)) ?? (await plainWords(page, at - 0.01));
       if (!words) throw new Error(`no plain words to tag at ${at}`);
+      await step('toolbar', at, rep);
       // Mouse-up → tag toolbar shown.
       await page.evaluate(() => window.getSelection()?.removeAllRanges());
       record('toolbar', at,
@@ -361,6 +383,7 @@ async function interactions(page, rows, repetitions) {
       }, words.start);
       const MARK_COUNT = `(document.querySelector('[data-article-text] .ann-para[data-u16="${paragraphStart}"]')?.getElementsByTagName("mark").length ?? -1)`;
       const before = await page.evaluate(MARK_COUNT);
+      await step('add', at, rep);
       // Tag button click → highlight painted.
       await page.evaluate(() => (window.__bench.saveTasks = []));
       await resetCount();
@@ -371,6 +394,7 @@ async function interactions(page, rows, repetitions) {
       );
       await rerendered('add', at);
       const added = await page.evaluate(MARK_COUNT);
+      await step('save', at, rep);
       // The save after the edit (debounced, then timer or idle tasks): wait for its first
       // task, then until no storage write came for a second; the worst task and the total.
       await page.waitForFunction(() => window.__bench.saveTasks.length > 0, null, { timeout: 30_000 });
@@ -383,12 +407,14 @@ async function interactions(page, rows, repetitions) {
       const saveTasks = await page.evaluate(() => window.__bench.saveTasks);
       record('save', at, Math.max(...saveTasks));
       record('saveTotal', at, saveTasks.reduce((sum, t) => sum + t, 0));
+      await step('undo', at, rep);
       // Undo, redo, then delete the re-created annotation (still selected) with the Delete key.
       await resetCount();
       record('undo', at,
         await timeUntil(page, 'keydown', `() => ${MARK_COUNT} === ${before}`, () => page.keyboard.press('Control+z')),
       );
       await rerendered('undo', at);
+      await step('redo', at, rep);
       record('redo', at,
         await timeUntil(page, 'keydown', `() => ${MARK_COUNT} === ${added}`, () => page.keyboard.press('Control+Shift+z')),
       );
@@ -407,6 +433,7 @@ async function interactions(page, rows, repetitions) {
         }
         return null;
       }, words);
+      await step('select', at, rep);
       if (markPoint) {
         record('select', at,
           await timeUntil(page, 'mouseup', '() => document.querySelector(".ann-mark--selected") !== null', () =>
@@ -415,6 +442,7 @@ async function interactions(page, rows, repetitions) {
         );
       }
       await resetCount();
+      await step('delete', at, rep);
       record('delete', at,
         await timeUntil(page, 'keydown', `() => ${MARK_COUNT} === ${before}`, () => page.keyboard.press('Delete')),
       );
@@ -423,6 +451,7 @@ async function interactions(page, rows, repetitions) {
     }
   }
   const longTasks = await page.evaluate(() => window.__bench.longTasks);
+  const longFrames = await page.evaluate(() => window.__bench.longFrames);
   // Export native JSON without the text (the budget's row; the peer has no text to export):
   // open the menu, untick "Include the article text", click "Export JSON", time to the Blob's URL.
   for (let rep = 0; rep < repetitions; rep++) {
@@ -451,7 +480,8 @@ async function interactions(page, rows, repetitions) {
         : { frame: stats(v), work: null },
     ]),
   );
-  rows.longTasks = { count: longTasks.length, max: longTasks.reduce((m, t) => Math.max(m, t.duration), 0), all: longTasks.map((t) => Math.round(t.duration)) };
+  rows.longTasks = { count: longTasks.length, max: longTasks.reduce((m, t) => Math.max(m, t.duration), 0), all: longTasks.map((t) => Math.round(t.duration)), steps: longTasks.map((t) => t.step) };
+  rows.longFrames = longFrames.map((f) => ({ duration: Math.round(f.duration), render: Math.round(f.render), step: f.step }));
 }
 
 // The peer on one case: load (fewer repetitions on the big documents, where one load takes
@@ -706,8 +736,12 @@ function table(result) {
   for (const [name, m] of Object.entries(result.memory)) {
     lines.push(`Memory ${name}: wasm memory ${m.wasm === null ? 'n/a' : mib(m.wasm)} MiB + JS heap ${mib(m.jsHeap)} MiB + DOM ${m.dom === null ? 'n/a' : mib(m.dom)} MiB; ${m.domNodes} elements`);
   }
+  if (result.longFrames) {
+    const frames = result.longFrames.map((f) => `${f.duration} (render ${f.render}; ${f.step})`);
+    lines.push(`Long animation frames during the interactions (${on}): ${frames.length}${frames.length ? `: ${frames.join(', ')}` : ''}`);
+  }
   if (result.longTasks) {
-    lines.push(`Long tasks during the interactions (${on}): ${result.longTasks.count}, longest ${result.longTasks.max.toFixed(0)} ms (budget: none over 50 ms); all: [${result.longTasks.all.join(', ')}]`);
+    lines.push(`Long tasks during the interactions (${on}): ${result.longTasks.count}, longest ${result.longTasks.max.toFixed(0)} ms (budget: none over 50 ms); all: [${result.longTasks.all.map((d, i) => (result.longTasks.steps ? `${d} (${result.longTasks.steps[i]})` : d)).join(', ')}]`);
   }
   lines.push(`Transfer (wasm + js + css, gzip -9): ${(result.transfer.gzip / 1024).toFixed(1)} KiB (raw ${(result.transfer.raw / 1024).toFixed(1)} KiB; budget ≤ 200 KiB): ${result.transfer.files.map((x) => `${x.name.replace(/-[0-9a-f]{8,}/, '')} ${(x.gzip / 1024).toFixed(1)}`).join(', ')}`);
   if (result.transfer.later?.length) {
