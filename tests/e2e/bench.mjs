@@ -89,7 +89,9 @@ function instrumentPage() {
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
         const render = entry.renderStart ? entry.startTime + entry.duration - entry.renderStart : 0;
-        bench.longFrames.push({ duration: entry.duration, render, step: bench.steps.at(-1)?.name ?? 'before' });
+        // The scripts the frame ran (the browser lists those over 5 ms): what held it.
+        const scripts = [...(entry.scripts ?? [])].map((x) => `${x.invoker || x.invokerType} ${Math.round(x.duration)}`);
+        bench.longFrames.push({ duration: entry.duration, render, scripts, step: bench.steps.at(-1)?.name ?? 'before' });
       }
     }).observe({ type: 'long-animation-frame' });
   }
@@ -481,7 +483,7 @@ async function interactions(page, rows, repetitions) {
     ]),
   );
   rows.longTasks = { count: longTasks.length, max: longTasks.reduce((m, t) => Math.max(m, t.duration), 0), all: longTasks.map((t) => Math.round(t.duration)), steps: longTasks.map((t) => t.step) };
-  rows.longFrames = longFrames.map((f) => ({ duration: Math.round(f.duration), render: Math.round(f.render), step: f.step }));
+  rows.longFrames = longFrames.map((f) => ({ duration: Math.round(f.duration), render: Math.round(f.render), scripts: f.scripts, step: f.step }));
 }
 
 // The peer on one case: load (fewer repetitions on the big documents, where one load takes
@@ -737,7 +739,7 @@ function table(result) {
     lines.push(`Memory ${name}: wasm memory ${m.wasm === null ? 'n/a' : mib(m.wasm)} MiB + JS heap ${mib(m.jsHeap)} MiB + DOM ${m.dom === null ? 'n/a' : mib(m.dom)} MiB; ${m.domNodes} elements`);
   }
   if (result.longFrames) {
-    const frames = result.longFrames.map((f) => `${f.duration} (render ${f.render}; ${f.step})`);
+    const frames = result.longFrames.map((f) => `${f.duration} (render ${f.render}; ${f.step}${f.scripts?.length ? `; ${f.scripts.join(', ')}` : ''})`);
     lines.push(`Long animation frames during the interactions (${on}): ${frames.length}${frames.length ? `: ${frames.join(', ')}` : ''}`);
   }
   if (result.longTasks) {
