@@ -61,6 +61,9 @@ const SCROLL_EVERY_MS = Number(option('--scroll-every', '40'));
 const withScroll = !args.includes('--no-scroll');
 // Only open, memory and scrolling: the edits of the interactive case are left out.
 const withEdits = !args.includes('--no-edits');
+// `--trace-step delete@2#1`: a Chromium trace (garbage collection and the timeline) of that
+// interaction step, from its start to the next step's, written next to --out.
+const traceStep = option('--trace-step', null);
 
 const INDEX_KEY = 'article-annotator:v1:index';
 const LAST_OPEN_KEY = 'article-annotator:v1:last-open';
@@ -338,8 +341,25 @@ async function interactions(page, rows, repetitions) {
   const measured = { export: [], rerendered: {} };
   const record = (what, at, value) => ((measured[`${what}@${Math.round(at * 100)}`] ??= []).push(value));
   // Marks the step about to begin, so a long task can be told apart by what it followed.
-  const step = (what, at, rep) =>
-    page.evaluate((name) => window.__bench.steps.push({ name, at: performance.now() }), `${what}@${Math.round(at * 100)}#${rep + 1}`);
+  let tracing = false;
+  const step = async (what, at, rep) => {
+    const name = `${what}@${Math.round(at * 100)}#${rep + 1}`;
+    const browser = page.context().browser();
+    if (tracing) {
+      await browser.stopTracing();
+      tracing = false;
+    }
+    if (name === traceStep) {
+      const file = outFile.replace(/\.json$/, '') + `.trace-${name.replace(/[@#]/g, '-')}.json`;
+      await browser.startTracing(page, {
+        path: file,
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.gc', 'blink_gc', 'blink.user_timing'],
+      });
+      tracing = true;
+      console.log(`tracing ${name} into ${file}`);
+    }
+    await page.evaluate((n) => window.__bench.steps.push({ name: n, at: performance.now() }), name);
+  };
   // Paragraphs (re)created in the article by an edit: the cost that grows with the article.
   await page.evaluate(() => {
     const bench = window.__bench;
@@ -452,6 +472,7 @@ async function interactions(page, rows, repetitions) {
       await page.waitForTimeout(400);
     }
   }
+  if (tracing) await page.context().browser().stopTracing();
   const longTasks = await page.evaluate(() => window.__bench.longTasks);
   const longFrames = await page.evaluate(() => window.__bench.longFrames);
   // Export native JSON without the text (the budget's row; the peer has no text to export):
