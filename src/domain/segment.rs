@@ -221,10 +221,6 @@ pub fn lanes_after_change(
 ) -> Lanes {
     carried.resize(annotations.len(), None);
     let len = text.len();
-    let drawn = |a: &Annotation| {
-        (!a.is_orphan() && a.end().0 <= len && !a.range.is_empty())
-            .then(|| (a.start().0, a.end().0))
-    };
     let (Some(mut low), Some(mut high)) = (
         changed.iter().map(|r| r.start().0).min(),
         changed.iter().map(|r| r.end().0).max(),
@@ -238,7 +234,7 @@ pub fn lanes_after_change(
     for pass in 0..MAX_CHAIN_PASSES {
         let before = (low, high);
         let mut widen = |a: &Annotation| {
-            if let Some((start, end)) = drawn(a)
+            if let Some((start, end)) = drawn_range(a, len)
                 && start < high
                 && end > low
             {
@@ -281,6 +277,13 @@ fn lanes_from(by_index: Vec<Option<usize>>) -> Lanes {
     }
 }
 
+/// The code points an annotation is drawn over, or `None` for one never drawn: an orphan, an
+/// empty one, or one reaching past the end of the text (`len` code points).
+fn drawn_range(annotation: &Annotation, len: usize) -> Option<(usize, usize)> {
+    (!annotation.is_orphan() && annotation.end().0 <= len && !annotation.range.is_empty())
+        .then(|| (annotation.start().0, annotation.end().0))
+}
+
 /// An annotation reduced to what segmentation needs.
 struct Span {
     start: usize,
@@ -289,8 +292,9 @@ struct Span {
     index: usize,
 }
 
-/// Renderable spans (clipped to `within` if given; only those overlapping `overlapping`, unclipped, if given), sorted by start, longer first, then id
-/// (of the unclipped annotation): the order runs list their annotations in.
+/// Renderable spans, clipped to `within` if given, and only those overlapping `overlapping`
+/// (unclipped) if given; sorted by start, longer first, then id (of the unclipped
+/// annotation): the order runs list their annotations in.
 fn renderable_spans(
     text: &Text,
     annotations: &[Annotation],
@@ -303,9 +307,11 @@ fn renderable_spans(
     let mut kept: Vec<(usize, &Annotation)> = annotations
         .iter()
         .enumerate()
-        .filter(|(_, a)| !a.is_orphan() && a.end().0 <= len && !a.range.is_empty())
-        .filter(|(_, a)| a.start().0 < high && a.end().0 > low)
-        .filter(|(_, a)| a.start().0 < touch_high && a.end().0 > touch_low)
+        .filter(|(_, a)| {
+            drawn_range(a, len).is_some_and(|(start, end)| {
+                start < high && end > low && start < touch_high && end > touch_low
+            })
+        })
         .collect();
     // Order by the whole annotation, not its clipped part, so that one paragraph rendered
     // alone lists its annotations as the whole rendering does.

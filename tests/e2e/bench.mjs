@@ -85,8 +85,8 @@ function instrumentPage() {
     }
   }).observe({ type: 'longtask', buffered: true });
   // Long animation frames (task + style, layout and paint records on the main thread), named
-  // the same way: a slow "painted" with no long task and no long frame waited off the main
-  // thread (raster, the compositor).
+  // the same way, with the scripts they ran: a slow "painted" with no long task, whose long
+  // frame lists no script, waited off the main thread (raster, the compositor).
   bench.longFrames = [];
   if (PerformanceObserver.supportedEntryTypes?.includes('long-animation-frame')) {
     new PerformanceObserver((list) => {
@@ -340,8 +340,10 @@ async function interactions(page, rows, repetitions) {
   });
   const measured = { export: [], rerendered: {} };
   const record = (what, at, value) => ((measured[`${what}@${Math.round(at * 100)}`] ??= []).push(value));
-  // Marks the step about to begin, so a long task can be told apart by what it followed.
   let tracing = false;
+  let traced = false;
+  // Marks the step about to begin, so a long task can be told apart by what it followed;
+  // traces it when it is the --trace-step (until the next step begins).
   const step = async (what, at, rep) => {
     const name = `${what}@${Math.round(at * 100)}#${rep + 1}`;
     const browser = page.context().browser();
@@ -355,7 +357,7 @@ async function interactions(page, rows, repetitions) {
         path: file,
         categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.gc', 'blink_gc', 'blink.user_timing'],
       });
-      tracing = true;
+      tracing = traced = true;
       console.log(`tracing ${name} into ${file}`);
     }
     await page.evaluate((n) => window.__bench.steps.push({ name: n, at: performance.now() }), name);
@@ -473,6 +475,7 @@ async function interactions(page, rows, repetitions) {
     }
   }
   if (tracing) await page.context().browser().stopTracing();
+  if (traceStep && !traced) console.warn(`--trace-step ${traceStep}: no such step (they are named like delete@2#1)`);
   const longTasks = await page.evaluate(() => window.__bench.longTasks);
   const longFrames = await page.evaluate(() => window.__bench.longFrames);
   // Export native JSON without the text (the budget's row; the peer has no text to export):
