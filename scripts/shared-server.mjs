@@ -178,9 +178,11 @@ let listened;
 const listening = new Promise((resolve) => {
   listened = resolve;
 });
-const server = app.listen(port, '127.0.0.1', () => listened(server.address().port));
-// express-pouchdb adds allDbs() to MemoryDB; load after it so restored databases are listed.
+// express-pouchdb adds allDbs() to MemoryDB; load after it so restored databases are listed,
+// and before listening: a client asking for a database still being restored would be told it
+// does not exist (404), and the app takes that as the shared library gone for good.
 await load();
+const server = app.listen(port, '127.0.0.1', () => listened(server.address().port));
 if (withAccounts) await createAccounts();
 console.log(`shared server listening on http://127.0.0.1:${await listening}`);
 

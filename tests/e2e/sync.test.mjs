@@ -67,6 +67,15 @@ async function api(method, pathname, body) {
 
 const status = (page) => page.locator('[data-sharing-status]');
 
+/** Waits for "Shared · live" after a reconnection or a sign-in; a timeout says what the status read instead. */
+async function liveAgain(page) {
+  try {
+    await status(page).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
+  } catch (error) {
+    throw new Error(`still not live after ${RECONNECT_MS} ms; the status reads "${await status(page).textContent()}"`, { cause: error });
+  }
+}
+
 /** Opens the app as `name`, signs in (the test server lets everyone in) and picks `library`;
  * `options` go to openApp (e.g. `{ context: { serviceWorkers: 'block' } }`). */
 async function person(name, library, options = {}) {
@@ -127,7 +136,7 @@ test('two people annotating one article see each other live, with who made what;
   await status(ana).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 15_000 });
   // Back on the same port with what it had: the change is pushed and reaches Ben.
   shared = await startServer(shared.port);
-  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
+  await liveAgain(ana);
   await markWith(ben, 'dissident Venezuelan military officers').waitFor({ timeout: RECONNECT_MS });
   const onServer = await api('GET', 'desk/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
   const quotes = onServer.rows.map((r) => r.doc.quote).sort();
@@ -196,9 +205,9 @@ test('two people changing one annotation while apart both keep both versions', a
   await status(ben).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 15_000 });
 
   await ana.context().setOffline(false);
-  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
+  await liveAgain(ana);
   await ben.context().setOffline(false);
-  await status(ben).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
+  await liveAgain(ben);
   await ben.locator('p').filter({ hasText: 'both versions are kept' }).first().waitFor({ timeout: 10_000 });
   for (const page of [ana, ben]) {
     await page.waitForFunction(
@@ -252,7 +261,7 @@ test('an expired session asks to sign in again and keeps the changes made meanwh
   await ana.unroute('**/db/**');
   await ana.getByLabel('Your name').fill('Ana');
   await ana.getByRole('button', { name: 'Sign in' }).click();
-  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
+  await liveAgain(ana);
   const onServer = await api('GET', 'expiry/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
   assert.deepEqual(onServer.rows.map((r) => [r.doc.quote, r.doc.creator]), [['clandestine meetings', 'Ana']]);
 });
@@ -537,7 +546,7 @@ test('with the server down at start the app opens from its offline copy and keep
   await tag(ana, 'New York Times report');
   await status(ana).filter({ hasText: 'offline — 1 change waiting' }).waitFor({ timeout: 20_000 });
   shared = await startServer(shared.port);
-  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
+  await liveAgain(ana);
   const onServer = await api('GET', 'startdown/_all_docs?startkey="ann:"&endkey="ann:\ufff0"&include_docs=true');
   assert.deepEqual(onServer.rows.map((r) => r.doc.quote).sort(), ['New York Times report', 'clandestine meetings']);
 });
@@ -749,7 +758,7 @@ test('a relation, a renamed tag and a new title reach the other person within 2 
   await anaTitle.press('Tab');
   await status(ana).filter({ hasText: 'offline — 4 changes waiting' }).waitFor({ timeout: 15_000 });
   shared = await startServer(shared.port);
-  await status(ana).filter({ hasText: 'Shared · live' }).waitFor({ timeout: RECONNECT_MS });
+  await liveAgain(ana);
   await benLinks.filter({ hasText: 'Nicolas Maduro' }).waitFor({ timeout: RECONNECT_MS });
   await benTag('Origin').waitFor({ state: 'attached', timeout: 5_000 });
   await ben.waitForFunction(titleIs, 'Secret talks, written offline', { timeout: 5_000 });
