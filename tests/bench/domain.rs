@@ -3,9 +3,11 @@
 //! shows median, min and max wall time.
 
 use annotator::domain::annotation::{Annotation, AnnotationId};
+use annotator::domain::change::Touched;
 use annotator::domain::format::native::{
     WriteOptions, document_from_native, read_native_detailed, write_document,
 };
+use annotator::domain::format::parts::plan_save;
 use annotator::domain::import::ImportBatch;
 use annotator::domain::layout::ArticleLayout;
 use annotator::domain::segment::{lanes, paragraph_ranges, segment};
@@ -165,6 +167,15 @@ fn main() {
             "2026-01-01T00:00:00Z",
         );
         black_box(placed);
+    });
+    measure("save in parts: the whole entry (first save, 20k)", || {
+        black_box(plan_save(
+            None,
+            black_box(&document),
+            &Touched::everything(),
+            1,
+            "2026-01-01T00:00:00Z",
+        ));
     });
     println!(
         "native JSON: {} bytes with the text, {} without",

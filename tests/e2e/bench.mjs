@@ -4,7 +4,7 @@
 //
 //   node bench.mjs --docs <dir> --out <file.json> [--dist <dir>] [--reps 5] [--smoke]
 //     [--interactive <case>|none] [--no-edits] [--no-scroll] [--no-peer]
-//     [--scroll-step <px>] [--scroll-every <ms>]
+//     [--scroll-step <px>] [--scroll-every <ms>] [--floor <dir>]
 //
 // How a document gets into the app: the stored library entry that `write_entry` produces
 // (bench_documents writes it) is put into localStorage from a page of the same origin before
@@ -26,6 +26,9 @@
 //   URL being made; the peer: getAnnotations serialised into a Blob's URL.
 // - long tasks: the Long Tasks API, during the interactions of the big case.
 // - memory: JS heap after a forced GC (CDP) + the wasm memory's size.
+// - the floor (`--floor <dir>`, a build of tests/bench/floor: the smallest Leptos annotator,
+//   the article and its marks only): memory after load by the same code on the documents
+//   under 200 KB, the least any app on this project's stack holds there.
 // - scrolling (the interactive case, ours and the peer's): real mouse-wheel events from the
 //   top of the page to its bottom at a steady pace (--scroll-step px every --scroll-every
 //   ms), every frame's requestAnimationFrame delta and the Long Animation Frames API's
@@ -64,6 +67,8 @@ const withEdits = !args.includes('--no-edits');
 // `--trace-step delete@2#1`: a Chromium trace (garbage collection and the timeline) of that
 // interaction step, from its start to the next step's, written next to --out.
 const traceStep = option('--trace-step', null);
+const floorDir = option('--floor', null);
+const FLOOR_MAX_BYTES = 200_000;
 
 const INDEX_KEY = 'article-annotator:v1:index';
 const LAST_OPEN_KEY = 'article-annotator:v1:last-open';
@@ -512,6 +517,30 @@ async function interactions(page, rows, repetitions) {
 
 // The peer on one case: load (fewer repetitions on the big documents, where one load takes
 // tens of seconds), memory, and on the interactive case add/remove at each position.
+// The floor's memory after load: its page fetches the case's text and spans, draws them
+// and says when the first frame with marks is painted.
+async function measureFloor(browser, server, caseInfo) {
+  const page = await newPage({ browser, server, viewport: { width: 1280, height: 900 } });
+  try {
+    await page.goto(`${server.url}index.html?article=${encodeURIComponent(`${caseInfo.name}.article.json`)}`);
+    await page.waitForFunction(() => window.__bench?.painted === true, null, { timeout: 60_000 });
+    return await memory(page);
+  } finally {
+    await page.context().close();
+  }
+}
+
+// A copy of the floor's build with each case's article as `<case>.article.json`.
+function floorSite(dir, cases) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(floorDir, dir, { recursive: true });
+  for (const { name } of cases) {
+    const native = JSON.parse(fs.readFileSync(path.join(docsDir, `${name}.native.json`), 'utf8'));
+    const article = { text: native.document.text, spans: native.annotations.map((a) => [a.start, a.end]) };
+    fs.writeFileSync(path.join(dir, `${name}.article.json`), JSON.stringify(article));
+  }
+}
+
 async function measurePeer(browser, server, caseInfo, peer) {
   const peerReps = caseInfo.bytes > 200_000 ? 1 : reps;
   const loads = [];
@@ -608,6 +637,13 @@ async function main() {
     peerServer = await serve(peerDir);
     result.peer = { name: '@recogito/text-annotator', version: peerVersion(), bytes: site.bytes, load: {}, memory: {}, edits: {} };
   }
+  let floorServer = null;
+  if (floorDir) {
+    const site = path.join(path.dirname(outFile), 'floor');
+    floorSite(site, docs.cases.filter((c) => c.bytes <= FLOOR_MAX_BYTES));
+    floorServer = await serve(site);
+    result.floor = { memory: {} };
+  }
   try {
     for (const caseInfo of docs.cases) {
       const fromWasm = [];
@@ -649,11 +685,13 @@ async function main() {
       result.load[caseInfo.name] = { ...caseInfo, marks, fromWasm: stats(fromWasm), fromNavigation: stats(fromNavigation) };
       process.stderr.write(`  ${caseInfo.name}: ${stats(fromWasm).median.toFixed(1)} ms\n`);
       if (peerServer) await measurePeer(browser, peerServer, caseInfo, result.peer);
+      if (floorServer && caseInfo.bytes <= FLOOR_MAX_BYTES) result.floor.memory[caseInfo.name] = await measureFloor(browser, floorServer, caseInfo);
     }
   } finally {
     await browser.close();
     await server.close();
     await peerServer?.close();
+    await floorServer?.close();
   }
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, JSON.stringify(result, null, 2));
@@ -704,6 +742,11 @@ function sideBySide(result) {
     const ours = m.jsHeap + (m.dom ?? 0) + (m.wasm ?? 0);
     const peerTotal = theirs ? theirs.jsHeap + (theirs.dom ?? 0) : NaN;
     lines.push(`| memory after load ${name}: wasm + JS heap + DOM (DOM nodes) | ${mib(m.wasm ?? 0)} + ${mib(m.jsHeap)} + ${mib(m.dom ?? 0)} = ${mib(ours)} MiB (${m.domNodes}) | ${theirs ? `${mib(theirs.jsHeap)} + ${mib(theirs.dom ?? 0)} = ${mib(peerTotal)} MiB (${theirs.domNodes})` : 'n/a'} | ${ratio(ours, peerTotal)} | ≤ 1× |`);
+    const floor = result.floor?.memory[name];
+    if (floor) {
+      const least = floor.jsHeap + floor.dom + floor.wasm;
+      lines.push(`| memory after load ${name}, the floor (the smallest Leptos annotator: the article and its marks only) | ${mib(floor.wasm)} + ${mib(floor.jsHeap)} + ${mib(floor.dom)} = ${mib(least)} MiB (${floor.domNodes}) | ${theirs ? `${mib(peerTotal)} MiB` : 'n/a'} | ${ratio(least, peerTotal)} | ≤ 1× |`);
+    }
   }
   if (result.scroll || peer.scroll) {
     const sc = (x) => (x ? `${x.over16} of ${x.frames} over 16 ms (${x.dropped} over 1.5× the idle frame, ${ms(x.idleFrame)}); longest ${ms(x.longest)}, p95 ${ms(x.p95)}; ${x.longAnimationFrames} long animation frames (longest ${ms(x.longestAnimationFrame)}, blocking ${ms(x.blocking)} in all)` : 'n/a');
@@ -761,6 +804,8 @@ function table(result) {
   lines.push('');
   for (const [name, m] of Object.entries(result.memory)) {
     lines.push(`Memory ${name}: wasm memory ${m.wasm === null ? 'n/a' : mib(m.wasm)} MiB + JS heap ${mib(m.jsHeap)} MiB + DOM ${m.dom === null ? 'n/a' : mib(m.dom)} MiB; ${m.domNodes} elements`);
+    const floor = result.floor?.memory[name];
+    if (floor) lines.push(`Memory ${name}, the floor (the smallest Leptos annotator): wasm memory ${mib(floor.wasm)} MiB + JS heap ${mib(floor.jsHeap)} MiB + DOM ${mib(floor.dom)} MiB; ${floor.domNodes} elements`);
   }
   if (result.longFrames) {
     const frames = result.longFrames.map((f) => `${f.duration} (render ${f.render}; ${f.step}${f.scripts?.length ? `; ${f.scripts.join(', ')}` : ''})`);
