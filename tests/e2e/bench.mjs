@@ -515,8 +515,6 @@ async function interactions(page, rows, repetitions) {
   rows.longFrames = longFrames.map((f) => ({ duration: Math.round(f.duration), render: Math.round(f.render), scripts: f.scripts, step: f.step }));
 }
 
-// The peer on one case: load (fewer repetitions on the big documents, where one load takes
-// tens of seconds), memory, and on the interactive case add/remove at each position.
 // The floor's memory after load: its page fetches the case's text and spans, draws them
 // and says when the first frame with marks is painted.
 async function measureFloor(browser, server, caseInfo) {
@@ -541,6 +539,8 @@ function floorSite(dir, cases) {
   }
 }
 
+// The peer on one case: load (fewer repetitions on the big documents, where one load takes
+// tens of seconds), memory, and on the interactive case add/remove at each position.
 async function measurePeer(browser, server, caseInfo, peer) {
   const peerReps = caseInfo.bytes > 200_000 ? 1 : reps;
   const loads = [];
