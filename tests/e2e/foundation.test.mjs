@@ -42,7 +42,9 @@ test('the release build loads, its wasm runs and renders the app without console
       .map((entry) => new URL(entry.name).pathname)
       .filter((path) => path.endsWith('.wasm')));
   assert.equal(new Set(pageWasm).size, 1, `expected the page to fetch one .wasm file, got ${JSON.stringify(pageWasm)}`);
-  const served = harness.server.requests.filter((r) => r.path === pageWasm[0]);
+  // The service worker's copy of the same file may still be on its way when the page is
+  // drawn, so wait for every answer before judging them: each must be a 200.
+  const served = (await harness.server.answered()).filter((r) => r.path === pageWasm[0]);
   assert.ok(served.length >= 1 && served.every((r) => r.status === 200), JSON.stringify(served));
   assert.deepEqual(page.failedRequests, []);
   // Warnings too: a clean build logs nothing at all (no SRI or preload complaints).

@@ -72,7 +72,7 @@ export function mimeType(fileName) {
 
 /**
  * Serves `root` (default: dist/) on 127.0.0.1 at a free port.
- * Returns `{ origin, url, root, requests, paths(), close() }`; `requests` holds
+ * Returns `{ origin, url, root, requests, paths(), answered(), close() }`; `requests` holds
  * `{ method, path, status }` for every request received, in order.
  * Throws at once, with the command to run, if the release build is missing.
  */
@@ -124,6 +124,18 @@ export async function serve(root = DIST) {
     requests,
     /** The request paths (with any query string), in order. */
     paths: () => requests.map((r) => r.path),
+    /**
+     * Waits until every request received so far has been answered (a request is recorded
+     * with status 0 when it arrives: the service worker's copies of large files can still be
+     * read from disk when a test looks), at most `timeout` ms; then returns `requests`.
+     */
+    answered: async (timeout = 10_000) => {
+      const until = Date.now() + timeout;
+      while (requests.some((r) => r.status === 0) && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return requests;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections?.();

@@ -265,6 +265,6 @@ test('a full session asks the server only for the app’s own files and nothing 
     .map((request) => decodeURIComponent(request.path.split(/[?#]/)[0]))
     .filter((p) => p !== '/' && !fs.existsSync(path.join(root, p)));
   assert.deepEqual(strays, [], 'requests for files that are not in dist/');
-  const odd = page.server.requests.filter((request) => request.method !== 'GET' || request.status !== 200);
+  const odd = (await page.server.answered()).filter((request) => request.method !== 'GET' || request.status !== 200);
   assert.deepEqual(odd, [], 'every request a GET the server answered with a file');
 });
