@@ -68,8 +68,12 @@ KIB = 1024
 # browsers; about 200 bytes in each of the 131 modules, each compressed alone): 449.9 / 896.1.
 # The ten style sheets joined into one by scripts/finish-build (compressed together: 17.4 ->
 # 12.3 KiB gzip; one request): 444.8 / 890.8.
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 445.5)
-EVERYTHING = ("everything the app can fetch", 600, 891.5)
+# The answer-key check's matching installed by the student's exercise panel (ui/classroom/
+# context.rs), so it is fetched with the student's part: 444.8 -> 439.3; everything 890.8 ->
+# 892.0 (raised 1.2: the matching is in the student's part and in a chunk it shares with Class
+# results, compressed apart).
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 440.0)
+EVERYTHING = ("everything the app can fetch", 600, 892.7)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():

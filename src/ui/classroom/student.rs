@@ -9,13 +9,14 @@ use crate::domain::classroom::files::{
     ClassroomFile, name_for_file, read_classroom_file, write_classroom_file,
 };
 use crate::domain::classroom::fragment::decode_fragment;
-use crate::domain::classroom::present::percent;
+use crate::domain::classroom::matching::{MatchRule, match_attempt};
+use crate::domain::classroom::present::{check_statuses, percent};
 use crate::domain::classroom::scores::{SCORING_EXPLANATION, score_matching};
 use crate::domain::classroom::session::{Session, read_session, write_session};
-use crate::domain::document::DocumentId;
+use crate::domain::document::{Document, DocumentId};
 use crate::ui::classroom::class_server;
 use crate::ui::classroom::class_views::ClassPassword;
-use crate::ui::classroom::context::Classroom;
+use crate::ui::classroom::context::{CheckResult, Classroom, install_checker};
 use crate::ui::classroom::file_io::{error_notice, load_key, offer, read_then};
 use crate::ui::dialog::Dialog;
 use crate::ui::library::persistence;
@@ -25,6 +26,7 @@ use crate::web::clock;
 use crate::web::files::OpenedFile;
 use crate::web::storage::settings;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Keeps the session in this browser, so a reload (or reopening from the library) finds it.
 fn save_session(session: &Session) {
@@ -267,10 +269,18 @@ fn hand_in(state: AppState, session: &Session) {
 }
 
 /// The instructions, "Hand in", and checking against the key: shown while an attempt is open.
+/// The student's spans against the key, graded: what "Check my work" shows.
+fn check_attempt(key: &Document, attempt: &Document, rule: MatchRule) -> CheckResult {
+    let matching = match_attempt(&key.annotations, &attempt.annotations, rule);
+    let statuses = check_statuses(&matching);
+    CheckResult(Arc::new((matching, statuses)))
+}
+
 #[component]
 pub fn ExercisePanel() -> impl IntoView {
     let state = use_app();
     let classroom = expect_context::<Classroom>();
+    install_checker(check_attempt);
     let session = Memo::new(move |_| classroom.active_session(state));
     move || {
         session.get().map(|session| {
