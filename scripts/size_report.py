@@ -72,8 +72,11 @@ KIB = 1024
 # context.rs), so it is fetched with the student's part: 444.8 -> 439.3; everything 890.8 ->
 # 892.0 (raised 1.2: the matching is in the student's part and in a chunk it shares with Class
 # results, compressed apart).
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 440.0)
-EVERYTHING = ("everything the app can fetch", 600, 892.7)
+# The question an import may ask drawn by the readers' part, whose answers then apply the
+# import directly (no second crossing of that boundary): 439.3 -> 433.5; everything 892.0 ->
+# 894.2 (raised 2.2: the readers' part grew by 4.6 KiB for the 5.8 that left the first paint).
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 434.2)
+EVERYTHING = ("everything the app can fetch", 600, 894.9)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():

@@ -21,7 +21,7 @@ use crate::ui::actions;
 use crate::ui::dialog::Dialog;
 use crate::ui::library::persistence;
 use crate::ui::notices;
-use crate::ui::on_demand::{self, NotLoaded};
+use crate::ui::on_demand::{self, NotLoaded, OnDemand};
 use crate::ui::progress;
 use crate::ui::state::{AppState, NoticeKind, WaitingImport, use_app};
 use crate::web::storage::library;
@@ -192,26 +192,6 @@ fn import_inputs(state: AppState, inputs: Vec<InputFile>, unread: Vec<String>) {
     finish_import(state, &preparation, &stored, unread, &now);
 }
 
-/// Applying an import that waited for the person's answer to a question (the question is
-/// drawn by the main module): the readers' part is fetched by then, so this costs one turn.
-#[leptos::wasm_split::wasm_split(interchange_readers, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn finish_on_demand(state: AppState, waiting: WaitingImport) -> Result<(), NotLoaded> {
-    finish_import(
-        state,
-        &waiting.preparation,
-        &waiting.stored,
-        waiting.unread,
-        &waiting.now,
-    );
-    Ok(())
-}
-
-async fn finish(state: AppState, waiting: WaitingImport) {
-    let finishing = finish_on_demand(state, waiting);
-    // A failed fetch is the error notice `run` shows; nothing was applied.
-    on_demand::run(state, "the import formats", "imported", finishing).await;
-}
-
 /// The person's answer to the version question: the waiting import goes on as chosen, or
 /// (`None`, Escape or Cancel) is dropped with a word that nothing was imported.
 pub fn answer_version_question(state: AppState, choice: Option<VersionChoice>) {
@@ -224,7 +204,7 @@ pub fn answer_version_question(state: AppState, choice: Option<VersionChoice>) {
         actions::ask_import_version(state, waiting);
         return;
     }
-    leptos::task::spawn_local(finish(state, waiting));
+    finish_waiting(state, waiting);
 }
 
 /// The person's answer to the unit question: offsets read in the format's unit or the
@@ -234,7 +214,18 @@ pub fn answer_unit_question(state: AppState, choice: Option<UnitChoice>) {
         return;
     };
     waiting.preparation.choose_unit(choice);
-    leptos::task::spawn_local(finish(state, waiting));
+    finish_waiting(state, waiting);
+}
+
+/// Applies an import that waited for the person's answer.
+fn finish_waiting(state: AppState, waiting: WaitingImport) {
+    finish_import(
+        state,
+        &waiting.preparation,
+        &waiting.stored,
+        waiting.unread,
+        &waiting.now,
+    );
 }
 
 /// The waiting import and the person's answer to its question; with no answer (Escape or
@@ -330,9 +321,16 @@ pub fn ImportQuestionLayer() -> impl IntoView {
     let state = use_app();
     view! {
         <Show when=move || state.import_question.with(Option::is_some)>
-            <PendingQuestion />
+            <OnDemand what="the import formats" load=question_on_demand />
         </Show>
     }
+}
+
+/// The question's dialog and its answers are in the readers' part: an import asks only after
+/// that part has read its files, so it is here by then and the dialog shows in the same turn.
+#[leptos::wasm_split::wasm_split(interchange_readers, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn question_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <PendingQuestion /> }.into_any())
 }
 
 /// What an import question shows: a title, what it is about, what each answer would do
