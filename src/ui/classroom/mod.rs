@@ -16,11 +16,11 @@ pub mod files;
 pub mod make_exercise;
 pub mod student;
 
-use crate::ui::on_demand::{NotLoaded, OnDemand};
+use crate::ui::on_demand::{self, NotLoaded, OnDemand};
+use crate::ui::state::AppState;
+use crate::web::files::OpenedFile;
 use context::Classroom;
 use leptos::prelude::*;
-
-pub use files::{add_attempts, open_classroom_files};
 
 /// Creates the classroom's signals, provides them as context, and restores a session kept
 /// in this browser for the open document.
@@ -65,8 +65,7 @@ pub fn HeaderControls() -> impl IntoView {
                 on:change=move |ev| {
                     let input: web_sys::HtmlInputElement = event_target(&ev);
                     file_io::read_then(state, input.files(), move |opened| {
-                        let rest = open_classroom_files(state, opened);
-                        file_io::report_unrecognised(state, &rest);
+                        open_in_student_part(state, StudentOpens::Files(opened));
                     });
                     input.set_value("");
                 }
@@ -88,7 +87,9 @@ pub fn HeaderControls() -> impl IntoView {
 pub fn ClassroomLayer() -> impl IntoView {
     let classroom = expect_context::<Classroom>();
     let state = crate::ui::state::use_app();
-    student::open_fragment_on_start(state, classroom);
+    if let Some(link) = student::exercise_link_on_start() {
+        open_in_student_part(state, StudentOpens::Link(link));
+    }
     view! {
         <Show when=move || classroom.make_open.get()>
             <OnDemand what="Make exercise" load=make_exercise_on_demand />
@@ -114,6 +115,36 @@ pub fn ExercisePanel() -> impl IntoView {
             <OnDemand what="the exercise" load=move || student_on_demand(StudentPart::Panel) />
         </Show>
     }
+}
+
+/// What the student's part is asked to open: classroom files the person picked, or the
+/// exercise a link carries (`#ex1.…`).
+enum StudentOpens {
+    Files(Vec<OpenedFile>),
+    Link(String),
+}
+
+/// Reading and routing classroom files (and unpacking an exercise link) are in the student's
+/// part, which opening one needs next anyway: the first time, "Loading the exercise…" shows
+/// on the notices' line, and a failed fetch says nothing was opened.
+fn open_in_student_part(state: AppState, opens: StudentOpens) {
+    leptos::task::spawn_local(async move {
+        let opening = student_opens_on_demand(state, opens);
+        // A failed fetch is the error notice `run` shows; nothing was opened.
+        on_demand::run(state, "the exercise", "opened", opening).await;
+    });
+}
+
+#[leptos::wasm_split::wasm_split(student, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn student_opens_on_demand(state: AppState, opens: StudentOpens) -> Result<(), NotLoaded> {
+    match opens {
+        StudentOpens::Files(opened) => {
+            let rest = files::open_classroom_files(state, opened);
+            file_io::report_unrecognised(state, &rest);
+        }
+        StudentOpens::Link(link) => student::open_exercise_link(state, &link),
+    }
+    Ok(())
 }
 
 /// The two views of the student's side, in one part.

@@ -16,7 +16,7 @@ use crate::domain::classroom::session::{Session, read_session, write_session};
 use crate::domain::document::{Document, DocumentId};
 use crate::ui::classroom::class_server;
 use crate::ui::classroom::class_views::ClassPassword;
-use crate::ui::classroom::context::{CheckResult, Classroom, install_checker};
+use crate::ui::classroom::context::{CheckResult, Classroom, classroom, install_checker};
 use crate::ui::classroom::file_io::{error_notice, load_key, offer, read_then};
 use crate::ui::dialog::Dialog;
 use crate::ui::library::persistence;
@@ -69,23 +69,29 @@ pub fn load_student_key(state: AppState, files: Vec<OpenedFile>) {
     load_key(state, files, use_key_for_checking);
 }
 
-/// Opens the exercise a link carries (`#ex1.…`), once, when the app starts.
-pub fn open_fragment_on_start(state: AppState, classroom: Classroom) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
+/// The exercise link (`#ex1.…`) the page was opened with, taken out of the address (once,
+/// when the app starts: a reload should not start another attempt).
+pub fn exercise_link_on_start() -> Option<String> {
+    let window = web_sys::window()?;
     let hash = window.location().hash().unwrap_or_default();
     if !hash.starts_with("#ex1.") {
-        return;
+        return None;
     }
-    // The link has done its job; a reload should not start another attempt.
     if let Ok(history) = window.history() {
         let address = window.location().href().unwrap_or_default();
         let without = address.split('#').next().unwrap_or("").to_string();
-        // The hash then stays in the address bar; the exercise is already open, so nothing is lost.
+        // The hash then stays in the address bar; the exercise is opened anyway, so nothing is lost.
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&without));
     }
-    let opened = decode_fragment(&hash)
+    Some(hash)
+}
+
+/// Opens the exercise an exercise link carries: the name dialog asks for the student's name.
+pub fn open_exercise_link(state: AppState, hash: &str) {
+    let Some(classroom) = classroom() else {
+        return;
+    };
+    let opened = decode_fragment(hash)
         .map_err(|e| e.to_string())
         .and_then(|json| read_classroom_file(&json).map_err(|e| e.to_string()));
     match opened {
