@@ -58,18 +58,22 @@ type Load = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded
 /// Shows the view `load` makes once its module is fetched: "Loading {what}…" until then, and
 /// a clear error with "Try again" if the fetch fails. `load` runs with this component's owner,
 /// so the view it makes finds the app's context and is cleaned up with this component.
+///
+/// `quiet`: nothing shows before the view, for decoration whose part another view beside it
+/// fetches at the same moment and reports on (the selected annotation's links and its
+/// details); mounted again, it tries again.
 #[component]
-pub fn OnDemand<F, Fut>(what: &'static str, load: F) -> impl IntoView
+pub fn OnDemand<F, Fut>(what: &'static str, load: F, #[prop(optional)] quiet: bool) -> impl IntoView
 where
     F: Fn() -> Fut + Copy + Send + Sync + 'static,
     Fut: Future<Output = Result<AnyView, NotLoaded>> + 'static,
 {
     // Only this line is made once per part; the rest is one function for all of them.
     let load: Load = Rc::new(move || Box::pin(load()));
-    loading_view(what, load)
+    loading_view(what, load, quiet)
 }
 
-fn loading_view(what: &'static str, load: Load) -> impl IntoView {
+fn loading_view(what: &'static str, load: Load, quiet: bool) -> impl IntoView {
     let status = RwSignal::new(Loading::Pending);
     let made = StoredValue::new_local(None::<AnyView>);
     let load = StoredValue::new_local(load);
@@ -102,6 +106,7 @@ fn loading_view(what: &'static str, load: Load) -> impl IntoView {
     };
     start();
     move || match status.get() {
+        Loading::Pending | Loading::Failed if quiet => ().into_any(),
         Loading::Pending => view! {
             <p class="ann-on-demand" role="status" aria-busy="true">{format!("Loading {what}…")}</p>
         }

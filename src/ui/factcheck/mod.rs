@@ -14,6 +14,7 @@ pub mod relations;
 pub mod report;
 
 use crate::domain::annotation::AnnotationId;
+use crate::ui::on_demand::{NotLoaded, OnDemand};
 use context::use_fact_check;
 use leptos::prelude::*;
 
@@ -23,11 +24,21 @@ pub use context::provide;
 /// connections over the article, the report. Mounted once, beside the screens.
 #[component]
 pub fn FactCheckLayer() -> impl IntoView {
+    let state = crate::ui::state::use_app();
+    // The connections are the selected annotation's links, so they are drawn by the details
+    // panel's part, which selecting an annotation fetches; the panel reports a failed fetch.
     view! {
         <link_mode::LinkModeLayer />
-        <connections::Connections />
+        <Show when=move || state.selected.with(Option::is_some)>
+            <OnDemand what="the links" load=connections_on_demand quiet=true />
+        </Show>
         <report::ClaimsReport />
     }
+}
+
+#[leptos::wasm_split::wasm_split(details_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn connections_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <connections::Connections /> }.into_any())
 }
 
 /// The details panel's fact-checking part for one annotation: its fields and its links.
