@@ -78,6 +78,9 @@ pub struct AppState {
     /// An import waiting for the person to say where a file made on another version of the
     /// open article goes (written by `ui/actions`).
     pub import_question: RwSignal<Option<WaitingImport>>,
+    /// The details panel's part is here (set by `ui/annotate/details.rs` once fetched): link
+    /// mode and the links drawn in the gutter come with it and are mounted then.
+    pub details_here: RwSignal<bool>,
 }
 
 /// A prepared import held until the person answers the version question.
@@ -107,6 +110,7 @@ impl AppState {
             flash: RwSignal::new(None),
             show_help: RwSignal::new(false),
             import_question: RwSignal::new(None),
+            details_here: RwSignal::new(false),
         }
     }
 }

@@ -25,7 +25,7 @@ pub fn DetailsPanel() -> impl IntoView {
     let any_selected = Memo::new(move |_| annotation.with(Option::is_some));
     // Until the part is fetched, "Loading…" (or the error and "Try again") shows only while an
     // annotation is selected; a failed fetch is tried again on the next selection.
-    let loaded = RwSignal::new(false);
+    let loaded = state.details_here;
     let load = move || async move {
         let panel = details_on_demand(annotation).await;
         if panel.is_ok() {

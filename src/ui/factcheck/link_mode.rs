@@ -3,9 +3,8 @@
 //! article sees them (so they neither select nor start a text selection), a banner says what
 //! to do, and when the click leaves a choice of kinds a small menu offers them.
 //!
-//! The listeners and the mode's rules are in the first paint; the banner and the kind menu come
-//! with the details panel's part (`ui::on_demand`), fetched once an annotation is selected,
-//! which link mode always starts from.
+//! It comes with the details panel's part (`ui::on_demand`), mounted once that part is here:
+//! link mode starts from a selected annotation, and picks from the candidates that panel lists.
 
 use crate::domain::annotation::{AnnotationId, RelationId};
 use crate::domain::command::Command;
@@ -13,7 +12,6 @@ use crate::domain::factcheck::linking::{LinkOption, link_options, option_phrase}
 use crate::ui::actions;
 use crate::ui::factcheck::context::{FactCheck, KindMenu, LinkMode, short_quote, use_fact_check};
 use crate::ui::notices;
-use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::clock;
 use leptos::prelude::*;
@@ -124,7 +122,7 @@ fn in_article(event: &web_sys::Event) -> bool {
 }
 
 /// Listens on the window in the capture phase, so link mode sees article clicks first.
-/// Installed once with the layer, which lives as long as the app.
+/// Installed once with the layer, which lives as long as the app once mounted.
 fn install_pointer_capture(state: AppState, fact_check: FactCheck) {
     let Some(window) = web_sys::window() else {
         return;
@@ -257,29 +255,6 @@ pub fn LinkModeLayer() -> impl IntoView {
         now
     });
 
-    // The banner and the kind menu are drawn by the details panel's part: link mode starts
-    // from a selected annotation, whose details have fetched that part by then. Once drawn,
-    // the view stays (it shows nothing between two uses).
-    let started = Memo::new(move |before: Option<&bool>| {
-        before.copied().unwrap_or(false) || fact_check.link.with(Option::is_some)
-    });
-    view! {
-        <Show when=move || started.get()>
-            <OnDemand what="link mode" load=link_view_on_demand />
-        </Show>
-    }
-}
-
-#[leptos::wasm_split::wasm_split(details_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn link_view_on_demand() -> Result<AnyView, NotLoaded> {
-    Ok(view! { <LinkModeView /> }.into_any())
-}
-
-/// While linking: the banner saying what to do, and the kind menu when a click left a choice.
-#[component]
-fn LinkModeView() -> impl IntoView {
-    let state = use_app();
-    let fact_check = use_fact_check();
     let from_quote = move || {
         fact_check
             .link

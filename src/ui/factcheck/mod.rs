@@ -25,20 +25,23 @@ pub use context::provide;
 #[component]
 pub fn FactCheckLayer() -> impl IntoView {
     let state = crate::ui::state::use_app();
-    // The connections are the selected annotation's links, so they are drawn by the details
-    // panel's part, which selecting an annotation fetches; the panel reports a failed fetch.
+    // Link mode and the connections work on the selected annotation, so they are in the
+    // details panel's part and mounted once it is here (the panel reports a failed fetch).
     view! {
-        <link_mode::LinkModeLayer />
-        <Show when=move || state.selected.with(Option::is_some)>
-            <OnDemand what="the links" load=connections_on_demand quiet=true />
+        <Show when=move || state.details_here.get()>
+            <OnDemand what="link mode" load=linking_on_demand quiet=true />
         </Show>
         <report::ClaimsReport />
     }
 }
 
 #[leptos::wasm_split::wasm_split(details_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn connections_on_demand() -> Result<AnyView, NotLoaded> {
-    Ok(view! { <connections::Connections /> }.into_any())
+fn linking_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! {
+        <link_mode::LinkModeLayer />
+        <connections::Connections />
+    }
+    .into_any())
 }
 
 /// The details panel's fact-checking part for one annotation: its fields and its links.
