@@ -196,6 +196,12 @@ test('two people changing one annotation while apart both keep both versions', a
   await markWith(ben, 'clandestine meetings').waitFor({ timeout: 2_000 });
   await status(ana).filter({ hasText: 'Shared · live' }).waitFor();
 
+  // Apart means offline: each browser must hold its offline copy first (the service worker
+  // copies the app, the parts included, after the first paint; until it has, a part never
+  // used here cannot be fetched offline, and Ben has not opened an annotation's details yet).
+  for (const page of [ana, ben]) {
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  }
   await ana.context().setOffline(true);
   await ben.context().setOffline(true);
   await ana.locator('.ann-details').getByLabel('Note').fill('Ana: misleading');
