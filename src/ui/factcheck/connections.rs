@@ -4,8 +4,8 @@
 //! only (`aria-hidden`, no pointer events): the details panel lists the same links as text,
 //! and on phones, where there is no gutter, it is the only place they are shown. Positions
 //! are read from the rendered marks after each change, scroll or resize, in the next
-//! animation frame. Drawn only while an annotation is selected, so it comes with the details
-//! panel's part (`ui::on_demand`).
+//! animation frame. It draws only while an annotation is selected, so it comes with the
+//! details panel's part (`ui::on_demand`) and is mounted once that part is here.
 
 use crate::domain::annotation::{AnnotationId, RelationKind};
 use crate::domain::factcheck::link_routes::{
