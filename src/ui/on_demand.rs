@@ -59,9 +59,10 @@ type Load = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded
 /// a clear error with "Try again" if the fetch fails. `load` runs with this component's owner,
 /// so the view it makes finds the app's context and is cleaned up with this component.
 ///
-/// `quiet`: nothing shows before the view, for views whose part is already here when they are
-/// mounted, fetched and reported on by another view (link mode and the links drawn in the
-/// gutter, after the details panel).
+/// `quiet`: nothing shows before the view (no "Loading…" status for a screen reader to
+/// announce), for views whose part is already here when they are mounted, fetched and
+/// reported on by what came before (link mode and the links drawn in the gutter after the
+/// details panel; an import's question after the readers' part read the files).
 #[component]
 pub fn OnDemand<F, Fut>(what: &'static str, load: F, #[prop(optional)] quiet: bool) -> impl IntoView
 where

@@ -24,17 +24,17 @@ pub fn DetailsPanel() -> impl IntoView {
     let annotation = selected::read(state);
     let any_selected = Memo::new(move |_| annotation.with(Option::is_some));
     // Until the part is fetched, "Loading…" (or the error and "Try again") shows only while an
-    // annotation is selected; a failed fetch is tried again on the next selection.
-    let loaded = state.details_here;
+    // annotation is selected; a failed fetch is tried again on the next selection. Once it is
+    // here, `details_here` also mounts link mode and the links, which come with it.
     let load = move || async move {
         let panel = details_on_demand(annotation).await;
         if panel.is_ok() {
-            loaded.set(true);
+            state.details_here.set(true);
         }
         panel
     };
     view! {
-        <Show when=move || loaded.get() || any_selected.get()>
+        <Show when=move || state.details_here.get() || any_selected.get()>
             <OnDemand what="the annotation's details" load=load />
         </Show>
     }

@@ -321,7 +321,7 @@ pub fn ImportQuestionLayer() -> impl IntoView {
     let state = use_app();
     view! {
         <Show when=move || state.import_question.with(Option::is_some)>
-            <OnDemand what="the import formats" load=question_on_demand />
+            <OnDemand what="the import formats" load=question_on_demand quiet=true />
         </Show>
     }
 }
