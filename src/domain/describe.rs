@@ -107,10 +107,23 @@ pub fn quoted(quote: &str) -> String {
     format!("“{}”", shorten(quote, DESCRIPTION_QUOTE_LEN))
 }
 
-/// `text` with its first letter upper-cased, as a sentence starts (error messages are written
-/// to follow a colon, and shown on their own in notices).
-pub fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
+/// One of the app's own messages with its first letter upper-cased, as a sentence starts
+/// (error messages are written to follow a colon, and shown on their own in notices). The
+/// messages are the app's English, so only an ASCII first letter is raised: a message that
+/// starts with a name (a file's, a tag's) keeps a non-ASCII name as written, and the first
+/// paint need not carry Unicode's upper-case table (see [`capitalise_name`]).
+pub fn capitalise(message: &str) -> String {
+    let mut message = message.to_string();
+    if let Some(first) = message.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    message
+}
+
+/// A name a person gave (a relation's kind) with its first letter upper-cased in any script:
+/// "réfute" → "Réfute".
+pub fn capitalise_name(name: &str) -> String {
+    let mut chars = name.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
@@ -125,4 +138,31 @@ pub fn shorten(text: &str, max: usize) -> String {
     }
     let kept: String = folded.chars().take(max.saturating_sub(1)).collect();
     format!("{}…", kept.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{capitalise, capitalise_name};
+
+    #[test]
+    fn messages_start_with_a_capital_and_names_keep_their_spelling() {
+        assert_eq!(
+            capitalise("not valid JSON: line 3"),
+            "Not valid JSON: line 3"
+        );
+        assert_eq!(
+            capitalise("été.json is not a file this app reads"),
+            "été.json is not a file this app reads"
+        );
+        assert_eq!(capitalise("“quoted” first"), "“quoted” first");
+        assert_eq!(capitalise(""), "");
+    }
+
+    #[test]
+    fn a_persons_name_is_capitalised_in_any_script() {
+        assert_eq!(capitalise_name("réfute"), "Réfute");
+        assert_eq!(capitalise_name("опровергает"), "Опровергает");
+        assert_eq!(capitalise_name("supports"), "Supports");
+        assert_eq!(capitalise_name(""), "");
+    }
 }

@@ -98,12 +98,13 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// The first letter of the label, shown as a badge beside the colour.
+    /// The first letter of the label as written, shown as a badge beside the colour. The
+    /// badge's style sheet upper-cases it (`.ann-badge`): the browser knows every script's
+    /// case mapping, so the app need not carry Unicode's upper-case table to every first paint.
     pub fn badge_letter(&self) -> char {
         self.label
             .chars()
             .find(|c| c.is_alphanumeric())
-            .map(|c| c.to_uppercase().next().unwrap_or(c))
             .unwrap_or('?')
     }
 }
@@ -190,7 +191,7 @@ pub fn validate_color(color: &str) -> Result<(), TagError> {
 /// Turns a label into a tag id: "Named person" → "named-person".
 pub fn id_from_label(label: &str) -> String {
     let mut id = String::new();
-    for c in label.trim().chars().flat_map(char::to_lowercase) {
+    for c in label.trim().chars().flat_map(lower_case_for_id) {
         if c.is_ascii_alphanumeric() {
             id.push(c);
         } else if !id.ends_with('-') && !id.is_empty() {
@@ -199,6 +200,21 @@ pub fn id_from_label(label: &str) -> String {
     }
     let id = id.trim_end_matches('-');
     id.chars().take(40).collect()
+}
+
+/// `c` lower-cased as far as a tag id can tell: the id keeps only ASCII letters and digits,
+/// and the only characters outside ASCII whose lower case holds one are U+0130 ("İ", lower
+/// case "i" and a combining dot) and U+212A (the Kelvin sign, "k"). Every other character
+/// stays outside ASCII, as its lower case would. So ids come out as `char::to_lowercase`
+/// made them (a test compares every code point) without Unicode's lower-case table, which
+/// the tags' part would otherwise carry.
+fn lower_case_for_id(c: char) -> impl Iterator<Item = char> {
+    let (first, second) = match c {
+        '\u{130}' => ('i', Some('\u{307}')),
+        '\u{212A}' => ('k', None),
+        c => (c.to_ascii_lowercase(), None),
+    };
+    std::iter::once(first).chain(second)
 }
 
 /// The ordered set of tags of one document.
@@ -524,5 +540,27 @@ mod tests {
     fn ids_from_labels() {
         assert_eq!(id_from_label("Named person"), "named-person");
         assert_eq!(id_from_label("  Zahl / Statistik "), "zahl-statistik");
+        assert_eq!(id_from_label("İstanbul"), "i-stanbul");
+    }
+
+    #[test]
+    fn ids_are_what_unicode_lower_case_makes_of_every_character() {
+        let by_table = |label: &str| {
+            let mut id = String::new();
+            for c in label.trim().chars().flat_map(char::to_lowercase) {
+                if c.is_ascii_alphanumeric() {
+                    id.push(c);
+                } else if !id.ends_with('-') && !id.is_empty() {
+                    id.push('-');
+                }
+            }
+            let id = id.trim_end_matches('-');
+            id.chars().take(40).collect::<String>()
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for label in [format!("a{c}b"), format!("{c}B"), format!("x {c}")] {
+                assert_eq!(id_from_label(&label), by_table(&label), "{:?}", c);
+            }
+        }
     }
 }

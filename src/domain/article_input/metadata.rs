@@ -196,7 +196,10 @@ pub fn parse_date_line(line: &str) -> Option<String> {
     if line.chars().count() > MAX_SHORT_LINE_CHARS {
         return None;
     }
-    let lowered = line.to_lowercase();
+    // The words it knows are English and ASCII, and no character outside ASCII lower-cases
+    // to a letter of them (only "İ" and the Kelvin sign reach ASCII, as "i" with a combining
+    // dot and "k"), so ASCII's lower case finds what Unicode's would, without its table.
+    let lowered = line.to_ascii_lowercase();
     let mut words: Vec<&str> = lowered
         .split(|character: char| character.is_whitespace() || character == ',')
         .map(|word| word.trim_end_matches(['.', ':']))

@@ -12,7 +12,7 @@
 
 use crate::domain::annotation::{AnnotationId, RelationId, RelationKind};
 use crate::domain::command::Command;
-use crate::domain::describe::capitalise;
+use crate::domain::describe::capitalise_name;
 use crate::domain::document::Document;
 use crate::domain::factcheck::fields::{FieldError, FieldKind, FieldSpec};
 use crate::domain::factcheck::rating::RatingScale;
@@ -141,8 +141,8 @@ pub fn relation_phrase(kind: &RelationKind, outgoing: bool, from_tag: &str) -> S
         (RelationKind::AttributedTo, false) => "Author of",
         (RelationKind::About, true) => "About",
         (RelationKind::About, false) => "Subject of",
-        (RelationKind::Custom(name), true) => return capitalise(name),
-        (RelationKind::Custom(name), false) => return format!("{} (from)", capitalise(name)),
+        (RelationKind::Custom(name), true) => return capitalise_name(name),
+        (RelationKind::Custom(name), false) => return format!("{} (from)", capitalise_name(name)),
     };
     phrase.to_string()
 }
