@@ -242,6 +242,12 @@ test('after one visit every part fetched on demand works with the network off', 
     await other.waitForFunction(() => /Merged with changes from another tab|was edited in both tabs/
       .test(document.body.textContent));
     await other.close();
+    // The search's case folding: a search in capitals finds the annotation.
+    const search = page.getByPlaceholder('Search quotes and notes');
+    await search.fill('NOWHERE IN THIS');
+    await page.locator('.ann-list__button', { hasText: 'nowhere in this article' }).waitFor();
+    assert.equal(await page.locator('.ann-list__button').count(), 1);
+    await search.fill('');
     // The tags' list and the keyboard help.
     await page.getByText('Tags', { exact: true }).click();
     await page.getByLabel('New tag name').waitFor();

@@ -4,15 +4,21 @@
 //!
 //! One memo per change builds what the list shows; each row and each tag chip is keyed by its
 //! id and reads its own part of that memo, so an edit updates the rows it touches in place.
+//!
+//! The search compares text by Unicode's lower case, whose tables (about 6 KiB gzip) are a
+//! part fetched the first time a person types a search (`list_search`): most visits never
+//! search, and every first paint would pay for them.
 
 use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::domain::describe::shorten;
 use crate::domain::document::Document;
-use crate::domain::list_filter::filter_annotations;
+use crate::domain::list_filter::{Fold, filter_annotations};
 use crate::domain::tag::TagId;
 use crate::ui::actions;
-use crate::ui::state::use_app;
+use crate::ui::on_demand::{self, NotLoaded};
+use crate::ui::state::{AppState, use_app};
 use leptos::prelude::*;
+use std::cell::Cell;
 
 /// How many list items are rendered at first, and added by "Show more". A list of 20,000
 /// rendered at once took most of a big article's start-up and every change re-diffed it;
@@ -51,6 +57,8 @@ impl Item {
 struct Page {
     rows: Vec<(AnnotationId, Item)>,
     matching: usize,
+    /// A search waits for its case folding to be fetched: nothing is known to match yet.
+    searching: bool,
 }
 
 impl Page {
@@ -71,16 +79,89 @@ struct Chip {
     count: usize,
 }
 
+const SEARCH: &str = "the search";
+
+thread_local! {
+    /// The search's case folding once its part is here (for the page's life).
+    static FOLD: Cell<Option<Fold>> = const { Cell::new(None) };
+    /// Whether it is being fetched.
+    static FETCHING: Cell<bool> = const { Cell::new(false) };
+}
+
+#[leptos::wasm_split::wasm_split(
+    list_search,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible
+)]
+fn search_on_demand() -> Result<Fold, NotLoaded> {
+    Ok(str::to_lowercase)
+}
+
+/// The list's view of the search's folding.
+#[derive(Clone, Copy)]
+struct Search {
+    fold: RwSignal<Option<Fold>>,
+    /// The last fetch failed (the notice says why); typing again tries again.
+    failed: RwSignal<bool>,
+}
+
+/// Fetches the search's folding if a search needs it and it is neither here nor on its way;
+/// `search` learns it when it comes. A failed fetch is a notice ("Nothing found: Could not
+/// load the search…"); the next key typed in the search tries again.
+fn fetch_search(state: AppState, search: Search) {
+    let searches = state.filter.with_untracked(|f| f.searches());
+    if !searches || FOLD.get().is_some() || FETCHING.replace(true) {
+        return;
+    }
+    search.failed.set(false);
+    leptos::task::spawn_local(async move {
+        let fetched = on_demand::run(state, SEARCH, "found", search_on_demand()).await;
+        FETCHING.set(false);
+        // The list may have closed meanwhile (then its signals are gone, and FOLD keeps the
+        // folding for the next list).
+        match fetched {
+            Some(folding) => {
+                FOLD.set(Some(folding));
+                search.fold.try_set(Some(folding));
+            }
+            None => {
+                search.failed.try_set(true);
+            }
+        }
+    });
+}
+
+/// Stands for the search's folding while the search is blank, when nothing is folded.
+fn unfolded(text: &str) -> String {
+    text.to_owned()
+}
+
 #[component]
 pub fn AnnotationList() -> impl IntoView {
     let state = use_app();
     let shown = RwSignal::new(LIST_PAGE);
+    let search = Search {
+        fold: RwSignal::new(FOLD.get()),
+        failed: RwSignal::new(false),
+    };
+    fetch_search(state, search);
     let page = Memo::new(move |_| {
         let limit = shown.get();
+        let fold = search.fold.get();
         state.filter.with(|filter| {
+            let fold = match (filter.searches(), fold) {
+                (false, _) => unfolded,
+                (true, Some(fold)) => fold,
+                (true, None) => {
+                    return Page {
+                        searching: true,
+                        ..Page::default()
+                    };
+                }
+            };
             state.editor.with(|e| {
                 let document = e.document();
-                let list = filter_annotations(document, filter, limit);
+                let list = filter_annotations(document, filter, limit, fold);
                 Page {
                     rows: list
                         .shown
@@ -88,6 +169,7 @@ pub fn AnnotationList() -> impl IntoView {
                         .map(|a| (a.id.clone(), Item::of(document, a)))
                         .collect(),
                     matching: list.matching,
+                    searching: false,
                 }
             })
         })
@@ -99,10 +181,10 @@ pub fn AnnotationList() -> impl IntoView {
                 "Annotations " <span class="ann-count">{total}</span>
             </h2>
             <TagFilters />
-            <SearchField />
+            <SearchField search=search />
             <Show
                 when=move || page.with(|p| p.matching > 0)
-                fallback=move || view! { <EmptyList total=total /> }
+                fallback=move || view! { <EmptyList total=total page=page search=search /> }
             >
                 <ol class="ann-list__items">
                     <For
@@ -189,7 +271,7 @@ fn TagChip(id: TagId, chips: Memo<Vec<(TagId, Chip)>>) -> impl IntoView {
 }
 
 #[component]
-fn SearchField() -> impl IntoView {
+fn SearchField(search: Search) -> impl IntoView {
     let state = use_app();
     view! {
         <label class="ann-field ann-field--search">
@@ -201,6 +283,7 @@ fn SearchField() -> impl IntoView {
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
                     state.filter.update(|f| f.search = value);
+                    fetch_search(state, search);
                 }
             />
         </label>
@@ -208,11 +291,17 @@ fn SearchField() -> impl IntoView {
 }
 
 #[component]
-fn EmptyList(total: Memo<usize>) -> impl IntoView {
+fn EmptyList(total: Memo<usize>, page: Memo<Page>, search: Search) -> impl IntoView {
     view! {
         <p class="ann-empty">
             {move || {
-                if total.get() == 0 {
+                if page.with(|p| p.searching) {
+                    if search.failed.get() {
+                        "The search could not be loaded. Type in it again to try again."
+                    } else {
+                        "Searching…"
+                    }
+                } else if total.get() == 0 {
                     "Select text in the article, then choose Claim, Source or Entity (or press 1, 2, 3)."
                 } else {
                     "No annotation matches the filter."
