@@ -190,6 +190,12 @@ test('a custom tag gets a toolbar button and a key', async () => {
   await dragSelect(page, 'an unprecedented threat to national sovereignty');
   await page.keyboard.press('4');
   await page.waitForFunction((s) => document.querySelectorAll(`${s} mark[data-tags="quote"]`).length === 2, ARTICLE);
+  // A badge shows the label's first letter in capitals, in any script: the app keeps it as
+  // written and the style sheet upper-cases it.
+  await page.getByLabel('New tag name').fill('évidence');
+  await page.getByRole('button', { name: 'Add tag' }).click();
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.ann-badge')].some((b) => b.textContent === 'é' && b.innerText === 'É'));
 });
 
 const INVISIBLE_EDGE = /^[\s\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\s\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]$/u;
