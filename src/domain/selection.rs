@@ -100,6 +100,19 @@ pub fn range_from_selection(
     focus: Utf16Offset,
     options: SelectionOptions,
 ) -> Result<TextRange, SelectionError> {
+    let trimmed = trimmed_selection(text, anchor, focus)?;
+    snap_trimmed(text, trimmed, options)
+}
+
+/// The first steps of [`range_from_selection`], without the snapping: the positions in
+/// order and in code points, and the whitespace at either end trimmed. It needs none of
+/// Unicode's segmentation tables, so the app can show a selection with it before the part
+/// that snaps (and holds those tables) is fetched.
+pub fn trimmed_selection(
+    text: &Text,
+    anchor: Utf16Offset,
+    focus: Utf16Offset,
+) -> Result<TextRange, SelectionError> {
     let (first, last) = if focus < anchor {
         (focus, anchor)
     } else {
@@ -108,7 +121,7 @@ pub fn range_from_selection(
     let start = code_point_from_utf16_outward(text, first, Outward::Backward)?;
     let end = code_point_from_utf16_outward(text, last, Outward::Forward)?;
     let raw = TextRange::new(start, end)?;
-    refine_range(text, raw, options)
+    trim_checked(text, raw)
 }
 
 /// The same refinement as [`range_from_selection`] for a range already in code points.
@@ -117,11 +130,24 @@ pub fn refine_range(
     raw: TextRange,
     options: SelectionOptions,
 ) -> Result<TextRange, SelectionError> {
+    let trimmed = trim_checked(text, raw)?;
+    snap_trimmed(text, trimmed, options)
+}
+
+fn trim_checked(text: &Text, raw: TextRange) -> Result<TextRange, SelectionError> {
     text.check_range(raw)?;
     if raw.is_empty() {
         return Err(SelectionError::Collapsed);
     }
-    let trimmed = trim_whitespace(text, raw)?;
+    trim_whitespace(text, raw)
+}
+
+/// Snaps a trimmed range to graphemes and, unless `options` say exact, to words.
+fn snap_trimmed(
+    text: &Text,
+    trimmed: TextRange,
+    options: SelectionOptions,
+) -> Result<TextRange, SelectionError> {
     let graphemes = snap_to_graphemes(text, trimmed)?;
     if !options.snap_to_words {
         return Ok(graphemes);
@@ -506,6 +532,16 @@ mod tests {
                 let focus = Utf16Offset((focus_share * len_utf16 as f64) as usize);
                 let options = SelectionOptions { snap_to_words };
                 let result = range_from_selection(&text, anchor, focus, options);
+                // The app shows the trimmed selection before the snapping's part is here: it
+                // fails exactly when the snapped one does, and the snapped one only widens it.
+                let trimmed = trimmed_selection(&text, anchor, focus);
+                match (&result, &trimmed) {
+                    (Ok(range), Ok(trimmed)) => {
+                        prop_assert!(range.start() <= trimmed.start() && trimmed.end() <= range.end());
+                    }
+                    (Err(error), Err(trimmed_error)) => prop_assert_eq!(error, trimmed_error),
+                    _ => prop_assert!(false, "{:?} but trimmed {:?}", result, trimmed),
+                }
                 if anchor.0.max(focus.0) > len_utf16 {
                     let is_past_end = matches!(result, Err(SelectionError::Offset(OffsetError::PastEnd { .. })));
                     prop_assert!(is_past_end);

@@ -10,10 +10,11 @@ use crate::domain::document::Document;
 use crate::domain::history::Editor;
 use crate::domain::import_apply::{AppliedImport, StoredDocument};
 use crate::domain::import_pipeline::ImportPreparation;
-use crate::domain::selection::{SelectionError, SelectionOptions, range_from_selection};
+use crate::domain::selection::{SelectionError, SelectionOptions, trimmed_selection};
 use crate::domain::sync::incoming::{RemoteEdit, apply_edits, touched};
 use crate::domain::tag::TagId;
 use crate::ui::notices::{announce, notify};
+use crate::ui::snapping::{self, Snap};
 use crate::ui::state::{AppState, NoticeKind, PendingSelection, Screen, WaitingImport};
 use crate::web::clock;
 use crate::web::dom_selection::{self, RawSelection, ScreenRect};
@@ -80,12 +81,72 @@ pub fn redo(state: AppState) {
     }
 }
 
-/// Tags the pending selection (from the toolbar or a number key).
-pub fn tag_selection(state: AppState, tag: TagId) {
+/// Runs `commit` with the proposal once it is snapped (at once unless it is provisional,
+/// `ui::snapping`): what tags or moves to a selection uses the range it would have had with
+/// the snapping's part already here. `done` names the commit in a failed fetch's notice
+/// ("Nothing tagged: …"). Without a proposal, `missing` is announced.
+pub fn with_proposal(
+    state: AppState,
+    done: &'static str,
+    missing: &'static str,
+    commit: impl FnOnce(PendingSelection) + 'static,
+) {
     let Some(pending) = state.pending.get_untracked() else {
-        announce(state, "Select some text in the article first");
+        announce(state, missing);
         return;
     };
+    if pending.provisional.is_none() {
+        commit(pending);
+        return;
+    }
+    snapping::when_here(state, done, move |snap| {
+        snap_provisional(state, snap);
+        // Snapped, unless the person dropped or replaced it meanwhile.
+        if let Some(pending) = state.pending.get_untracked()
+            && pending.provisional.is_none()
+        {
+            commit(pending);
+        }
+    });
+}
+
+/// The snapping's part arrived: a provisional proposal is snapped in place (or dropped, as
+/// [`propose`] would, if snapping finds nothing to annotate).
+fn snap_provisional(state: AppState, snap: Snap) {
+    let Some(pending) = state.pending.get_untracked() else {
+        return;
+    };
+    let Some(options) = pending.provisional else {
+        return;
+    };
+    let range = state
+        .editor
+        .with_untracked(|e| snap(&e.document().text, pending.anchor, pending.focus, options));
+    state.pending.set(range.ok().map(|range| PendingSelection {
+        range,
+        provisional: None,
+        ..pending
+    }));
+}
+
+/// A person starts selecting in the article (a pointer pressed there, or the article
+/// focused): the snapping's part is fetched now, so that the selection is snapped as soon as
+/// it is made.
+pub fn selecting(state: AppState) {
+    snapping::prefetch(state, snap_provisional);
+}
+
+/// Tags the pending selection (from the toolbar or a number key).
+pub fn tag_selection(state: AppState, tag: TagId) {
+    with_proposal(
+        state,
+        "tagged",
+        "Select some text in the article first",
+        move |pending| tag_snapped(state, tag, pending),
+    );
+}
+
+fn tag_snapped(state: AppState, tag: TagId, pending: PendingSelection) {
     let id = AnnotationId(clock::new_id("a"));
     let applied = execute(
         state,
@@ -143,8 +204,15 @@ fn propose(state: AppState, raw: RawSelection, exact: bool) -> Result<(), Select
     } else {
         SelectionOptions::default()
     };
+    // Without the snapping's part, the trimmed selection is shown (provisional) while it is
+    // fetched; it fails exactly when the snapped one would.
+    let snap = snapping::here();
     let range = state.editor.with_untracked(|e| {
-        range_from_selection(&e.document().text, raw.anchor, raw.focus, options)
+        let text = &e.document().text;
+        match snap {
+            Some(snap) => snap(text, raw.anchor, raw.focus, options),
+            None => trimmed_selection(text, raw.anchor, raw.focus),
+        }
     });
     match range {
         Ok(range) => {
@@ -153,7 +221,11 @@ fn propose(state: AppState, raw: RawSelection, exact: bool) -> Result<(), Select
                 rect: raw.rect,
                 anchor: raw.anchor,
                 focus: raw.focus,
+                provisional: snap.is_none().then_some(options),
             }));
+            if snap.is_none() {
+                snapping::prefetch(state, snap_provisional);
+            }
             Ok(())
         }
         Err(error) => {

@@ -15,6 +15,7 @@ pub mod progress;
 pub mod selected;
 pub mod sharing;
 pub mod shell;
+pub mod snapping;
 pub mod state;
 pub mod strings;
 pub mod transfer;

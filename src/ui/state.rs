@@ -4,6 +4,7 @@
 use crate::domain::annotation::AnnotationId;
 use crate::domain::history::Editor;
 use crate::domain::list_filter::ListFilter;
+use crate::domain::selection::SelectionOptions;
 use crate::domain::text::{TextRange, Utf16Offset};
 use crate::web::dom_selection::ScreenRect;
 use leptos::prelude::*;
@@ -16,6 +17,10 @@ pub struct PendingSelection {
     /// The raw selection it came from, to snap it again when the snapping option changes.
     pub anchor: Utf16Offset,
     pub focus: Utf16Offset,
+    /// Not yet snapped, because the snapping's part is not here yet (`ui::snapping`): `range`
+    /// is the browser's selection trimmed, to be snapped with these options before anything
+    /// commits it.
+    pub provisional: Option<SelectionOptions>,
 }
 
 /// Which screen fills the main area.

@@ -13,11 +13,13 @@ import {
   dragSelect,
   expectNoConsoleErrors,
   marks,
+  newPage,
   openApp,
   screenshot,
   selectByOffsets,
   selection,
   useHarness,
+  waitForApp,
 } from './harness.mjs';
 
 const SAMPLE = fs.readFileSync(path.join(ROOT, 'src/ui/sample-article.txt'), 'utf8');
@@ -196,6 +198,35 @@ test('a custom tag gets a toolbar button and a key', async () => {
   await page.getByRole('button', { name: 'Add tag' }).click();
   await page.waitForFunction(() =>
     [...document.querySelectorAll('.ann-badge')].some((b) => b.textContent === 'é' && b.innerText === 'É'));
+});
+
+// Snapping is a part fetched when a person starts selecting. Held back here, the first
+// selection is proposed as the browser made it, and a tag chosen meanwhile waits: once the
+// part arrives the annotation gets the whole words, as it would have with the part there.
+test('a selection tagged before its snapping is fetched is snapped before it is stored', async () => {
+  const page = await newPage({ context: { serviceWorkers: 'block' } });
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  let asked = 0;
+  await page.route(/split_selection_snap-[0-9a-f]+\.wasm$/, async (route) => {
+    asked += 1;
+    await held;
+    await route.continue();
+  });
+  await page.goto(page.server.origin + '/');
+  await waitForApp(page);
+  assert.equal(asked, 0, 'the snapping is fetched only once a person starts selecting');
+  await dragSelect(page, 'act of crazin');
+  const toolbar = page.getByRole('toolbar', { name: 'Tag the selection' });
+  await toolbar.waitFor();
+  assert.equal(asked, 1);
+  await page.keyboard.press('1');
+  await page.waitForTimeout(300);
+  assert.equal((await marks(page)).length, 0, 'nothing is stored before the selection is snapped');
+  release();
+  await page.waitForFunction((s) => document.querySelectorAll(`${s} mark`).length > 0, ARTICLE);
+  assert.deepEqual((await marks(page)).map((m) => m.text), ['act of craziness']);
+  expectNoConsoleErrors(page);
 });
 
 const INVISIBLE_EDGE = /^[\s\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\s\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]$/u;

@@ -13,6 +13,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { selectByOffsets } from './harness.mjs';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const PREFIX = '/app/';
@@ -248,6 +249,17 @@ test('after one visit every part fetched on demand works with the network off', 
     await page.locator('.ann-list__button', { hasText: 'nowhere in this article' }).waitFor();
     assert.equal(await page.locator('.ann-list__button').count(), 1);
     await search.fill('');
+    // Snapping a selection: a drag over part of a word proposes the whole word, tagged with 1
+    // (the notices above the short article go first: the drag would start on them).
+    const dismiss = page.getByRole('button', { name: 'Dismiss message' });
+    while ((await dismiss.count()) > 0) await dismiss.first().click();
+    const opened = await page.evaluate(() => document.querySelector('[data-article-text]').textContent);
+    const word = opened.indexOf('network');
+    await selectByOffsets(page, word + 1, word + 5);
+    await page.getByRole('toolbar', { name: 'Tag the selection' }).waitFor();
+    await page.keyboard.press('1');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-article-text] mark')]
+      .some((mark) => mark.textContent === 'network'));
     // The tags' list and the keyboard help.
     await page.getByText('Tags', { exact: true }).click();
     await page.getByLabel('New tag name').waitFor();

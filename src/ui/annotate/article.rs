@@ -556,7 +556,11 @@ pub fn ArticleView() -> impl IntoView {
                 }
                 aria-label=crate::ui::strings::ARTICLE_LABEL
                 aria-describedby="ann-article-help"
-                on:focus=move |_| crate::ui::annotate::reading_cursor::on_article_focus()
+                on:focus=move |_| {
+                    actions::selecting(state);
+                    crate::ui::annotate::reading_cursor::on_article_focus()
+                }
+                on:pointerdown=move |_| actions::selecting(state)
                 node_ref=article_ref
                 on:mouseup=move |ev| on_pointer_up(state, article_ref, &ev)
                 on:touchend=move |_| on_touch_end(state, article_ref)

@@ -41,20 +41,24 @@ fn status_text(anchor: &AnchorStatus) -> String {
 
 /// Moves annotation `id` to the proposed selection ("Use selection").
 fn use_selection(state: AppState, reselecting: RwSignal<Option<AnnotationId>>, id: AnnotationId) {
-    let Some(pending) = state.pending.get_untracked() else {
-        notices::announce(state, "Select the new text in the article first");
-        return;
-    };
-    if actions::execute(
+    actions::with_proposal(
         state,
-        Command::MoveAnnotation {
-            id,
-            range: pending.range,
+        "moved",
+        "Select the new text in the article first",
+        move |pending| {
+            if actions::execute(
+                state,
+                Command::MoveAnnotation {
+                    id,
+                    range: pending.range,
+                },
+            ) {
+                actions::dismiss_selection(state);
+                // The list may have closed while the selection was snapped.
+                reselecting.try_set(None);
+            }
         },
-    ) {
-        actions::dismiss_selection(state);
-        reselecting.set(None);
-    }
+    );
 }
 
 #[component]
