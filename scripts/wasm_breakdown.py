@@ -33,40 +33,61 @@ def crate_of(name):
         return inner.group(1) if inner else ident
     return ident
 
+def function_imports(body):
+    """How many functions the import section imports (they take the first indices)."""
+    imports = 0
+    count, i = leb(body, 0)
+    for _ in range(count):
+        for _ in range(2):
+            n, i = leb(body, i); i += n
+        kind = body[i]; i += 1
+        if kind == 0: _, i = leb(body, i); imports += 1
+        elif kind == 1: i += 1; flags, i = leb(body, i); _, i = leb(body, i); i = leb(body, i)[1] if flags & 1 else i
+        elif kind == 2: flags, i = leb(body, i); _, i = leb(body, i); i = leb(body, i)[1] if flags & 1 else i
+        elif kind == 3: i += 2
+        else: i += 1; _, i = leb(body, i)
+    return imports
+
+def function_bodies(body):
+    """The code section's function bodies: (offset in the section, size with its length)."""
+    count, i = leb(body, 0)
+    for _ in range(count):
+        size, j = leb(body, i); yield i, size + (j - i); i = j + size
+
+def custom_name(body):
+    """A custom section's name and where its contents start."""
+    n, i = leb(body, 0)
+    return body[i:i + n].decode("utf-8", "replace"), i + n
+
+def function_names(body):
+    """The "name" custom section's function names: {function index: name}."""
+    names = {}
+    _, k = custom_name(body)
+    while k < len(body):
+        sub = body[k]; size, k2 = leb(body, k + 1)
+        if sub == 1:
+            count, m = leb(body, k2)
+            for _ in range(count):
+                idx, m = leb(body, m); ln, m = leb(body, m)
+                names[idx] = body[m:m + ln].decode("utf-8", "replace"); m += ln
+        k = k2 + size
+    return names
+
 def main(path, top):
     buf = pathlib.Path(path).read_bytes()
     imports = 0; bodies = []; names = {}; data = 0; custom = collections.Counter()
     for sid, body in sections(buf):
-        if sid == 2:  # imports: count function imports, which take the first indices
-            count, i = leb(body, 0)
-            for _ in range(count):
-                for _ in range(2):
-                    n, i = leb(body, i); i += n
-                kind = body[i]; i += 1
-                if kind == 0: _, i = leb(body, i); imports += 1
-                elif kind == 1: i += 1; flags, i = leb(body, i); _, i = leb(body, i); i = leb(body, i)[1] if flags & 1 else i
-                elif kind == 2: flags, i = leb(body, i); _, i = leb(body, i); i = leb(body, i)[1] if flags & 1 else i
-                elif kind == 3: i += 2
-                else: i += 1; _, i = leb(body, i)
+        if sid == 2:
+            imports = function_imports(body)
         elif sid == 10:
-            count, i = leb(body, 0)
-            for _ in range(count):
-                size, j = leb(body, i); bodies.append(size + (j - i)); i = j + size
+            bodies = [size for _, size in function_bodies(body)]
         elif sid == 11:
             data = len(body)
         elif sid == 0:
-            n, i = leb(body, 0); cname = body[i:i + n].decode(); rest = body[i + n:]
+            cname, _ = custom_name(body)
             custom[cname] += len(body)
             if cname == "name":
-                k = 0
-                while k < len(rest):
-                    sub = rest[k]; size, k2 = leb(rest, k + 1)
-                    if sub == 1:
-                        count, m = leb(rest, k2)
-                        for _ in range(count):
-                            idx, m = leb(rest, m); ln, m = leb(rest, m)
-                            names[idx] = rest[m:m + ln].decode("utf-8", "replace"); m += ln
-                    k = k2 + size
+                names = function_names(body)
     per_crate = collections.Counter(); funcs = []
     for n, size in enumerate(bodies):
         name = names.get(imports + n, f"function[{imports + n}]")

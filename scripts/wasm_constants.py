@@ -13,7 +13,7 @@ modules, so a large constant the first paint carries points at the code that pul
 import bisect, collections, pathlib, sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from wasm_breakdown import leb, sections  # noqa: E402
+from wasm_breakdown import custom_name, function_bodies, function_imports, function_names, leb, sections  # noqa: E402
 
 # Relocation types with an addend (the wasm tool conventions' Linking.md).
 WITH_ADDEND = {3, 4, 5, 8, 9, 11, 14, 15, 16, 17, 21, 22}
@@ -28,47 +28,15 @@ def sleb(buf, i):
             return (result - (1 << shift) if b & 0x40 else result), i
 
 
-def function_names(body):
-    """The name section's function names: {function index: name}."""
-    names = {}
-    n, i = leb(body, 0); rest = body[i + n:]
-    k = 0
-    while k < len(rest):
-        sub = rest[k]; size, k2 = leb(rest, k + 1)
-        if sub == 1:
-            count, m = leb(rest, k2)
-            for _ in range(count):
-                idx, m = leb(rest, m); ln, m = leb(rest, m)
-                names[idx] = rest[m:m + ln].decode("utf-8", "replace"); m += ln
-        k = k2 + size
-    return names
-
-
-def custom_name(body):
-    n, i = leb(body, 0)
-    return body[i:i + n].decode("utf-8", "replace"), i + n
-
-
 def read_linked(path):
     """Functions (code section offsets and names), symbols and code relocations."""
     buf = pathlib.Path(path).read_bytes()
     imports = 0; functions = []; names = {}; symbols = []; relocations = []
     for sid, body in sections(buf):
         if sid == 2:
-            count, i = leb(body, 0)
-            for _ in range(count):
-                for _ in range(2):
-                    n, i = leb(body, i); i += n
-                kind = body[i]; i += 1
-                if kind == 0: _, i = leb(body, i); imports += 1
-                elif kind == 1: i += 1; flags, i = leb(body, i); _, i = leb(body, i); i = leb(body, i)[1] if flags & 1 else i
-                elif kind == 2: flags, i = leb(body, i); _, i = leb(body, i); i = leb(body, i)[1] if flags & 1 else i
-                elif kind == 3: i += 2
-                else: i += 1; _, i = leb(body, i)
+            imports = function_imports(body)
         elif sid == 10:
-            count, i = leb(body, 0)
-            for n in range(count):
-                size, j = leb(body, i); functions.append((i, imports + n)); i = j + size
+            functions = [(offset, imports + n) for n, (offset, _) in enumerate(function_bodies(body))]
         elif sid == 0:
             name, i = custom_name(body)
             if name == "name":
