@@ -99,11 +99,14 @@ pub fn with_proposal(
         commit(pending);
         return;
     }
+    let asked = (pending.anchor, pending.focus);
     snapping::when_here(state, done, move |snap| {
         snap_provisional(state, snap);
-        // Snapped, unless the person dropped or replaced it meanwhile.
+        // The same selection, snapped: not one the person made meanwhile, nor none (dropped,
+        // or already committed by an earlier wait).
         if let Some(pending) = state.pending.get_untracked()
             && pending.provisional.is_none()
+            && (pending.anchor, pending.focus) == asked
         {
             commit(pending);
         }

@@ -84,8 +84,6 @@ const SEARCH: &str = "the search";
 thread_local! {
     /// The search's case folding once its part is here (for the page's life).
     static FOLD: Cell<Option<Fold>> = const { Cell::new(None) };
-    /// Whether it is being fetched.
-    static FETCHING: Cell<bool> = const { Cell::new(false) };
 }
 
 #[leptos::wasm_split::wasm_split(
@@ -97,31 +95,41 @@ fn search_on_demand() -> Result<Fold, NotLoaded> {
     Ok(str::to_lowercase)
 }
 
-/// The list's view of the search's folding.
+/// One list's view of the search's folding.
 #[derive(Clone, Copy)]
 struct Search {
     fold: RwSignal<Option<Fold>>,
+    /// This list awaits the part (a list opened while another's fetch is under way awaits
+    /// the same fetch: the loader shares it).
+    fetching: RwSignal<bool>,
     /// The last fetch failed (the notice says why); typing again tries again.
     failed: RwSignal<bool>,
 }
 
-/// Fetches the search's folding if a search needs it and it is neither here nor on its way;
-/// `search` learns it when it comes. A failed fetch is a notice ("Nothing found: Could not
-/// load the search…"); the next key typed in the search tries again.
+/// Fetches the search's folding if a search needs it and this list neither has it nor
+/// awaits it; `search` learns it when it comes. A failed fetch is a notice ("Nothing found:
+/// Could not load the search…"); the next key typed in the search tries again.
 fn fetch_search(state: AppState, search: Search) {
     let searches = state.filter.with_untracked(|f| f.searches());
-    if !searches || FOLD.get().is_some() || FETCHING.replace(true) {
+    if !searches || search.fold.get_untracked().is_some() || search.fetching.get_untracked() {
         return;
     }
+    if let Some(folding) = FOLD.get() {
+        search.fold.set(Some(folding));
+        return;
+    }
+    search.fetching.set(true);
     search.failed.set(false);
     leptos::task::spawn_local(async move {
         let fetched = on_demand::run(state, SEARCH, "found", search_on_demand()).await;
-        FETCHING.set(false);
-        // The list may have closed meanwhile (then its signals are gone, and FOLD keeps the
-        // folding for the next list).
+        if let Some(folding) = fetched {
+            FOLD.set(Some(folding));
+        }
+        // The list may have closed meanwhile: then its signals are gone, and FOLD keeps
+        // the folding for the next list.
+        search.fetching.try_set(false);
         match fetched {
             Some(folding) => {
-                FOLD.set(Some(folding));
                 search.fold.try_set(Some(folding));
             }
             None => {
@@ -142,6 +150,7 @@ pub fn AnnotationList() -> impl IntoView {
     let shown = RwSignal::new(LIST_PAGE);
     let search = Search {
         fold: RwSignal::new(FOLD.get()),
+        fetching: RwSignal::new(false),
         failed: RwSignal::new(false),
     };
     fetch_search(state, search);
