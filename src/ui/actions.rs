@@ -100,17 +100,21 @@ pub fn with_proposal(
         return;
     }
     let asked = (pending.anchor, pending.focus);
-    snapping::when_here(state, done, move |snap| {
-        snap_provisional(state, snap);
-        // The same selection, snapped: not one the person made meanwhile, nor none (dropped,
-        // or already committed by an earlier wait).
-        if let Some(pending) = state.pending.get_untracked()
-            && pending.provisional.is_none()
-            && (pending.anchor, pending.focus) == asked
-        {
-            commit(pending);
-        }
-    });
+    snapping::when_here(
+        state,
+        done,
+        Box::new(move |snap| {
+            snap_provisional(state, snap);
+            // The same selection, snapped: not one the person made meanwhile, nor none (dropped,
+            // or already committed by an earlier wait).
+            if let Some(pending) = state.pending.get_untracked()
+                && pending.provisional.is_none()
+                && (pending.anchor, pending.focus) == asked
+            {
+                commit(pending);
+            }
+        }),
+    );
 }
 
 /// The snapping's part arrived: a provisional proposal is snapped in place (or dropped, as

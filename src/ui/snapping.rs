@@ -16,6 +16,8 @@ use crate::domain::text::{Text, TextRange, Utf16Offset};
 use crate::ui::on_demand::{self, NotLoaded};
 use crate::ui::state::AppState;
 use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 
 /// `domain::selection::range_from_selection`, reached through the part.
 pub type Snap =
@@ -23,9 +25,26 @@ pub type Snap =
 
 const WHAT: &str = "the selection's snapping to words";
 
+type Loading = Pin<Box<dyn Future<Output = Result<Snap, NotLoaded>>>>;
+
 thread_local! {
     static SNAP: Cell<Option<Snap>> = const { Cell::new(None) };
     static FETCHING: Cell<bool> = const { Cell::new(false) };
+    /// The boundary's way in, reached only through [`install`]: committing a proposal is
+    /// also done from other parts (Needs review's "Use selection"), and code a part reaches
+    /// may not cross another part's boundary (the wasm-bindgen test build, which has no
+    /// split, could not link it; ARCHITECTURE.md "Loading on demand").
+    static LOAD: Cell<Option<fn() -> Loading>> = const { Cell::new(None) };
+}
+
+/// Makes the snapping's part reachable; the app calls it once, in the main module.
+pub fn install() {
+    LOAD.set(Some(|| Box::pin(snap_on_demand())));
+}
+
+/// The part's fetch (shared with one already under way), if the app installed it.
+fn load() -> Option<Loading> {
+    LOAD.get().map(|load| load())
 }
 
 #[leptos::wasm_split::wasm_split(
@@ -46,11 +65,16 @@ pub fn here() -> Option<Snap> {
 /// comes (to snap a provisional proposal). A failed fetch says nothing here: nothing waits on
 /// it, the proposal stays on screen as it is, and committing it fetches again and reports.
 pub fn prefetch(state: AppState, arrived: fn(AppState, Snap)) {
-    if SNAP.get().is_some() || FETCHING.replace(true) {
+    if SNAP.get().is_some() || FETCHING.get() {
         return;
     }
+    // Not installed: no article in this build (the tests of the parts).
+    let Some(loading) = load() else {
+        return;
+    };
+    FETCHING.set(true);
     leptos::task::spawn_local(async move {
-        let fetched = snap_on_demand().await;
+        let fetched = loading.await;
         FETCHING.set(false);
         if let Ok(snap) = fetched {
             SNAP.set(Some(snap));
@@ -62,14 +86,19 @@ pub fn prefetch(state: AppState, arrived: fn(AppState, Snap)) {
 /// Runs `then` with the snapping: at once when it is here, else once it is fetched ("Loading
 /// the selection's snapping…" meanwhile). A failed fetch is the error notice "Nothing
 /// {done}: Could not load…", and `then` does not run; the proposal stays.
-pub fn when_here(state: AppState, done: &'static str, then: impl FnOnce(Snap) + 'static) {
+/// (`then` is boxed: one compiled copy of this for every caller.)
+pub fn when_here(state: AppState, done: &'static str, then: Box<dyn FnOnce(Snap)>) {
     if let Some(snap) = SNAP.get() {
         then(snap);
         return;
     }
+    // Not installed: no article in this build (the tests of the parts).
+    let Some(loading) = load() else {
+        return;
+    };
     leptos::task::spawn_local(async move {
         // The loader shares a fetch already under way (`prefetch`'s) rather than starting one.
-        if let Some(snap) = on_demand::run(state, WHAT, done, snap_on_demand()).await {
+        if let Some(snap) = on_demand::run(state, WHAT, done, loading).await {
             SNAP.set(Some(snap));
             then(snap);
         }

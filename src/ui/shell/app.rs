@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
     crate::ui::annotate::print_notes::provide_printing();
     crate::ui::progress::provide_progress();
     crate::ui::sharing::provide_sharing(state);
+    crate::ui::snapping::install();
     let first = initial_document(state, || {
         crate::ui::library::load_article::sample_document()
             .unwrap_or_else(|| empty_document(crate::web::clock::new_id("d")))
