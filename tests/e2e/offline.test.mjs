@@ -289,6 +289,42 @@ test('after one visit every part fetched on demand works with the network off', 
   await context.close();
 });
 
+// The search and the selection's snapping are parts too, used from the annotating screen
+// itself: without them nothing is guessed and nothing is lost.
+test('a search or a tag whose part cannot be fetched says so, and works once online', async () => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  const text = await page.evaluate(() => document.querySelector('[data-article-text]').textContent);
+  const word = text.indexOf('craziness');
+  const search = page.getByPlaceholder('Search quotes and notes');
+  server.offline = true;
+  try {
+    await search.fill('CRAZINESS');
+    await page.locator('.ann-notice', { hasText: 'Nothing found: Could not load the search' }).waitFor();
+    await page.locator('.ann-empty', { hasText: 'The search could not be loaded' }).waitFor();
+    await search.fill('');
+    // The selection is shown as the browser made it; the tag waits for the snapping, which
+    // cannot come: nothing is stored, and the selection stays proposed.
+    await selectByOffsets(page, word + 1, word + 5);
+    const toolbar = page.getByRole('toolbar', { name: 'Tag the selection' });
+    await toolbar.waitFor();
+    await page.keyboard.press('1');
+    await page.locator('.ann-notice', { hasText: "Nothing tagged: Could not load the selection's snapping" }).waitFor();
+    assert.equal(await page.locator('[data-article-text] mark').count(), 0);
+    assert.ok(await toolbar.isVisible(), 'the selection is still proposed');
+  } finally {
+    server.offline = false;
+  }
+  await page.keyboard.press('1');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-article-text] mark')]
+    .some((mark) => mark.textContent === 'craziness'));
+  await search.fill('CRAZINESS');
+  await page.locator('.ann-list__button', { hasText: 'craziness' }).waitFor();
+  await context.close();
+});
+
 test('a part that cannot be fetched says so, and loads when tried again online', async () => {
   // No service worker: offline before the first use of the report, nothing has a copy of it.
   const context = await browser.newContext({ serviceWorkers: 'block' });

@@ -95,73 +95,62 @@ fn search_on_demand() -> Result<Fold, NotLoaded> {
     Ok(str::to_lowercase)
 }
 
-/// One list's view of the search's folding.
+/// Where one list stands with the search's folding.
 #[derive(Clone, Copy)]
-struct Search {
-    fold: RwSignal<Option<Fold>>,
+enum Folding {
+    Absent,
     /// This list awaits the part (a list opened while another's fetch is under way awaits
     /// the same fetch: the loader shares it).
-    fetching: RwSignal<bool>,
+    Fetching,
     /// The last fetch failed (the notice says why); typing again tries again.
-    failed: RwSignal<bool>,
+    Failed,
+    Here(Fold),
 }
 
 /// Fetches the search's folding if a search needs it and this list neither has it nor
-/// awaits it; `search` learns it when it comes. A failed fetch is a notice ("Nothing found:
+/// awaits it; `folding` learns it when it comes. A failed fetch is a notice ("Nothing found:
 /// Could not load the search…"); the next key typed in the search tries again.
-fn fetch_search(state: AppState, search: Search) {
+fn fetch_search(state: AppState, folding: RwSignal<Folding>) {
     let searches = state.filter.with_untracked(|f| f.searches());
-    if !searches || search.fold.get_untracked().is_some() || search.fetching.get_untracked() {
+    if !searches
+        || matches!(
+            folding.get_untracked(),
+            Folding::Here(_) | Folding::Fetching
+        )
+    {
         return;
     }
-    if let Some(folding) = FOLD.get() {
-        search.fold.set(Some(folding));
+    if let Some(fold) = FOLD.get() {
+        folding.set(Folding::Here(fold));
         return;
     }
-    search.fetching.set(true);
-    search.failed.set(false);
+    folding.set(Folding::Fetching);
     leptos::task::spawn_local(async move {
         let fetched = on_demand::run(state, SEARCH, "found", search_on_demand()).await;
-        if let Some(folding) = fetched {
-            FOLD.set(Some(folding));
+        if let Some(fold) = fetched {
+            FOLD.set(Some(fold));
         }
-        // The list may have closed meanwhile: then its signals are gone, and FOLD keeps
-        // the folding for the next list.
-        search.fetching.try_set(false);
-        match fetched {
-            Some(folding) => {
-                search.fold.try_set(Some(folding));
-            }
-            None => {
-                search.failed.try_set(true);
-            }
-        }
+        // The list may have closed meanwhile: then its signal is gone, and FOLD keeps the
+        // folding for the next list.
+        folding.try_set(fetched.map_or(Folding::Failed, Folding::Here));
     });
-}
-
-/// Stands for the search's folding while the search is blank, when nothing is folded.
-fn unfolded(text: &str) -> String {
-    text.to_owned()
 }
 
 #[component]
 pub fn AnnotationList() -> impl IntoView {
     let state = use_app();
     let shown = RwSignal::new(LIST_PAGE);
-    let search = Search {
-        fold: RwSignal::new(FOLD.get()),
-        fetching: RwSignal::new(false),
-        failed: RwSignal::new(false),
-    };
-    fetch_search(state, search);
+    let folding = RwSignal::new(FOLD.get().map_or(Folding::Absent, Folding::Here));
+    fetch_search(state, folding);
     let page = Memo::new(move |_| {
         let limit = shown.get();
-        let fold = search.fold.get();
+        let folding = folding.get();
         state.filter.with(|filter| {
-            let fold = match (filter.searches(), fold) {
-                (false, _) => unfolded,
-                (true, Some(fold)) => fold,
-                (true, None) => {
+            let fold: Fold = match (filter.searches(), folding) {
+                // Never called: a blank search folds nothing.
+                (false, _) => str::to_owned,
+                (true, Folding::Here(fold)) => fold,
+                (true, _) => {
                     return Page {
                         searching: true,
                         ..Page::default()
@@ -190,10 +179,10 @@ pub fn AnnotationList() -> impl IntoView {
                 "Annotations " <span class="ann-count">{total}</span>
             </h2>
             <TagFilters />
-            <SearchField search=search />
+            <SearchField folding=folding />
             <Show
                 when=move || page.with(|p| p.matching > 0)
-                fallback=move || view! { <EmptyList total=total page=page search=search /> }
+                fallback=move || view! { <EmptyList total=total page=page folding=folding /> }
             >
                 <ol class="ann-list__items">
                     <For
@@ -280,7 +269,7 @@ fn TagChip(id: TagId, chips: Memo<Vec<(TagId, Chip)>>) -> impl IntoView {
 }
 
 #[component]
-fn SearchField(search: Search) -> impl IntoView {
+fn SearchField(folding: RwSignal<Folding>) -> impl IntoView {
     let state = use_app();
     view! {
         <label class="ann-field ann-field--search">
@@ -292,7 +281,7 @@ fn SearchField(search: Search) -> impl IntoView {
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
                     state.filter.update(|f| f.search = value);
-                    fetch_search(state, search);
+                    fetch_search(state, folding);
                 }
             />
         </label>
@@ -300,12 +289,12 @@ fn SearchField(search: Search) -> impl IntoView {
 }
 
 #[component]
-fn EmptyList(total: Memo<usize>, page: Memo<Page>, search: Search) -> impl IntoView {
+fn EmptyList(total: Memo<usize>, page: Memo<Page>, folding: RwSignal<Folding>) -> impl IntoView {
     view! {
         <p class="ann-empty">
             {move || {
                 if page.with(|p| p.searching) {
-                    if search.failed.get() {
+                    if matches!(folding.get(), Folding::Failed) {
                         "The search could not be loaded. Type in it again to try again."
                     } else {
                         "Searching…"
