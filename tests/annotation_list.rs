@@ -55,7 +55,7 @@ fn sample() -> Document {
 #[test]
 fn no_filter_lists_everything_in_text_order() {
     let document = sample();
-    let list = filter_annotations(&document, &ListFilter::default(), 100, str::to_lowercase);
+    let list = filter_annotations(&document, &ListFilter::default(), 100);
     assert_eq!(ids(&list.shown), ["a1", "a4", "a2", "a3"]);
     assert_eq!(list.matching, 4);
 }
@@ -66,7 +66,7 @@ fn hidden_tags_leave_the_list() {
     let mut filter = ListFilter::default();
     filter.toggle_tag(TagId("entity".into()));
     assert!(!filter.shows_tag(&TagId("entity".into())));
-    let list = filter_annotations(&document, &filter, 100, str::to_lowercase);
+    let list = filter_annotations(&document, &filter, 100);
     assert_eq!(ids(&list.shown), ["a1", "a3"]);
     assert_eq!(list.matching, 2);
     filter.toggle_tag(TagId("entity".into()));
@@ -81,7 +81,7 @@ fn search_finds_quotes_and_notes_ignoring_case_and_surrounding_space() {
             hidden_tags: Vec::new(),
             search: text.to_string(),
         };
-        ids(&filter_annotations(&document, &filter, 100, str::to_lowercase).shown)
+        ids(&filter_annotations(&document, &filter, 100).shown)
     };
     assert_eq!(search("zürich"), ["a1", "a4"]);
     assert_eq!(search("  ZÜRICH "), ["a1", "a4"]);
@@ -98,17 +98,17 @@ fn search_and_hidden_tags_combine() {
         hidden_tags: vec![TagId("claim".into())],
         search: "zürich".into(),
     };
-    let list = filter_annotations(&document, &filter, 100, str::to_lowercase);
+    let list = filter_annotations(&document, &filter, 100);
     assert_eq!(ids(&list.shown), ["a4"]);
 }
 
 #[test]
 fn a_page_is_shown_and_every_match_counted() {
     let document = sample();
-    let list = filter_annotations(&document, &ListFilter::default(), 2, str::to_lowercase);
+    let list = filter_annotations(&document, &ListFilter::default(), 2);
     assert_eq!(ids(&list.shown), ["a1", "a4"]);
     assert_eq!(list.matching, 4);
-    let none = filter_annotations(&document, &ListFilter::default(), 0, str::to_lowercase);
+    let none = filter_annotations(&document, &ListFilter::default(), 0);
     assert!(none.shown.is_empty());
     assert_eq!(none.matching, 4);
 }
@@ -127,8 +127,8 @@ proptest! {
             hidden_tags: hide.into_iter().map(TagId).collect(),
             search: search.to_string(),
         };
-        let all = filter_annotations(&document, &filter, usize::MAX, str::to_lowercase);
-        let page = filter_annotations(&document, &filter, limit, str::to_lowercase);
+        let all = filter_annotations(&document, &filter, usize::MAX);
+        let page = filter_annotations(&document, &filter, limit);
         prop_assert_eq!(page.matching, all.shown.len());
         prop_assert_eq!(page.matching, all.matching);
         prop_assert_eq!(&page.shown[..], &all.shown[..limit.min(all.shown.len())]);
@@ -173,7 +173,7 @@ proptest! {
             .into_iter()
             .filter(|a| !(hide_claims && a.tag.as_str() == "claim"))
             .collect();
-        let page = filter_annotations(&document, &filter, limit, str::to_lowercase);
+        let page = filter_annotations(&document, &filter, limit);
         prop_assert_eq!(page.matching, expected.len());
         prop_assert_eq!(ids(&page.shown), ids(&expected[..limit.min(expected.len())]));
     }
@@ -191,25 +191,4 @@ fn counts_by_tag_match_counting_each_tag() {
         );
     }
     assert_eq!(counts.get(&TagId("entity".into())), Some(&2));
-}
-
-/// The app fetches the search's case folding only once a person searches, and lists the
-/// annotations before that with whatever it passes: a blank search must never fold.
-#[test]
-fn a_blank_search_never_folds_text() {
-    fn never(text: &str) -> String {
-        panic!("folded {text:?} for a blank search")
-    }
-    let document = sample();
-    for search in ["", "   "] {
-        let filter = ListFilter {
-            search: search.to_string(),
-            ..ListFilter::default()
-        };
-        assert!(!filter.searches());
-        assert_eq!(
-            filter_annotations(&document, &filter, 100, never).matching,
-            4
-        );
-    }
 }

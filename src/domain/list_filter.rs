@@ -7,13 +7,6 @@ use crate::domain::document::{Document, text_order};
 use crate::domain::sorting;
 use crate::domain::tag::TagId;
 
-/// How the search compares text without regard to case: Unicode's lower case
-/// (`str::to_lowercase`) in the app. Passed in rather than called here because its tables are
-/// about 6 KiB gzip that the browser fetches only once a person searches (the annotation list
-/// keeps it in a part of its own, ARCHITECTURE.md "Loading on demand"); it is never called
-/// while the search is blank.
-pub type Fold = fn(&str) -> String;
-
 /// The annotation list's filters.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListFilter {
@@ -38,22 +31,17 @@ impl ListFilter {
         !self.hidden_tags.contains(tag)
     }
 
-    /// Whether the filter searches text (and so needs a [`Fold`]).
-    pub fn searches(&self) -> bool {
-        !self.search.trim().is_empty()
-    }
-
-    /// The filter ready to test annotations (the search folded once).
-    pub fn matcher(&self, fold: Fold) -> Matcher<'_> {
+    /// The filter ready to test annotations (the search folded once). The search ignores
+    /// case as Unicode's lower case sees it.
+    pub fn matcher(&self) -> Matcher<'_> {
         let search = self.search.trim();
         Matcher {
             hidden_tags: &self.hidden_tags,
             needle: if search.is_empty() {
                 String::new()
             } else {
-                fold(search)
+                search.to_lowercase()
             },
-            fold,
         }
     }
 }
@@ -62,15 +50,14 @@ impl ListFilter {
 pub struct Matcher<'a> {
     hidden_tags: &'a [TagId],
     needle: String,
-    fold: Fold,
 }
 
 impl Matcher<'_> {
     pub fn matches(&self, annotation: &Annotation) -> bool {
         !self.hidden_tags.contains(&annotation.tag)
             && (self.needle.is_empty()
-                || (self.fold)(&annotation.quote).contains(&self.needle)
-                || (self.fold)(&annotation.note).contains(&self.needle))
+                || annotation.quote.to_lowercase().contains(&self.needle)
+                || annotation.note.to_lowercase().contains(&self.needle))
     }
 }
 
@@ -84,14 +71,13 @@ pub struct FilteredList<'a> {
 }
 
 /// The annotations of `document` that `filter` lets through, in text order, the first
-/// `limit` of them kept; the search compares text as `fold` makes it.
+/// `limit` of them kept.
 pub fn filter_annotations<'a>(
     document: &'a Document,
     filter: &ListFilter,
     limit: usize,
-    fold: Fold,
 ) -> FilteredList<'a> {
-    let matcher = filter.matcher(fold);
+    let matcher = filter.matcher();
     let mut shown: Vec<&Annotation> = document
         .annotations
         .iter()

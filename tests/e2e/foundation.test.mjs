@@ -34,17 +34,24 @@ test('the release build loads, its wasm runs and renders the app without console
   // here proves the wasm was fetched, instantiated and ran.
   await page.locator('header .ann-header__name').waitFor({ state: 'visible' });
   assert.equal(await page.locator('header .ann-header__name').textContent(), 'Article Annotator');
-  // The page itself fetches one wasm file (the parts wait until their feature is used). The
-  // service worker copies every file of the build, parts included, to keep the app for offline
-  // use, so the server's log is not the page's: the page's own fetches are its resource timings.
+  // The page itself fetches one wasm file before the first paint and the annotation list's
+  // part after it (the other parts wait until their feature is used). The service worker
+  // copies every file of the build, parts included, to keep the app for offline use, so the
+  // server's log is not the page's: the page's own fetches are its resource timings.
+  await page.locator('#ann-list-heading').waitFor();
   const pageWasm = await page.evaluate(() =>
     performance.getEntriesByType('resource')
       .map((entry) => new URL(entry.name).pathname)
       .filter((path) => path.endsWith('.wasm')));
-  assert.equal(new Set(pageWasm).size, 1, `expected the page to fetch one .wasm file, got ${JSON.stringify(pageWasm)}`);
+  const main = pageWasm.filter((path) => /article-annotator_bg-/.test(path));
+  const parts = pageWasm.filter((path) => /\/split_/.test(path)).map((path) => path.match(/split_[a-z_]+/)[0]);
+  const others = pageWasm.filter((path) => !/article-annotator_bg-|\/split_|\/chunk_\d+-/.test(path));
+  assert.equal(new Set(main).size, 1, `expected the page to fetch one main .wasm file, got ${JSON.stringify(pageWasm)}`);
+  assert.deepEqual([...new Set(parts)], ['split_annotation_list'], JSON.stringify(pageWasm));
+  assert.deepEqual(others, []);
   // The service worker's copy of the same file may still be on its way when the page is
   // drawn, so wait for every answer before judging them: each must be a 200.
-  const served = (await harness.server.answered()).filter((r) => r.path === pageWasm[0]);
+  const served = (await harness.server.answered()).filter((r) => r.path === main[0]);
   assert.ok(served.length >= 1 && served.every((r) => r.status === 200), JSON.stringify(served));
   assert.deepEqual(page.failedRequests, []);
   // Warnings too: a clean build logs nothing at all (no SRI or preload complaints).

@@ -155,8 +155,11 @@ test('after one visit every part fetched on demand works with the network off', 
   await page.waitForFunction(APP_STARTED);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-  // Only the worker's copy of the build fetched the parts: the page itself used none yet.
-  assert.deepEqual(fetchedParts, [], 'a part was fetched before its feature was used');
+  // Only the worker's copy of the build fetched the parts: the page itself used none yet but
+  // the annotation list's, which it fetches once the article is painted.
+  await page.locator('#ann-list-heading').waitFor();
+  assert.deepEqual(fetchedParts.map((url) => new URL(url).pathname.match(/(split_[a-z_]+)-/)?.[1])
+    .filter(Boolean), ['split_annotation_list'], 'a part was fetched before its feature was used');
 
   server.offline = true;
   await context.setOffline(true);
@@ -243,7 +246,8 @@ test('after one visit every part fetched on demand works with the network off', 
     await other.waitForFunction(() => /Merged with changes from another tab|was edited in both tabs/
       .test(document.body.textContent));
     await other.close();
-    // The search's case folding: a search in capitals finds the annotation.
+    // The annotation list's part (fetched after the first paint), with its search's case
+    // folding: a search in capitals finds the annotation.
     const search = page.getByPlaceholder('Search quotes and notes');
     await search.fill('NOWHERE IN THIS');
     await page.locator('.ann-list__button', { hasText: 'nowhere in this article' }).waitFor();
@@ -289,22 +293,29 @@ test('after one visit every part fetched on demand works with the network off', 
   await context.close();
 });
 
-// The search and the selection's snapping are parts too, used from the annotating screen
-// itself: without them nothing is guessed and nothing is lost.
-test('a search or a tag whose part cannot be fetched says so, and works once online', async () => {
+// The annotation list and the selection's snapping are parts too, used from the annotating
+// screen itself: the article does not wait for them, and without them nothing is guessed and
+// nothing is lost.
+test('the article is shown before the annotation list\'s part; a list or a tag whose part cannot be fetched says so, and works once online', async () => {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const listPart = /split_annotation_list-[0-9a-f]+\.wasm$/;
+  await page.route(listPart, async (route) => {
+    await held;
+    await route.abort();
+  });
   await page.goto(server.url);
   await page.waitForFunction(APP_STARTED);
+  await page.getByRole('status').filter({ hasText: 'Loading the annotation list…' }).waitFor();
+  release();
+  await page.getByRole('alert').filter({ hasText: 'Could not load the annotation list' }).waitFor();
+  await page.unroute(listPart);
   const text = await page.evaluate(() => document.querySelector('[data-article-text]').textContent);
   const word = text.indexOf('craziness');
-  const search = page.getByPlaceholder('Search quotes and notes');
   server.offline = true;
   try {
-    await search.fill('CRAZINESS');
-    await page.locator('.ann-notice', { hasText: 'Nothing found: Could not load the search' }).waitFor();
-    await page.locator('.ann-empty', { hasText: 'The search could not be loaded' }).waitFor();
-    await search.fill('');
     // The selection is shown as the browser made it; the tag waits for the snapping, which
     // cannot come: nothing is stored, and the selection stays proposed.
     await selectByOffsets(page, word + 1, word + 5);
@@ -320,8 +331,11 @@ test('a search or a tag whose part cannot be fetched says so, and works once onl
   await page.keyboard.press('1');
   await page.waitForFunction(() => [...document.querySelectorAll('[data-article-text] mark')]
     .some((mark) => mark.textContent === 'craziness'));
+  await page.getByRole('button', { name: 'Try again' }).click();
+  const search = page.getByPlaceholder('Search quotes and notes');
   await search.fill('CRAZINESS');
   await page.locator('.ann-list__button', { hasText: 'craziness' }).waitFor();
+  assert.equal(await page.getByText('Could not load the annotation list').count(), 0);
   await context.close();
 });
 
@@ -331,6 +345,7 @@ test('a part that cannot be fetched says so, and loads when tried again online',
   const page = await context.newPage();
   await page.goto(server.url);
   await page.waitForFunction(APP_STARTED);
+  await page.locator('#ann-list-heading').waitFor();
   server.offline = true;
   try {
     await page.getByRole('button', { name: 'Claims report' }).click();

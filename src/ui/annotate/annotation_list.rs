@@ -5,20 +5,18 @@
 //! One memo per change builds what the list shows; each row and each tag chip is keyed by its
 //! id and reads its own part of that memo, so an edit updates the rows it touches in place.
 //!
-//! The search compares text by Unicode's lower case, whose tables (about 6 KiB gzip) are a
-//! part fetched the first time a person types a search (`list_search`): most visits never
-//! search, and every first paint would pay for them.
+//! The search compares text by Unicode's lower case. Its tables (about 6 KiB gzip) and the
+//! list itself are not in the first paint: see [`list_on_demand`].
 
 use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::domain::describe::shorten;
 use crate::domain::document::Document;
-use crate::domain::list_filter::{Fold, filter_annotations};
+use crate::domain::list_filter::filter_annotations;
 use crate::domain::tag::TagId;
 use crate::ui::actions;
-use crate::ui::on_demand::{self, NotLoaded};
-use crate::ui::state::{AppState, use_app};
+use crate::ui::on_demand::NotLoaded;
+use crate::ui::state::use_app;
 use leptos::prelude::*;
-use std::cell::Cell;
 
 /// How many list items are rendered at first, and added by "Show more". A list of 20,000
 /// rendered at once took most of a big article's start-up and every change re-diffed it;
@@ -57,8 +55,6 @@ impl Item {
 struct Page {
     rows: Vec<(AnnotationId, Item)>,
     matching: usize,
-    /// A search waits for its case folding to be fetched: nothing is known to match yet.
-    searching: bool,
 }
 
 impl Page {
@@ -79,87 +75,25 @@ struct Chip {
     count: usize,
 }
 
-const SEARCH: &str = "the search";
-
-thread_local! {
-    /// The search's case folding once its part is here (for the page's life).
-    static FOLD: Cell<Option<Fold>> = const { Cell::new(None) };
-}
-
-#[leptos::wasm_split::wasm_split(
-    list_search,
-    wasm_split_path = ::leptos::wasm_split,
-    fallible
-)]
-fn search_on_demand() -> Result<Fold, NotLoaded> {
-    Ok(str::to_lowercase)
-}
-
-/// Where one list stands with the search's folding.
-#[derive(Clone, Copy)]
-enum Folding {
-    Absent,
-    /// This list awaits the part (a list opened while another's fetch is under way awaits
-    /// the same fetch: the loader shares it).
-    Fetching,
-    /// The last fetch failed (the notice says why); typing again tries again.
-    Failed,
-    Here(Fold),
-}
-
-/// Fetches the search's folding if a search needs it and this list neither has it nor
-/// awaits it; `folding` learns it when it comes. A failed fetch is a notice ("Nothing found:
-/// Could not load the search…"); the next key typed in the search tries again.
-fn fetch_search(state: AppState, folding: RwSignal<Folding>) {
-    let searches = state.filter.with_untracked(|f| f.searches());
-    if !searches
-        || matches!(
-            folding.get_untracked(),
-            Folding::Here(_) | Folding::Fetching
-        )
-    {
-        return;
-    }
-    if let Some(fold) = FOLD.get() {
-        folding.set(Folding::Here(fold));
-        return;
-    }
-    folding.set(Folding::Fetching);
-    leptos::task::spawn_local(async move {
-        let fetched = on_demand::run(state, SEARCH, "found", search_on_demand()).await;
-        if let Some(fold) = fetched {
-            FOLD.set(Some(fold));
-        }
-        // The list may have closed meanwhile: then its signal is gone, and FOLD keeps the
-        // folding for the next list.
-        folding.try_set(fetched.map_or(Folding::Failed, Folding::Here));
-    });
+/// The list with its filters and search is a part (`annotation_list`) fetched once the
+/// article's first frame is painted: the sidebar's lists waited for that frame already
+/// (building them took a third of a long article's time to its first screenful), and now
+/// the list's code waits with them.
+#[leptos::wasm_split::wasm_split(annotation_list, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn list_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <AnnotationList /> }.into_any())
 }
 
 #[component]
 pub fn AnnotationList() -> impl IntoView {
     let state = use_app();
     let shown = RwSignal::new(LIST_PAGE);
-    let folding = RwSignal::new(FOLD.get().map_or(Folding::Absent, Folding::Here));
-    fetch_search(state, folding);
     let page = Memo::new(move |_| {
         let limit = shown.get();
-        let folding = folding.get();
         state.filter.with(|filter| {
-            let fold: Fold = match (filter.searches(), folding) {
-                // Never called: a blank search folds nothing.
-                (false, _) => str::to_owned,
-                (true, Folding::Here(fold)) => fold,
-                (true, _) => {
-                    return Page {
-                        searching: true,
-                        ..Page::default()
-                    };
-                }
-            };
             state.editor.with(|e| {
                 let document = e.document();
-                let list = filter_annotations(document, filter, limit, fold);
+                let list = filter_annotations(document, filter, limit);
                 Page {
                     rows: list
                         .shown
@@ -167,7 +101,6 @@ pub fn AnnotationList() -> impl IntoView {
                         .map(|a| (a.id.clone(), Item::of(document, a)))
                         .collect(),
                     matching: list.matching,
-                    searching: false,
                 }
             })
         })
@@ -179,10 +112,10 @@ pub fn AnnotationList() -> impl IntoView {
                 "Annotations " <span class="ann-count">{total}</span>
             </h2>
             <TagFilters />
-            <SearchField folding=folding />
+            <SearchField />
             <Show
                 when=move || page.with(|p| p.matching > 0)
-                fallback=move || view! { <EmptyList total=total page=page folding=folding /> }
+                fallback=move || view! { <EmptyList total=total /> }
             >
                 <ol class="ann-list__items">
                     <For
@@ -269,7 +202,7 @@ fn TagChip(id: TagId, chips: Memo<Vec<(TagId, Chip)>>) -> impl IntoView {
 }
 
 #[component]
-fn SearchField(folding: RwSignal<Folding>) -> impl IntoView {
+fn SearchField() -> impl IntoView {
     let state = use_app();
     view! {
         <label class="ann-field ann-field--search">
@@ -281,7 +214,6 @@ fn SearchField(folding: RwSignal<Folding>) -> impl IntoView {
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
                     state.filter.update(|f| f.search = value);
-                    fetch_search(state, folding);
                 }
             />
         </label>
@@ -289,17 +221,11 @@ fn SearchField(folding: RwSignal<Folding>) -> impl IntoView {
 }
 
 #[component]
-fn EmptyList(total: Memo<usize>, page: Memo<Page>, folding: RwSignal<Folding>) -> impl IntoView {
+fn EmptyList(total: Memo<usize>) -> impl IntoView {
     view! {
         <p class="ann-empty">
             {move || {
-                if page.with(|p| p.searching) {
-                    if matches!(folding.get(), Folding::Failed) {
-                        "The search could not be loaded. Type in it again to try again."
-                    } else {
-                        "Searching…"
-                    }
-                } else if total.get() == 0 {
+                if total.get() == 0 {
                     "Select text in the article, then choose Claim, Source or Entity (or press 1, 2, 3)."
                 } else {
                     "No annotation matches the filter."

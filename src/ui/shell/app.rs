@@ -5,7 +5,7 @@ use crate::domain::document::{Document, DocumentId};
 use crate::domain::history::Editor;
 use crate::domain::text::Text;
 use crate::ui::actions::{self, Replacement};
-use crate::ui::annotate::annotation_list::AnnotationList;
+use crate::ui::annotate::annotation_list::list_on_demand;
 use crate::ui::annotate::article::ArticleView;
 use crate::ui::annotate::details::DetailsPanel;
 use crate::ui::annotate::document_details::DocumentDetails;
@@ -117,7 +117,7 @@ fn AnnotateScreen() -> impl IntoView {
                 <crate::ui::annotate::review::ReviewList />
                 <DetailsPanel />
                 <Show when=move || painted.get()>
-                    <AnnotationList />
+                    <OnDemand what="the annotation list" load=list_on_demand />
                     <crate::ui::annotate::tag_manager::TagManager />
                     <DocumentDetails />
                 </Show>
@@ -129,7 +129,8 @@ fn AnnotateScreen() -> impl IntoView {
 
 /// Becomes true once the first frame is painted. The lists beside the article (a page of
 /// 200 annotations, the tags, the document's details) wait for it: building and laying them
-/// out took a third of the time before a long article's first screenful was painted.
+/// out took a third of the time before a long article's first screenful was painted. The
+/// list's code is a part fetched then (`annotation_list`).
 fn after_first_paint() -> ReadSignal<bool> {
     let (painted, set_painted) = signal(false);
     crate::ui::annotate::filling::after_first_frame(move || set_painted.set(true));
