@@ -23,6 +23,7 @@ use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind};
 use leptos::prelude::*;
 use leptos::reactive::computed::ScopedFuture;
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -84,6 +85,8 @@ fn loading_view(what: &'static str, load: Load, quiet: bool) -> impl IntoView {
     // Leptos's spawn_local does not keep the owner, and "Try again" runs outside it: the load
     // is scoped to this component's owner explicitly.
     let owner = StoredValue::new(Owner::current().unwrap_or_default());
+    // The part's styles are fetched alongside its code; the view waits for both.
+    let styles = ask_for_styles();
     let start = move || {
         status.set(Loading::Pending);
         let loading = owner.with_value(|owner| {
@@ -94,12 +97,6 @@ fn loading_view(what: &'static str, load: Load, quiet: bool) -> impl IntoView {
                         Ok(view) => {
                             made.set_value(Some(view));
                             status.set(Loading::Ready);
-                            // The view is drawn in this turn's microtasks: focus asked for
-                            // something in it while it was fetched moves there after them.
-                            set_timeout(
-                                crate::web::dom_focus::focus_waiting,
-                                std::time::Duration::ZERO,
-                            );
                         }
                         Err(NotLoaded) => status.set(Loading::Failed),
                     }
@@ -109,25 +106,97 @@ fn loading_view(what: &'static str, load: Load, quiet: bool) -> impl IntoView {
         leptos::task::spawn_local(loading);
     };
     start();
-    move || match status.get() {
-        Loading::Pending | Loading::Failed if quiet => ().into_any(),
-        Loading::Pending => view! {
-            <p class="ann-on-demand" role="status" aria-busy="true">{format!("Loading {what}…")}</p>
+    move || {
+        let status = status.get();
+        // The styles are read (and so followed) only while they are awaited: once the view
+        // is drawn, a later ask for them (after a failure) must not draw it again.
+        let styling = status == Loading::Ready
+            && styles.is_some_and(|waiting| waiting.get_untracked() && waiting.get());
+        match (status, styling) {
+            (Loading::Pending | Loading::Failed, _) | (Loading::Ready, true) if quiet => {
+                ().into_any()
+            }
+            (Loading::Pending, _) | (Loading::Ready, true) => view! {
+                <p class="ann-on-demand" role="status" aria-busy="true">{format!("Loading {what}…")}</p>
+            }
+            .into_any(),
+            (Loading::Failed, _) => view! {
+                <div class="ann-on-demand" role="alert">
+                    <p>{NotLoaded.message(what)}</p>
+                    <button type="button" class="ann-button" on:click=move |_| start()>
+                        "Try again"
+                    </button>
+                </div>
+            }
+            .into_any(),
+            (Loading::Ready, false) => {
+                // The view is drawn in this turn's microtasks: focus asked for something in
+                // it while it was fetched moves there after them.
+                set_timeout(crate::web::dom_focus::focus_waiting, std::time::Duration::ZERO);
+                made.try_update_value(Option::take)
+                    .flatten()
+                    .unwrap_or_else(|| ().into_any())
+            }
         }
-        .into_any(),
-        Loading::Failed => view! {
-            <div class="ann-on-demand" role="alert">
-                <p>{NotLoaded.message(what)}</p>
-                <button type="button" class="ann-button" on:click=move |_| start()>
-                    "Try again"
-                </button>
-            </div>
+    }
+}
+
+/// Where the page stands with the style sheet of the parts (`web::later_styles`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Styles {
+    NotAsked,
+    Fetching,
+    Applied,
+    /// The sheet failed to load (a notice said so); the next part to show asks again.
+    Missing,
+}
+
+thread_local! {
+    static STYLES: Cell<Styles> = const { Cell::new(Styles::NotAsked) };
+    /// Whether a part's view waits for the sheet, and where to say it failed; set by
+    /// [`provide_later_styles`] (without it, as in the component tests, nothing waits).
+    static WAITING: Cell<Option<(RwSignal<bool>, AppState)>> = const { Cell::new(None) };
+}
+
+/// Called once by the app.
+pub fn provide_later_styles(state: AppState) {
+    WAITING.set(Some((RwSignal::new(false), state)));
+}
+
+/// Fetches the parts' style sheet unless it is here or on its way; the signal is true while
+/// it is fetched.
+fn ask_for_styles() -> Option<RwSignal<bool>> {
+    let (waiting, _) = WAITING.get()?;
+    if matches!(STYLES.get(), Styles::NotAsked | Styles::Missing) {
+        STYLES.set(Styles::Fetching);
+        waiting.set(true);
+        match crate::web::later_styles::fetch(styles_settled) {
+            crate::web::later_styles::Fetch::Started => {}
+            crate::web::later_styles::Fetch::NoSheet => styles_settled(true),
+            crate::web::later_styles::Fetch::Failed => styles_settled(false),
         }
-        .into_any(),
-        Loading::Ready => made
-            .try_update_value(Option::take)
-            .flatten()
-            .unwrap_or_else(|| ().into_any()),
+    }
+    Some(waiting)
+}
+
+fn styles_settled(applied: bool) {
+    STYLES.set(if applied {
+        Styles::Applied
+    } else {
+        Styles::Missing
+    });
+    let Some((waiting, state)) = WAITING.get() else {
+        return;
+    };
+    waiting.set(false);
+    if !applied {
+        notices::notify(
+            state,
+            NoticeKind::Warning,
+            "Some of the app's styles could not be fetched (this browser may be offline), so \
+             what opens now may look unstyled. Reload the page once online.",
+            Vec::new(),
+        );
     }
 }
 

@@ -339,6 +339,38 @@ test('the article is shown before the annotation list\'s part; a list or a tag w
   await context.close();
 });
 
+// What only the parts draw is styled by a sheet fetched after the first paint: a part's view
+// waits for it, and a sheet that cannot be fetched is reported, never silently missing.
+test('a part\'s view waits for the parts\' style sheet, and a sheet that cannot be fetched says so', async () => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const sheet = /later-styles-[0-9a-f]+\.css$/;
+  await page.route(sheet, async (route) => {
+    await held;
+    await route.abort();
+  });
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  // The list's code arrives; its styles do not, so it is not drawn.
+  await page.waitForFunction(() => performance.getEntriesByType('resource')
+    .some((entry) => /split_annotation_list-/.test(entry.name) && entry.responseEnd > 0));
+  await page.waitForTimeout(1000);
+  await page.getByRole('status').filter({ hasText: 'Loading the annotation list…' }).waitFor();
+  assert.equal(await page.locator('#ann-list-heading').count(), 0);
+  release();
+  await page.locator('.ann-notice', { hasText: "Some of the app's styles could not be fetched" }).waitFor();
+  await page.locator('#ann-list-heading').waitFor();
+  await page.unroute(sheet);
+  // The next part asks for the sheet again, and is drawn with it.
+  await page.getByRole('button', { name: 'Claims report' }).click();
+  await page.getByRole('dialog', { name: 'Claims report' }).waitFor();
+  assert.equal(await page.evaluate(() =>
+    getComputedStyle(document.querySelector('.ann-report-backdrop')).position), 'fixed');
+  await context.close();
+});
+
 test('a part that cannot be fetched says so, and loads when tried again online', async () => {
   // No service worker: offline before the first use of the report, nothing has a copy of it.
   const context = await browser.newContext({ serviceWorkers: 'block' });

@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
     crate::ui::factcheck::provide();
     crate::ui::annotate::print_notes::provide_printing();
     crate::ui::progress::provide_progress();
+    crate::ui::on_demand::provide_later_styles(state);
     crate::ui::sharing::provide_sharing(state);
     crate::ui::snapping::install();
     let first = initial_document(state, || {
