@@ -63,10 +63,11 @@ type Load = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded
 /// a clear error with "Try again" if the fetch fails. `load` runs with this component's owner,
 /// so the view it makes finds the app's context and is cleaned up with this component.
 ///
-/// `quiet`: nothing shows before the view (no "Loading…" status for a screen reader to
-/// announce), for views whose part is already here when they are mounted, fetched and
-/// reported on by what came before (link mode and the links drawn in the gutter after the
-/// details panel; an import's question after the readers' part read the files).
+/// `quiet`: no "Loading…" line before the view (no status for a screen reader to announce),
+/// for views whose part is already here when they are mounted, or fetched with a view that
+/// says it is loading (link mode and the links drawn in the gutter after the details panel;
+/// an import's question after the readers' part read the files). A failed fetch still says
+/// so.
 #[component]
 pub fn OnDemand<F, Fut>(what: &'static str, load: F, #[prop(optional)] quiet: bool) -> impl IntoView
 where
@@ -113,9 +114,7 @@ fn loading_view(what: &'static str, load: Load, quiet: bool) -> impl IntoView {
         let styling = status == Loading::Ready
             && styles.is_some_and(|waiting| waiting.get_untracked() && waiting.get());
         match (status, styling) {
-            (Loading::Pending | Loading::Failed, _) | (Loading::Ready, true) if quiet => {
-                ().into_any()
-            }
+            (Loading::Pending, _) | (Loading::Ready, true) if quiet => ().into_any(),
             (Loading::Pending, _) | (Loading::Ready, true) => view! {
                 <p class="ann-on-demand" role="status" aria-busy="true">{format!("Loading {what}…")}</p>
             }

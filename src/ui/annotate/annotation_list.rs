@@ -75,13 +75,20 @@ struct Chip {
     count: usize,
 }
 
-/// The list with its filters and search is a part (`annotation_list`) fetched once the
-/// article's first frame is painted: the sidebar's lists waited for that frame already
+/// The sidebar below the selected annotation's details: the list with its filters and search,
+/// the Tags section `tags` and the article's details. They are a part (`annotation_list`)
+/// fetched once the article's first frame is painted: they waited for that frame already
 /// (building them took a third of a long article's time to its first screenful), and now
-/// the list's code waits with them.
+/// their code waits with them. `tags` is made by the caller because the tags' list is a part
+/// of its own, whose boundary a part must not cross (ARCHITECTURE.md).
 #[leptos::wasm_split::wasm_split(annotation_list, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub fn list_on_demand() -> Result<AnyView, NotLoaded> {
-    Ok(view! { <AnnotationList /> }.into_any())
+pub fn list_on_demand(tags: AnyView) -> Result<AnyView, NotLoaded> {
+    Ok(view! {
+        <AnnotationList />
+        {tags}
+        <crate::ui::annotate::document_details::DocumentDetails />
+    }
+    .into_any())
 }
 
 #[component]

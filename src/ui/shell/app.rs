@@ -8,7 +8,6 @@ use crate::ui::actions::{self, Replacement};
 use crate::ui::annotate::annotation_list::list_on_demand;
 use crate::ui::annotate::article::ArticleView;
 use crate::ui::annotate::details::DetailsPanel;
-use crate::ui::annotate::document_details::DocumentDetails;
 use crate::ui::annotate::toolbar::{AnnotationChooser, TagToolbar};
 use crate::ui::library::load_article::load_article_on_demand;
 use crate::ui::library::persistence::{Autosave, initial_document};
@@ -118,9 +117,12 @@ fn AnnotateScreen() -> impl IntoView {
                 <crate::ui::annotate::review::ReviewList />
                 <DetailsPanel />
                 <Show when=move || painted.get()>
-                    <OnDemand what="the annotation list" load=list_on_demand />
-                    <crate::ui::annotate::tag_manager::TagManager />
-                    <DocumentDetails />
+                    <OnDemand
+                        what="the annotation list"
+                        load=|| list_on_demand(
+                            view! { <crate::ui::annotate::tag_manager::TagManager /> }.into_any(),
+                        )
+                    />
                 </Show>
             </aside>
         </div>
@@ -130,8 +132,8 @@ fn AnnotateScreen() -> impl IntoView {
 
 /// Becomes true once the first frame is painted. The lists beside the article (a page of
 /// 200 annotations, the tags, the document's details) wait for it: building and laying them
-/// out took a third of the time before a long article's first screenful was painted. The
-/// list's code is a part fetched then (`annotation_list`).
+/// out took a third of the time before a long article's first screenful was painted. Their
+/// code (but the Tags section's, a part of its own) is a part fetched then (`annotation_list`).
 fn after_first_paint() -> ReadSignal<bool> {
     let (painted, set_painted) = signal(false);
     crate::ui::annotate::filling::after_first_frame(move || set_painted.set(true));
