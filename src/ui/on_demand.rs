@@ -2,7 +2,8 @@
 //! results and Make exercise, the student's side with the classroom files and exercise links it
 //! opens, the claims report, the foreign-format readers and writers with the question an import
 //! may ask, the Library, the New article screen and the article reader, the tags' list, Needs
-//! review, the annotation list (drawn after the article's first frame), the selection's
+//! review, the annotation list and the article's details (drawn after the article's first
+//! frame), the selection's
 //! snapping to words, the
 //! keyboard help, the selected annotation's details with link mode and the links drawn in the
 //! gutter, the merge of another tab's changes) are not in the WebAssembly a browser fetches

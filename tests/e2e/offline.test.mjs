@@ -299,13 +299,8 @@ test('after one visit every part fetched on demand works with the network off', 
 test('the article is shown before the annotation list\'s part; a list or a tag whose part cannot be fetched says so, and works once online', async () => {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
   const listPart = /split_annotation_list-[0-9a-f]+\.wasm$/;
-  await page.route(listPart, async (route) => {
-    await held;
-    await route.abort();
-  });
+  const release = await hold(page, listPart, 'abort');
   await page.goto(server.url);
   await page.waitForFunction(APP_STARTED);
   await page.getByRole('status').filter({ hasText: 'Loading the annotation list…' }).waitFor();
@@ -344,13 +339,8 @@ test('the article is shown before the annotation list\'s part; a list or a tag w
 test('a part\'s view waits for the parts\' style sheet, and a sheet that cannot be fetched says so', async () => {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
   const sheet = /later-styles-[0-9a-f]+\.css$/;
-  await page.route(sheet, async (route) => {
-    await held;
-    await route.abort();
-  });
+  const release = await hold(page, sheet, 'abort');
   await page.goto(server.url);
   await page.waitForFunction(APP_STARTED);
   // The list's code arrives; its styles do not, so it is not drawn.
@@ -396,13 +386,8 @@ test('a part that cannot be fetched says so, and loads when tried again online',
 test('while a part is fetched its place says "Loading…"', async () => {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
   // Hold the report's module until the loading line has been seen.
-  await page.route(/split_claims_report-[0-9a-f]+\.wasm$/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await hold(page, /split_claims_report-[0-9a-f]+\.wasm$/, 'continue');
   await page.goto(server.url);
   await page.waitForFunction(APP_STARTED);
   await page.getByRole('button', { name: 'Claims report' }).click();
@@ -438,6 +423,18 @@ test('a new build replaces the old copy: one cache, named after the new version'
   assert.notEqual(cachesBefore[0], 'article-annotator-ffffffffffffffff');
   await context.close();
 });
+
+/** Holds the page's requests matching `pattern` until the returned function is called, then
+ * answers them: `'continue'` (served) or `'abort'` (failed as if offline). */
+async function hold(page, pattern, then) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(pattern, async (route) => {
+    await held;
+    await (then === 'abort' ? route.abort() : route.continue());
+  });
+  return release;
+}
 
 /** Console errors, uncaught exceptions, and warnings from our own code. */
 function collectProblems(page) {
