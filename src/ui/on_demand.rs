@@ -140,20 +140,14 @@ fn loading_view(what: &'static str, load: Load, quiet: bool) -> impl IntoView {
     }
 }
 
-/// Where the page stands with the style sheet of the parts (`web::later_styles`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Styles {
-    NotAsked,
-    Fetching,
-    Applied,
-    /// The sheet failed to load (a notice said so); the next part to show asks again.
-    Missing,
-}
-
 thread_local! {
-    static STYLES: Cell<Styles> = const { Cell::new(Styles::NotAsked) };
-    /// Whether a part's view waits for the sheet, and where to say it failed; set by
-    /// [`provide_later_styles`] (without it, as in the component tests, nothing waits).
+    /// Whether the parts' style sheet (`web::later_styles`) applied. Until it has, each part
+    /// asks for it, unless a fetch is under way: after a failure (a notice said so) the next
+    /// part asks again.
+    static STYLES_APPLIED: Cell<bool> = const { Cell::new(false) };
+    /// Whether the sheet is being fetched (a part's view waits while it is), and where to say
+    /// it failed; set by [`provide_later_styles`] (without it, as in the component tests,
+    /// nothing waits).
     static WAITING: Cell<Option<(RwSignal<bool>, AppState)>> = const { Cell::new(None) };
 }
 
@@ -166,8 +160,7 @@ pub fn provide_later_styles(state: AppState) {
 /// it is fetched.
 fn ask_for_styles() -> Option<RwSignal<bool>> {
     let (waiting, _) = WAITING.get()?;
-    if matches!(STYLES.get(), Styles::NotAsked | Styles::Missing) {
-        STYLES.set(Styles::Fetching);
+    if !STYLES_APPLIED.get() && !waiting.get_untracked() {
         waiting.set(true);
         match crate::web::later_styles::fetch(styles_settled) {
             crate::web::later_styles::Fetch::Started => {}
@@ -179,11 +172,7 @@ fn ask_for_styles() -> Option<RwSignal<bool>> {
 }
 
 fn styles_settled(applied: bool) {
-    STYLES.set(if applied {
-        Styles::Applied
-    } else {
-        Styles::Missing
-    });
+    STYLES_APPLIED.set(applied);
     let Some((waiting, state)) = WAITING.get() else {
         return;
     };
