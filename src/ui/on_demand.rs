@@ -2,8 +2,8 @@
 //! results and Make exercise, the student's side with the classroom files and exercise links it
 //! opens, the claims report, the foreign-format readers and writers with the question an import
 //! may ask, the Library, the New article screen and the article reader, the tags' list, Needs
-//! review, the annotation list and the article's details (drawn after the article's first
-//! frame), the selection's snapping to words, the keyboard help, the selected annotation's
+//! review, the annotation list and the article's details, the tag toolbar with the keyboard
+//! shortcuts (these two drawn after the article's first frame), the selection's snapping to words, the keyboard help, the selected annotation's
 //! details with link mode and the links drawn in the gutter, the merge of another tab's
 //! changes) are not in the WebAssembly a browser fetches before the first paint: each sits
 //! behind a `#[wasm_split]` boundary, and scripts/build-wasm cuts the code reachable only
@@ -68,18 +68,36 @@ type Load = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded
 /// says it is loading (link mode and the links drawn in the gutter after the details panel;
 /// an import's question after the readers' part read the files). A failed fetch still says
 /// so.
+///
+/// `busy`, if given, is set while the part is awaited and cleared once its view or its error
+/// is drawn (for an `aria-busy` on what the part completes).
 #[component]
-pub fn OnDemand<F, Fut>(what: &'static str, load: F, #[prop(optional)] quiet: bool) -> impl IntoView
+pub fn OnDemand<F, Fut>(
+    what: &'static str,
+    load: F,
+    #[prop(optional)] quiet: bool,
+    #[prop(optional)] busy: Option<RwSignal<bool>>,
+) -> impl IntoView
 where
     F: Fn() -> Fut + Copy + Send + Sync + 'static,
     Fut: Future<Output = Result<AnyView, NotLoaded>> + 'static,
 {
     // Only this line is made once per part; the rest is one function for all of them.
     let load: Load = Rc::new(move || Box::pin(load()));
-    loading_view(what, load, quiet)
+    loading_view(what, load, quiet, busy)
 }
 
-fn loading_view(what: &'static str, load: Load, quiet: bool) -> impl IntoView {
+fn loading_view(
+    what: &'static str,
+    load: Load,
+    quiet: bool,
+    busy: Option<RwSignal<bool>>,
+) -> impl IntoView {
+    let set_busy = move |now: bool| {
+        if let Some(busy) = busy {
+            busy.set(now);
+        }
+    };
     let status = RwSignal::new(Loading::Pending);
     let made = StoredValue::new_local(None::<AnyView>);
     let load = StoredValue::new_local(load);
@@ -89,6 +107,7 @@ fn loading_view(what: &'static str, load: Load, quiet: bool) -> impl IntoView {
     // The part's styles are fetched alongside its code; the view waits for both.
     let styles = ask_for_styles();
     let start = move || {
+        set_busy(true);
         status.set(Loading::Pending);
         let loading = owner.with_value(|owner| {
             owner.with(|| {
@@ -119,16 +138,20 @@ fn loading_view(what: &'static str, load: Load, quiet: bool) -> impl IntoView {
                 <p class="ann-on-demand" role="status" aria-busy="true">{format!("Loading {what}…")}</p>
             }
             .into_any(),
-            (Loading::Failed, _) => view! {
+            (Loading::Failed, _) => {
+                set_busy(false);
+                view! {
                 <div class="ann-on-demand" role="alert">
                     <p>{NotLoaded.message(what)}</p>
                     <button type="button" class="ann-button" on:click=move |_| start()>
                         "Try again"
                     </button>
                 </div>
+                }
+                .into_any()
             }
-            .into_any(),
             (Loading::Ready, false) => {
+                set_busy(false);
                 // The view is drawn in this turn's microtasks: focus asked for something in
                 // it while it was fetched moves there after them.
                 set_timeout(crate::web::dom_focus::focus_waiting, std::time::Duration::ZERO);

@@ -273,9 +273,11 @@ export function instrument(page, { blockedRequests = [], server = defaults.serve
 }
 
 /**
- * Waits until the app has rendered (`readySelector`, default the article), failing early
- * with the page's errors if the page throws first (a dead wasm never renders anything) or
- * logs a console error and still has not rendered 2 s later.
+ * Waits until the app has rendered (`readySelector`, default the article) and the annotating
+ * tools (the toolbar and the keyboard shortcuts, a part fetched just after the first paint)
+ * are here, which the article's `<main>` says by leaving `aria-busy`; fails early with the
+ * page's errors if the page throws first (a dead wasm never renders anything) or logs a
+ * console error and still has not rendered 2 s later.
  */
 export async function waitForApp(page, { readySelector = ARTICLE, timeout = 15_000 } = {}) {
   const deadline = Date.now() + timeout;
@@ -285,7 +287,12 @@ export async function waitForApp(page, { readySelector = ARTICLE, timeout = 15_0
     // A console error during start-up (a CSP refusal, a 404) rarely heals: give it 2 s.
     if (page.consoleErrors.length > 0) firstConsoleError ??= Date.now();
     if (firstConsoleError !== null && Date.now() - firstConsoleError > 2000) break;
-    if ((await page.locator(readySelector).count()) > 0) return;
+    if (
+      (await page.locator(readySelector).count()) > 0 &&
+      (await page.locator('#ann-main[aria-busy="true"]').count()) === 0
+    ) {
+      return;
+    }
     await page.waitForTimeout(25);
   }
   throw new Error(

@@ -156,10 +156,13 @@ test('after one visit every part fetched on demand works with the network off', 
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   // Only the worker's copy of the build fetched the parts: the page itself used none yet but
-  // the annotation list's, which it fetches once the article is painted.
+  // the annotation list's and the annotating tools', which it fetches once the article is
+  // painted.
   await page.locator('#ann-list-heading').waitFor();
+  await page.locator('#ann-main[aria-busy="false"]').waitFor();
   assert.deepEqual(fetchedParts.map((url) => new URL(url).pathname.match(/(split_[a-z_]+)-/)?.[1])
-    .filter(Boolean), ['split_annotation_list'], 'a part was fetched before its feature was used');
+    .filter(Boolean).sort(), ['split_annotating_tools', 'split_annotation_list'],
+  'a part was fetched before its feature was used');
 
   server.offline = true;
   await context.setOffline(true);
@@ -309,6 +312,7 @@ test('the article is shown before the annotation list\'s part; a list or a tag w
   await page.unroute(listPart);
   const text = await page.evaluate(() => document.querySelector('[data-article-text]').textContent);
   const word = text.indexOf('craziness');
+  await page.locator('#ann-main[aria-busy="false"]').waitFor();
   server.offline = true;
   try {
     // The selection is shown as the browser made it; the tag waits for the snapping, which
@@ -331,6 +335,45 @@ test('the article is shown before the annotation list\'s part; a list or a tag w
   await search.fill('CRAZINESS');
   await page.locator('.ann-list__button', { hasText: 'craziness' }).waitFor();
   assert.equal(await page.getByText('Could not load the annotation list').count(), 0);
+  await context.close();
+});
+
+// The toolbar, the chooser and the keyboard shortcuts come in a part fetched after the first
+// paint too: until then (or if it cannot come) the article is shown and says it is busy, and
+// a failed fetch is reported with a way to try again.
+test('the annotating tools come after the article; if their part cannot be fetched the page says so, and they work once tried again', async () => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const toolsPart = /split_annotating_tools-[0-9a-f]+\.wasm$/;
+  const release = await hold(page, toolsPart, 'abort');
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  // Shown, tools on their way.
+  assert.equal(await page.locator('#ann-main').getAttribute('aria-busy'), 'true');
+  release();
+  const failure = page.getByRole('alert')
+    .filter({ hasText: 'Could not load the tag toolbar and the keyboard shortcuts' });
+  await failure.waitFor();
+  assert.equal(await page.locator('#ann-main').getAttribute('aria-busy'), 'false');
+  // Without the shortcuts "?" opens nothing; the text can still be selected, and nothing is
+  // tagged behind the person's back.
+  await page.locator('[data-article-text]').click();
+  await page.keyboard.press('?');
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).count(), 0);
+  await page.unroute(toolsPart);
+  await failure.getByRole('button', { name: 'Try again' }).click();
+  await page.locator('#ann-main[aria-busy="false"]').waitFor();
+  assert.equal(await failure.count(), 0);
+  const text = await page.evaluate(() => document.querySelector('[data-article-text]').textContent);
+  const word = text.indexOf('craziness');
+  await selectByOffsets(page, word, word + 'craziness'.length);
+  await page.getByRole('toolbar', { name: 'Tag the selection' }).waitFor();
+  await page.keyboard.press('1');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-article-text] mark')]
+    .some((mark) => mark.textContent === 'craziness'));
+  await page.keyboard.press('?');
+  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
   await context.close();
 });
 

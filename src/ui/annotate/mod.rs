@@ -11,3 +11,4 @@ pub mod reading_cursor;
 pub mod review;
 pub mod tag_manager;
 pub mod toolbar;
+pub mod tools;

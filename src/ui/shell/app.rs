@@ -8,14 +8,13 @@ use crate::ui::actions::{self, Replacement};
 use crate::ui::annotate::annotation_list::list_on_demand;
 use crate::ui::annotate::article::ArticleView;
 use crate::ui::annotate::details::DetailsPanel;
-use crate::ui::annotate::toolbar::{AnnotationChooser, TagToolbar};
 use crate::ui::library::load_article::load_article_on_demand;
 use crate::ui::library::persistence::{Autosave, initial_document};
 use crate::ui::library::screen::library_on_demand;
 use crate::ui::notices::{LiveRegion, Notices};
 use crate::ui::on_demand::OnDemand;
 use crate::ui::shell::header::Header;
-use crate::ui::shell::shortcuts::{HelpSheet, Shortcuts};
+use crate::ui::shell::shortcuts::HelpSheet;
 use crate::ui::state::{AppState, Screen};
 use leptos::prelude::*;
 
@@ -46,7 +45,6 @@ pub fn App() -> impl IntoView {
         <Notices export_now=move |_| crate::ui::transfer::export_menu::export_native(state, true) />
         <LiveRegion />
         <crate::ui::progress::ProgressIndicator />
-        <Shortcuts />
         <Autosave />
         {move || match state.screen.get() {
             Screen::Annotate => view! { <AnnotateScreen /> }.into_any(),
@@ -75,17 +73,26 @@ fn AnnotateScreen() -> impl IntoView {
     let tagging = move || state.pending.with(Option::is_some);
     let shown = move || sheet_open.get() && !tagging();
     let painted = after_first_paint();
+    let tools_busy = RwSignal::new(true);
     view! {
         <div
             class="ann-workspace"
             class:ann-workspace--sheet-closed=move || !sheet_open.get()
             class:ann-workspace--tagging=tagging
         >
-            <main class="ann-main" id="ann-main">
+            <main class="ann-main" id="ann-main" aria-busy=move || tools_busy.get().to_string()>
+                // First in the column, so that a failed fetch is read above the article;
+                // the toolbar and the chooser float where the selection is.
+                <Show when=move || painted.get()>
+                    <OnDemand
+                        what="the tag toolbar and the keyboard shortcuts"
+                        load=move || crate::ui::annotate::tools::tools_on_demand(state)
+                        quiet=true
+                        busy=tools_busy
+                    />
+                </Show>
                 <ArticleHeading />
                 <ArticleView />
-                <TagToolbar />
-                <AnnotationChooser />
             </main>
             <aside class="ann-sidebar" id="ann-sidebar" aria-label=crate::ui::strings::SIDEBAR_LABEL>
                 <button

@@ -1,5 +1,6 @@
 //! Keyboard shortcuts for the whole app. They never fire while the user types in a field,
-//! except Escape, which always closes what is open.
+//! except Escape, which always closes what is open. Their listener is installed with the
+//! annotating tools (ui::annotate::tools), once that part is here.
 
 use crate::domain::tag::TagId;
 use crate::ui::actions;
@@ -159,15 +160,6 @@ pub fn handle(state: AppState, event: &web_sys::KeyboardEvent) {
         }
     }
     event.prevent_default();
-}
-
-/// Installs the window's keydown listener for the lifetime of the app.
-#[component]
-pub fn Shortcuts() -> impl IntoView {
-    let state = use_app();
-    let handle_keys =
-        window_event_listener(leptos::ev::keydown, move |event| handle(state, &event));
-    on_cleanup(move || handle_keys.remove());
 }
 
 /// The help sheet, fetched the first time it is asked for (ui::on_demand).
