@@ -94,6 +94,18 @@ test('keyboard only: move the reading cursor, tag a claim, a source and an entit
   await pressUntil(page, 'Control+ArrowDown', async () => (await selection(page)).start === lede);
   const caretBox = await caret.boundingBox();
   assert.ok(caretBox && caretBox.height > 10, 'the cursor is drawn at its place');
+  // Where the selection's focus is, the drawn cursor is (its middle and its top).
+  const focusBox = await page.evaluate(() => {
+    const selected = getSelection();
+    const range = document.createRange();
+    range.setStart(selected.focusNode, selected.focusOffset);
+    range.setEnd(selected.focusNode, selected.focusOffset + 1);
+    const box = range.getBoundingClientRect();
+    return { x: box.left, y: box.top };
+  });
+  const caretMiddle = caretBox.x + caretBox.width / 2;
+  assert.ok(Math.abs(caretMiddle - focusBox.x) < 1 && Math.abs(caretBox.y - focusBox.y) < 1,
+    `the cursor (${caretMiddle}, ${caretBox.y}) is drawn at the focus (${focusBox.x}, ${focusBox.y})`);
 
   // Claim: Shift+Ctrl+Right twice selects two words; 1 tags them.
   await page.keyboard.press('Control+Shift+ArrowRight');

@@ -4,6 +4,8 @@
 //! anything else the browser throws. [`classify`] is the one place that reads the browser's
 //! exceptions, whether they come straight from `localStorage` or through gloo-storage.
 
+use crate::domain::article_input::limits::human_size;
+
 /// Browsers give an origin about 5 M UTF-16 characters of localStorage (Chromium: 10 MiB
 /// counting two bytes a character). Used to refuse a write that cannot fit before trying.
 pub const ASSUMED_QUOTA_CHARS: usize = 5 * 1024 * 1024;
@@ -58,16 +60,6 @@ impl std::fmt::Display for StorageError {
 }
 
 impl std::error::Error for StorageError {}
-
-pub fn human_size(bytes: usize) -> String {
-    if bytes >= 1_048_576 {
-        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
-    } else if bytes >= 1024 {
-        format!("{:.0} KB", bytes as f64 / 1024.0)
-    } else {
-        format!("{bytes} bytes")
-    }
-}
 
 /// The error for an exception the browser threw (its `name`, `message` and legacy numeric
 /// `code`) while writing `needed` characters.

@@ -18,8 +18,9 @@
 //! so reading the index before every save was never fresher than following the events.)
 
 use super::adapter::{self, Store, utf16_len};
-use super::error::{ASSUMED_QUOTA_CHARS, StorageError, human_size};
+use super::error::{ASSUMED_QUOTA_CHARS, StorageError};
 use super::keys;
+use crate::domain::article_input::limits::human_size;
 use crate::domain::change::Touched;
 use crate::domain::document::{Document, DocumentId};
 use crate::domain::format::library::{

@@ -18,4 +18,5 @@ pub mod manager;
 pub mod settings;
 pub mod sync;
 
-pub use error::{ASSUMED_QUOTA_CHARS, StorageError, classify, human_size};
+pub use crate::domain::article_input::limits::human_size;
+pub use error::{ASSUMED_QUOTA_CHARS, StorageError, classify};
