@@ -300,12 +300,8 @@ test('after one visit every part fetched on demand works with the network off', 
 // screen itself: the article does not wait for them, and without them nothing is guessed and
 // nothing is lost.
 test('the article is shown before the annotation list\'s part; a list or a tag whose part cannot be fetched says so, and works once online', async () => {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  const page = await context.newPage();
   const listPart = /split_annotation_list-[0-9a-f]+\.wasm$/;
-  const release = await hold(page, listPart, 'abort');
-  await page.goto(server.url);
-  await page.waitForFunction(APP_STARTED);
+  const { context, page, release } = await openHolding(listPart, 'abort');
   await page.getByRole('status').filter({ hasText: 'Loading the annotation list…' }).waitFor();
   release();
   await page.getByRole('alert').filter({ hasText: 'Could not load the annotation list' }).waitFor();
@@ -342,12 +338,8 @@ test('the article is shown before the annotation list\'s part; a list or a tag w
 // paint too: until then (or if it cannot come) the article is shown and says it is busy, and
 // a failed fetch is reported with a way to try again.
 test('the annotating tools come after the article; if their part cannot be fetched the page says so, and they work once tried again', async () => {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  const page = await context.newPage();
   const toolsPart = /split_annotating_tools-[0-9a-f]+\.wasm$/;
-  const release = await hold(page, toolsPart, 'abort');
-  await page.goto(server.url);
-  await page.waitForFunction(APP_STARTED);
+  const { context, page, release } = await openHolding(toolsPart, 'abort');
   // Shown, tools on their way.
   assert.equal(await page.locator('#ann-main').getAttribute('aria-busy'), 'true');
   release();
@@ -380,12 +372,8 @@ test('the annotating tools come after the article; if their part cannot be fetch
 // What only the parts draw is styled by a sheet fetched after the first paint: a part's view
 // waits for it, and a sheet that cannot be fetched is reported, never silently missing.
 test('a part\'s view waits for the parts\' style sheet, and a sheet that cannot be fetched says so', async () => {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  const page = await context.newPage();
   const sheet = /later-styles-[0-9a-f]+\.css$/;
-  const release = await hold(page, sheet, 'abort');
-  await page.goto(server.url);
-  await page.waitForFunction(APP_STARTED);
+  const { context, page, release } = await openHolding(sheet, 'abort');
   // The list's code arrives; its styles do not, so it is not drawn.
   await page.waitForFunction(() => performance.getEntriesByType('resource')
     .some((entry) => /split_annotation_list-/.test(entry.name) && entry.responseEnd > 0));
@@ -427,12 +415,8 @@ test('a part that cannot be fetched says so, and loads when tried again online',
 });
 
 test('while a part is fetched its place says "Loading…"', async () => {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  const page = await context.newPage();
   // Hold the report's module until the loading line has been seen.
-  const release = await hold(page, /split_claims_report-[0-9a-f]+\.wasm$/, 'continue');
-  await page.goto(server.url);
-  await page.waitForFunction(APP_STARTED);
+  const { context, page, release } = await openHolding(/split_claims_report-[0-9a-f]+\.wasm$/, 'continue');
   await page.getByRole('button', { name: 'Claims report' }).click();
   await page.getByRole('status').filter({ hasText: 'Loading the claims report…' }).waitFor();
   assert.equal(await page.getByRole('dialog', { name: 'Claims report' }).count(), 0);
@@ -466,6 +450,17 @@ test('a new build replaces the old copy: one cache, named after the new version'
   assert.notEqual(cachesBefore[0], 'article-annotator-ffffffffffffffff');
   await context.close();
 });
+
+/** Opens the app in a new context without a service worker (nothing has a copy of a part),
+ * its requests matching `pattern` held as `hold` does; returns once the article is shown. */
+async function openHolding(pattern, then) {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const release = await hold(page, pattern, then);
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  return { context, page, release };
+}
 
 /** Holds the page's requests matching `pattern` until the returned function is called, then
  * answers them: `'continue'` (served) or `'abort'` (failed as if offline). */
