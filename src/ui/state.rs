@@ -86,6 +86,9 @@ pub struct AppState {
     /// The details panel's part is here (set by `ui/annotate/details.rs` once fetched): link
     /// mode and the links drawn in the gutter come with it and are mounted then.
     pub details_here: RwSignal<bool>,
+    /// The annotating tools' part is here (set by `ui/annotate/tools.rs`): the endnotes for
+    /// print and dropping files to import come with it and are mounted then.
+    pub tools_here: RwSignal<bool>,
 }
 
 /// A prepared import held until the person answers the version question.
@@ -116,6 +119,7 @@ impl AppState {
             show_help: RwSignal::new(false),
             import_question: RwSignal::new(None),
             details_here: RwSignal::new(false),
+            tools_here: RwSignal::new(false),
         }
     }
 }

@@ -1,13 +1,16 @@
 //! The annotating tools: the tag toolbar a selection opens, the chooser for overlapping
-//! highlights, and the keyboard shortcuts with the reading cursor's keys. None of them is
-//! needed to show the article, and together with the editing they alone reach (tagging,
-//! undo, deleting, stepping through the annotations) they were a twelfth of what a browser
-//! fetched before the first paint; so they are a part (`annotating_tools`, ui::on_demand),
-//! fetched once the article's first frame is painted, with the annotation list.
+//! highlights, the keyboard shortcuts with the reading cursor's keys, and with them dropping
+//! files to import and the endnotes for print. None of them is needed to show the article,
+//! and together with the editing they alone reach (tagging, undo, deleting, stepping through
+//! the annotations) they were an eighth of what a browser fetched before the first paint; so
+//! they are a part (`annotating_tools`, ui::on_demand), fetched once the article's first
+//! frame is painted, with the annotation list.
 //!
 //! Until they are here the article reads `aria-busy`: a key pressed in those few
 //! milliseconds does nothing, and a selection made meanwhile gets its toolbar when they come
-//! (the selection itself is kept by the article, in the main module).
+//! (the selection itself is kept by the article, in the main module). The drop and the
+//! endnotes are mounted once the part is here (`AppState::tools_here`), so a failed fetch is
+//! said once, above the article.
 
 use crate::ui::annotate::toolbar::{AnnotationChooser, TagToolbar};
 use crate::ui::on_demand::NotLoaded;
@@ -32,9 +35,24 @@ pub fn tools_on_demand(state: AppState) -> Result<AnyView, NotLoaded> {
         // The listener lives as long as the page (the handle is dropped, not removed).
         drop(keys);
     }
+    state.tools_here.set(true);
     Ok(view! {
         <TagToolbar />
         <AnnotationChooser />
     }
     .into_any())
+}
+
+/// Files dropped anywhere on the page, on every screen (mounted by the App once the part is
+/// here).
+#[leptos::wasm_split::wasm_split(annotating_tools, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn drop_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <crate::ui::transfer::import::DropImport /> }.into_any())
+}
+
+/// The annotations as endnotes for paper (mounted by the annotating screen once the part is
+/// here).
+#[leptos::wasm_split::wasm_split(annotating_tools, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn endnotes_on_demand() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <crate::ui::annotate::print_notes::PrintEndnotes /> }.into_any())
 }

@@ -59,7 +59,13 @@ pub fn App() -> impl IntoView {
         <HelpSheet />
         <crate::ui::classroom::ClassroomLayer />
         <crate::ui::factcheck::FactCheckLayer />
-        <crate::ui::transfer::import::DropImport />
+        <Show when=move || state.tools_here.get()>
+            <OnDemand
+                what="dropping files to import"
+                load=crate::ui::annotate::tools::drop_on_demand
+                quiet=true
+            />
+        </Show>
         <crate::ui::transfer::import::ImportQuestionLayer />
     }
 }
@@ -133,7 +139,13 @@ fn AnnotateScreen() -> impl IntoView {
                 </Show>
             </aside>
         </div>
-        <crate::ui::annotate::print_notes::PrintEndnotes />
+        <Show when=move || state.tools_here.get()>
+            <OnDemand
+                what="the endnotes for print"
+                load=crate::ui::annotate::tools::endnotes_on_demand
+                quiet=true
+            />
+        </Show>
     }
 }
 

@@ -489,7 +489,8 @@ fn has_files(event: &web_sys::DragEvent) -> bool {
 }
 
 /// Files dropped anywhere on the page are imported (or opened, for an article); an overlay
-/// says so while they are dragged over.
+/// says so while they are dragged over. Mounted with the annotating tools' part
+/// (ui::annotate::tools), once it is here.
 #[component]
 pub fn DropImport() -> impl IntoView {
     let state = use_app();
