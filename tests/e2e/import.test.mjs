@@ -230,6 +230,12 @@ test('dropping an article file opens it; dropping an annotation file imports it'
   await drop('letter.txt', 'A short letter.\n\nIt has two paragraphs.');
   await page.locator('[data-article-text]', { hasText: 'It has two paragraphs.' }).waitFor();
   assert.deepEqual(await marks(page), []);
+
+  // On every screen: an article dropped on the Library opens too.
+  await page.getByRole('button', { name: 'Library', exact: true }).click();
+  await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor();
+  await drop('note.txt', 'A note dropped on the Library.\n\nIt opens all the same.');
+  await page.locator('[data-article-text]', { hasText: 'It opens all the same.' }).waitFor();
 });
 
 test('fuzzy and orphaned imports are listed for review: accept, re-select, delete', async () => {
