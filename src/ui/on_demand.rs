@@ -3,13 +3,14 @@
 //! opens, the claims report, the foreign-format readers and writers with the question an import
 //! may ask, the Library, the New article screen and the article reader, the tags' list, Needs
 //! review, the annotation list and the article's details, the tag toolbar with the keyboard
-//! shortcuts (these two drawn after the article's first frame), the selection's snapping to words, the keyboard help, the selected annotation's
-//! details with link mode and the links drawn in the gutter, the merge of another tab's
-//! changes) are not in the WebAssembly a browser fetches before the first paint: each sits
-//! behind a `#[wasm_split]` boundary, and scripts/build-wasm cuts the code reachable only
-//! through it into a module of its own, which `__wasm_split.js` fetches the first time the
-//! boundary is crossed (and the service worker keeps for offline use). ARCHITECTURE.md says why
-//! this and not a second page.
+//! shortcuts, the drop and the printed notes (these two fetched once the article's first
+//! frame is painted), the selection's snapping to words, the keyboard help, the selected
+//! annotation's details with link mode and the links drawn in the gutter, the merge of
+//! another tab's changes) are not in the WebAssembly a browser fetches before the first
+//! paint: each sits behind a `#[wasm_split]` boundary, and scripts/build-wasm cuts the code
+//! reachable only through it into a module of its own, which `__wasm_split.js` fetches the
+//! first time the boundary is crossed (and the service worker keeps for offline use).
+//! ARCHITECTURE.md says why this and not a second page.
 //!
 //! A boundary is a plain function marked
 //! `#[leptos::wasm_split::wasm_split(name, wasm_split_path = ::leptos::wasm_split, fallible)]`
@@ -141,12 +142,12 @@ fn loading_view(
             (Loading::Failed, _) => {
                 set_busy(false);
                 view! {
-                <div class="ann-on-demand" role="alert">
-                    <p>{NotLoaded.message(what)}</p>
-                    <button type="button" class="ann-button" on:click=move |_| start()>
-                        "Try again"
-                    </button>
-                </div>
+                    <div class="ann-on-demand" role="alert">
+                        <p>{NotLoaded.message(what)}</p>
+                        <button type="button" class="ann-button" on:click=move |_| start()>
+                            "Try again"
+                        </button>
+                    </div>
                 }
                 .into_any()
             }
