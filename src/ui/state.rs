@@ -87,7 +87,7 @@ pub struct AppState {
     /// mode and the links drawn in the gutter come with it and are mounted then.
     pub details_here: RwSignal<bool>,
     /// The annotating tools' part is here (set by `ui/annotate/tools.rs`): the endnotes for
-    /// print and dropping files to import come with it and are mounted then.
+    /// print come with it and are mounted then.
     pub tools_here: RwSignal<bool>,
 }
 

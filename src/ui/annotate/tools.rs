@@ -1,16 +1,17 @@
 //! The annotating tools: the tag toolbar a selection opens, the chooser for overlapping
-//! highlights, the keyboard shortcuts with the reading cursor's keys, and with them dropping
-//! files to import and the endnotes for print. None of them is needed to show the article,
-//! and together with the editing they alone reach (tagging, undo, deleting, stepping through
-//! the annotations) they were an eighth of what a browser fetched before the first paint; so
-//! they are a part (`annotating_tools`, ui::on_demand), fetched once the article's first
-//! frame is painted, with the annotation list.
+//! highlights, the keyboard shortcuts with the reading cursor's keys, and with them the
+//! endnotes for print. None of them is needed to show the article, and together with the
+//! editing they alone reach (tagging, undo, deleting, stepping through the annotations) they
+//! were a fourteenth of what a browser fetched before the first paint; so they are a part
+//! (`annotating_tools`, ui::on_demand), fetched once the article's first frame is painted,
+//! with the annotation list.
 //!
 //! Until they are here the article reads `aria-busy`: a key pressed in those few
 //! milliseconds does nothing, and a selection made meanwhile gets its toolbar when they come
-//! (the selection itself is kept by the article, in the main module). The drop and the
-//! endnotes are mounted once the part is here (`AppState::tools_here`), so a failed fetch is
-//! said once, above the article.
+//! (the selection itself is kept by the article, in the main module). The endnotes are
+//! mounted once the part is here (`AppState::tools_here`), so a failed fetch is said once,
+//! above the article. Dropping files stays in the main module: the drop reaches the
+//! readers' part, and a part may not cross another part's boundary (ARCHITECTURE.md).
 
 use crate::ui::annotate::toolbar::{AnnotationChooser, TagToolbar};
 use crate::ui::on_demand::NotLoaded;
@@ -41,13 +42,6 @@ pub fn tools_on_demand(state: AppState) -> Result<AnyView, NotLoaded> {
         <AnnotationChooser />
     }
     .into_any())
-}
-
-/// Files dropped anywhere on the page, on every screen (mounted by the App once the part is
-/// here).
-#[leptos::wasm_split::wasm_split(annotating_tools, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub fn drop_on_demand() -> Result<AnyView, NotLoaded> {
-    Ok(view! { <crate::ui::transfer::import::DropImport /> }.into_any())
 }
 
 /// The annotations as endnotes for paper (mounted by the annotating screen once the part is

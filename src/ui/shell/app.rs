@@ -59,13 +59,7 @@ pub fn App() -> impl IntoView {
         <HelpSheet />
         <crate::ui::classroom::ClassroomLayer />
         <crate::ui::factcheck::FactCheckLayer />
-        <Show when=move || state.tools_here.get()>
-            <OnDemand
-                what="dropping files to import"
-                load=crate::ui::annotate::tools::drop_on_demand
-                quiet=true
-            />
-        </Show>
+        <crate::ui::transfer::import::DropImport />
         <crate::ui::transfer::import::ImportQuestionLayer />
     }
 }

@@ -489,8 +489,7 @@ fn has_files(event: &web_sys::DragEvent) -> bool {
 }
 
 /// Files dropped anywhere on the page are imported (or opened, for an article); an overlay
-/// says so while they are dragged over. Mounted with the annotating tools' part
-/// (ui::annotate::tools), once it is here.
+/// says so while they are dragged over.
 #[component]
 pub fn DropImport() -> impl IntoView {
     let state = use_app();
