@@ -146,7 +146,8 @@ fn AnnotateScreen() -> impl IntoView {
 /// Becomes true once the first frame is painted. The lists beside the article (a page of
 /// 200 annotations, the tags, the document's details) wait for it: building and laying them
 /// out took a third of the time before a long article's first screenful was painted. Their
-/// code (but the Tags section's, a part of its own) is a part fetched then (`annotation_list`).
+/// code (but the Tags section's, a part of its own) is a part fetched then (`annotation_list`),
+/// and so are the annotating tools (`annotating_tools`), which no first frame needs.
 fn after_first_paint() -> ReadSignal<bool> {
     let (painted, set_painted) = signal(false);
     crate::ui::annotate::filling::after_first_frame(move || set_painted.set(true));
