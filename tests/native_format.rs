@@ -310,7 +310,11 @@ fn problems_name_where_and_what() {
         "fraction",
         &edited(|v| v["annotations"][2]["end"] = json!(1.5)),
         3,
-        &[(Warning, "$.annotations[2].end", "not a whole number")],
+        &[(
+            Warning,
+            "$.annotations[2].end",
+            "is 1.5, not a whole number",
+        )],
     );
     check(
         "missing end",

@@ -40,6 +40,36 @@ async fn next_task() {
         .expect("the timeout resolves");
 }
 
+/// The drawn caret's lengths, written without Rust's float formatting, read as the browser
+/// reads them: the tenth rounded half away from zero, the sign kept below one pixel.
+#[wasm_bindgen_test]
+fn caret_lengths_are_written_to_a_tenth_of_a_pixel() {
+    use annotator::web::caret::css_px;
+    let cases = [
+        (0.0, "0.0px"),
+        (12.0, "12.0px"),
+        (12.34, "12.3px"),
+        (12.35, "12.4px"),
+        (-0.46, "-0.5px"),
+        (-0.04, "0.0px"),
+        (-17.25, "-17.3px"),
+        (1234.96, "1235.0px"),
+        (f64::NAN, "0.0px"),
+    ];
+    for (length, written) in cases {
+        assert_eq!(css_px(length), written, "{length}");
+    }
+    let probe = document().create_element("span").expect("a span");
+    let style = probe.unchecked_ref::<web_sys::HtmlElement>().style();
+    style
+        .set_property("left", &css_px(-3.25))
+        .expect("a CSS length");
+    assert_eq!(
+        style.get_property_value("left").expect("read back"),
+        "-3.3px"
+    );
+}
+
 #[wasm_bindgen_test]
 fn store_round_trip_sees_only_our_prefixed_keys() {
     let store = Store::open().expect("localStorage is available in headless Chromium");

@@ -964,8 +964,9 @@ fn read_offset(
                 Err(_) => format!("is {offset}, too large for any text"),
             },
             (None, Some(negative), _) => format!("is {negative}; offsets count from 0"),
-            (None, None, Some(fraction)) => format!("is {fraction}, not a whole number"),
-            (None, None, None) => format!("is {number}, not a whole number"),
+            // The number as the file wrote it (serde_json's writer, not Rust's float formatting,
+            // which nothing else fetched before the first paint needs).
+            (None, None, _) => format!("is {number}, not a whole number"),
         },
         Some(other) => format!("is {}, not a number", json_kind(other)),
     };
