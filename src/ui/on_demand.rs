@@ -3,7 +3,7 @@
 //! opens, the claims report, the foreign-format readers and writers with the question an import
 //! may ask, the Library, the New article screen and the article reader, the tags' list, Needs
 //! review, the annotation list and the article's details, the tag toolbar with the keyboard
-//! shortcuts and the printed notes (these two fetched once the article's first
+//! shortcuts and the printed notes, the header's menu (these three fetched once the first
 //! frame is painted), the selection's snapping to words, the keyboard help, the selected
 //! annotation's details with link mode and the links drawn in the gutter, the merge of
 //! another tab's changes) are not in the WebAssembly a browser fetches before the first

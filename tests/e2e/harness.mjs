@@ -273,9 +273,10 @@ export function instrument(page, { blockedRequests = [], server = defaults.serve
 }
 
 /**
- * Waits until the app has rendered (`readySelector`, default the article) and the annotating
- * tools (the toolbar and the keyboard shortcuts, a part fetched just after the first paint)
- * are here, which the article's `<main>` says by leaving `aria-busy`; fails early with the
+ * Waits until the app has rendered (`readySelector`, default the article) and the parts
+ * fetched just after the first paint are here: the annotating tools (the toolbar and the
+ * keyboard shortcuts), which the article's `<main>` says by leaving `aria-busy`, and the
+ * header's menu, which says so the same way; fails early with the
  * page's errors if the page throws first (a dead wasm never renders anything) or logs a
  * console error and still has not rendered 2 s later.
  */
@@ -289,7 +290,8 @@ export async function waitForApp(page, { readySelector = ARTICLE, timeout = 15_0
     if (firstConsoleError !== null && Date.now() - firstConsoleError > 2000) break;
     if (
       (await page.locator(readySelector).count()) > 0 &&
-      (await page.locator('#ann-main[aria-busy="true"]').count()) === 0
+      (await page.locator('#ann-main[aria-busy="true"]').count()) === 0 &&
+      (await page.locator('#ann-header-menu[aria-busy="true"]').count()) === 0
     ) {
       return;
     }

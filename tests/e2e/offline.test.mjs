@@ -156,12 +156,13 @@ test('after one visit every part fetched on demand works with the network off', 
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   // Only the worker's copy of the build fetched the parts: the page itself used none yet but
-  // the annotation list's and the annotating tools', which it fetches once the article is
-  // painted.
+  // the annotation list's, the annotating tools' and the header menu's, which it fetches once
+  // the article is painted.
   await page.locator('#ann-list-heading').waitFor();
   await page.locator('#ann-main[aria-busy="false"]').waitFor();
+  await page.locator('#ann-header-menu[aria-busy="false"]').waitFor();
   assert.deepEqual(fetchedParts.map((url) => new URL(url).pathname.match(/(split_[a-z_]+)-/)?.[1])
-    .filter(Boolean).sort(), ['split_annotating_tools', 'split_annotation_list'],
+    .filter(Boolean).sort(), ['split_annotating_tools', 'split_annotation_list', 'split_app_menu'],
   'a part was fetched before its feature was used');
 
   server.offline = true;
@@ -366,6 +367,51 @@ test('the annotating tools come after the article; if their part cannot be fetch
     .some((mark) => mark.textContent === 'craziness'));
   await page.keyboard.press('?');
   await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+  await context.close();
+});
+
+test('the header\'s menu comes after the article; if its part cannot be fetched the menu says so, and works once tried again', async () => {
+  const menuPart = /split_app_menu-[0-9a-f]+\.wasm$/;
+  const { context, page, release } = await openHolding(menuPart, 'abort');
+  const menu = page.getByRole('navigation', { name: 'App' });
+  await page.locator('[data-article-text]').waitFor();
+  // The remembered theme is the page's from the start, though its switch is in the menu.
+  await page.evaluate(() => localStorage.setItem('article-annotator:theme', 'dark'));
+  await page.reload();
+  // The article and the bar are shown; the menu's groups are on their way.
+  await page.locator('[data-article-text]').waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.equal(await menu.getAttribute('aria-busy'), 'true');
+  assert.equal(await menu.getByRole('button').count(), 0);
+  // The menu's row is kept for it: the article will not move when it comes.
+  const articleTop = () => page.locator('[data-article-text]').evaluate((e) => e.getBoundingClientRect().top + window.scrollY);
+  const topBefore = await articleTop();
+  release();
+  const failure = menu.getByRole('alert').filter({ hasText: "Could not load the app's menu" });
+  await failure.waitFor();
+  assert.equal(await menu.getAttribute('aria-busy'), 'false');
+  // Undo, Redo and the keyboard are not the menu's: they work meanwhile.
+  await page.locator('[data-article-text]').click();
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.waitFor();
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'detached' });
+  await page.unroute(menuPart);
+  await failure.getByRole('button', { name: 'Try again' }).click();
+  await menu.getByRole('button', { name: 'Claims report' }).waitFor();
+  assert.equal(await failure.count(), 0);
+  assert.ok(Math.abs(await articleTop() - topBefore) < 1, `the article moved from ${topBefore} to ${await articleTop()}`);
+  assert.equal(await menu.getAttribute('aria-busy'), 'false');
+  // What the menu starts in other parts is reached through the main module: the Export
+  // menu's items (the writers' part) and an import (the readers' part).
+  await menu.getByText('Export', { exact: true }).click();
+  await menu.getByRole('button', { name: 'Export JSON' }).waitFor();
+  await menu.getByLabel('Import annotations').setInputFiles({
+    name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an annotation file'),
+  });
+  // Read by the readers' part, which says what it made of the file.
+  await page.locator('.ann-notice--error').filter({ hasText: 'notes.txt' }).waitFor();
   await context.close();
 });
 

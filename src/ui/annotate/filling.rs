@@ -106,6 +106,18 @@ pub fn after_first_frame(then: impl FnOnce() + 'static) {
     });
 }
 
+/// Becomes true once the first frame is painted. The lists beside the article (a page of
+/// 200 annotations, the tags, the document's details) wait for it: building and laying them
+/// out took a third of the time before a long article's first screenful was painted. Their
+/// code (but the Tags section's, a part of its own) is a part fetched then (`annotation_list`),
+/// and so are the annotating tools (`annotating_tools`) and the header's menu (`app_menu`),
+/// which no first frame needs.
+pub fn after_first_paint() -> ReadSignal<bool> {
+    let (painted, set_painted) = signal(false);
+    after_first_frame(move || set_painted.set(true));
+    painted
+}
+
 fn report(drawn: usize, total: usize) {
     crate::ui::progress::set_drawing((drawn < total).then_some((drawn, total)));
 }

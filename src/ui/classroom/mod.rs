@@ -46,9 +46,20 @@ pub fn provide_classroom(state: crate::ui::state::AppState) -> Classroom {
     classroom
 }
 
+/// Reading the exercise files a person picked, then opening them in the student's part.
+pub type OpenExerciseFiles = fn(AppState, Option<web_sys::FileList>);
+
+/// The main module's [`OpenExerciseFiles`]: the header's menu is a part of its own, and a part
+/// may not cross the student's boundary (ARCHITECTURE.md, "Loading on demand").
+pub fn open_exercise_files(state: AppState, list: Option<web_sys::FileList>) {
+    file_io::read_then(state, list, move |opened| {
+        open_in_student_part(state, StudentOpens::Files(opened));
+    });
+}
+
 /// The header's classroom controls: make an exercise, open one, review a class.
 #[component]
-pub fn HeaderControls() -> impl IntoView {
+pub fn HeaderControls(open_files: OpenExerciseFiles) -> impl IntoView {
     let state = crate::ui::state::use_app();
     let classroom = expect_context::<Classroom>();
     view! {
@@ -64,9 +75,7 @@ pub fn HeaderControls() -> impl IntoView {
                 accept=".json,application/json"
                 on:change=move |ev| {
                     let input: web_sys::HtmlInputElement = event_target(&ev);
-                    file_io::read_then(state, input.files(), move |opened| {
-                        open_in_student_part(state, StudentOpens::Files(opened));
-                    });
+                    open_files(state, input.files());
                     input.set_value("");
                 }
             />

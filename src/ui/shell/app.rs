@@ -26,6 +26,7 @@ fn empty_document(id: String) -> Document {
 pub fn App() -> impl IntoView {
     let state = AppState::new(Editor::new(empty_document(String::new())));
     provide_context(state);
+    crate::ui::shell::theme::apply_stored();
     crate::ui::classroom::provide_classroom(state);
     crate::ui::factcheck::provide();
     crate::ui::annotate::print_notes::provide_printing();
@@ -72,7 +73,7 @@ fn AnnotateScreen() -> impl IntoView {
     let state = crate::ui::state::use_app();
     let tagging = move || state.pending.with(Option::is_some);
     let shown = move || sheet_open.get() && !tagging();
-    let painted = after_first_paint();
+    let painted = crate::ui::annotate::filling::after_first_paint();
     let tools_busy = RwSignal::new(true);
     view! {
         <div
@@ -141,17 +142,6 @@ fn AnnotateScreen() -> impl IntoView {
             />
         </Show>
     }
-}
-
-/// Becomes true once the first frame is painted. The lists beside the article (a page of
-/// 200 annotations, the tags, the document's details) wait for it: building and laying them
-/// out took a third of the time before a long article's first screenful was painted. Their
-/// code (but the Tags section's, a part of its own) is a part fetched then (`annotation_list`),
-/// and so are the annotating tools (`annotating_tools`), which no first frame needs.
-fn after_first_paint() -> ReadSignal<bool> {
-    let (painted, set_painted) = signal(false);
-    crate::ui::annotate::filling::after_first_frame(move || set_painted.set(true));
-    painted
 }
 
 /// The article's title and date above the text, as the reader expects them.

@@ -1,10 +1,12 @@
-//! The top bar: the app's name, the open document's title, undo/redo, and the way to
-//! everything else, grouped by what people do (articles, fact-checking, classroom, files,
-//! view). On a phone the bar is one row: the groups fold into a menu behind one button, so
-//! the article keeps the screen.
+//! The top bar: the app's name, the open document's title, undo/redo, and the menu, the way
+//! to everything else (menu.rs, a part fetched once the first frame is painted). On a phone
+//! the bar is one row: the menu's groups fold behind one button, so the article keeps the
+//! screen.
 
 use crate::ui::actions;
-use crate::ui::state::{SaveState, Screen, use_app};
+use crate::ui::on_demand::OnDemand;
+use crate::ui::shell::menu::{MenuCrossings, menu_on_demand};
+use crate::ui::state::{SaveState, use_app};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -17,6 +19,14 @@ const MENU_BUTTON_ID: &str = "ann-header-menu-button";
 pub fn Header() -> impl IntoView {
     let state = use_app();
     let menu_open = RwSignal::new(false);
+    let painted = crate::ui::annotate::filling::after_first_paint();
+    let menu_busy = RwSignal::new(true);
+    // The menu is a part; what it starts in other parts is reached through the main module.
+    let crossings = MenuCrossings {
+        import_files: crate::ui::transfer::import::import_file_list,
+        open_exercise_files: crate::ui::classroom::open_exercise_files,
+        export_items: crate::ui::transfer::export_menu::export_items,
+    };
     let title = move || {
         state.editor.with(|e| {
             let t = e.document().metadata.title.trim().to_string();
@@ -75,39 +85,21 @@ pub fn Header() -> impl IntoView {
                 id=MENU_ID
                 class="ann-header__actions"
                 aria-label="App"
+                aria-busy=move || menu_busy.get().to_string()
                 on:click=move |ev| {
                     if chose_an_item(&ev) {
                         menu_open.set(false);
                     }
                 }
             >
-                <Group label="Articles">
-                    <ScreenButton screen=Screen::LoadArticle label="New article" />
-                    <ScreenButton screen=Screen::Library label="Library" />
-                    <crate::ui::sharing::SharingButton />
-                </Group>
-                <Group label="Fact-check">
-                    <crate::ui::factcheck::ReportButton />
-                </Group>
-                <Group label="Classroom">
-                    <crate::ui::classroom::HeaderControls />
-                </Group>
-                <Group label="Files">
-                    <crate::ui::transfer::import::ImportControl />
-                    <crate::ui::transfer::export_menu::ExportMenu />
-                </Group>
-                <Group label="View">
-                    <crate::ui::shell::theme::ThemeSwitch />
-                    <button
-                        type="button"
-                        class="ann-icon-button"
-                        aria-label="Keyboard shortcuts"
-                        aria-keyshortcuts="?"
-                        on:click=move |_| state.show_help.set(true)
-                    >
-                        "?"
-                    </button>
-                </Group>
+                <Show when=move || painted.get()>
+                    <OnDemand
+                        what="the app's menu"
+                        load=move || menu_on_demand(crossings)
+                        quiet=true
+                        busy=menu_busy
+                    />
+                </Show>
             </nav>
         </header>
     }
@@ -126,34 +118,6 @@ fn chose_an_item(ev: &web_sys::MouseEvent) -> bool {
         return false;
     };
     !matches!(button.closest("summary"), Ok(Some(_)))
-}
-
-/// One group of the bar: a labelled set of controls (the label shows in the phone menu;
-/// on wider screens a divider separates the groups and the label is for screen readers).
-#[component]
-fn Group(label: &'static str, children: Children) -> impl IntoView {
-    view! {
-        <div class="ann-header__group" role="group" aria-label=label>
-            <span class="ann-header__group-label" aria-hidden="true">{label}</span>
-            {children()}
-        </div>
-    }
-}
-
-/// A button that shows one of the app's screens, pressed while it is shown.
-#[component]
-fn ScreenButton(screen: Screen, label: &'static str) -> impl IntoView {
-    let state = use_app();
-    view! {
-        <button
-            type="button"
-            class="ann-button"
-            aria-pressed=move || (state.screen.get() == screen).to_string()
-            on:click=move |_| state.screen.set(screen)
-        >
-            {label}
-        </button>
-    }
 }
 
 #[component]

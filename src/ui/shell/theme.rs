@@ -1,5 +1,5 @@
 //! The theme switch: System (follow the operating system), Light or Dark, remembered in this
-//! browser. The choice is `data-theme` on `<html>`; style/base.css defines both palettes.
+//! browser and applied as the app starts. The choice is `data-theme` on `<html>`; style/base.css defines both palettes.
 
 use crate::ui::strings;
 use crate::web::storage::settings;
@@ -66,11 +66,16 @@ fn apply(theme: Theme) {
     };
 }
 
+/// Puts the remembered theme on the page. The app calls it as it starts, before the first
+/// paint: the switch is in the header's menu, a part fetched after it.
+pub fn apply_stored() {
+    apply(stored());
+}
+
 /// The switch in the header: each press moves System → Light → Dark → System.
 #[component]
 pub fn ThemeSwitch() -> impl IntoView {
     let theme = RwSignal::new(stored());
-    apply(theme.get_untracked());
     let cycle = move |_| {
         let next = theme.get_untracked().next();
         theme.set(next);

@@ -10,6 +10,8 @@ use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, NoticeKind, use_app};
 use crate::web::files;
 use leptos::prelude::*;
+use std::future::Future;
+use std::pin::Pin;
 
 fn file_stem(state: AppState) -> String {
     state.editor.with_untracked(|e| {
@@ -86,10 +88,20 @@ fn offer_exported(state: AppState, exported: Exported) {
     }
 }
 
+/// Fetching the writers' part and making the menu's items.
+pub type LoadExportItems = fn() -> Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>>>>;
+
+/// The main module's [`LoadExportItems`]: the header's menu is a part of its own, and a part
+/// may not cross the writers' boundary (ARCHITECTURE.md, "Loading on demand").
+pub fn export_items() -> Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>>>> {
+    Box::pin(export_on_demand())
+}
+
 /// The menu's items and the foreign-format writers (domain::interchange) are fetched the
-/// first time the menu is opened (ui::on_demand): most visits export nothing.
+/// first time the menu is opened (ui::on_demand): most visits export nothing. `items` is
+/// [`export_items`].
 #[component]
-pub fn ExportMenu() -> impl IntoView {
+pub fn ExportMenu(items: LoadExportItems) -> impl IntoView {
     let opened = RwSignal::new(false);
     view! {
         <details
@@ -103,7 +115,7 @@ pub fn ExportMenu() -> impl IntoView {
             <summary class="ann-button">"Export"</summary>
             <div class="ann-menu__body" role="group" aria-label="Export">
                 <Show when=move || opened.get()>
-                    <OnDemand what="the export formats" load=export_on_demand />
+                    <OnDemand what="the export formats" load=move || items() />
                 </Show>
             </div>
         </details>

@@ -291,10 +291,14 @@ fn finish_import(
     notices::notify(state, kind, report.text, report.details);
 }
 
+/// Reading files and importing them ([`import_file_list`]; `true` when they were dropped).
+pub type ImportFiles = fn(AppState, Vec<web_sys::File>, bool);
+
 /// The header control: a file input labelled "Import annotations" (several files, any
-/// format; the content decides).
+/// format; the content decides). `import` is [`import_file_list`], handed over by the main
+/// module: the header's menu is a part, and a part may not cross the readers' boundary.
 #[component]
-pub fn ImportControl() -> impl IntoView {
+pub fn ImportControl(import: ImportFiles) -> impl IntoView {
     let state = use_app();
     view! {
         <label class="ann-button ann-import">
@@ -306,7 +310,7 @@ pub fn ImportControl() -> impl IntoView {
                     let input = event_target::<web_sys::HtmlInputElement>(&ev);
                     let list = files::files_of(input.files());
                     input.set_value("");
-                    import_file_list(state, list, false);
+                    import(state, list, false);
                 }
             />
             "Import annotations"
