@@ -1,5 +1,6 @@
 //! The theme switch: System (follow the operating system), Light or Dark, remembered in this
-//! browser and applied as the app starts. The choice is `data-theme` on `<html>`; style/base.css defines both palettes.
+//! browser and applied as the app starts. The choice is `data-theme` on `<html>`;
+//! style/base.css defines both palettes.
 
 use crate::ui::strings;
 use crate::web::storage::settings;

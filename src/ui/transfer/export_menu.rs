@@ -88,12 +88,15 @@ fn offer_exported(state: AppState, exported: Exported) {
     }
 }
 
+/// The menu's items, once the writers' part is fetched.
+pub type ExportItemsLoading = Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>>>>;
+
 /// Fetching the writers' part and making the menu's items.
-pub type LoadExportItems = fn() -> Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>>>>;
+pub type LoadExportItems = fn() -> ExportItemsLoading;
 
 /// The main module's [`LoadExportItems`]: the header's menu is a part of its own, and a part
 /// may not cross the writers' boundary (ARCHITECTURE.md, "Loading on demand").
-pub fn export_items() -> Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>>>> {
+pub fn export_items() -> ExportItemsLoading {
     Box::pin(export_on_demand())
 }
 
