@@ -53,11 +53,15 @@ fn stored() -> Theme {
         .unwrap_or(Theme::System)
 }
 
-fn apply(theme: Theme) {
-    let Some(root) = web_sys::window()
+/// `<html>`, where the theme is.
+fn root() -> Option<web_sys::Element> {
+    web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
-    else {
+}
+
+fn apply(theme: Theme) {
+    let Some(root) = root() else {
         return;
     };
     // A theme attribute the browser refuses leaves the page in the system theme; nothing is stored here.
@@ -73,10 +77,19 @@ pub fn apply_stored() {
     apply(stored());
 }
 
+/// The theme on the page (put there by [`apply_stored`] as the app started, or by the switch):
+/// read from `<html>`, so that storage is read once per start.
+fn applied() -> Theme {
+    root()
+        .and_then(|root| root.get_attribute("data-theme"))
+        .map(|name| Theme::from_stored(&name))
+        .unwrap_or(Theme::System)
+}
+
 /// The switch in the header: each press moves System → Light → Dark → System.
 #[component]
 pub fn ThemeSwitch() -> impl IntoView {
-    let theme = RwSignal::new(stored());
+    let theme = RwSignal::new(applied());
     let cycle = move |_| {
         let next = theme.get_untracked().next();
         theme.set(next);
