@@ -134,9 +134,9 @@ KIB = 1024
 # everything 945.2 -> 940.0.
 # The header's menu (its groups and their controls) in a part fetched once the first frame is
 # painted (ui/shell/menu.rs), the remembered theme applied as the app starts: 311.4 -> 306.1;
-# everything 940.0 -> 948.2 (raised 8.2: 27 more
-# chunks the menu's part shares with the others, each compressed alone; kept, as the tools
-# were, because the first paint is what every visit waits for).
+# everything 940.0 -> 948.2 (raised 8.2: 27 more chunks the menu's part shares with the
+# others, each compressed alone; kept, as the tools were, because the first paint is what
+# every visit waits for).
 FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 306.6)
 EVERYTHING = ("everything the app can fetch", 600, 949.0)
 
