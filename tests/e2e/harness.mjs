@@ -276,9 +276,9 @@ export function instrument(page, { blockedRequests = [], server = defaults.serve
  * Waits until the app has rendered (`readySelector`, default the article) and the parts
  * fetched just after the first paint are here: the annotating tools (the toolbar and the
  * keyboard shortcuts), which the article's `<main>` says by leaving `aria-busy`, and the
- * header's menu, which says so the same way; fails early with the
- * page's errors if the page throws first (a dead wasm never renders anything) or logs a
- * console error and still has not rendered 2 s later.
+ * header's menu, which says so the same way; fails early with the page's errors if the page
+ * throws first (a dead wasm never renders anything) or logs a console error and still has not
+ * rendered 2 s later.
  */
 export async function waitForApp(page, { readySelector = ARTICLE, timeout = 15_000 } = {}) {
   const deadline = Date.now() + timeout;
