@@ -390,8 +390,8 @@ test('the header\'s menu comes after the article; if its part cannot be fetched 
   const failure = menu.getByRole('alert').filter({ hasText: "Could not load the app's menu" });
   await failure.waitFor();
   assert.equal(await menu.getAttribute('aria-busy'), 'false');
-  // Undo, Redo and the keyboard are not the menu's: they work meanwhile (once the annotating
-  // tools, which hold the keyboard's shortcuts, are here).
+  // The keyboard's shortcuts are not the menu's: they work meanwhile (once the annotating
+  // tools, which hold them, are here).
   await page.locator('#ann-main[aria-busy="false"]').waitFor();
   await page.locator('[data-article-text]').click();
   await page.keyboard.press('?');
