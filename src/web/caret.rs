@@ -324,10 +324,15 @@ pub fn redraw(reveal: bool) {
     };
     let origin = wrap.get_bounding_client_rect();
     let style = caret.style();
-    // The drawn caret is only a picture of the selection; no work is touched.
-    let _ = style.set_property("left", &css_px(left - origin.left()));
-    let _ = style.set_property("top", &css_px(top - origin.top()));
-    let _ = style.set_property("height", &css_px(height));
+    let lengths = [
+        ("left", left - origin.left()),
+        ("top", top - origin.top()),
+        ("height", height),
+    ];
+    for (property, length) in lengths {
+        // The drawn caret is only a picture of the selection; no work is touched.
+        let _ = style.set_property(property, &css_px(length));
+    }
     let _ = caret.remove_attribute("hidden");
     if reveal {
         let options = web_sys::ScrollIntoViewOptions::new();
