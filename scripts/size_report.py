@@ -137,8 +137,11 @@ KIB = 1024
 # everything 940.0 -> 948.2 (raised 8.2: 27 more chunks the menu's part shares with the
 # others, each compressed alone; kept, as the tools were, because the first paint is what
 # every visit waits for).
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 306.6)
-EVERYTHING = ("everything the app can fetch", 600, 949.0)
+# The main wasm's 265 imports from the glue renamed "a", "b", … in both files
+# (scripts/short-imports.mjs; wasm-bindgen's names end in a hash that does not compress):
+# 306.2 -> 298.3; everything 948.2 -> 940.3.
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 299.0)
+EVERYTHING = ("everything the app can fetch", 600, 941.0)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():
