@@ -118,10 +118,22 @@ ensure_w3c_validator() {
   fi
 }
 
+# The release build's npm packages (terser, which shrinks the JavaScript fetched before the
+# first paint), from their lock file into scripts/build-tools/node_modules (ignored by git).
+ensure_build_npm() {
+  local dir=scripts/build-tools stamp=scripts/build-tools/node_modules/.lock-stamp
+  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    say "installing the release build's npm packages (scripts/build-tools, from the lock file)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+}
+
 ensure_build_tools() {
   ensure_wasm_target
   ensure_trunk
   ensure_wasm_bindgen
   ensure_wasm_opt
   ensure_wasm_split
+  ensure_build_npm
 }
