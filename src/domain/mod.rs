@@ -27,6 +27,7 @@ pub mod layout;
 pub mod library_rows;
 pub mod list_filter;
 pub mod merge;
+pub mod sample;
 pub mod saving;
 pub mod segment;
 pub mod selection;

@@ -2,10 +2,9 @@
 //! file, or open the bundled sample. Files go straight to the article (a textarea would
 //! rewrite their line endings); pasted text goes through the form.
 
-use crate::domain::article_input::{
-    OpenedArticle, open_article_file, paste_article, plain_text_article,
-};
+use crate::domain::article_input::{OpenedArticle, open_article_file, paste_article};
 use crate::domain::document::{Document, DocumentId, Metadata};
+use crate::domain::sample;
 use crate::domain::text::Text;
 use crate::ui::library::persistence::{self, StoredOpen};
 use crate::ui::notices;
@@ -14,8 +13,6 @@ use crate::ui::progress;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
 use crate::web::{clock, files};
 use leptos::prelude::*;
-
-pub const SAMPLE_TEXT: &str = include_str!("../sample-article.txt");
 
 /// A new document from an article, with the suggested metadata filling what the user left
 /// empty.
@@ -33,17 +30,14 @@ pub fn document_from(opened: OpenedArticle, mut metadata: Metadata) -> Document 
 /// any document), and "Open sample article" comes back to it instead of making a copy.
 pub const SAMPLE_ID: &str = "sample";
 
-pub fn sample_document() -> Option<Document> {
-    // Read as the plain text it is: the HTML reader is fetched only when a person opens an
-    // article (ui::on_demand), not on every start.
-    let opened = plain_text_article(SAMPLE_TEXT).ok()?;
-    let mut metadata = Metadata::default();
-    opened.suggestion.fill_empty(&mut metadata);
-    Some(Document::new(
+/// The sample, with its details written out (`domain::sample`): reading them from its first
+/// lines would put the metadata reader in the first paint.
+pub fn sample_document() -> Document {
+    Document::new(
         DocumentId(SAMPLE_ID.to_string()),
-        metadata,
-        Text::new(opened.text),
-    ))
+        sample::metadata(),
+        Text::new(sample::TEXT.to_owned()),
+    )
 }
 
 /// Opens the sample: the library's sample entry with the work done on it, or a fresh one.
@@ -54,12 +48,11 @@ pub fn open_sample(state: AppState) {
         // The damaged entry keeps its key; the fresh sample gets one of its own.
         StoredOpen::Unreadable => Some(DocumentId(clock::new_id("d"))),
     };
-    if let Some(mut document) = sample_document() {
-        if let Some(id) = fresh_id {
-            document.id = id;
-        }
-        persistence::open_document(state, document);
+    let mut document = sample_document();
+    if let Some(id) = fresh_id {
+        document.id = id;
     }
+    persistence::open_document(state, document);
 }
 
 pub fn open_files(state: AppState, list: Option<web_sys::FileList>) {

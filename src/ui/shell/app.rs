@@ -34,10 +34,7 @@ pub fn App() -> impl IntoView {
     crate::ui::on_demand::provide_later_styles(state);
     crate::ui::sharing::provide_sharing(state);
     crate::ui::snapping::install();
-    let first = initial_document(state, || {
-        crate::ui::library::load_article::sample_document()
-            .unwrap_or_else(|| empty_document(crate::web::clock::new_id("d")))
-    });
+    let first = initial_document(state, crate::ui::library::load_article::sample_document);
     actions::replace_document(state, first, Replacement::StartUp);
     view! {
         <a class="ann-skip" href="#ann-article">"Skip to the article"</a>
