@@ -89,24 +89,24 @@ ensure_brotli() {
   fi
 }
 
-ensure_e2e_deps() {
-  local stamp=tests/e2e/node_modules/.lock-stamp
-  if [ ! -f "$stamp" ] || ! cmp -s tests/e2e/package-lock.json "$stamp"; then
-    say "installing the browser tests' npm packages (tests/e2e, from the lock file)"
-    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
-    cp tests/e2e/package-lock.json "$stamp"
-  fi
-}
-
-# The shared-library server's npm packages (PouchDB Server's express-pouchdb, in memory), from
-# their lock file into scripts/shared-server/node_modules (ignored by git, kept between runs).
-ensure_shared_server() {
-  local dir=scripts/shared-server stamp=scripts/shared-server/node_modules/.lock-stamp
+# Installs a folder's npm packages from its lock file into its node_modules (ignored by git,
+# kept between runs), again only when the lock file changed: npm_from_lock <folder> <whose>.
+npm_from_lock() {
+  local dir="$1" stamp="$1/node_modules/.lock-stamp"
   if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
-    say "installing the shared-library server's npm packages (scripts/shared-server, from the lock file)"
+    say "installing $2 npm packages ($dir, from the lock file)"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
     cp "$dir/package-lock.json" "$stamp"
   fi
+}
+
+ensure_e2e_deps() {
+  npm_from_lock tests/e2e "the browser tests'"
+}
+
+# The shared-library server's npm packages (PouchDB Server's express-pouchdb, in memory).
+ensure_shared_server() {
+  npm_from_lock scripts/shared-server "the shared-library server's"
 }
 
 ensure_w3c_validator() {
@@ -119,14 +119,9 @@ ensure_w3c_validator() {
 }
 
 # The release build's npm packages (terser, which shrinks the JavaScript fetched before the
-# first paint), from their lock file into scripts/build-tools/node_modules (ignored by git).
+# first paint).
 ensure_build_npm() {
-  local dir=scripts/build-tools stamp=scripts/build-tools/node_modules/.lock-stamp
-  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
-    say "installing the release build's npm packages (scripts/build-tools, from the lock file)"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-    cp "$dir/package-lock.json" "$stamp"
-  fi
+  npm_from_lock scripts/build-tools "the release build's"
 }
 
 ensure_build_tools() {
