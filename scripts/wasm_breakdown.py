@@ -19,7 +19,16 @@ def sections(buf):
         sid = buf[i]; size, j = leb(buf, i + 1)
         yield sid, buf[j:j + size]; i = j + size
 
+def is_describe(name):
+    """wasm-bindgen's describe functions: wasm-bindgen runs them to learn the types at the
+    boundary, then removes them, so they are not part of what ships."""
+    return name.startswith("__wbindgen_describe") or "describe..WasmDescribe" in name
+
 def crate_of(name):
+    # v0 mangling (the precompiled std's): the first crate root, C<disambiguator>_<len><ident>.
+    v0 = re.match(r"_R.*?C(?:s[0-9A-Za-z]*_)?(\d+)([A-Za-z_]\w*)", name)
+    if v0:
+        return v0.group(2)[:int(v0.group(1))]
     # Legacy Rust mangling: _ZN<len><ident>...E ; the first ident is the crate (or `_$LT$`
     # for an impl: take the type's crate).
     m = re.match(r"_ZN(\d+)", name)
@@ -88,12 +97,15 @@ def main(path, top):
             custom[cname] += len(body)
             if cname == "name":
                 names = function_names(body)
-    per_crate = collections.Counter(); funcs = []
+    per_crate = collections.Counter(); funcs = []; described = []
     for n, size in enumerate(bodies):
         name = names.get(imports + n, f"function[{imports + n}]")
+        if is_describe(name):
+            described.append(size); continue
         per_crate[crate_of(name)] += size; funcs.append((size, name))
-    code = sum(bodies)
-    print(f"{path}: code {code / 1024:.1f} KiB in {len(bodies)} functions, data (strings, tables) {data / 1024:.1f} KiB")
+    code = sum(size for size, _ in funcs)
+    print(f"{path}: code {code / 1024:.1f} KiB in {len(funcs)} functions, data (strings, tables) {data / 1024:.1f} KiB")
+    print(f"(not counted: {sum(described) / 1024:.1f} KiB in {len(described)} describe functions, which wasm-bindgen removes)")
     print("\ncode per crate (KiB, before wasm-opt)")
     for crate, size in per_crate.most_common(top):
         print(f"  {crate:<32} {size / 1024:>8.1f}  {100 * size / code:>5.1f}%")
