@@ -335,6 +335,61 @@ test('the article is shown before the annotation list\'s part; a list or a tag w
   await context.close();
 });
 
+// A part is fetched as several files (its module and the chunks it shares with other parts).
+// Offline, one of them can fail at once while another is still on its way; the failure is
+// reported only once every file of that fetch has ended, so that the press a person makes
+// once the network is back starts a fetch of its own instead of sharing one made offline
+// (which then fails too, and the press tags nothing).
+test('a tag pressed offline reports the failed fetch once every file of it has ended, and the first press once online tags', async () => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  await page.locator('#ann-main[aria-busy="false"]').waitFor();
+  // The parts fetched after the first paint (tools, annotation list, menu) are all here.
+  await page.waitForLoadState('networkidle');
+  const text = await page.evaluate(() => document.querySelector('[data-article-text]').textContent);
+  const word = text.indexOf('craziness');
+  // "Offline" for the snapping's files: the first chunk asked for hangs until released, then
+  // fails; every other file fails at once.
+  const snappingFiles = /\/(chunk_\d+|split_selection_snap)-[0-9a-f]+\.wasm$/;
+  let releaseHanging;
+  const hanging = new Promise((resolve) => { releaseHanging = resolve; });
+  let hangingUrl = null;
+  const failed = [];
+  page.on('requestfailed', (request) => failed.push(new URL(request.url()).pathname));
+  await page.route(snappingFiles, async (route) => {
+    if (hangingUrl === null && /\/chunk_\d+-/.test(route.request().url())) {
+      hangingUrl = route.request().url();
+      await hanging;
+    }
+    await route.abort();
+  });
+  await selectByOffsets(page, word + 1, word + 5);
+  const toolbar = page.getByRole('toolbar', { name: 'Tag the selection' });
+  await toolbar.waitFor();
+  await page.keyboard.press('1');
+  const notice = page.locator('.ann-notice', { hasText: "Nothing tagged: Could not load the selection's snapping" });
+  // The part's own module is asked for after its chunks: once it has failed, every file but
+  // the hanging one has. Two frames later a report would be on screen.
+  await waitUntil(() => failed.some((file) => /split_selection_snap-/.test(file)),
+    "the snapping's own module was never asked for");
+  assert.ok(hangingUrl, 'the snapping needs no chunk that is not here yet: nothing hung');
+  await page.evaluate(() => new Promise((resolve) =>
+    requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  assert.equal(await notice.count(), 0, 'the failure was reported while a file of it was still on its way');
+  releaseHanging();
+  await notice.waitFor();
+  assert.equal(await page.locator('[data-article-text] mark').count(), 0);
+  assert.ok(await toolbar.isVisible(), 'the selection is still proposed');
+  // Online again: the next press tags.
+  await page.unroute(snappingFiles);
+  await page.keyboard.press('1');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-article-text] mark')]
+    .some((mark) => mark.textContent === 'craziness'));
+  await context.close();
+});
+
 // The toolbar, the chooser and the keyboard shortcuts come in a part fetched after the first
 // paint too: until then (or if it cannot come) the article is shown and says it is busy, and
 // a failed fetch is reported with a way to try again.
