@@ -145,8 +145,12 @@ KIB = 1024
 # The sample's details written out (domain/sample.rs) instead of read from its first lines at
 # every start: 295.7 -> 294.5; everything 937.7 -> 938.1 (raised 0.4: the metadata suggestion
 # went to a chunk the screens that open articles share, compressed alone).
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 295.2)
-EVERYTHING = ("everything the app can fetch", 600, 938.8)
+# The loader fails a part only once all its files have ended (a retry starts afresh): the
+# same sizes. wasm-opt told that the first KiB of memory is unused (--low-memory-unused: the
+# stack comes first there), so added constants become load and store offsets: 294.5 -> 293.3;
+# everything 938.1 -> 932.7 (every chunk shrinks a little).
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 294.0)
+EVERYTHING = ("everything the app can fetch", 600, 933.4)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():
