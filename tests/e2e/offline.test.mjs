@@ -341,10 +341,7 @@ test('the article is shown before the annotation list\'s part; a list or a tag w
 // once the network is back starts a fetch of its own instead of sharing one made offline
 // (which then fails too, and the press tags nothing).
 test('a tag pressed offline reports the failed fetch once every file of it has ended, and the first press once online tags', async () => {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  const page = await context.newPage();
-  await page.goto(server.url);
-  await page.waitForFunction(APP_STARTED);
+  const { context, page } = await openWithoutWorker();
   await page.locator('#ann-main[aria-busy="false"]').waitFor();
   // The parts fetched after the first paint (tools, annotation list, menu) are all here.
   await page.waitForLoadState('networkidle');
@@ -497,10 +494,7 @@ test('a part\'s view waits for the parts\' style sheet, and a sheet that cannot 
 
 test('a part that cannot be fetched says so, and loads when tried again online', async () => {
   // No service worker: offline before the first use of the report, nothing has a copy of it.
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  const page = await context.newPage();
-  await page.goto(server.url);
-  await page.waitForFunction(APP_STARTED);
+  const { context, page } = await openWithoutWorker();
   await page.locator('#ann-list-heading').waitFor();
   server.offline = true;
   try {
@@ -557,12 +551,22 @@ test('a new build replaces the old copy: one cache, named after the new version'
 /** Opens the app in a new context without a service worker (nothing has a copy of a part),
  * its requests matching `pattern` held as `hold` does; returns once the article is shown. */
 async function openHolding(pattern, then) {
+  let release;
+  const { context, page } = await openWithoutWorker(async (page) => {
+    release = await hold(page, pattern, then);
+  });
+  return { context, page, release };
+}
+
+/** Opens the app in a new context without a service worker (so nothing keeps a copy of a
+ * part); `beforeOpening(page)` runs first (to hold a request). */
+async function openWithoutWorker(beforeOpening = async () => {}) {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
-  const release = await hold(page, pattern, then);
+  await beforeOpening(page);
   await page.goto(server.url);
   await page.waitForFunction(APP_STARTED);
-  return { context, page, release };
+  return { context, page };
 }
 
 /** Holds the page's requests matching `pattern` until the returned function is called, then
