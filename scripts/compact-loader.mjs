@@ -80,7 +80,7 @@ for (const { name, numbers } of parts) {
 if (parts.length === 0) fail('no part is defined');
 
 // A list of numbers as the gaps between them ([20, 21, 22, 25] as [20, 1, 1, 3]): mostly 1s
-// and small numbers, which compress better (−0.24 KiB gzip measured).
+// and small numbers, which compress better (the parts' lists alone: −0.24 KiB gzip).
 const gaps = (numbers) => numbers.map((number, index) => number - (index === 0 ? 0 : numbers[index - 1]));
 
 const lines = [
