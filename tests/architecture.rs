@@ -886,7 +886,7 @@ const BROWSER_STORAGE: [&str; 7] = [
 
 /// The owner's functions that write, and the modules allowed to call each.
 const STORAGE_WRITERS: [(&str, &[&str]); 12] = [
-    ("save_open_document", &["src/ui/library/persistence.rs"]),
+    ("save_open_document", &["src/ui/library/writer.rs"]),
     ("set_last_open", &["src/ui/library/persistence.rs"]),
     (
         "save_other_document",

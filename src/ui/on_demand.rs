@@ -6,7 +6,8 @@
 //! shortcuts and the printed notes, the header's menu (these three fetched once the first
 //! frame is painted), the selection's snapping to words, the keyboard help, the selected
 //! annotation's details with link mode and the links drawn in the gutter, the merge of
-//! another tab's changes) are not in the WebAssembly a browser fetches before the first
+//! another tab's changes, the writer that saves the open document, fetched with the tools)
+//! are not in the WebAssembly a browser fetches before the first
 //! paint: each sits behind a `#[wasm_split]` boundary, and scripts/build-wasm cuts the code
 //! reachable only through it into a module of its own, which `__wasm_split.js` fetches the
 //! first time the boundary is crossed (and the service worker keeps for offline use).

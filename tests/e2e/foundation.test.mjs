@@ -35,13 +35,16 @@ test('the release build loads, its wasm runs and renders the app without console
   await page.locator('header .ann-header__name').waitFor({ state: 'visible' });
   assert.equal(await page.locator('header .ann-header__name').textContent(), 'Article Annotator');
   // The page itself fetches one wasm file before the first paint, and the annotation list's
-  // part and the annotating tools' after it (the other parts wait until their feature is
-  // used). The service worker
+  // part, the annotating tools', the header menu's and saving's writer after it (the other
+  // parts wait until their feature is used). The service worker
   // copies every file of the build, parts included, to keep the app for offline use, so the
   // server's log is not the page's: the page's own fetches are its resource timings.
   await page.locator('#ann-list-heading').waitFor();
   await page.locator('#ann-main[aria-busy="false"]').waitFor();
   await page.locator('#ann-header-menu[aria-busy="false"]').waitFor();
+  // The writer draws nothing: its module's answer is awaited.
+  await page.waitForFunction(() => performance.getEntriesByType('resource')
+    .some((entry) => /\/split_library_writer-/.test(entry.name)));
   const pageWasm = await page.evaluate(() =>
     performance.getEntriesByType('resource')
       .map((entry) => new URL(entry.name).pathname)
@@ -50,7 +53,7 @@ test('the release build loads, its wasm runs and renders the app without console
   const parts = pageWasm.filter((path) => /\/split_/.test(path)).map((path) => path.match(/split_[a-z_]+/)[0]);
   const others = pageWasm.filter((path) => !/article-annotator_bg-|\/split_|\/chunk_\d+-/.test(path));
   assert.equal(new Set(main).size, 1, `expected the page to fetch one main .wasm file, got ${JSON.stringify(pageWasm)}`);
-  assert.deepEqual([...new Set(parts)].sort(), ['split_annotating_tools', 'split_annotation_list', 'split_app_menu'], JSON.stringify(pageWasm));
+  assert.deepEqual([...new Set(parts)].sort(), ['split_annotating_tools', 'split_annotation_list', 'split_app_menu', 'split_library_writer'], JSON.stringify(pageWasm));
   assert.deepEqual(others, []);
   // The service worker's copy of the same file may still be on its way when the page is
   // drawn, so wait for every answer before judging them: each must be a 200.

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { selectByOffsets } from './harness.mjs';
+import { storedEntry } from './library-helpers.mjs';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const PREFIX = '/app/';
@@ -156,13 +157,16 @@ test('after one visit every part fetched on demand works with the network off', 
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   // Only the worker's copy of the build fetched the parts: the page itself used none yet but
-  // the annotation list's, the annotating tools' and the header menu's, which it fetches once
-  // the article is painted.
+  // the annotation list's, the annotating tools', the header menu's and saving's writer,
+  // which it fetches once the article is painted (the writer with the tools).
   await page.locator('#ann-list-heading').waitFor();
   await page.locator('#ann-main[aria-busy="false"]').waitFor();
   await page.locator('#ann-header-menu[aria-busy="false"]').waitFor();
+  // The writer draws nothing: its module is asked for after its chunks came.
+  await waitUntil(() => fetchedParts.some((url) => /\/split_library_writer-/.test(url)),
+    "saving's writer was not fetched after the first paint");
   assert.deepEqual(fetchedParts.map((url) => new URL(url).pathname.match(/(split_[a-z_]+)-/)?.[1])
-    .filter(Boolean).sort(), ['split_annotating_tools', 'split_annotation_list', 'split_app_menu'],
+    .filter(Boolean).sort(), ['split_annotating_tools', 'split_annotation_list', 'split_app_menu', 'split_library_writer'],
   'a part was fetched before its feature was used');
 
   server.offline = true;
@@ -410,17 +414,97 @@ test('the annotating tools come after the article; if their part cannot be fetch
   await failure.getByRole('button', { name: 'Try again' }).click();
   await page.locator('#ann-main[aria-busy="false"]').waitFor();
   assert.equal(await failure.count(), 0);
-  const text = await page.evaluate(() => document.querySelector('[data-article-text]').textContent);
+  await tagCraziness(page);
+  await page.keyboard.press('?');
+  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+  await context.close();
+});
+
+// Saving's writer is a part fetched after the first paint too. A change made before it is here
+// waits for it, unsaved: closing the tab asks the person to stay, and opening another article
+// waits until the change is saved. If the part cannot be fetched the page says the work is not
+// saved (with its export), opens nothing over it, and saves once the network is back.
+test('a change made before saving\'s part is here is saved when it comes, before another article opens, and the tab asks before closing', async () => {
+  const writerPart = /split_library_writer-[0-9a-f]+\.wasm$/;
+  const { context, page, release } = await openHolding(writerPart, 'continue');
+  await tagCraziness(page);
+  // Past the save's pause (300 ms, then an idle moment): still waiting for the part.
+  await page.waitForTimeout(1500);
+  const status = page.locator('.ann-save-state');
+  assert.equal(await status.textContent(), 'Saving…');
+  assert.equal(await storedEntry(page, 'sample'), null, 'written without the writer');
+  // Closing the tab now would lose the change: the browser asks first, and staying keeps it.
+  const asked = new Promise((resolve) => page.once('dialog', async (dialog) => {
+    resolve(dialog.type());
+    await dialog.dismiss();
+  }));
+  await page.close({ runBeforeUnload: true });
+  assert.equal(await Promise.race([asked, new Promise((resolve) => setTimeout(() => resolve('no question'), 5000))]),
+    'beforeunload');
+  assert.equal(page.isClosed(), false);
+  // Another article waits for the save of this one.
+  await openOtherArticle(page);
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('.ann-notice', { hasText: 'Nothing was opened' }).count(), 0);
+  assert.ok(!(await articleShown(page)).includes('Another article.'), 'opened over the unsaved change');
+  release();
+  await page.waitForFunction(() => document.querySelector('[data-article-text]')?.textContent
+    .includes('Another article.'));
+  const sample = await storedEntry(page, 'sample');
+  const stored = [...(sample?.document?.text ?? '')];
+  assert.deepEqual(sample?.annotations?.map((a) => stored.slice(a.start, a.end).join('')), ['craziness']);
+  await context.close();
+});
+
+test('if saving\'s part cannot be fetched the page says the work is not saved, opens nothing over it, and saves once online', async () => {
+  const writerPart = /split_library_writer-[0-9a-f]+\.wasm$/;
+  const { context, page, release } = await openHolding(writerPart, 'abort');
+  await tagCraziness(page);
+  release();
+  const banner = page.locator('.ann-banner', { hasText: 'Not saved: Could not load the saving of your work' });
+  await banner.waitFor();
+  assert.ok(await banner.getByRole('button', { name: 'Export JSON now' }).isVisible());
+  assert.equal(await page.locator('.ann-save-state').textContent(), 'Not saved');
+  // Opening another article would replace the unsaved change: nothing is opened.
+  await openOtherArticle(page);
+  await page.locator('.ann-notice', { hasText: 'Nothing was opened: the open document must be saved first' }).waitFor();
+  // Online again: the change is saved, and a reload finds it.
+  await page.unroute(writerPart);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await page.locator('.ann-save-state', { hasText: 'Saved in this browser' }).waitFor();
+  assert.equal(await banner.count(), 0);
+  await page.reload();
+  await page.waitForFunction(APP_STARTED);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-article-text] mark')]
+    .some((mark) => mark.textContent === 'craziness'));
+  await context.close();
+});
+
+/** Tags "craziness" in the sample once the tools are here. */
+async function tagCraziness(page) {
+  await page.locator('#ann-main[aria-busy="false"]').waitFor();
+  const text = await articleShown(page);
   const word = text.indexOf('craziness');
   await selectByOffsets(page, word, word + 'craziness'.length);
   await page.getByRole('toolbar', { name: 'Tag the selection' }).waitFor();
   await page.keyboard.press('1');
   await page.waitForFunction(() => [...document.querySelectorAll('[data-article-text] mark')]
     .some((mark) => mark.textContent === 'craziness'));
-  await page.keyboard.press('?');
-  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
-  await context.close();
-});
+}
+
+/** Opens an HTML file as a new article through New article. */
+async function openOtherArticle(page) {
+  await page.getByRole('button', { name: 'New article', exact: true }).click();
+  await page.getByRole('heading', { name: 'Open an article' }).waitFor();
+  await page.getByLabel('Open article').setInputFiles({
+    name: 'other.html', mimeType: 'text/html',
+    buffer: Buffer.from('<html><body><p>Another article.</p></body></html>', 'utf8'),
+  });
+}
+
+async function articleShown(page) {
+  return page.evaluate(() => document.querySelector('[data-article-text]')?.textContent ?? '');
+}
 
 test('the header\'s menu comes after the article; if its part cannot be fetched the menu says so, and works once tried again', async () => {
   const menuPart = /split_app_menu-[0-9a-f]+\.wasm$/;

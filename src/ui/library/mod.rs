@@ -5,3 +5,4 @@ pub mod load_article;
 pub mod persistence;
 pub mod screen;
 pub mod storage_meter;
+pub mod writer;

@@ -14,6 +14,7 @@ use crate::domain::format::native::{WriteOptions, write_document};
 use crate::domain::saving::{Flush, Saver, TheirRevision};
 use crate::domain::sorting;
 use crate::ui::actions::{self, Replacement};
+use crate::ui::library::writer;
 use crate::ui::notices::{announce, capitalise, notify};
 use crate::ui::state::{AppState, NoticeKind, SaveState};
 use crate::web::storage::library::{self, OtherTabWrite, Unreadable};
@@ -173,6 +174,11 @@ fn write(state: AppState, revision: u64) {
         remember_for_panic(state);
         return;
     }
+    let Some(save) = writer::here() else {
+        // The document stays unsaved (the header says "Saving…") until the part is here.
+        writer::save_when_here(state, flush);
+        return;
+    };
     let since = with_saving(|s| s.saved_edit).flatten();
     let (result, edit) = state.editor.with_untracked(|e| {
         let touched = match since {
@@ -180,7 +186,7 @@ fn write(state: AppState, revision: u64) {
             None => Touched::everything(),
         };
         (
-            library::save_open_document(e.document(), revision, &touched),
+            save(e.document(), revision, &touched),
             e.log().sequence(),
         )
     });
@@ -448,6 +454,7 @@ mod merge_part {
 pub fn Autosave() -> impl IntoView {
     let state = crate::ui::state::use_app();
     merge_part::install();
+    writer::install();
     if library::is_available() {
         manager::request_persistence();
     }
@@ -478,6 +485,19 @@ pub fn Autosave() -> impl IntoView {
     });
     let hidden = window_event_listener(leptos::ev::visibilitychange, move |_| flush(state));
     let page_hide = window_event_listener(leptos::ev::pagehide, move |_| flush(state));
+    // Changes waiting for the writer's part cannot be saved as the tab closes: the browser
+    // asks the person to stay. (Only in the moment after the first frame, before the part is
+    // here, or when it could not be fetched.)
+    let leaving = window_event_listener(leptos::ev::beforeunload, move |event| {
+        if waits_for_writer() {
+            event.prevent_default();
+        }
+    });
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        if writer::failed() && waits_for_writer() {
+            writer::save_when_here(state, flush);
+        }
+    });
     let storage = window_event_listener(leptos::ev::storage, move |event| {
         if library::other_tab_wrote(&event) != OtherTabWrite::Index {
             return;
@@ -491,6 +511,8 @@ pub fn Autosave() -> impl IntoView {
     on_cleanup(move || {
         hidden.remove();
         page_hide.remove();
+        leaving.remove();
+        online.remove();
         storage.remove();
     });
 }
@@ -498,10 +520,35 @@ pub fn Autosave() -> impl IntoView {
 /// Opens a new document (an article just loaded, a file dropped): the one open before is
 /// saved first, then this one is shown and saved.
 pub fn open_document(state: AppState, document: Document) {
-    flush(state);
-    opened_new(&document);
-    actions::replace_document(state, document, Replacement::Opened);
-    actions::document_changed(state);
+    after_saving(
+        state,
+        "Nothing was opened",
+        Box::new(move || {
+            flush(state);
+            opened_new(&document);
+            actions::replace_document(state, document, Replacement::Opened);
+            actions::document_changed(state);
+        }),
+    );
+}
+
+/// Whether the open document has changes only the writer's part can save, and it is not here.
+fn waits_for_writer() -> bool {
+    writer::here().is_none()
+        && library::is_available()
+        && with_saving(|s| s.saver.is_dirty() && !s.saver.is_read_only()).unwrap_or(false)
+}
+
+/// Runs `then` (which saves the open document first, then opens another or reads every
+/// stored one) now, or once the writer's part is here if the open document has changes only
+/// it can save: nothing replaces or reads past unsaved work. `undone` is what the person reads
+/// if the part cannot be fetched ("Nothing was opened").
+pub fn after_saving(state: AppState, undone: &'static str, then: Box<dyn FnOnce()>) {
+    if waits_for_writer() {
+        writer::when_here(state, undone, then);
+    } else {
+        then();
+    }
 }
 
 /// What [`open_stored_by_id`] found.
@@ -536,13 +583,27 @@ pub fn open_stored_by_id(state: AppState, id: &str) -> StoredOpen {
 
 /// Opens a document read from the library at its stored revision.
 pub fn open_stored(state: AppState, document: Document, revision: u64) {
-    flush(state);
-    opened_stored(&document, revision);
-    actions::replace_document(state, document, Replacement::Opened);
-    remember_last_open(state);
+    after_saving(
+        state,
+        "Nothing was opened",
+        Box::new(move || {
+            flush(state);
+            opened_stored(&document, revision);
+            actions::replace_document(state, document, Replacement::Opened);
+            remember_last_open(state);
+        }),
+    );
 }
 
 pub fn export_library(state: AppState) {
+    after_saving(
+        state,
+        "The library was not exported",
+        Box::new(move || export_library_now(state)),
+    );
+}
+
+fn export_library_now(state: AppState) {
     flush(state);
     if !library::is_available() {
         notify(

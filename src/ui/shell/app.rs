@@ -72,6 +72,12 @@ fn AnnotateScreen() -> impl IntoView {
     let shown = move || sheet_open.get() && !tagging();
     let painted = crate::ui::annotate::filling::after_first_paint();
     let tools_busy = RwSignal::new(true);
+    // Saving's writer comes with the tools, before anything can change the document.
+    Effect::new(move |_| {
+        if painted.get() {
+            crate::ui::library::writer::prefetch(state);
+        }
+    });
     view! {
         <div
             class="ann-workspace"

@@ -145,7 +145,12 @@ fn import_opened(
             bytes: f.bytes.clone(),
         })
         .collect();
-    import_inputs(state, inputs, unread);
+    // The import reads every stored document, the open one as saved.
+    persistence::after_saving(
+        state,
+        "Nothing was imported",
+        Box::new(move || import_inputs(state, inputs, unread)),
+    );
 }
 
 /// Prepares and applies `inputs`; ends with one notice.
