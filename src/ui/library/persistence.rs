@@ -185,10 +185,7 @@ fn write(state: AppState, revision: u64) {
             Some(since) => e.log().touched_since(since),
             None => Touched::everything(),
         };
-        (
-            save(e.document(), revision, &touched),
-            e.log().sequence(),
-        )
+        (save(e.document(), revision, &touched), e.log().sequence())
     });
     match result {
         Ok(()) => {

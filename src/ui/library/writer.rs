@@ -169,17 +169,22 @@ fn fetch(state: AppState) {
                 if waiting.is_empty() {
                     return;
                 }
-                // The open document stays open and unsaved, and the banner offers its export.
-                let message = error.message(WHAT);
+                // The open document stays open and unsaved, and the banner offers its export
+                // and says why.
                 for undone in waiting.iter().filter_map(|waiting| waiting.undone) {
                     notify(
                         state,
                         NoticeKind::Error,
-                        format!("{undone}: the open document must be saved first. {message}"),
+                        format!(
+                            "{undone}: the open document must be saved first, and {WHAT} \
+                             could not be loaded. Connect to the network and try again."
+                        ),
                         Vec::new(),
                     );
                 }
-                state.save_state.set(SaveState::NotSaved(message));
+                state
+                    .save_state
+                    .set(SaveState::NotSaved(error.message(WHAT)));
             }
         }
     });
