@@ -550,3 +550,167 @@ fn an_entry_of_the_single_key_layout_opens_and_its_first_save_writes_it_in_parts
     assert!(library::read(&documents[0].id.0).is_some());
     raw_local_storage().clear().expect("clean up");
 }
+
+/// The parts the main module keeps (`ui::kept_part`: the selection's snapping, the tab merge,
+/// the writer), with a fetch these tests control: each test has its own part and fetches.
+mod kept_part {
+    use super::next_task;
+    use annotator::ui::kept_part::{Kept, Loading, Slot, Waiter};
+    use annotator::ui::on_demand::NotLoaded;
+    use std::cell::{Cell, RefCell};
+    use std::collections::VecDeque;
+    use std::rc::Rc;
+    use std::thread::LocalKey;
+    use wasm_bindgen_test::*;
+
+    /// How many fetches started, and what each gives (in order; an error once none is left).
+    #[derive(Default)]
+    struct Fetches {
+        started: Cell<u32>,
+        outcomes: RefCell<VecDeque<Result<u32, NotLoaded>>>,
+    }
+
+    impl Fetches {
+        fn give(&self, outcomes: &[Result<u32, NotLoaded>]) {
+            self.outcomes.borrow_mut().extend(outcomes.iter().copied());
+        }
+    }
+
+    /// A fetch that ends in a later task, as the loader's does.
+    fn fetch(fetches: &'static LocalKey<Fetches>) -> Loading<u32> {
+        fetches.with(|f| f.started.set(f.started.get() + 1));
+        Box::pin(async move {
+            next_task().await;
+            fetches.with(|f| {
+                f.outcomes
+                    .borrow_mut()
+                    .pop_front()
+                    .unwrap_or(Err(NotLoaded))
+            })
+        })
+    }
+
+    /// Leptos's executor runs what the part's fetch spawns; mounting sets it up.
+    fn with_executor() {
+        let host = super::document()
+            .create_element("div")
+            .expect("a div can be created");
+        let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(host);
+        drop(leptos::mount::mount_to(host, || ()));
+    }
+
+    /// What the waiters were given, in the order they ran.
+    type Log = Rc<RefCell<Vec<String>>>;
+
+    fn waiter(log: &Log, name: &'static str) -> Waiter {
+        let log = Rc::clone(log);
+        Box::new(move |fetched| log.borrow_mut().push(format!("{name} {fetched:?}")))
+    }
+
+    async fn settle() {
+        for _ in 0..3 {
+            next_task().await;
+        }
+    }
+
+    thread_local! {
+        static ONCE: Slot<u32> = const { Slot::new() };
+        static ONCE_FETCHES: Fetches = Fetches::default();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_kept_part_is_fetched_once_for_all_that_wait_and_then_kept() {
+        with_executor();
+        let part = Kept(&ONCE);
+        part.install(|| fetch(&ONCE_FETCHES));
+        ONCE_FETCHES.with(|f| f.give(&[Ok(7)]));
+        let log = Log::default();
+        part.prefetch(waiter(&log, "prefetch"));
+        assert!(part.wait(waiter(&log, "first")));
+        assert!(part.wait(waiter(&log, "second")));
+        // Already on its way: no second fetch, and this `arrived` is not kept.
+        part.prefetch(Box::new(|_| {
+            panic!("a prefetch during a fetch waits for nothing")
+        }));
+        assert_eq!(part.here(), None);
+        settle().await;
+        assert_eq!(ONCE_FETCHES.with(|f| f.started.get()), 1);
+        // The prefetch that started the fetch is told, first: it asked first.
+        assert_eq!(
+            *log.borrow(),
+            ["prefetch Ok(())", "first Ok(())", "second Ok(())"]
+        );
+        assert_eq!(part.here(), Some(7));
+        assert!(!part.failed());
+        // Here: what waits now runs at once, without a fetch.
+        assert!(part.wait(waiter(&log, "third")));
+        assert_eq!(
+            log.borrow().last().map(String::as_str),
+            Some("third Ok(())")
+        );
+        part.prefetch(Box::new(|_| {
+            panic!("a part already here is not fetched again")
+        }));
+        assert_eq!(ONCE_FETCHES.with(|f| f.started.get()), 1);
+    }
+
+    thread_local! {
+        static FAILING: Slot<u32> = const { Slot::new() };
+        static FAILING_FETCHES: Fetches = Fetches::default();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_failed_fetch_is_told_to_all_that_wait_and_the_next_need_fetches_again() {
+        with_executor();
+        let part = Kept(&FAILING);
+        part.install(|| fetch(&FAILING_FETCHES));
+        FAILING_FETCHES.with(|f| f.give(&[Err(NotLoaded), Ok(3)]));
+        let log = Log::default();
+        part.prefetch(waiter(&log, "prefetch"));
+        assert!(part.wait(waiter(&log, "first")));
+        assert!(part.wait(waiter(&log, "second")));
+        settle().await;
+        assert_eq!(
+            *log.borrow(),
+            [
+                "prefetch Err(NotLoaded)",
+                "first Err(NotLoaded)",
+                "second Err(NotLoaded)"
+            ]
+        );
+        assert!(part.failed());
+        assert_eq!(part.here(), None);
+        // The next need fetches again, and this time the part comes.
+        assert!(part.wait(waiter(&log, "again")));
+        settle().await;
+        assert_eq!(
+            log.borrow().last().map(String::as_str),
+            Some("again Ok(())")
+        );
+        assert_eq!(part.here(), Some(3));
+        assert_eq!(FAILING_FETCHES.with(|f| f.started.get()), 2);
+        assert!(!part.failed());
+        // Found missing after all: forgotten, and fetched again when next needed.
+        part.forget();
+        FAILING_FETCHES.with(|f| f.give(&[Ok(4)]));
+        assert!(part.wait(waiter(&log, "after forgetting")));
+        assert_eq!(part.here(), None);
+        settle().await;
+        assert_eq!(part.here(), Some(4));
+        assert_eq!(FAILING_FETCHES.with(|f| f.started.get()), 3);
+    }
+
+    thread_local! {
+        static NEVER_INSTALLED: Slot<u32> = const { Slot::new() };
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_part_never_installed_runs_nothing_that_waits() {
+        let part = Kept(&NEVER_INSTALLED);
+        assert!(!part.installed());
+        assert!(!part.wait(Box::new(|_| panic!("nothing runs"))));
+        part.prefetch(Box::new(|_| panic!("nothing runs")));
+        settle().await;
+        assert_eq!(part.here(), None);
+    }
+}

@@ -8,6 +8,7 @@ pub mod annotate;
 pub mod classroom;
 pub mod dialog;
 pub mod factcheck;
+pub mod kept_part;
 pub mod library;
 pub mod notices;
 pub mod on_demand;

@@ -228,11 +228,30 @@ pub async fn run<T>(
     done: &'static str,
     work: impl Future<Output = Result<T, NotLoaded>>,
 ) -> Option<T> {
+    let first = fetch_starts(state, what);
+    let result = work.await;
+    fetch_ended(state, what, done, first, result)
+}
+
+/// [`run`]'s beginning, for a fetch awaited another way (a kept part's waiter): says
+/// "Loading {what}…" if the part was never fetched in this page's life; whether it did.
+pub fn fetch_starts(state: AppState, what: &'static str) -> bool {
     let first = !FETCHED.with_borrow(|fetched| fetched.contains(&what));
     if first {
         notices::show_loading(state, format!("Loading {what}…"));
     }
-    let result = work.await;
+    first
+}
+
+/// [`run`]'s end: what [`fetch_starts`] said goes, and a failure is the error notice
+/// `Nothing {done}: …`.
+pub fn fetch_ended<T>(
+    state: AppState,
+    what: &'static str,
+    done: &'static str,
+    first: bool,
+    result: Result<T, NotLoaded>,
+) -> Option<T> {
     if first {
         notices::done_loading(state);
     }

@@ -267,7 +267,7 @@ fn take_their_revision(state: AppState) {
         None => {
             // Another tab writes this document: a merge may be needed soon, perhaps as
             // this tab closes, when there is no time to fetch it.
-            merge_part::prefetch(state);
+            merge_part::prefetch();
             None
         }
     };
@@ -298,6 +298,7 @@ mod merge_part {
     use super::take_their_revision;
     use crate::domain::document::Document;
     use crate::domain::tab_sync::{MergedRevision, merge_revisions};
+    use crate::ui::kept_part::{Kept, Slot};
     use crate::ui::notices;
     use crate::ui::on_demand::NotLoaded;
     use crate::ui::state::{AppState, NoticeKind};
@@ -308,40 +309,27 @@ mod merge_part {
 
     const WHAT: &str = "the merge of another tab's changes";
 
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    enum Part {
-        Absent,
-        /// Being fetched; `wanted`: a merge waits for it.
-        Fetching {
-            wanted: bool,
-        },
-        Here,
-    }
-
     type Merging = Pin<Box<dyn Future<Output = Result<MergedRevision, NotLoaded>>>>;
-    type Loading = Pin<Box<dyn Future<Output = Result<(), NotLoaded>>>>;
-
-    /// The boundary's two ways in, reached only through [`install`]: saving is called from
-    /// other parts too (an import, an export of the library flush first), and code a part
-    /// reaches may not cross another part's boundary (the wasm-bindgen test build, which has
-    /// no split, could not link it; ARCHITECTURE.md "Loading on demand").
-    #[derive(Clone, Copy)]
-    struct Boundary {
-        merge: fn(Document, Document, Document) -> Merging,
-        load: fn() -> Loading,
-    }
+    type Merge = fn(Document, Document, Document) -> Merging;
 
     thread_local! {
-        static PART: Cell<Part> = const { Cell::new(Part::Absent) };
-        static BOUNDARY: Cell<Option<Boundary>> = const { Cell::new(None) };
+        /// The part's keeping (`ui::kept_part`): fetching it gives nothing but its presence.
+        static PART_SLOT: Slot<()> = const { Slot::new() };
+        /// The boundary's way in, reached only through [`install`] as the fetch is: saving is
+        /// called from other parts too (an import, an export of the library flush first).
+        static MERGE: Cell<Option<Merge>> = const { Cell::new(None) };
+        /// A revision waits for the merge to be taken.
+        static WANTED: Cell<bool> = const { Cell::new(false) };
     }
+
+    const PART: Kept<()> = Kept(&PART_SLOT);
 
     /// Makes the merge reachable; `Autosave` calls it once, in the main module.
     pub fn install() {
-        BOUNDARY.set(Some(Boundary {
-            merge: |base, ours, theirs| Box::pin(merge_on_demand(base, ours, theirs)),
-            load: || Box::pin(async { merge_preload().await.map_err(NotLoaded::from) }),
+        MERGE.set(Some(|base, ours, theirs| {
+            Box::pin(merge_on_demand(base, ours, theirs))
         }));
+        PART.install(|| Box::pin(async { merge_preload().await.map_err(NotLoaded::from) }));
     }
 
     #[leptos::wasm_split::wasm_split(
@@ -361,64 +349,39 @@ mod merge_part {
     /// Whether the merge is here; if not, it is fetched and the revision taken again once
     /// it is (or the person told it could not be).
     pub fn ready(state: AppState) -> bool {
-        match PART.get() {
-            Part::Here => true,
-            Part::Fetching { .. } => {
-                PART.set(Part::Fetching { wanted: true });
-                false
-            }
-            Part::Absent => {
-                fetch(state, true);
-                false
-            }
+        if PART.here().is_some() {
+            return true;
         }
+        // Not installed: no saver follows other tabs in this build (the tests of the parts).
+        if WANTED.get() || !PART.installed() {
+            return false;
+        }
+        WANTED.set(true);
+        notices::show_loading(state, format!("Loading {WHAT}…"));
+        PART.wait(Box::new(move |fetched| {
+            WANTED.set(false);
+            notices::done_loading(state);
+            match fetched {
+                Ok(()) => take_their_revision(state),
+                Err(error) => {
+                    // The changes stay in the open document, unsaved; the next save tries
+                    // again.
+                    let message = error.message(WHAT);
+                    notices::notify(
+                        state,
+                        NoticeKind::Error,
+                        format!("Nothing merged yet: {message}"),
+                        Vec::new(),
+                    );
+                }
+            }
+        }));
+        false
     }
 
     /// Fetches the merge in the background, if it is not here or on its way.
-    pub fn prefetch(state: AppState) {
-        if PART.get() == Part::Absent {
-            fetch(state, false);
-        }
-    }
-
-    fn fetch(state: AppState, wanted: bool) {
-        // Not installed: no saver follows other tabs in this build (the tests of the parts).
-        let Some(boundary) = BOUNDARY.get() else {
-            return;
-        };
-        PART.set(Part::Fetching { wanted });
-        if wanted {
-            notices::show_loading(state, format!("Loading {WHAT}…"));
-        }
-        leptos::task::spawn_local(async move {
-            let result = (boundary.load)().await;
-            let wanted = PART.get() == Part::Fetching { wanted: true };
-            if wanted {
-                notices::done_loading(state);
-            }
-            match result {
-                Ok(()) => {
-                    PART.set(Part::Here);
-                    if wanted {
-                        take_their_revision(state);
-                    }
-                }
-                Err(error) => {
-                    PART.set(Part::Absent);
-                    if wanted {
-                        // The changes stay in the open document, unsaved; the next save
-                        // tries again.
-                        let message = error.message(WHAT);
-                        notices::notify(
-                            state,
-                            NoticeKind::Error,
-                            format!("Nothing merged yet: {message}"),
-                            Vec::new(),
-                        );
-                    }
-                }
-            }
-        });
+    pub fn prefetch() {
+        PART.prefetch(Box::new(|_| {}));
     }
 
     /// The merge, now: only called once the part is here, when crossing the boundary does
@@ -429,8 +392,8 @@ mod merge_part {
         ours: Document,
         theirs: Document,
     ) -> Option<MergedRevision> {
-        let boundary = BOUNDARY.get()?;
-        let mut merging = (boundary.merge)(base, ours, theirs);
+        let merge = MERGE.get()?;
+        let mut merging = merge(base, ours, theirs);
         match merging
             .as_mut()
             .poll(&mut Context::from_waker(Waker::noop()))
@@ -438,7 +401,7 @@ mod merge_part {
             Poll::Ready(Ok(merged)) => Some(merged),
             Poll::Ready(Err(NotLoaded)) | Poll::Pending => {
                 // Not here after all: fetched again, and the revision taken once it is.
-                PART.set(Part::Absent);
+                PART.forget();
                 ready(state);
                 None
             }

@@ -75,7 +75,7 @@ fn AnnotateScreen() -> impl IntoView {
     // Saving's writer comes with the tools, before anything can change the document.
     Effect::new(move |_| {
         if painted.get() {
-            crate::ui::library::writer::prefetch(state);
+            crate::ui::library::writer::prefetch();
         }
     });
     view! {
