@@ -447,9 +447,13 @@ test('a change made before saving\'s part is here is saved when it comes, before
   await page.waitForTimeout(500);
   assert.equal(await page.locator('.ann-notice', { hasText: 'Nothing was opened' }).count(), 0);
   assert.ok(!(await articleShown(page)).includes('Another article.'), 'opened over the unsaved change');
+  const converted = page.locator('.ann-notice', { hasText: 'other.html: converted from HTML' });
+  assert.equal(await converted.count(), 0, 'what is said of an article before it is shown');
   release();
   await page.waitForFunction(() => document.querySelector('[data-article-text]')?.textContent
     .includes('Another article.'));
+  // The reader's warning comes with the article it describes.
+  await converted.waitFor();
   const sample = await storedEntry(page, 'sample');
   const stored = [...(sample?.document?.text ?? '')];
   assert.deepEqual(sample?.annotations?.map((a) => stored.slice(a.start, a.end).join('')), ['craziness']);
@@ -468,6 +472,8 @@ test('if saving\'s part cannot be fetched the page says the work is not saved, o
   // Opening another article would replace the unsaved change: nothing is opened.
   await openOtherArticle(page);
   await page.locator('.ann-notice', { hasText: 'Nothing was opened: the open document must be saved first' }).waitFor();
+  // The refused article is not described as if it had opened.
+  assert.equal(await page.locator('.ann-notice', { hasText: 'converted from HTML' }).count(), 0);
   // Online again: the change is saved, and a reload finds it.
   await page.unroute(writerPart);
   await page.evaluate(() => window.dispatchEvent(new Event('online')));

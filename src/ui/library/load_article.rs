@@ -96,15 +96,19 @@ pub async fn open_article(state: AppState, file: files::OpenedFile) {
     match result {
         Ok(article) => {
             let warnings = article.notices.clone();
-            persistence::open_document(state, document_from(article, Metadata::default()));
-            for warning in warnings {
-                notices::notify(
-                    state,
-                    NoticeKind::Warning,
-                    format!("{name}: {warning}"),
-                    Vec::new(),
-                );
-            }
+            let document = document_from(article, Metadata::default());
+            // Said once the article is shown: a refused open says only why.
+            let warn = move || {
+                for warning in warnings {
+                    notices::notify(
+                        state,
+                        NoticeKind::Warning,
+                        format!("{name}: {warning}"),
+                        Vec::new(),
+                    );
+                }
+            };
+            persistence::open_document_then(state, document, Box::new(warn));
         }
         Err(error) => notices::notify(
             state,

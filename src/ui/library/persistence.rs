@@ -480,6 +480,12 @@ pub fn Autosave() -> impl IntoView {
 /// Opens a new document (an article just loaded, a file dropped): the one open before is
 /// saved first, then this one is shown and saved.
 pub fn open_document(state: AppState, document: Document) {
+    open_document_then(state, document, Box::new(|| {}));
+}
+
+/// [`open_document`], then `shown` once the document is shown (what is said about it, such
+/// as a reader's warnings); not when the open is refused.
+pub fn open_document_then(state: AppState, document: Document, shown: Box<dyn FnOnce()>) {
     after_saving(
         state,
         "Nothing was opened",
@@ -488,6 +494,7 @@ pub fn open_document(state: AppState, document: Document) {
             opened_new(&document);
             actions::replace_document(state, document, Replacement::Opened);
             actions::document_changed(state);
+            shown();
         }),
     );
 }
