@@ -506,6 +506,58 @@ fn the_writer_check_sees_writes_however_they_are_written() {
     );
 }
 
+/// The modules that make the page's signals, once per page (`ui::page_signal`: never freed).
+const PAGE_SIGNAL_MAKERS: &[&str] = &[
+    "ui/state",
+    "ui/progress",
+    "ui/factcheck/context",
+    "ui/classroom/context",
+    "ui/sharing/context",
+];
+
+/// Each `PageSignal::new` outside [`PAGE_SIGNAL_MAKERS`]: "file:line".
+fn page_signals_made_elsewhere(sources: &[Source]) -> Vec<String> {
+    let mut offences = Vec::new();
+    for source in sources {
+        let module = source.module.join("/");
+        if PAGE_SIGNAL_MAKERS.contains(&module.as_str()) {
+            continue;
+        }
+        let (code, origin) = joined(&source.code);
+        for (at, _) in code.match_indices("PageSignal::new(") {
+            offences.push(format!(
+                "{}:{}",
+                source.path,
+                line_of(&source.code, origin[at])
+            ));
+        }
+    }
+    offences
+}
+
+#[test]
+fn only_the_pages_state_makes_page_signals() {
+    let offences = page_signals_made_elsewhere(&sources());
+    assert!(
+        offences.is_empty(),
+        "a page signal is never freed, so only {PAGE_SIGNAL_MAKERS:?} make one; a component's own \
+         signal is an `RwSignal`:\n{}",
+        offences.join("\n")
+    );
+    let planted = source(
+        "ui/annotate/details.rs",
+        "fn f() {\n    let open = PageSignal::new(false);\n    let x = crate::ui::page_signal::\n        PageSignal::new(1);\n}\n",
+    );
+    let allowed = source("ui/state.rs", "fn g() { PageSignal::new(0); }\n");
+    assert_eq!(
+        page_signals_made_elsewhere(&[planted, allowed]),
+        [
+            "src/ui/annotate/details.rs:2",
+            "src/ui/annotate/details.rs:4"
+        ]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Module cycles: every module's references to other modules, as a graph.
 

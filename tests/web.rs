@@ -714,3 +714,76 @@ mod kept_part {
         assert_eq!(part.here(), None);
     }
 }
+
+/// The page's signals (`ui::page_signal`): what a view shows follows `set` and `update`, an
+/// untracked change shows once notified, and an untracked read subscribes nothing.
+mod page_signal {
+    use super::{document, next_task};
+    use annotator::ui::page_signal::PageSignal;
+    use leptos::prelude::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    async fn a_view_follows_a_page_signal_and_an_untracked_read_does_not_subscribe() {
+        let host: web_sys::HtmlElement =
+            wasm_bindgen::JsCast::unchecked_into(document().create_element("div").expect("div"));
+        document()
+            .body()
+            .expect("body")
+            .append_child(&host)
+            .expect("append");
+        let words = PageSignal::new(vec!["one".to_string()]);
+        let hidden = PageSignal::new(0_u32);
+        let runs = Rc::new(Cell::new(0));
+        let counted = send_wrapper::SendWrapper::new(Rc::clone(&runs));
+        let handle = leptos::mount::mount_to(host.clone(), move || {
+            view! {
+                <p>
+                    {move || {
+                        counted.set(counted.get() + 1);
+                        format!("{} {}", words.with(|w| w.join(",")), hidden.get_untracked())
+                    }}
+                </p>
+            }
+        });
+        let shown = || host.text_content().unwrap_or_default();
+        let settled = || async {
+            for _ in 0..3 {
+                next_task().await;
+            }
+        };
+        assert_eq!(shown(), "one 0");
+
+        words.set(vec!["two".to_string()]);
+        settled().await;
+        assert_eq!(shown(), "two 0");
+        assert_eq!(runs.get(), 2);
+
+        let length = words.update(|w| {
+            w.push("three".to_string());
+            w.len()
+        });
+        assert_eq!(length, 2);
+        settled().await;
+        assert_eq!(shown(), "two,three 0");
+
+        // Read untracked: changing it re-runs nothing.
+        hidden.set(7);
+        settled().await;
+        assert_eq!((shown().as_str(), runs.get()), ("two,three 0", 3));
+
+        // Changed untracked: shown only once notified.
+        words.update_untracked(|w| w.clear());
+        settled().await;
+        assert_eq!(shown(), "two,three 0");
+        words.notify();
+        settled().await;
+        assert_eq!((shown().as_str(), runs.get()), (" 7", 4));
+        assert_eq!(words.get_untracked(), Vec::<String>::new());
+
+        drop(handle);
+        host.remove();
+    }
+}

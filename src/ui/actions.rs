@@ -37,14 +37,14 @@ pub fn document_changed(state: AppState) {
 pub fn execute(state: AppState, command: Command) -> bool {
     let result = state
         .editor
-        .try_update(|editor| editor.execute(command, clock::now_ms(), &clock::now_iso()));
+        .update(|editor| editor.execute(command, clock::now_ms(), &clock::now_iso()));
     match result {
-        Some(Ok(description)) => {
+        Ok(description) => {
             announce(state, description);
             changed(state);
             true
         }
-        Some(Err(error)) => {
+        Err(error) => {
             notify(
                 state,
                 NoticeKind::Error,
@@ -53,12 +53,11 @@ pub fn execute(state: AppState, command: Command) -> bool {
             );
             false
         }
-        None => false,
     }
 }
 
 pub fn undo(state: AppState) {
-    let done = state.editor.try_update(|editor| editor.undo()).flatten();
+    let done = state.editor.update(|editor| editor.undo());
     match done {
         Some(description) => {
             forget_missing_selection(state);
@@ -70,7 +69,7 @@ pub fn undo(state: AppState) {
 }
 
 pub fn redo(state: AppState) {
-    let done = state.editor.try_update(|editor| editor.redo()).flatten();
+    let done = state.editor.update(|editor| editor.redo());
     match done {
         Some(description) => {
             forget_missing_selection(state);
@@ -355,7 +354,7 @@ pub fn apply_import(
     let now_ms = clock::now_ms();
     // Untracked, then notified only if the open document changed: an import into other
     // documents must not re-render this one.
-    let applied = state.editor.try_update_untracked(|open| {
+    let applied = state.editor.update_untracked(|open| {
         crate::domain::import_apply::apply_import(
             preparation,
             open,
@@ -364,7 +363,7 @@ pub fn apply_import(
             now_ms,
             now,
         )
-    })?;
+    });
     if applied.open_changed {
         state.editor.notify();
         document_changed(state);

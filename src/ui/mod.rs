@@ -12,6 +12,7 @@ pub mod kept_part;
 pub mod library;
 pub mod notices;
 pub mod on_demand;
+pub mod page_signal;
 pub mod progress;
 pub mod selected;
 pub mod sharing;

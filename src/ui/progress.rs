@@ -6,6 +6,7 @@
 //!
 //! A leaf: its own state, written only through the functions here.
 
+use crate::ui::page_signal::PageSignal;
 use leptos::prelude::*;
 
 /// From this size on, a file's opening or import is announced before it starts.
@@ -15,9 +16,9 @@ pub const ANNOUNCE_FROM_BYTES: usize = 512 * 1024;
 #[derive(Clone, Copy)]
 struct Progress {
     /// Work that runs in one piece (reading a file): its name, shown before it starts.
-    work: RwSignal<Option<String>>,
+    work: PageSignal<Option<String>>,
     /// The article being drawn in steps: paragraphs drawn and in all.
-    drawing: RwSignal<Option<(usize, usize)>>,
+    drawing: PageSignal<Option<(usize, usize)>>,
 }
 
 thread_local! {
@@ -29,8 +30,8 @@ thread_local! {
 pub fn provide_progress() {
     PROGRESS.with(|progress| {
         progress.set(Some(Progress {
-            work: RwSignal::new(None),
-            drawing: RwSignal::new(None),
+            work: PageSignal::new(None),
+            drawing: PageSignal::new(None),
         }))
     });
 }
@@ -53,8 +54,7 @@ pub fn started() {
 /// piece afterwards (and freezes the page while it does) has its sign on screen first.
 pub async fn begin_work(label: impl Into<String>) {
     let Some(progress) = progress() else { return };
-    // `Some` back only once the app is gone: nothing is left to show it to.
-    let _ = progress.work.try_set(Some(label.into()));
+    progress.work.set(Some(label.into()));
     // The frame that applies the change, then the one that has painted it.
     crate::web::clock::next_frame().await;
     crate::web::clock::next_frame().await;
@@ -63,18 +63,16 @@ pub async fn begin_work(label: impl Into<String>) {
 /// The work [`begin_work`] announced is over.
 pub fn end_work() {
     if let Some(progress) = progress() {
-        // As in `begin_work`.
-        let _ = progress.work.try_set(None);
+        progress.work.set(None);
     }
 }
 
 /// How far drawing the article in steps is; `None` when it is drawn whole.
 pub fn set_drawing(state: Option<(usize, usize)>) {
     if let Some(progress) = progress()
-        && progress.drawing.try_get_untracked() != Some(state)
+        && progress.drawing.get_untracked() != state
     {
-        // As in `begin_work`.
-        let _ = progress.drawing.try_set(state);
+        progress.drawing.set(state);
     }
 }
 

@@ -6,6 +6,7 @@ use crate::domain::history::Editor;
 use crate::domain::list_filter::ListFilter;
 use crate::domain::selection::SelectionOptions;
 use crate::domain::text::{TextRange, Utf16Offset};
+use crate::ui::page_signal::PageSignal;
 use crate::web::dom_selection::ScreenRect;
 use leptos::prelude::*;
 
@@ -60,35 +61,35 @@ pub enum SaveState {
 
 #[derive(Clone, Copy)]
 pub struct AppState {
-    pub editor: RwSignal<Editor>,
+    pub editor: PageSignal<Editor>,
     /// Bumped by every change to the document, so saving can follow it.
-    pub changes: RwSignal<u64>,
-    pub screen: RwSignal<Screen>,
-    pub pending: RwSignal<Option<PendingSelection>>,
-    pub selected: RwSignal<Option<AnnotationId>>,
+    pub changes: PageSignal<u64>,
+    pub screen: PageSignal<Screen>,
+    pub pending: PageSignal<Option<PendingSelection>>,
+    pub selected: PageSignal<Option<AnnotationId>>,
     /// Several annotations under one click: the chooser lists them near the click.
-    pub chooser: RwSignal<Option<(Vec<AnnotationId>, ScreenRect)>>,
-    pub filter: RwSignal<ListFilter>,
-    pub notices: RwSignal<Vec<Notice>>,
+    pub chooser: PageSignal<Option<(Vec<AnnotationId>, ScreenRect)>>,
+    pub filter: PageSignal<ListFilter>,
+    pub notices: PageSignal<Vec<Notice>>,
     /// Text for the polite live region that screen readers announce.
-    pub announcement: RwSignal<String>,
+    pub announcement: PageSignal<String>,
     /// "Loading the import formats…" while a part of the app is fetched for an import or a
     /// merge with another tab (ui::on_demand); apart from the notices, so a notice is always a
     /// result.
-    pub loading: RwSignal<Option<String>>,
-    pub save_state: RwSignal<SaveState>,
-    pub snap_to_words: RwSignal<bool>,
-    pub flash: RwSignal<Option<AnnotationId>>,
-    pub show_help: RwSignal<bool>,
+    pub loading: PageSignal<Option<String>>,
+    pub save_state: PageSignal<SaveState>,
+    pub snap_to_words: PageSignal<bool>,
+    pub flash: PageSignal<Option<AnnotationId>>,
+    pub show_help: PageSignal<bool>,
     /// An import waiting for the person to say where a file made on another version of the
     /// open article goes (written by `ui/actions`).
-    pub import_question: RwSignal<Option<WaitingImport>>,
+    pub import_question: PageSignal<Option<WaitingImport>>,
     /// The details panel's part is here (set by `ui/annotate/details.rs` once fetched): link
     /// mode and the links drawn in the gutter come with it and are mounted then.
-    pub details_here: RwSignal<bool>,
+    pub details_here: PageSignal<bool>,
     /// The annotating tools' part is here (set by `ui/annotate/tools.rs`): the endnotes for
     /// print come with it and are mounted then.
-    pub tools_here: RwSignal<bool>,
+    pub tools_here: PageSignal<bool>,
 }
 
 /// A prepared import held until the person answers the version question.
@@ -103,23 +104,23 @@ pub struct WaitingImport {
 impl AppState {
     pub fn new(editor: Editor) -> Self {
         AppState {
-            editor: RwSignal::new(editor),
-            changes: RwSignal::new(0),
-            screen: RwSignal::new(Screen::Annotate),
-            pending: RwSignal::new(None),
-            selected: RwSignal::new(None),
-            chooser: RwSignal::new(None),
-            filter: RwSignal::new(ListFilter::default()),
-            notices: RwSignal::new(Vec::new()),
-            announcement: RwSignal::new(String::new()),
-            loading: RwSignal::new(None),
-            save_state: RwSignal::new(SaveState::Saved),
-            snap_to_words: RwSignal::new(true),
-            flash: RwSignal::new(None),
-            show_help: RwSignal::new(false),
-            import_question: RwSignal::new(None),
-            details_here: RwSignal::new(false),
-            tools_here: RwSignal::new(false),
+            editor: PageSignal::new(editor),
+            changes: PageSignal::new(0),
+            screen: PageSignal::new(Screen::Annotate),
+            pending: PageSignal::new(None),
+            selected: PageSignal::new(None),
+            chooser: PageSignal::new(None),
+            filter: PageSignal::new(ListFilter::default()),
+            notices: PageSignal::new(Vec::new()),
+            announcement: PageSignal::new(String::new()),
+            loading: PageSignal::new(None),
+            save_state: PageSignal::new(SaveState::Saved),
+            snap_to_words: PageSignal::new(true),
+            flash: PageSignal::new(None),
+            show_help: PageSignal::new(false),
+            import_question: PageSignal::new(None),
+            details_here: PageSignal::new(false),
+            tools_here: PageSignal::new(false),
         }
     }
 }

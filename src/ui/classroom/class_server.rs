@@ -16,7 +16,6 @@ use crate::ui::notices::{self, notify};
 use crate::ui::state::{AppState, NoticeKind};
 use crate::web::clock;
 use crate::web::sync::{self as http, HttpError};
-use leptos::prelude::*;
 use serde_json::Value;
 use std::fmt;
 

@@ -8,6 +8,7 @@ use crate::domain::classroom::matching::{MatchRule, Matching};
 use crate::domain::classroom::present::CheckStatus;
 use crate::domain::classroom::session::Session;
 use crate::domain::document::Document;
+use crate::ui::page_signal::PageSignal;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
 use std::cell::Cell;
@@ -44,20 +45,20 @@ impl PartialEq for CheckResult {
 #[derive(Clone, Copy)]
 pub struct Classroom {
     /// The student's session, when the open document is an attempt.
-    pub session: RwSignal<Option<Session>>,
+    pub session: PageSignal<Option<Session>>,
     /// The answer key the student loaded to check their work.
-    pub student_key: RwSignal<Option<Document>>,
-    pub checking: RwSignal<bool>,
+    pub student_key: PageSignal<Option<Document>>,
+    pub checking: PageSignal<bool>,
     /// Exact boundaries instead of overlap (shared by the check and class views).
-    pub strict: RwSignal<bool>,
-    pub make_open: RwSignal<bool>,
+    pub strict: PageSignal<bool>,
+    pub make_open: PageSignal<bool>,
     /// An exercise waiting for the student's name.
-    pub waiting_exercise: RwSignal<Option<ClassroomFile>>,
-    pub class_open: RwSignal<bool>,
-    pub class_key: RwSignal<Option<ClassKey>>,
-    pub class_attempts: RwSignal<Vec<ClassAttempt>>,
+    pub waiting_exercise: PageSignal<Option<ClassroomFile>>,
+    pub class_open: PageSignal<bool>,
+    pub class_key: PageSignal<Option<ClassKey>>,
+    pub class_attempts: PageSignal<Vec<ClassAttempt>>,
     /// The class library Class results follows live, when it does.
-    pub following: RwSignal<Option<String>>,
+    pub following: PageSignal<Option<String>>,
     /// The student's spans against the key, while checking.
     pub check: Memo<Option<CheckResult>>,
 }
@@ -101,9 +102,9 @@ impl Classroom {
 
     /// Fresh signals (nothing open, no session), the check following the open document.
     pub fn new(state: AppState) -> Self {
-        let student_key = RwSignal::new(None::<Document>);
-        let checking = RwSignal::new(false);
-        let strict = RwSignal::new(false);
+        let student_key = PageSignal::new(None::<Document>);
+        let checking = PageSignal::new(false);
+        let strict = PageSignal::new(false);
         let check = Memo::new(move |_| {
             if !checking.get() {
                 return None;
@@ -128,16 +129,16 @@ impl Classroom {
             })
         });
         Classroom {
-            session: RwSignal::new(None),
+            session: PageSignal::new(None),
             student_key,
             checking,
             strict,
-            make_open: RwSignal::new(false),
-            waiting_exercise: RwSignal::new(None),
-            class_open: RwSignal::new(false),
-            class_key: RwSignal::new(None),
-            class_attempts: RwSignal::new(Vec::new()),
-            following: RwSignal::new(None),
+            make_open: PageSignal::new(false),
+            waiting_exercise: PageSignal::new(None),
+            class_open: PageSignal::new(false),
+            class_key: PageSignal::new(None),
+            class_attempts: PageSignal::new(Vec::new()),
+            following: PageSignal::new(None),
             check,
         }
     }

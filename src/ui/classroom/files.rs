@@ -9,7 +9,6 @@ use crate::ui::classroom::student::{reopen_attempt, use_key_for_checking};
 use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind};
 use crate::web::files::OpenedFile;
-use leptos::prelude::*;
 
 /// What a student does with classroom files: an exercise starts an attempt (after asking
 /// their name), a key on the same text lets them check their work, an attempt reopens it.

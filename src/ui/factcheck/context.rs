@@ -8,6 +8,7 @@ use crate::domain::document::Document;
 use crate::domain::factcheck::FactCheckSettings;
 use crate::domain::factcheck::linking::LinkOption;
 use crate::domain::factcheck::rating::RatingScale;
+use crate::ui::page_signal::PageSignal;
 use leptos::prelude::*;
 
 /// A link being made: from which annotation, and the kind menu when a click left a choice.
@@ -27,10 +28,10 @@ pub struct KindMenu {
 
 #[derive(Clone, Copy)]
 pub struct FactCheck {
-    pub link: RwSignal<Option<LinkMode>>,
-    pub report_open: RwSignal<bool>,
+    pub link: PageSignal<Option<LinkMode>>,
+    pub report_open: PageSignal<bool>,
     /// The organisation that signs exported ClaimReviews (kept in localStorage).
-    pub organisation: RwSignal<String>,
+    pub organisation: PageSignal<String>,
     pub scale: StoredValue<RatingScale>,
 }
 
@@ -46,9 +47,9 @@ impl FactCheck {
 /// Creates the workflow's state and provides it; call once, after `AppState` is provided.
 pub fn provide() {
     let fact_check = FactCheck {
-        link: RwSignal::new(None),
-        report_open: RwSignal::new(false),
-        organisation: RwSignal::new(crate::web::storage::settings::organisation()),
+        link: PageSignal::new(None),
+        report_open: PageSignal::new(false),
+        organisation: PageSignal::new(crate::web::storage::settings::organisation()),
         scale: StoredValue::new(RatingScale::default()),
     };
     provide_context(fact_check);

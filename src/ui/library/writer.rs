@@ -27,7 +27,6 @@ use crate::ui::notices::notify;
 use crate::ui::on_demand::NotLoaded;
 use crate::ui::state::{AppState, NoticeKind, SaveState};
 use crate::web::storage::StorageError;
-use leptos::prelude::Set;
 use std::cell::Cell;
 
 /// `web::storage::library::save_open_document`, reached through the part.

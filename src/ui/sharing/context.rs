@@ -2,6 +2,7 @@
 //! `ui/sharing/` (a leaf: it imports nothing of the sharing modules).
 
 use crate::domain::sync::feed::SharedArticle;
+use crate::ui::page_signal::PageSignal;
 use leptos::prelude::*;
 
 /// Who this browser is on the server.
@@ -34,17 +35,17 @@ pub enum Status {
 
 #[derive(Clone, Copy)]
 pub struct Sharing {
-    pub who: RwSignal<Option<Who>>,
-    pub status: RwSignal<Status>,
+    pub who: PageSignal<Option<Who>>,
+    pub status: PageSignal<Status>,
     /// Changes of the open document the server does not have yet.
-    pub waiting: RwSignal<usize>,
+    pub waiting: PageSignal<usize>,
     /// The library the panel works with, and what it holds.
-    pub library: RwSignal<String>,
-    pub libraries: RwSignal<Vec<String>>,
-    pub articles: RwSignal<Vec<SharedArticle>>,
+    pub library: PageSignal<String>,
+    pub libraries: PageSignal<Vec<String>>,
+    pub articles: PageSignal<Vec<SharedArticle>>,
     /// The library the open document is shared in, when it is.
-    pub shared_in: RwSignal<Option<String>>,
-    pub panel_open: RwSignal<bool>,
+    pub shared_in: PageSignal<Option<String>>,
+    pub panel_open: PageSignal<bool>,
     /// The app's owner: the engine, fetched later and from any task, makes its effects here so
     /// they live as long as the app (and find its context).
     pub owner: StoredValue<Owner>,
@@ -53,14 +54,14 @@ pub struct Sharing {
 impl Sharing {
     pub fn new() -> Self {
         Sharing {
-            who: RwSignal::new(None),
-            status: RwSignal::new(Status::Off),
-            waiting: RwSignal::new(0),
-            library: RwSignal::new(String::new()),
-            libraries: RwSignal::new(Vec::new()),
-            articles: RwSignal::new(Vec::new()),
-            shared_in: RwSignal::new(None),
-            panel_open: RwSignal::new(false),
+            who: PageSignal::new(None),
+            status: PageSignal::new(Status::Off),
+            waiting: PageSignal::new(0),
+            library: PageSignal::new(String::new()),
+            libraries: PageSignal::new(Vec::new()),
+            articles: PageSignal::new(Vec::new()),
+            shared_in: PageSignal::new(None),
+            panel_open: PageSignal::new(false),
             owner: StoredValue::new(Owner::current().unwrap_or_default()),
         }
     }

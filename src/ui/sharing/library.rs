@@ -15,7 +15,6 @@ use crate::ui::notices::{announce, notify};
 use crate::ui::state::{AppState, NoticeKind};
 use crate::web::storage;
 use crate::web::sync::{self as http, HttpError};
-use leptos::prelude::*;
 
 fn fail(state: AppState, what: &str, error: impl std::fmt::Display) {
     notify(

@@ -8,7 +8,6 @@ use super::memory;
 use crate::ui::notices::notify;
 use crate::ui::state::{AppState, NoticeKind};
 use crate::web::sync::{self as http, HttpError};
-use leptos::prelude::*;
 
 /// Pushes once; `None` when done, `Some(0)` to push again at once, `Some(ms)` to retry later.
 pub(super) async fn push_once(state: AppState, sharing: Sharing) -> Option<u32> {
