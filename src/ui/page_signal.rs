@@ -78,10 +78,9 @@ impl<T> PageSignal<T> {
     }
 
     pub fn set(&self, value: T) {
-        let old = self.0.value.replace(value);
-        // The old value is dropped after the borrow ends, in case dropping it reads the page's
-        // state.
-        drop(old);
+        // `replace` ends its borrow before the old value it returns is dropped here, so a drop
+        // that reads the page's state finds it free.
+        drop(self.0.value.replace(value));
         self.notify();
     }
 
@@ -95,10 +94,5 @@ impl<T> PageSignal<T> {
     /// Changes the value without notifying; the caller notifies once it knows it should.
     pub fn update_untracked<U>(&self, change: impl FnOnce(&mut T) -> U) -> U {
         change(&mut self.0.value.borrow_mut())
-    }
-
-    pub fn set_untracked(&self, value: T) {
-        let old = self.0.value.replace(value);
-        drop(old);
     }
 }
