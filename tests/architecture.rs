@@ -535,13 +535,43 @@ fn page_signals_made_elsewhere(sources: &[Source]) -> Vec<String> {
     offences
 }
 
+/// Each line of code (comments aside) that names Leptos's `RwSignal`: "file:line".
+fn rw_signals(sources: &[Source]) -> Vec<String> {
+    let mut offences = Vec::new();
+    for source in sources {
+        for (index, line) in source.code.lines().enumerate() {
+            let code = line.trim_start();
+            if !code.starts_with("//") && code.contains("RwSignal") {
+                offences.push(format!("{}:{}", source.path, index + 1));
+            }
+        }
+    }
+    offences
+}
+
+#[test]
+fn the_apps_signals_are_page_or_view_signals() {
+    let offences = rw_signals(&sources());
+    assert!(
+        offences.is_empty(),
+        "Leptos's `RwSignal` is compiled once per value type; a component's own signal is a \
+         `ui::view_signal::ViewSignal`, the page's state a `PageSignal`:\n{}",
+        offences.join("\n")
+    );
+    let planted = source(
+        "ui/annotate/details.rs",
+        "//! Not an `RwSignal`.\nfn f() {\n    // an RwSignal here would be compiled again\n    let open = RwSignal::new(false);\n}\n",
+    );
+    assert_eq!(rw_signals(&[planted]), ["src/ui/annotate/details.rs:4"]);
+}
+
 #[test]
 fn only_the_pages_state_makes_page_signals() {
     let offences = page_signals_made_elsewhere(&sources());
     assert!(
         offences.is_empty(),
         "a page signal is never freed, so only {PAGE_SIGNAL_MAKERS:?} make one; a component's own \
-         signal is an `RwSignal`:\n{}",
+         signal is a `ViewSignal`:\n{}",
         offences.join("\n")
     );
     let planted = source(

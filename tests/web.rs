@@ -787,3 +787,70 @@ mod page_signal {
         host.remove();
     }
 }
+
+mod view_signal {
+    use super::{document, next_task};
+    use annotator::ui::view_signal::ViewSignal;
+    use leptos::prelude::*;
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    async fn a_view_follows_its_own_signal_which_goes_with_its_owner() {
+        let host: web_sys::HtmlElement =
+            wasm_bindgen::JsCast::unchecked_into(document().create_element("div").expect("div"));
+        document()
+            .body()
+            .expect("body")
+            .append_child(&host)
+            .expect("append");
+        let owner = Owner::new();
+        let (count, other) = owner.with(|| (ViewSignal::new(1_u32), ViewSignal::new(1_u32)));
+        let same = count;
+        assert!(
+            same == count && count != other,
+            "equal means the same signal"
+        );
+        let handle = leptos::mount::mount_to(host.clone(), move || {
+            view! { <p>{move || count.get().to_string()}</p> }
+        });
+        let shown = || host.text_content().unwrap_or_default();
+        let settled = || async {
+            for _ in 0..3 {
+                next_task().await;
+            }
+        };
+        assert_eq!(shown(), "1");
+
+        count.set(2);
+        settled().await;
+        assert_eq!(shown(), "2");
+        count.update(|n| *n += 10);
+        settled().await;
+        assert_eq!(shown(), "12");
+        let doubled = count.try_update(|n| {
+            *n *= 2;
+            *n
+        });
+        assert_eq!(doubled, Some(24));
+        settled().await;
+        assert_eq!(shown(), "24");
+
+        // Changed untracked: the view keeps what it showed.
+        count.update_untracked(|n| *n = 5);
+        settled().await;
+        assert_eq!((shown().as_str(), count.get_untracked()), ("24", 5));
+
+        // Its owner gone, the signal is gone: writes are refused, not applied.
+        owner.cleanup();
+        assert_eq!(count.try_get_untracked(), None);
+        assert_eq!(count.try_set(9), Some(9));
+        assert_eq!(count.try_update(|n| *n), None);
+        count.set(3);
+        count.update(|n| *n = 4);
+        settled().await;
+        assert_eq!(shown(), "24");
+
+        drop(handle);
+        host.remove();
+    }
+}

@@ -17,10 +17,12 @@ pub mod progress;
 pub mod selected;
 pub mod sharing;
 pub mod shell;
+pub mod signal_cell;
 pub mod snapping;
 pub mod state;
 pub mod strings;
 pub mod transfer;
+pub mod view_signal;
 
 /// Installs the panic screen and mounts the app on `<body>`.
 pub fn start() {

@@ -23,6 +23,7 @@
 
 use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind};
+use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 use leptos::reactive::computed::ScopedFuture;
 use std::cell::Cell;
@@ -78,7 +79,7 @@ pub fn OnDemand<F, Fut>(
     what: &'static str,
     load: F,
     #[prop(optional)] quiet: bool,
-    #[prop(optional)] busy: Option<RwSignal<bool>>,
+    #[prop(optional)] busy: Option<ViewSignal<bool>>,
 ) -> impl IntoView
 where
     F: Fn() -> Fut + Copy + Send + Sync + 'static,
@@ -93,14 +94,14 @@ fn loading_view(
     what: &'static str,
     load: Load,
     quiet: bool,
-    busy: Option<RwSignal<bool>>,
+    busy: Option<ViewSignal<bool>>,
 ) -> impl IntoView {
     let set_busy = move |now: bool| {
         if let Some(busy) = busy {
             busy.set(now);
         }
     };
-    let status = RwSignal::new(Loading::Pending);
+    let status = ViewSignal::new(Loading::Pending);
     let made = StoredValue::new_local(None::<AnyView>);
     let load = StoredValue::new_local(load);
     // Leptos's spawn_local does not keep the owner, and "Try again" runs outside it: the load
@@ -173,17 +174,17 @@ thread_local! {
     /// Whether the sheet is being fetched (a part's view waits while it is), and where to say
     /// it failed; set by [`provide_later_styles`] (without it, as in the component tests,
     /// nothing waits).
-    static WAITING: Cell<Option<(RwSignal<bool>, AppState)>> = const { Cell::new(None) };
+    static WAITING: Cell<Option<(ViewSignal<bool>, AppState)>> = const { Cell::new(None) };
 }
 
 /// Called once by the app.
 pub fn provide_later_styles(state: AppState) {
-    WAITING.set(Some((RwSignal::new(false), state)));
+    WAITING.set(Some((ViewSignal::new(false), state)));
 }
 
 /// Fetches the parts' style sheet unless it is here or on its way; the signal is true while
 /// it is fetched.
-fn ask_for_styles() -> Option<RwSignal<bool>> {
+fn ask_for_styles() -> Option<ViewSignal<bool>> {
     let (waiting, _) = WAITING.get()?;
     if !STYLES_APPLIED.get() && !waiting.get_untracked() {
         waiting.set(true);

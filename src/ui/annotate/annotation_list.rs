@@ -16,6 +16,7 @@ use crate::domain::tag::TagId;
 use crate::ui::actions;
 use crate::ui::on_demand::NotLoaded;
 use crate::ui::state::use_app;
+use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 
 /// How many list items are rendered at first, and added by "Show more". A list of 20,000
@@ -94,7 +95,7 @@ pub fn list_on_demand(tags: AnyView) -> Result<AnyView, NotLoaded> {
 #[component]
 pub fn AnnotationList() -> impl IntoView {
     let state = use_app();
-    let shown = RwSignal::new(LIST_PAGE);
+    let shown = ViewSignal::new(LIST_PAGE);
     let page = Memo::new(move |_| {
         let limit = shown.get();
         state.filter.with(|filter| {
@@ -288,7 +289,7 @@ fn ListRow(id: AnnotationId, page: Memo<Page>) -> impl IntoView {
 
 /// "Showing 200 of 1234. Show 200 more" under a list longer than what is shown.
 #[component]
-fn ShowMore(shown: RwSignal<usize>, page: Memo<Page>) -> impl IntoView {
+fn ShowMore(shown: ViewSignal<usize>, page: Memo<Page>) -> impl IntoView {
     view! {
         <Show when=move || { page.with(|p| p.matching) > shown.get() }>
             <p class="ann-list__more">

@@ -18,6 +18,7 @@ use crate::ui::actions;
 use crate::ui::annotate::filling::{self, Filling};
 use crate::ui::classroom::context::CheckResult;
 use crate::ui::state::{AppState, use_app};
+use crate::ui::view_signal::ViewSignal;
 use crate::web::caret;
 use crate::web::dom_selection::{self, ScreenRect};
 use crate::web::near_screen::NearScreen;
@@ -624,11 +625,11 @@ fn on_key_up(
 /// paragraph (a memo per paragraph on the keys made every change unsubscribe 2,000 memos
 /// from one source, O(n²)).
 #[derive(Clone, Copy)]
-struct MarkedSignals(StoredValue<HashMap<usize, RwSignal<bool>>, LocalStorage>);
+struct MarkedSignals(StoredValue<HashMap<usize, ViewSignal<bool>>, LocalStorage>);
 
 impl MarkedSignals {
     fn following(keys: Memo<Vec<DrawKey>>) -> Self {
-        let signals = StoredValue::new_local(HashMap::<usize, RwSignal<bool>>::new());
+        let signals = StoredValue::new_local(HashMap::<usize, ViewSignal<bool>>::new());
         Effect::new(move |_| {
             keys.with(|keys| {
                 signals.with_value(|signals| {
@@ -646,8 +647,8 @@ impl MarkedSignals {
     }
 
     /// The signal of the paragraph drawn at `index`, for as long as it is drawn.
-    fn signal(self, index: usize, marked: bool) -> RwSignal<bool> {
-        let signal = RwSignal::new(marked);
+    fn signal(self, index: usize, marked: bool) -> ViewSignal<bool> {
+        let signal = ViewSignal::new(marked);
         self.0.update_value(|signals| {
             signals.insert(index, signal);
         });
@@ -699,14 +700,14 @@ fn draw_keys(
 #[derive(Clone, Copy)]
 struct Nearness {
     lazy: Memo<bool>,
-    near: RwSignal<HashSet<usize>>,
+    near: ViewSignal<HashSet<usize>>,
     watcher: StoredValue<Option<NearScreen>, LocalStorage>,
 }
 
 impl Nearness {
     fn new(state: AppState, printing: Option<crate::ui::annotate::print_notes::Printing>) -> Self {
-        let near = RwSignal::new(HashSet::<usize>::new());
-        let observing = RwSignal::new(false);
+        let near = ViewSignal::new(HashSet::<usize>::new());
+        let observing = ViewSignal::new(false);
         let lazy = Memo::new(move |_| {
             let printing = printing.is_some_and(|p| p.0.get());
             !printing

@@ -11,6 +11,7 @@
 //! [`STEPS_FROM`] characters are drawn whole at once, as before; printing draws everything.
 
 use crate::domain::text::TextRange;
+use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 
 /// From this many characters on, an article is drawn in steps.
@@ -45,7 +46,7 @@ fn total_chars(ranges: &[TextRange]) -> usize {
 /// How many paragraphs of the text identified by `text` are drawn.
 #[derive(Clone, Copy)]
 pub struct Filling {
-    drawn: RwSignal<Option<(u64, usize)>>,
+    drawn: ViewSignal<Option<(u64, usize)>>,
 }
 
 impl Filling {
@@ -56,7 +57,7 @@ impl Filling {
         ranges: impl Fn() -> Vec<TextRange> + Copy + Send + Sync + 'static,
     ) -> Self {
         let filling = Filling {
-            drawn: RwSignal::new(None),
+            drawn: ViewSignal::new(None),
         };
         Effect::new(move |_| {
             let id = text.get();

@@ -14,6 +14,7 @@ use crate::ui::actions;
 use crate::ui::notices;
 use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, use_app};
+use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 
 #[derive(Clone, PartialEq)]
@@ -40,7 +41,7 @@ fn status_text(anchor: &AnchorStatus) -> String {
 }
 
 /// Moves annotation `id` to the proposed selection ("Use selection").
-fn use_selection(state: AppState, reselecting: RwSignal<Option<AnnotationId>>, id: AnnotationId) {
+fn use_selection(state: AppState, reselecting: ViewSignal<Option<AnnotationId>>, id: AnnotationId) {
     actions::with_proposal(
         state,
         "moved",
@@ -65,7 +66,7 @@ fn use_selection(state: AppState, reselecting: RwSignal<Option<AnnotationId>>, i
 pub fn ReviewList() -> impl IntoView {
     let state = use_app();
     // The annotation being moved: the person selects new text, then "Use selection".
-    let reselecting = RwSignal::new(None::<AnnotationId>);
+    let reselecting = ViewSignal::new(None::<AnnotationId>);
     let items = Memo::new(move |_| {
         state.editor.with(|e| {
             let doc = e.document();
@@ -111,7 +112,7 @@ pub fn ReviewList() -> impl IntoView {
 #[leptos::wasm_split::wasm_split(needs_review, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn review_on_demand(
     items: Memo<Vec<ReviewItem>>,
-    reselecting: RwSignal<Option<AnnotationId>>,
+    reselecting: ViewSignal<Option<AnnotationId>>,
 ) -> Result<AnyView, NotLoaded> {
     Ok(view! {
             <section class="ann-review" aria-labelledby="ann-review-heading">
@@ -137,7 +138,7 @@ fn review_on_demand(
 fn ReviewRow(
     id: AnnotationId,
     items: Memo<Vec<ReviewItem>>,
-    reselecting: RwSignal<Option<AnnotationId>>,
+    reselecting: ViewSignal<Option<AnnotationId>>,
 ) -> impl IntoView {
     let item = Memo::new(move |_| items.with(|i| i.iter().find(|item| item.id == id).cloned()));
     move || {
@@ -198,7 +199,7 @@ fn ConflictEntry(item: ReviewItem, other: AnnotationId) -> impl IntoView {
 }
 
 #[component]
-fn ReviewEntry(item: ReviewItem, reselecting: RwSignal<Option<AnnotationId>>) -> impl IntoView {
+fn ReviewEntry(item: ReviewItem, reselecting: ViewSignal<Option<AnnotationId>>) -> impl IntoView {
     let state = use_app();
     let id = item.id.clone();
     let (id_accept, id_move, id_use, id_delete, id_show) =

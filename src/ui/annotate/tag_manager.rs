@@ -8,12 +8,18 @@ use crate::domain::tag::{Tag, TagId, id_from_label};
 use crate::ui::actions;
 use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, use_app};
+use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 
 /// Every tag with how many annotations use it, in the taxonomy's order.
 type TagRows = Memo<Vec<(Tag, usize)>>;
 
-fn remove(state: AppState, removing: RwSignal<Option<TagId>>, id: TagId, annotations: TagRemoval) {
+fn remove(
+    state: AppState,
+    removing: ViewSignal<Option<TagId>>,
+    id: TagId,
+    annotations: TagRemoval,
+) {
     removing.set(None);
     actions::execute(state, Command::RemoveTag { id, annotations });
 }
@@ -31,7 +37,7 @@ fn edit(state: AppState, tag: Option<Tag>, change: impl FnOnce(&mut Tag)) {
 /// visit that only annotates with the default tags never needs them.
 #[component]
 pub fn TagManager() -> impl IntoView {
-    let opened = RwSignal::new(false);
+    let opened = ViewSignal::new(false);
     view! {
         <details
             class="ann-doc-details ann-tags"
@@ -69,7 +75,7 @@ fn TagList() -> impl IntoView {
         })
     });
     // The tag whose removal is being asked about.
-    let removing = RwSignal::new(None::<TagId>);
+    let removing = ViewSignal::new(None::<TagId>);
     view! {
             <ul class="ann-tags__list">
                 <For
@@ -85,7 +91,7 @@ fn TagList() -> impl IntoView {
 }
 
 #[component]
-fn TagRow(id: TagId, rows: TagRows, removing: RwSignal<Option<TagId>>) -> impl IntoView {
+fn TagRow(id: TagId, rows: TagRows, removing: ViewSignal<Option<TagId>>) -> impl IntoView {
     let state = use_app();
     let row = {
         let id = id.clone();
@@ -157,7 +163,7 @@ fn RemoveChoice(
     id: TagId,
     count: Signal<usize>,
     rows: TagRows,
-    removing: RwSignal<Option<TagId>>,
+    removing: ViewSignal<Option<TagId>>,
 ) -> impl IntoView {
     let state = use_app();
     let others = {
@@ -216,9 +222,9 @@ fn RemoveChoice(
 #[component]
 fn AddTagForm() -> impl IntoView {
     let state = use_app();
-    let label = RwSignal::new(String::new());
-    let color = RwSignal::new(String::new());
-    let key = RwSignal::new(String::new());
+    let label = ViewSignal::new(String::new());
+    let color = ViewSignal::new(String::new());
+    let key = ViewSignal::new(String::new());
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = label.get_untracked().trim().to_string();

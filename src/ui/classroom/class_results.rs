@@ -20,6 +20,7 @@ use crate::ui::classroom::student::ScoringRules;
 use crate::ui::dialog::Dialog;
 use crate::ui::notices;
 use crate::ui::state::{NoticeKind, use_app};
+use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -98,9 +99,9 @@ pub fn ClassResults() -> impl IntoView {
             })
         })
     });
-    let sort = RwSignal::new((Column::Annotator, Direction::Ascending));
-    let selected_student = RwSignal::new(None::<usize>);
-    let heat_tag = RwSignal::new(None::<TagId>);
+    let sort = ViewSignal::new((Column::Annotator, Direction::Ascending));
+    let selected_student = ViewSignal::new(None::<usize>);
+    let heat_tag = ViewSignal::new(None::<TagId>);
     let close = move || classroom.class_open.set(false);
     let export = move |_| {
         let Some(review) = review.get_untracked() else {
@@ -276,8 +277,8 @@ fn cells(score: &Score, prefix: &str) -> impl IntoView + use<> {
 #[component]
 fn ClassTable(
     review: Review,
-    sort: RwSignal<(Column, Direction)>,
-    selected: RwSignal<Option<usize>>,
+    sort: ViewSignal<(Column, Direction)>,
+    selected: ViewSignal<Option<usize>>,
 ) -> impl IntoView {
     let classroom = expect_context::<Classroom>();
     let key = classroom.class_key.get_untracked();
@@ -404,7 +405,7 @@ fn ClassTable(
 
 /// The selected student's attempt drawn over the key's text.
 #[component]
-fn StudentOverlay(review: Review, selected: RwSignal<Option<usize>>) -> impl IntoView {
+fn StudentOverlay(review: Review, selected: ViewSignal<Option<usize>>) -> impl IntoView {
     let classroom = expect_context::<Classroom>();
     move || {
         let submission = selected.get()?;
@@ -533,7 +534,7 @@ fn AgreementView(agreement: Memo<Option<Agreement>>) -> impl IntoView {
 }
 
 #[component]
-fn HeatView(review: Review, tag: RwSignal<Option<TagId>>) -> impl IntoView {
+fn HeatView(review: Review, tag: ViewSignal<Option<TagId>>) -> impl IntoView {
     let classroom = expect_context::<Classroom>();
     let key = classroom.class_key.get_untracked();
     let tags = review.0.tags.clone();

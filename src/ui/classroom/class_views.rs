@@ -6,17 +6,18 @@ use crate::ui::classroom::class_server::{self, ClassReady};
 use crate::ui::classroom::context::Classroom;
 use crate::ui::notices;
 use crate::ui::state::use_app;
+use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 
 /// "Set up class": the class library's name and the students' user names; once set up,
 /// `class` names it, so the exercise link and file hand in there.
 #[component]
-pub fn SetUpClass(class: RwSignal<Option<String>>, key_json: Signal<String>) -> impl IntoView {
+pub fn SetUpClass(class: ViewSignal<Option<String>>, key_json: Signal<String>) -> impl IntoView {
     let state = use_app();
-    let name = RwSignal::new(String::new());
-    let roster = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Result<ClassReady, String>>);
+    let name = ViewSignal::new(String::new());
+    let roster = ViewSignal::new(String::new());
+    let busy = ViewSignal::new(false);
+    let outcome = ViewSignal::new(None::<Result<ClassReady, String>>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -52,7 +53,7 @@ pub fn SetUpClass(class: RwSignal<Option<String>>, key_json: Signal<String>) -> 
                 </p>
                 <label class="ann-field">
                     <span>"Class library"</span>
-                    <input type="text" placeholder="class-7b" autocomplete="off" prop:value=name
+                    <input type="text" placeholder="class-7b" autocomplete="off" prop:value=move || name.get()
                         on:input=move |ev| name.set(event_target_value(&ev)) />
                 </label>
                 <label class="ann-field">
@@ -83,11 +84,11 @@ pub fn SetUpClass(class: RwSignal<Option<String>>, key_json: Signal<String>) -> 
 
 /// The password asked when an exercise hands in to `class`.
 #[component]
-pub fn ClassPassword(class: String, password: RwSignal<String>) -> impl IntoView {
+pub fn ClassPassword(class: String, password: ViewSignal<String>) -> impl IntoView {
     view! {
         <label class="ann-field">
             <span>"Password"</span>
-            <input type="password" autocomplete="current-password" prop:value=password
+            <input type="password" autocomplete="current-password" prop:value=move || password.get()
                 on:input=move |ev| password.set(event_target_value(&ev)) />
         </label>
         <p class="ann-start__note">
@@ -102,7 +103,7 @@ pub fn ClassPassword(class: String, password: RwSignal<String>) -> impl IntoView
 pub fn FollowClass() -> impl IntoView {
     let state = use_app();
     let classroom = expect_context::<Classroom>();
-    let name = RwSignal::new(classroom.following.get_untracked().unwrap_or_default());
+    let name = ViewSignal::new(classroom.following.get_untracked().unwrap_or_default());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let class = name.get_untracked().trim().to_string();
@@ -120,7 +121,7 @@ pub fn FollowClass() -> impl IntoView {
         <form class="ann-class__follow" on:submit=submit>
             <label>
                 <span>"Class library"</span>
-                <input type="text" autocomplete="off" prop:value=name
+                <input type="text" autocomplete="off" prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev)) />
             </label>
             <button type="submit" class="ann-button">"Follow class"</button>

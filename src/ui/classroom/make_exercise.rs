@@ -15,6 +15,7 @@ use crate::ui::classroom::file_io::offer;
 use crate::ui::dialog::Dialog;
 use crate::ui::notices;
 use crate::ui::state::use_app;
+use crate::ui::view_signal::ViewSignal;
 use crate::web::clock;
 use leptos::prelude::*;
 
@@ -33,9 +34,9 @@ pub fn MakeExerciseDialog() -> impl IntoView {
     let tags = state
         .editor
         .with_untracked(|e| e.document().tags.tags().to_vec());
-    let chosen = RwSignal::new(tags.iter().map(|t| t.id.clone()).collect::<Vec<_>>());
+    let chosen = ViewSignal::new(tags.iter().map(|t| t.id.clone()).collect::<Vec<_>>());
     // Until the teacher types, the instructions follow the chosen tags.
-    let typed = RwSignal::new(None::<String>);
+    let typed = ViewSignal::new(None::<String>);
     let all_tags = tags.clone();
     let instructions = Memo::new(move |_| {
         typed.get().unwrap_or_else(|| {
@@ -49,14 +50,14 @@ pub fn MakeExerciseDialog() -> impl IntoView {
             })
         })
     });
-    let hints = RwSignal::new(String::new());
+    let hints = ViewSignal::new(String::new());
     let key_size = state
         .editor
         .with_untracked(|e| e.document().annotations.len());
     // The exercise's id is fixed for the dialog, so the link and the file describe one exercise.
     let exercise_id = DocumentId(clock::new_id("d"));
     // The class library attempts are handed in to, once "Set up class" has made it.
-    let class = RwSignal::new(None::<String>);
+    let class = ViewSignal::new(None::<String>);
     let made = Memo::new(move |_| {
         let stored = native::Exercise {
             instructions: instructions.get().trim().to_string(),
@@ -128,7 +129,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
 #[component]
 fn TagChoices(
     tags: Vec<Tag>,
-    chosen: RwSignal<Vec<TagId>>,
+    chosen: ViewSignal<Vec<TagId>>,
     no_tags: Signal<bool>,
 ) -> impl IntoView {
     view! {
@@ -213,7 +214,7 @@ fn ExerciseLink(made: Memo<Made>) -> impl IntoView {
             .map(|fragment| format!("{}#{fragment}", page_address()))
             .map_err(|e| notices::capitalise(&e.to_string()))
     });
-    let copied = RwSignal::new(false);
+    let copied = ViewSignal::new(false);
     let copy_link = move |_| {
         if let Ok(url) = link.get_untracked() {
             copy_to_clipboard(&url, copied);
@@ -288,7 +289,7 @@ fn page_address() -> String {
 /// Asks the browser to copy `text` (navigator.clipboard.writeText); `copied` turns true once
 /// the browser has done it. A refusal (no permission, no secure context) is left unreported:
 /// the link stays selectable in its field.
-fn copy_to_clipboard(text: &str, copied: RwSignal<bool>) {
+fn copy_to_clipboard(text: &str, copied: ViewSignal<bool>) {
     use wasm_bindgen::JsCast;
     let Some(window) = web_sys::window() else {
         return;

@@ -22,6 +22,7 @@ use crate::ui::dialog::Dialog;
 use crate::ui::library::persistence;
 use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind, use_app};
+use crate::ui::view_signal::ViewSignal;
 use crate::web::clock;
 use crate::web::files::OpenedFile;
 use crate::web::storage::settings;
@@ -154,8 +155,8 @@ fn begin(state: AppState, classroom: Classroom, name: &str) -> Result<(), String
 pub fn NameDialog() -> impl IntoView {
     let state = use_app();
     let classroom = expect_context::<Classroom>();
-    let name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let name = ViewSignal::new(String::new());
+    let error = ViewSignal::new(None::<String>);
     let file = classroom.waiting_exercise.get_untracked();
     let title = file
         .as_ref()
@@ -166,7 +167,7 @@ pub fn NameDialog() -> impl IntoView {
         .map(|f| f.exercise.instructions.clone())
         .unwrap_or_default();
     let class = file.as_ref().and_then(|f| f.exercise.class.clone());
-    let password = RwSignal::new(String::new());
+    let password = ViewSignal::new(String::new());
     let signs_in = class.is_some();
     let class_name = class.clone().unwrap_or_default();
     let submit = move |ev: leptos::ev::SubmitEvent| {

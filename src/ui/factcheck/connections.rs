@@ -13,6 +13,7 @@ use crate::domain::factcheck::link_routes::{
 };
 use crate::domain::factcheck::linking::relations_of;
 use crate::ui::state::use_app;
+use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -119,7 +120,7 @@ fn measure(links: &[(AnnotationId, AnnotationId, RelationKind, String)]) -> Draw
 #[component]
 pub fn Connections() -> impl IntoView {
     let state = use_app();
-    let tick = RwSignal::new(0u64);
+    let tick = ViewSignal::new(0u64);
     let bump = move || tick.update(|n| *n = n.wrapping_add(1));
     let scroll = window_event_listener(leptos::ev::scroll, move |_| bump());
     let resize = window_event_listener(leptos::ev::resize, move |_| bump());
@@ -141,7 +142,7 @@ pub fn Connections() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let drawing = RwSignal::new(Drawing::default());
+    let drawing = ViewSignal::new(Drawing::default());
     let frame_pending = StoredValue::new(false);
     Effect::new(move |_| {
         tick.track();

@@ -14,6 +14,7 @@ use crate::ui::factcheck::context::use_fact_check;
 use crate::ui::notices;
 use crate::ui::selected::{Shown, field};
 use crate::ui::state::use_app;
+use crate::ui::view_signal::ViewSignal;
 use crate::web::clock;
 use leptos::prelude::*;
 
@@ -56,7 +57,7 @@ fn Field(id: AnnotationId, spec: FieldSpec, annotation: Shown) -> impl IntoView 
     let state = use_app();
     let fact_check = use_fact_check();
     // The last refused input's message, with the stored value it was refused against.
-    let refused = RwSignal::new(None::<(Option<String>, String)>);
+    let refused = ViewSignal::new(None::<(Option<String>, String)>);
     let stored = {
         let id = id.clone();
         Memo::new(move |_| field(annotation, &id, |a| a.attributes.get(spec.key).cloned()))
@@ -277,7 +278,7 @@ fn ClaimantField(claim: AnnotationId) -> impl IntoView {
     });
     // Thousands of entities make thousands of options: build them when the person goes to
     // the list (focus), not every time a claim is selected; a short list is built at once.
-    let expanded = RwSignal::new(false);
+    let expanded = ViewSignal::new(false);
     let shown = Memo::new(move |_| {
         if expanded.get() || entity_count.get() <= EAGER_CHOICES {
             return choices.get();

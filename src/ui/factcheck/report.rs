@@ -18,6 +18,7 @@ use crate::ui::factcheck::context::{FactCheck, use_fact_check};
 use crate::ui::notices;
 use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, NoticeKind, use_app};
+use crate::ui::view_signal::ViewSignal;
 use crate::web::{clock, files};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -153,9 +154,9 @@ fn sort_from(value: &str) -> ClaimSort {
 /// The report's filters: "" is every verdict (or status), "-" no verdict yet, else an id.
 #[derive(Clone, Copy)]
 struct Filters {
-    sort: RwSignal<ClaimSort>,
-    verdict: RwSignal<String>,
-    status: RwSignal<String>,
+    sort: ViewSignal<ClaimSort>,
+    verdict: ViewSignal<String>,
+    status: ViewSignal<String>,
 }
 
 #[component]
@@ -163,9 +164,9 @@ fn ReportView() -> impl IntoView {
     let state = use_app();
     let fact_check = use_fact_check();
     let filters = Filters {
-        sort: RwSignal::new(ClaimSort::TextOrder),
-        verdict: RwSignal::new(String::new()),
-        status: RwSignal::new(String::new()),
+        sort: ViewSignal::new(ClaimSort::TextOrder),
+        verdict: ViewSignal::new(String::new()),
+        status: ViewSignal::new(String::new()),
     };
     let all_rows = Memo::new(move |_| {
         let scale = fact_check.scale.get_value();

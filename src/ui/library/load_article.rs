@@ -11,6 +11,7 @@ use crate::ui::notices;
 use crate::ui::on_demand::NotLoaded;
 use crate::ui::progress;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
+use crate::ui::view_signal::ViewSignal;
 use crate::web::{clock, files};
 use leptos::prelude::*;
 
@@ -128,13 +129,13 @@ pub fn load_article_on_demand() -> Result<AnyView, NotLoaded> {
 #[component]
 pub fn LoadArticle() -> impl IntoView {
     let state = use_app();
-    let text = RwSignal::new(String::new());
-    let title = RwSignal::new(String::new());
-    let url = RwSignal::new(String::new());
-    let publisher = RwSignal::new(String::new());
-    let author = RwSignal::new(String::new());
-    let published = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let text = ViewSignal::new(String::new());
+    let title = ViewSignal::new(String::new());
+    let url = ViewSignal::new(String::new());
+    let publisher = ViewSignal::new(String::new());
+    let author = ViewSignal::new(String::new());
+    let published = ViewSignal::new(String::new());
+    let error = ViewSignal::new(None::<String>);
 
     let suggest = move || {
         if let Ok(opened) = paste_article(&text.get_untracked()) {
@@ -172,7 +173,7 @@ pub fn LoadArticle() -> impl IntoView {
             Err(e) => error.set(Some(notices::capitalise(&e.to_string()))),
         }
     };
-    let field = move |label: &'static str, signal: RwSignal<String>, kind: &'static str| {
+    let field = move |label: &'static str, signal: ViewSignal<String>, kind: &'static str| {
         view! {
             <label class="ann-field">
                 <span>{label}</span>

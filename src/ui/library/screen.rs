@@ -11,6 +11,7 @@ use crate::ui::actions;
 use crate::ui::library::persistence;
 use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
+use crate::ui::view_signal::ViewSignal;
 use crate::web::storage::keys;
 use crate::web::storage::library::{self, Unreadable};
 use crate::web::{clock, files};
@@ -73,7 +74,7 @@ fn open(state: AppState, id: &str) {
 pub fn Library() -> impl IntoView {
     let state = use_app();
     persistence::flush(state);
-    let refresh = RwSignal::new(0u32);
+    let refresh = ViewSignal::new(0u32);
     let listing = Memo::new(move |_| {
         refresh.track();
         read_listing()
@@ -85,8 +86,8 @@ pub fn Library() -> impl IntoView {
             }
         })
     });
-    let deleted = RwSignal::new(Vec::<Document>::new());
-    let confirm = RwSignal::new(None::<String>);
+    let deleted = ViewSignal::new(Vec::<Document>::new());
+    let confirm = ViewSignal::new(None::<String>);
 
     let rename = move |id: String, title: String| {
         let open_id = state.editor.with_untracked(|e| e.document().id.0.clone());
@@ -211,7 +212,7 @@ struct RowHandlers {
 fn LibraryRow(
     id: String,
     listing: Memo<Option<Listing>>,
-    confirm: RwSignal<Option<String>>,
+    confirm: ViewSignal<Option<String>>,
     handlers: RowHandlers,
 ) -> impl IntoView {
     let state = use_app();
@@ -239,7 +240,7 @@ fn EntryRow(
     doc: IndexEntry,
     words: RowWords,
     is_open: Memo<bool>,
-    confirm: RwSignal<Option<String>>,
+    confirm: ViewSignal<Option<String>>,
     handlers: RowHandlers,
 ) -> impl IntoView {
     let id = doc.id.clone();

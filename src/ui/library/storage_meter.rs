@@ -3,14 +3,15 @@
 //! does not report, so the meter shows our count against that quota and, when the browser
 //! offers it, the origin's overall estimate beside it (`web::storage::manager`).
 
+use crate::ui::view_signal::ViewSignal;
 use crate::web::storage::{human_size, library, manager};
 use leptos::prelude::*;
 
 #[component]
 pub fn StorageMeter() -> impl IntoView {
     let ours = library::usage_bytes();
-    let origin = RwSignal::new(None::<(f64, f64)>);
-    let persistent = RwSignal::new(None::<bool>);
+    let origin = ViewSignal::new(None::<(f64, f64)>);
+    let persistent = ViewSignal::new(None::<bool>);
     leptos::task::spawn_local(async move {
         if let Some(found) = manager::estimate().await {
             origin.try_set(Some(found));

@@ -6,6 +6,7 @@ use super::library;
 use crate::domain::sync::feed::Session;
 use crate::ui::notices::notify;
 use crate::ui::state::{NoticeKind, use_app};
+use crate::ui::view_signal::ViewSignal;
 use crate::web::storage;
 use crate::web::sync as http;
 use leptos::prelude::*;
@@ -71,8 +72,8 @@ async fn sign_in(
 pub fn SignIn() -> impl IntoView {
     let state = use_app();
     let sharing = use_sharing();
-    let name = RwSignal::new(storage::sync::sharing_name().unwrap_or_default());
-    let password = RwSignal::new(String::new());
+    let name = ViewSignal::new(storage::sync::sharing_name().unwrap_or_default());
+    let password = ViewSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (n, p) = (name.get_untracked(), password.get_untracked());
@@ -83,12 +84,12 @@ pub fn SignIn() -> impl IntoView {
         <form class="ann-sharing__sign-in" on:submit=submit>
             <label>
                 "Your name"
-                <input type="text" autocomplete="username" prop:value=name
+                <input type="text" autocomplete="username" prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev)) />
             </label>
             <label>
                 "Password"
-                <input type="password" autocomplete="current-password" prop:value=password
+                <input type="password" autocomplete="current-password" prop:value=move || password.get()
                     on:input=move |ev| password.set(event_target_value(&ev)) />
             </label>
             <button type="submit" class="ann-button">"Sign in"</button>

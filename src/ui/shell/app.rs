@@ -16,6 +16,7 @@ use crate::ui::on_demand::OnDemand;
 use crate::ui::shell::header::Header;
 use crate::ui::shell::shortcuts::HelpSheet;
 use crate::ui::state::{AppState, Screen};
+use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 
 fn empty_document(id: String) -> Document {
@@ -66,12 +67,12 @@ pub fn App() -> impl IntoView {
 fn AnnotateScreen() -> impl IntoView {
     // On small screens the sidebar is a bottom sheet that can be folded away; while a
     // selection waits for its tag the sheet folds by itself, so the article keeps the screen.
-    let sheet_open = RwSignal::new(true);
+    let sheet_open = ViewSignal::new(true);
     let state = crate::ui::state::use_app();
     let tagging = move || state.pending.with(Option::is_some);
     let shown = move || sheet_open.get() && !tagging();
     let painted = crate::ui::annotate::filling::after_first_paint();
-    let tools_busy = RwSignal::new(true);
+    let tools_busy = ViewSignal::new(true);
     // Saving's writer comes with the tools, before anything can change the document.
     Effect::new(move |_| {
         if painted.get() {

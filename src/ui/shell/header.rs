@@ -7,6 +7,7 @@ use crate::ui::actions;
 use crate::ui::on_demand::OnDemand;
 use crate::ui::shell::menu::{MenuCrossings, menu_on_demand};
 use crate::ui::state::{SaveState, use_app};
+use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -18,9 +19,9 @@ const MENU_BUTTON_ID: &str = "ann-header-menu-button";
 #[component]
 pub fn Header() -> impl IntoView {
     let state = use_app();
-    let menu_open = RwSignal::new(false);
+    let menu_open = ViewSignal::new(false);
     let painted = crate::ui::annotate::filling::after_first_paint();
-    let menu_busy = RwSignal::new(true);
+    let menu_busy = ViewSignal::new(true);
     // The menu is a part; what it starts in other parts is reached through the main module.
     let crossings = MenuCrossings {
         import_files: crate::ui::transfer::import::import_file_list,

@@ -3,6 +3,7 @@
 //! style/base.css defines both palettes.
 
 use crate::ui::strings;
+use crate::ui::view_signal::ViewSignal;
 use crate::web::storage::settings;
 use leptos::prelude::*;
 
@@ -89,7 +90,7 @@ fn applied() -> Theme {
 /// The switch in the header: each press moves System → Light → Dark → System.
 #[component]
 pub fn ThemeSwitch() -> impl IntoView {
-    let theme = RwSignal::new(applied());
+    let theme = ViewSignal::new(applied());
     let cycle = move |_| {
         let next = theme.get_untracked().next();
         theme.set(next);

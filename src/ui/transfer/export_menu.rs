@@ -8,6 +8,7 @@ use crate::domain::interchange::{ExportFormat, Exported, export_with_report};
 use crate::ui::notices;
 use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, NoticeKind, use_app};
+use crate::ui::view_signal::ViewSignal;
 use crate::web::files;
 use leptos::prelude::*;
 use std::future::Future;
@@ -105,7 +106,7 @@ pub fn export_items() -> ExportItemsLoading {
 /// [`export_items`].
 #[component]
 pub fn ExportMenu(items: LoadExportItems) -> impl IntoView {
-    let opened = RwSignal::new(false);
+    let opened = ViewSignal::new(false);
     view! {
         <details
             class="ann-menu"
@@ -133,7 +134,7 @@ fn export_on_demand() -> Result<AnyView, NotLoaded> {
 #[component]
 fn ExportItems() -> impl IntoView {
     let state = use_app();
-    let include_text = RwSignal::new(true);
+    let include_text = ViewSignal::new(true);
     view! {
         <label class="ann-check">
             <input

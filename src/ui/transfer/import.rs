@@ -24,6 +24,7 @@ use crate::ui::notices;
 use crate::ui::on_demand::{self, NotLoaded, OnDemand};
 use crate::ui::progress;
 use crate::ui::state::{AppState, NoticeKind, WaitingImport, use_app};
+use crate::ui::view_signal::ViewSignal;
 use crate::web::storage::library;
 use crate::web::{clock, files};
 use leptos::prelude::*;
@@ -502,7 +503,7 @@ fn has_files(event: &web_sys::DragEvent) -> bool {
 #[component]
 pub fn DropImport() -> impl IntoView {
     let state = use_app();
-    let depth = RwSignal::new(0i32);
+    let depth = ViewSignal::new(0i32);
     let enter = window_event_listener(leptos::ev::dragenter, move |ev| {
         if has_files(&ev) {
             ev.prevent_default();
