@@ -535,6 +535,59 @@ fn page_signals_made_elsewhere(sources: &[Source]) -> Vec<String> {
     offences
 }
 
+/// The page's state and the contexts the app makes once, each kept by the module that makes it.
+const PAGE_STATES: &[&str] = &["AppState", "FactCheck", "Classroom", "Sharing"];
+
+/// Each Leptos context lookup or provision of one of [`PAGE_STATES`]: "file:line".
+fn page_states_as_leptos_contexts(sources: &[Source]) -> Vec<String> {
+    let mut offences = Vec::new();
+    for source in sources {
+        let (code, origin) = joined(&source.code);
+        for lookup in ["expect_context::<", "use_context::<", "provide_context("] {
+            for (at, _) in code.match_indices(lookup) {
+                let rest = &code[at + lookup.len()..];
+                let named = rest
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                    .next()
+                    .unwrap_or("");
+                let last = named.rsplit("::").next().unwrap_or(named);
+                let provided_state = lookup == "provide_context(" && !rest.starts_with("Printing");
+                if PAGE_STATES.contains(&last) || provided_state {
+                    offences.push(format!(
+                        "{}:{}",
+                        source.path,
+                        line_of(&source.code, origin[at])
+                    ));
+                }
+            }
+        }
+    }
+    offences
+}
+
+#[test]
+fn the_pages_state_is_kept_by_its_module_not_in_a_leptos_context() {
+    let offences = page_states_as_leptos_contexts(&sources());
+    assert!(
+        offences.is_empty(),
+        "{PAGE_STATES:?} are one per page: provided and read through their modules' page-wide \
+         cells (`provide_app`/`use_app` and the like), not Leptos contexts:\n{}",
+        offences.join("\n")
+    );
+    let planted = source(
+        "ui/annotate/details.rs",
+        "fn f() {\n    let c = expect_context::<Classroom>();\n    let s = use_context::<crate::ui::state::AppState>();\n    provide_context(state);\n    provide_context(Printing(x));\n    let p = use_context::<Printing>();\n}\n",
+    );
+    assert_eq!(
+        page_states_as_leptos_contexts(&[planted]),
+        [
+            "src/ui/annotate/details.rs:2",
+            "src/ui/annotate/details.rs:3",
+            "src/ui/annotate/details.rs:4"
+        ]
+    );
+}
+
 /// Each line of code (comments aside) that names Leptos's `RwSignal`: "file:line".
 fn rw_signals(sources: &[Source]) -> Vec<String> {
     let mut offences = Vec::new();

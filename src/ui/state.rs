@@ -8,7 +8,6 @@ use crate::domain::selection::SelectionOptions;
 use crate::domain::text::{TextRange, Utf16Offset};
 use crate::ui::page_signal::PageSignal;
 use crate::web::dom_selection::ScreenRect;
-use leptos::prelude::*;
 
 /// A selection in the article waiting for a tag.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -125,6 +124,19 @@ impl AppState {
     }
 }
 
+thread_local! {
+    /// The page's one `AppState`, kept by `provide_app` when the app starts. A page-wide cell
+    /// rather than a Leptos context: there is one per page (its signals are never freed), and a
+    /// context's lookup is compiled again for each type, in each module that reads it.
+    static APP: std::cell::Cell<Option<AppState>> = const { std::cell::Cell::new(None) };
+}
+
+/// Keeps the page's state for `use_app`; called once, by the app as it starts.
+pub fn provide_app(state: AppState) {
+    APP.with(|app| app.set(Some(state)));
+}
+
 pub fn use_app() -> AppState {
-    expect_context::<AppState>()
+    APP.with(std::cell::Cell::get)
+        .expect("the app's state is provided as the app starts")
 }

@@ -448,7 +448,7 @@ pub fn ArticleView() -> impl IntoView {
     // Only the document (and a classroom check) drives the layout; the selection and the
     // flash are applied to the marks they concern by the effects below, without
     // re-segmenting or re-rendering.
-    let classroom = use_context::<crate::ui::classroom::context::Classroom>();
+    let classroom = crate::ui::classroom::context::classroom();
     let printing = use_context::<crate::ui::annotate::print_notes::Printing>();
     let layout = Memo::new(move |previous: Option<&SharedLayout>| {
         let check = classroom.and_then(|c| c.check.get());

@@ -13,7 +13,7 @@ use crate::domain::classroom::present::{heat_level, heat_pieces, percent, review
 use crate::domain::classroom::scores::{Score, score_matching};
 use crate::domain::tag::TagId;
 use crate::ui::classroom::class_views::FollowClass;
-use crate::ui::classroom::context::{ClassKey, Classroom};
+use crate::ui::classroom::context::{ClassKey, use_classroom};
 use crate::ui::classroom::file_io::{read_then, report_unrecognised};
 use crate::ui::classroom::files::{add_attempts, load_class_key};
 use crate::ui::classroom::student::ScoringRules;
@@ -54,7 +54,7 @@ fn tag_color(key: Option<&ClassKey>, tag: &TagId) -> String {
 #[component]
 pub fn ClassResults() -> impl IntoView {
     let state = use_app();
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     let review = Memo::new(move |_| {
         let rule = classroom.rule();
         classroom.class_key.with(|key| {
@@ -193,7 +193,7 @@ pub fn ClassResults() -> impl IntoView {
 
 #[component]
 fn ClassSummary(review: Memo<Option<Review>>) -> impl IntoView {
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     move || {
         let key = classroom.class_key.get();
         let attempts = classroom.class_attempts.with(Vec::len);
@@ -280,7 +280,7 @@ fn ClassTable(
     sort: ViewSignal<(Column, Direction)>,
     selected: ViewSignal<Option<usize>>,
 ) -> impl IntoView {
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     let key = classroom.class_key.get_untracked();
     let tags = review.0.tags.clone();
     let header_button = move |column: Column, short: &'static str, long: String| {
@@ -406,7 +406,7 @@ fn ClassTable(
 /// The selected student's attempt drawn over the key's text.
 #[component]
 fn StudentOverlay(review: Review, selected: ViewSignal<Option<usize>>) -> impl IntoView {
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     move || {
         let submission = selected.get()?;
         let row = review.0.rows.iter().find(|r| r.submission == submission)?;
@@ -468,7 +468,7 @@ fn StudentOverlay(review: Review, selected: ViewSignal<Option<usize>>) -> impl I
 
 #[component]
 fn KeyFound(review: Review) -> impl IntoView {
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     let key = classroom.class_key.get_untracked();
     let students = review.0.rows.len();
     let items = review
@@ -535,7 +535,7 @@ fn AgreementView(agreement: Memo<Option<Agreement>>) -> impl IntoView {
 
 #[component]
 fn HeatView(review: Review, tag: ViewSignal<Option<TagId>>) -> impl IntoView {
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     let key = classroom.class_key.get_untracked();
     let tags = review.0.tags.clone();
     let total = review.0.heat_map.students;

@@ -3,7 +3,7 @@
 //! results' "Follow class". The network steps are `class_server`'s.
 
 use crate::ui::classroom::class_server::{self, ClassReady};
-use crate::ui::classroom::context::Classroom;
+use crate::ui::classroom::context::use_classroom;
 use crate::ui::notices;
 use crate::ui::state::use_app;
 use crate::ui::view_signal::ViewSignal;
@@ -102,7 +102,7 @@ pub fn ClassPassword(class: String, password: ViewSignal<String>) -> impl IntoVi
 #[component]
 pub fn FollowClass() -> impl IntoView {
     let state = use_app();
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     let name = ViewSignal::new(classroom.following.get_untracked().unwrap_or_default());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

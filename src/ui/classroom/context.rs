@@ -148,3 +148,8 @@ impl Classroom {
         CLASSROOM.with(|cell| cell.set(Some(self)));
     }
 }
+
+/// The classroom state; provided (`install`) before the app's first view is made.
+pub fn use_classroom() -> Classroom {
+    classroom().expect("the classroom state is provided as the app starts")
+}

@@ -10,7 +10,7 @@ use crate::domain::document::DocumentId;
 use crate::domain::format::native;
 use crate::domain::tag::{Tag, TagId};
 use crate::ui::classroom::class_views::SetUpClass;
-use crate::ui::classroom::context::Classroom;
+use crate::ui::classroom::context::use_classroom;
 use crate::ui::classroom::file_io::offer;
 use crate::ui::dialog::Dialog;
 use crate::ui::notices;
@@ -30,7 +30,7 @@ struct Made {
 #[component]
 pub fn MakeExerciseDialog() -> impl IntoView {
     let state = use_app();
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     let tags = state
         .editor
         .with_untracked(|e| e.document().tags.tags().to_vec());

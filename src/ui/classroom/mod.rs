@@ -19,14 +19,13 @@ pub mod student;
 use crate::ui::on_demand::{self, NotLoaded, OnDemand};
 use crate::ui::state::AppState;
 use crate::web::files::OpenedFile;
-use context::Classroom;
+use context::{Classroom, use_classroom};
 use leptos::prelude::*;
 
-/// Creates the classroom's signals, provides them as context, and restores a session kept
+/// Creates the classroom's signals, keeps them for `use_classroom` (`install`), and restores a session kept
 /// in this browser for the open document.
 pub fn provide_classroom(state: crate::ui::state::AppState) -> Classroom {
     let classroom = Classroom::new(state);
-    provide_context(classroom);
     classroom.install();
     // Follow the open document: restore a stored session, stop checking on another text.
     // Keyed on the id alone, so an edit does not read storage again.
@@ -61,7 +60,7 @@ pub fn open_exercise_files(state: AppState, list: Option<web_sys::FileList>) {
 #[component]
 pub fn HeaderControls(open_files: OpenExerciseFiles) -> impl IntoView {
     let state = crate::ui::state::use_app();
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     view! {
         <button type="button" class="ann-button" on:click=move |_| classroom.make_open.set(true)>
             "Make exercise"
@@ -94,7 +93,7 @@ pub fn HeaderControls(open_files: OpenExerciseFiles) -> impl IntoView {
 /// The dialogs and the class view, above whatever screen is shown.
 #[component]
 pub fn ClassroomLayer() -> impl IntoView {
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     let state = crate::ui::state::use_app();
     if let Some(link) = student::exercise_link_on_start() {
         open_in_student_part(state, StudentOpens::Link(link));
@@ -117,7 +116,7 @@ pub fn ClassroomLayer() -> impl IntoView {
 #[component]
 pub fn ExercisePanel() -> impl IntoView {
     let state = crate::ui::state::use_app();
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     let open = Memo::new(move |_| classroom.active_session(state).is_some());
     view! {
         <Show when=move || open.get()>

@@ -16,7 +16,9 @@ use crate::domain::classroom::session::{Session, read_session, write_session};
 use crate::domain::document::{Document, DocumentId};
 use crate::ui::classroom::class_server;
 use crate::ui::classroom::class_views::ClassPassword;
-use crate::ui::classroom::context::{CheckResult, Classroom, classroom, install_checker};
+use crate::ui::classroom::context::{
+    CheckResult, Classroom, classroom, install_checker, use_classroom,
+};
 use crate::ui::classroom::file_io::{error_notice, load_key, offer, read_then};
 use crate::ui::dialog::Dialog;
 use crate::ui::library::persistence;
@@ -154,7 +156,7 @@ fn begin(state: AppState, classroom: Classroom, name: &str) -> Result<(), String
 #[component]
 pub fn NameDialog() -> impl IntoView {
     let state = use_app();
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     let name = ViewSignal::new(String::new());
     let error = ViewSignal::new(None::<String>);
     let file = classroom.waiting_exercise.get_untracked();
@@ -286,7 +288,7 @@ fn check_attempt(key: &Document, attempt: &Document, rule: MatchRule) -> CheckRe
 #[component]
 pub fn ExercisePanel() -> impl IntoView {
     let state = use_app();
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     install_checker(check_attempt);
     let session = Memo::new(move |_| classroom.active_session(state));
     move || {
@@ -359,7 +361,7 @@ pub fn ExercisePanel() -> impl IntoView {
 #[component]
 fn CheckResults() -> impl IntoView {
     let state = use_app();
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     move || {
         let result = classroom.check.get()?;
         let (matching, _) = &*result.0;
@@ -462,7 +464,7 @@ fn CheckResults() -> impl IntoView {
 /// The strict-mode switch and the explanation of scoring (check and class views).
 #[component]
 pub fn ScoringRules() -> impl IntoView {
-    let classroom = expect_context::<Classroom>();
+    let classroom = use_classroom();
     view! {
         <div class="ann-scoring">
             <label class="ann-check-toggle">

@@ -44,7 +44,7 @@ impl FactCheck {
     }
 }
 
-/// Creates the workflow's state and provides it; call once, after `AppState` is provided.
+/// Creates the workflow's state and keeps it for `use_fact_check`; call once, after `AppState` is provided.
 pub fn provide() {
     let fact_check = FactCheck {
         link: PageSignal::new(None),
@@ -52,11 +52,18 @@ pub fn provide() {
         organisation: PageSignal::new(crate::web::storage::settings::organisation()),
         scale: StoredValue::new(RatingScale::default()),
     };
-    provide_context(fact_check);
+    FACT_CHECK.with(|kept| kept.set(Some(fact_check)));
+}
+
+thread_local! {
+    /// The page's one workflow state, kept by `provide` (a page-wide cell, as `ui::state`'s).
+    static FACT_CHECK: std::cell::Cell<Option<FactCheck>> = const { std::cell::Cell::new(None) };
 }
 
 pub fn use_fact_check() -> FactCheck {
-    expect_context::<FactCheck>()
+    FACT_CHECK
+        .with(std::cell::Cell::get)
+        .expect("the fact-checking state is provided as the app starts")
 }
 
 /// The quote of an annotation, shortened for a list or a menu.

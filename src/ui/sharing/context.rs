@@ -94,6 +94,18 @@ pub fn mark_engine_installed() -> bool {
     ENGINE_INSTALLED.with(|installed| installed.replace(true))
 }
 
+thread_local! {
+    /// The page's one sharing state, kept by `provide` (a page-wide cell, as `ui::state`'s).
+    static SHARING: std::cell::Cell<Option<Sharing>> = const { std::cell::Cell::new(None) };
+}
+
+/// Keeps the page's sharing state for `use_sharing`; called once, as the app starts.
+pub fn provide(sharing: Sharing) {
+    SHARING.with(|kept| kept.set(Some(sharing)));
+}
+
 pub fn use_sharing() -> Sharing {
-    expect_context::<Sharing>()
+    SHARING
+        .with(std::cell::Cell::get)
+        .expect("the sharing state is provided as the app starts")
 }

@@ -15,10 +15,10 @@ pub mod watch;
 
 pub use panel::{SharingButton, SharingPanel, SharingStatus};
 
-/// Creates sharing's signals, provides them as context, and watches the open document: a
+/// Creates sharing's signals, keeps them for `use_sharing`, and watches the open document: a
 /// document shared before fetches the engine and goes live again on its own.
 pub fn provide_sharing(state: crate::ui::state::AppState) {
     let sharing = context::Sharing::new();
-    leptos::prelude::provide_context(sharing);
+    context::provide(sharing);
     watch::watch(state, sharing);
 }

@@ -26,7 +26,7 @@ fn empty_document(id: String) -> Document {
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new(Editor::new(empty_document(String::new())));
-    provide_context(state);
+    crate::ui::state::provide_app(state);
     crate::ui::shell::theme::apply_stored();
     crate::ui::classroom::provide_classroom(state);
     crate::ui::factcheck::provide();
