@@ -45,7 +45,7 @@ impl std::fmt::Display for DomSelectionError {
 }
 
 fn js_error(value: wasm_bindgen::JsValue) -> DomSelectionError {
-    DomSelectionError::Browser(value.as_string().unwrap_or_else(|| format!("{value:?}")))
+    DomSelectionError::Browser(crate::web::js_error::describe(&value))
 }
 
 /// Reads the window's selection relative to `article` (the element with `data-article-text`).

@@ -2,6 +2,7 @@
 //! is uploaded anywhere: a download is a Blob URL clicked locally.
 
 use crate::domain::article_input::limits::human_size;
+use crate::web::js_error::describe;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -36,14 +37,6 @@ impl std::fmt::Display for FileError {
             }
         }
     }
-}
-
-fn describe(value: &wasm_bindgen::JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| "unknown error".to_string())
 }
 
 /// A file the user gave us: its name and bytes.

@@ -9,6 +9,7 @@ pub mod files;
 pub mod focus_trap;
 pub mod header_height;
 pub mod idle;
+pub mod js_error;
 pub mod later_styles;
 pub mod near_screen;
 pub mod service_worker;

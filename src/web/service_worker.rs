@@ -11,7 +11,7 @@
 //! that downloads the whole debug build again. Try offline behaviour with
 //! `trunk serve --release` or a release `dist/`.
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// Relative, so a `dist/` served under any path prefix registers its own worker, whose
 /// scope is that folder.
@@ -60,7 +60,9 @@ pub async fn register_service_worker() -> Result<RegistrationOutcome, ServiceWor
     wasm_bindgen_futures::JsFuture::from(container.register(SERVICE_WORKER_URL))
         .await
         .map(|_registration| RegistrationOutcome::Registered)
-        .map_err(|error| ServiceWorkerError::RegistrationRejected(describe(&error)))
+        .map_err(|error| {
+            ServiceWorkerError::RegistrationRejected(crate::web::js_error::describe(&error))
+        })
 }
 
 /// Starts [`register_service_worker`] without waiting for it; a failure becomes a console
@@ -85,17 +87,4 @@ fn service_worker_container() -> Option<web_sys::ServiceWorkerContainer> {
     let has_container =
         js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
     has_container.then(|| navigator.service_worker())
-}
-
-fn describe(error: &JsValue) -> String {
-    match error.dyn_ref::<js_sys::Error>() {
-        Some(error) => format!(
-            "{}: {}",
-            String::from(error.name()),
-            String::from(error.message())
-        ),
-        None => error
-            .as_string()
-            .unwrap_or_else(|| "the browser gave no reason".to_string()),
-    }
 }

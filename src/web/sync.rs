@@ -4,6 +4,7 @@
 //! is read by `domain::sync::feed`.
 
 use crate::domain::sync::feed::{self, BulkResult, ChangesPage, PAGE_SIZE, Session, SharedArticle};
+use crate::web::js_error::describe;
 use serde_json::Value;
 use std::fmt;
 use wasm_bindgen::{JsCast, JsValue};
@@ -45,14 +46,6 @@ impl fmt::Display for HttpError {
     }
 }
 
-fn js_text(value: &JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| "no details".to_string())
-}
-
 fn encode(part: &str) -> String {
     String::from(js_sys::encode_uri_component(part))
 }
@@ -92,30 +85,30 @@ async fn request_once(method: &str, path: &str, body: Option<&Value>) -> Result<
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
-    let headers = Headers::new().map_err(|e| HttpError::Unreachable(js_text(&e)))?;
+    let headers = Headers::new().map_err(|e| HttpError::Unreachable(describe(&e)))?;
     headers
         .set("Accept", "application/json")
-        .map_err(|e| HttpError::Unreachable(js_text(&e)))?;
+        .map_err(|e| HttpError::Unreachable(describe(&e)))?;
     if let Some(body) = body {
         headers
             .set("Content-Type", "application/json")
-            .map_err(|e| HttpError::Unreachable(js_text(&e)))?;
+            .map_err(|e| HttpError::Unreachable(describe(&e)))?;
         init.set_body(&JsValue::from_str(&body.to_string()));
     }
     init.set_headers(&headers);
     let url = format!("{BASE}{path}");
     let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await
-        .map_err(|e| HttpError::Unreachable(js_text(&e)))?;
+        .map_err(|e| HttpError::Unreachable(describe(&e)))?;
     let response: Response = response
         .dyn_into()
         .map_err(|_| HttpError::BadAnswer("not a response".into()))?;
     let text_promise = response
         .text()
-        .map_err(|e| HttpError::Unreachable(js_text(&e)))?;
+        .map_err(|e| HttpError::Unreachable(describe(&e)))?;
     let text = JsFuture::from(text_promise)
         .await
-        .map_err(|e| HttpError::Unreachable(js_text(&e)))?
+        .map_err(|e| HttpError::Unreachable(describe(&e)))?
         .as_string()
         .unwrap_or_default();
     let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);

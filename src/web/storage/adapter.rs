@@ -58,11 +58,7 @@ fn from_js(error: wasm_bindgen::JsValue, needed: usize) -> StorageError {
         .ok()
         .and_then(|c| c.as_f64())
         .unwrap_or(0.0) as u32;
-    let message = error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "unknown error".into());
+    let message = crate::web::js_error::describe(&error);
     classify(&name, &message, code, needed)
 }
 
