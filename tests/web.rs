@@ -27,6 +27,25 @@ fn document() -> web_sys::Document {
         .expect("a document")
 }
 
+/// A fresh `<div>` in the page's body, for a view to be mounted into.
+fn new_host() -> web_sys::HtmlElement {
+    let host: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(document().create_element("div").expect("div"));
+    document()
+        .body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append");
+    host
+}
+
+/// Lets Leptos apply what changed: a few queued tasks.
+async fn settled() {
+    for _ in 0..3 {
+        next_task().await;
+    }
+}
+
 /// Lets the browser run queued tasks (Leptos applies signal changes to the DOM in a task).
 async fn next_task() {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
@@ -718,7 +737,7 @@ mod kept_part {
 /// The page's signals (`ui::page_signal`): what a view shows follows `set` and `update`, an
 /// untracked change shows once notified, and an untracked read subscribes nothing.
 mod page_signal {
-    use super::{document, next_task};
+    use super::{new_host, settled};
     use annotator::ui::page_signal::PageSignal;
     use leptos::prelude::*;
     use std::cell::Cell;
@@ -727,13 +746,7 @@ mod page_signal {
 
     #[wasm_bindgen_test]
     async fn a_view_follows_a_page_signal_and_an_untracked_read_does_not_subscribe() {
-        let host: web_sys::HtmlElement =
-            wasm_bindgen::JsCast::unchecked_into(document().create_element("div").expect("div"));
-        document()
-            .body()
-            .expect("body")
-            .append_child(&host)
-            .expect("append");
+        let host = new_host();
         let words = PageSignal::new(vec!["one".to_string()]);
         let hidden = PageSignal::new(0_u32);
         let runs = Rc::new(Cell::new(0));
@@ -749,11 +762,6 @@ mod page_signal {
             }
         });
         let shown = || host.text_content().unwrap_or_default();
-        let settled = || async {
-            for _ in 0..3 {
-                next_task().await;
-            }
-        };
         assert_eq!(shown(), "one 0");
 
         words.set(vec!["two".to_string()]);
@@ -789,20 +797,14 @@ mod page_signal {
 }
 
 mod view_signal {
-    use super::{document, next_task};
+    use super::{new_host, settled};
     use annotator::ui::view_signal::ViewSignal;
     use leptos::prelude::*;
     use wasm_bindgen_test::*;
 
     #[wasm_bindgen_test]
     async fn a_view_follows_its_own_signal_which_goes_with_its_owner() {
-        let host: web_sys::HtmlElement =
-            wasm_bindgen::JsCast::unchecked_into(document().create_element("div").expect("div"));
-        document()
-            .body()
-            .expect("body")
-            .append_child(&host)
-            .expect("append");
+        let host = new_host();
         let owner = Owner::new();
         let (count, other) = owner.with(|| (ViewSignal::new(1_u32), ViewSignal::new(1_u32)));
         let same = count;
@@ -814,11 +816,6 @@ mod view_signal {
             view! { <p>{move || count.get().to_string()}</p> }
         });
         let shown = || host.text_content().unwrap_or_default();
-        let settled = || async {
-            for _ in 0..3 {
-                next_task().await;
-            }
-        };
         assert_eq!(shown(), "1");
 
         count.set(2);
