@@ -538,7 +538,11 @@ fn page_signals_made_elsewhere(sources: &[Source]) -> Vec<String> {
 /// The page's state and the contexts the app makes once, each kept by the module that makes it.
 const PAGE_STATES: &[&str] = &["AppState", "FactCheck", "Classroom", "Sharing"];
 
-/// Each Leptos context lookup or provision of one of [`PAGE_STATES`]: "file:line".
+/// What the app still passes as a Leptos context: the print view's flag, made per view.
+const LEPTOS_CONTEXTS: &[&str] = &["Printing"];
+
+/// Each Leptos context lookup of one of [`PAGE_STATES`], and each provision of anything but
+/// [`LEPTOS_CONTEXTS`] (a provision names a value, not a type): "file:line".
 fn page_states_as_leptos_contexts(sources: &[Source]) -> Vec<String> {
     let mut offences = Vec::new();
     for source in sources {
@@ -551,7 +555,8 @@ fn page_states_as_leptos_contexts(sources: &[Source]) -> Vec<String> {
                     .next()
                     .unwrap_or("");
                 let last = named.rsplit("::").next().unwrap_or(named);
-                let provided_state = lookup == "provide_context(" && !rest.starts_with("Printing");
+                let provided_state = lookup == "provide_context("
+                    && !LEPTOS_CONTEXTS.iter().any(|kept| rest.starts_with(kept));
                 if PAGE_STATES.contains(&last) || provided_state {
                     offences.push(format!(
                         "{}:{}",

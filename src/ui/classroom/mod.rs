@@ -22,8 +22,8 @@ use crate::web::files::OpenedFile;
 use context::{Classroom, use_classroom};
 use leptos::prelude::*;
 
-/// Creates the classroom's signals, keeps them for `use_classroom` (`install`), and restores a session kept
-/// in this browser for the open document.
+/// Creates the classroom's signals, keeps them for `use_classroom` (`install`), and restores a
+/// session kept in this browser for the open document.
 pub fn provide_classroom(state: crate::ui::state::AppState) -> Classroom {
     let classroom = Classroom::new(state);
     classroom.install();

@@ -44,7 +44,8 @@ impl FactCheck {
     }
 }
 
-/// Creates the workflow's state and keeps it for `use_fact_check`; call once, after `AppState` is provided.
+/// Creates the workflow's state and keeps it for `use_fact_check`; call once, after `AppState`
+/// is provided.
 pub fn provide() {
     let fact_check = FactCheck {
         link: PageSignal::new(None),
