@@ -851,3 +851,94 @@ mod view_signal {
         host.remove();
     }
 }
+
+mod view_memo {
+    use super::{new_host, settled};
+    use annotator::ui::view_memo::ViewMemo;
+    use annotator::ui::view_signal::ViewSignal;
+    use leptos::prelude::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    async fn a_memo_tells_its_view_only_when_its_value_changes() {
+        let host = new_host();
+        let owner = Owner::new();
+        let computed = Arc::new(AtomicUsize::new(0));
+        let drawn = Arc::new(AtomicUsize::new(0));
+        let runs = Arc::clone(&computed);
+        let (count, parity, last_seen, other) = owner.with(|| {
+            let count = ViewSignal::new(1_u32);
+            let parity = ViewMemo::new(move |_| {
+                runs.fetch_add(1, Ordering::SeqCst);
+                if count.get().is_multiple_of(2) {
+                    "even"
+                } else {
+                    "odd"
+                }
+                .to_string()
+            });
+            // What the memo returned last time is handed back to it.
+            let last_seen = ViewMemo::new(move |previous: Option<&(u32, u32)>| {
+                (count.get(), previous.map_or(0, |&(now, _)| now))
+            });
+            (
+                count,
+                parity,
+                last_seen,
+                ViewMemo::new(move |_| count.get()),
+            )
+        });
+        let same = parity;
+        assert!(same == parity, "equal means the same memo");
+        assert!(
+            other != ViewMemo::new(move |_| count.get()),
+            "two memos differ"
+        );
+        let draws = Arc::clone(&drawn);
+        let handle = leptos::mount::mount_to(host.clone(), move || {
+            view! {
+                <p>
+                    {move || {
+                        draws.fetch_add(1, Ordering::SeqCst);
+                        parity.get()
+                    }}
+                </p>
+            }
+        });
+        let shown = || host.text_content().unwrap_or_default();
+        assert_eq!(shown(), "odd");
+        assert_eq!(last_seen.get_untracked(), (1, 0));
+        let (computed_at_start, drawn_at_start) = (
+            computed.load(Ordering::SeqCst),
+            drawn.load(Ordering::SeqCst),
+        );
+
+        // 1 -> 3: computed again, the same value, so the view is not drawn again.
+        count.set(3);
+        settled().await;
+        assert_eq!(shown(), "odd");
+        assert_eq!(computed.load(Ordering::SeqCst), computed_at_start + 1);
+        assert_eq!(drawn.load(Ordering::SeqCst), drawn_at_start);
+        assert_eq!(last_seen.get_untracked(), (3, 1));
+
+        // 3 -> 4: a new value, drawn once.
+        count.set(4);
+        settled().await;
+        assert_eq!(shown(), "even");
+        assert_eq!(drawn.load(Ordering::SeqCst), drawn_at_start + 1);
+        assert_eq!(parity.get_untracked(), "even");
+        assert_eq!(parity.with_untracked(String::len), 4);
+        assert_eq!(last_seen.get_untracked(), (4, 3));
+        assert_eq!(parity.try_get_untracked().as_deref(), Some("even"));
+
+        // Its owner gone, the memo is gone.
+        owner.cleanup();
+        assert_eq!(parity.try_get_untracked(), None);
+        assert_eq!(other.try_get_untracked(), None);
+
+        drop(handle);
+        host.remove();
+    }
+}

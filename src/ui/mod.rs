@@ -22,6 +22,7 @@ pub mod snapping;
 pub mod state;
 pub mod strings;
 pub mod transfer;
+pub mod view_memo;
 pub mod view_signal;
 
 /// Installs the panic screen and mounts the app on `<body>`.

@@ -7,17 +7,18 @@
 
 use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::ui::state::AppState;
+use crate::ui::view_memo::ViewMemo;
 use leptos::prelude::*;
 
 /// The selected annotation (a copy), or `None` when nothing is selected or it is gone.
-pub type Shown = Memo<Option<Annotation>>;
+pub type Shown = ViewMemo<Option<Annotation>>;
 
 /// The memo of the selected annotation.
 pub fn read(state: AppState) -> Shown {
     // Where it was last found: most edits leave it there, so the next read is one
     // comparison instead of a pass.
     let last_at = StoredValue::new(0usize);
-    Memo::new(move |_| {
+    ViewMemo::new(move |_| {
         let id = state.selected.get()?;
         state.editor.with(|e| {
             let all = &e.document().annotations;

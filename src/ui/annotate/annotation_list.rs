@@ -16,6 +16,7 @@ use crate::domain::tag::TagId;
 use crate::ui::actions;
 use crate::ui::on_demand::NotLoaded;
 use crate::ui::state::use_app;
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 
@@ -96,7 +97,7 @@ pub fn list_on_demand(tags: AnyView) -> Result<AnyView, NotLoaded> {
 pub fn AnnotationList() -> impl IntoView {
     let state = use_app();
     let shown = ViewSignal::new(LIST_PAGE);
-    let page = Memo::new(move |_| {
+    let page = ViewMemo::new(move |_| {
         let limit = shown.get();
         state.filter.with(|filter| {
             state.editor.with(|e| {
@@ -113,11 +114,11 @@ pub fn AnnotationList() -> impl IntoView {
             })
         })
     });
-    let total = Memo::new(move |_| state.editor.with(|e| e.document().annotations.len()));
+    let total = ViewMemo::new(move |_| state.editor.with(|e| e.document().annotations.len()));
     view! {
         <section class="ann-list" aria-labelledby="ann-list-heading">
             <h2 id="ann-list-heading" class="ann-panel-heading">
-                "Annotations " <span class="ann-count">{total}</span>
+                "Annotations " <span class="ann-count">{move || total.get()}</span>
             </h2>
             <TagFilters />
             <SearchField />
@@ -144,7 +145,7 @@ pub fn AnnotationList() -> impl IntoView {
 #[component]
 fn TagFilters() -> impl IntoView {
     let state = use_app();
-    let chips = Memo::new(move |_| {
+    let chips = ViewMemo::new(move |_| {
         state.editor.with(|e| {
             let document = e.document();
             let counts = document.counts_by_tag();
@@ -177,11 +178,11 @@ fn TagFilters() -> impl IntoView {
 }
 
 #[component]
-fn TagChip(id: TagId, chips: Memo<Vec<(TagId, Chip)>>) -> impl IntoView {
+fn TagChip(id: TagId, chips: ViewMemo<Vec<(TagId, Chip)>>) -> impl IntoView {
     let state = use_app();
     let chip = {
         let id = id.clone();
-        Memo::new(move |_| {
+        ViewMemo::new(move |_| {
             chips.with(|c| {
                 c.iter()
                     .find(|(tag, _)| *tag == id)
@@ -229,7 +230,7 @@ fn SearchField() -> impl IntoView {
 }
 
 #[component]
-fn EmptyList(total: Memo<usize>) -> impl IntoView {
+fn EmptyList(total: ViewMemo<usize>) -> impl IntoView {
     view! {
         <p class="ann-empty">
             {move || {
@@ -245,20 +246,20 @@ fn EmptyList(total: Memo<usize>) -> impl IntoView {
 
 /// One annotation of the list: reveals it in the article on click, opens its details on Enter.
 #[component]
-fn ListRow(id: AnnotationId, page: Memo<Page>) -> impl IntoView {
+fn ListRow(id: AnnotationId, page: ViewMemo<Page>) -> impl IntoView {
     let state = use_app();
     let item = {
         let id = id.clone();
-        Memo::new(move |_| page.with(|p| p.item(&id)))
+        ViewMemo::new(move |_| page.with(|p| p.item(&id)))
     };
     let selected = {
         let id = id.clone();
-        Memo::new(move |_| state.selected.with(|s| s.as_ref() == Some(&id)))
+        ViewMemo::new(move |_| state.selected.with(|s| s.as_ref() == Some(&id)))
     };
     let id_for_key = id.clone();
     let id_for_click = id.clone();
     view! {
-        <li class="ann-list__item" class:ann-list__item--selected=selected>
+        <li class="ann-list__item" class:ann-list__item--selected=move || selected.get()>
             <button
                 type="button"
                 class="ann-list__button"
@@ -289,7 +290,7 @@ fn ListRow(id: AnnotationId, page: Memo<Page>) -> impl IntoView {
 
 /// "Showing 200 of 1234. Show 200 more" under a list longer than what is shown.
 #[component]
-fn ShowMore(shown: ViewSignal<usize>, page: Memo<Page>) -> impl IntoView {
+fn ShowMore(shown: ViewSignal<usize>, page: ViewMemo<Page>) -> impl IntoView {
     view! {
         <Show when=move || { page.with(|p| p.matching) > shown.get() }>
             <p class="ann-list__more">

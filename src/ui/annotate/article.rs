@@ -18,6 +18,7 @@ use crate::ui::actions;
 use crate::ui::annotate::filling::{self, Filling};
 use crate::ui::classroom::context::CheckResult;
 use crate::ui::state::{AppState, use_app};
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use crate::web::caret;
 use crate::web::dom_selection::{self, ScreenRect};
@@ -450,7 +451,7 @@ pub fn ArticleView() -> impl IntoView {
     // re-segmenting or re-rendering.
     let classroom = crate::ui::classroom::context::classroom();
     let printing = use_context::<crate::ui::annotate::print_notes::Printing>();
-    let layout = Memo::new(move |previous: Option<&SharedLayout>| {
+    let layout = ViewMemo::new(move |previous: Option<&SharedLayout>| {
         let check = classroom.and_then(|c| c.check.get());
         let printing = printing.is_some_and(|p| p.0.get());
         state.editor.with(|e| {
@@ -465,11 +466,11 @@ pub fn ArticleView() -> impl IntoView {
     mark_following(article_ref, SELECTED_CLASS, move || state.selected.get());
     mark_following(article_ref, FLASH_CLASS, move || state.flash.get());
     let nearness = Nearness::new(state, printing);
-    let text_id = Memo::new(move |_| state.editor.with(|e| text_identity(e.document())));
+    let text_id = ViewMemo::new(move |_| state.editor.with(|e| text_identity(e.document())));
     let filling = Filling::new(text_id, move || {
         layout.with_untracked(|l| l.0.article.ranges().to_vec())
     });
-    let keys = Memo::new(move |_| {
+    let keys = ViewMemo::new(move |_| {
         let all = printing.is_some_and(|p| p.0.get());
         layout.with(|l| draw_keys(&l.0, nearness, filling, (!all).then(|| text_id.get())))
     });
@@ -522,11 +523,11 @@ pub fn ArticleView() -> impl IntoView {
     };
     // Groups of paragraphs, each with its own list: an edit re-checks each group's slice of
     // the keys (cheap) and diffs only the group it changed.
-    let groups = Memo::new(move |_| keys.with(|k| k.len().div_ceil(GROUP)));
+    let groups = ViewMemo::new(move |_| keys.with(|k| k.len().div_ceil(GROUP)));
     let render_group = move |group: usize| {
         let node = NodeRef::<leptos::html::Div>::new();
         watch_near_screen(node, nearness.watcher);
-        let members = Memo::new(move |_| {
+        let members = ViewMemo::new(move |_| {
             keys.with(|k| {
                 let end = k.len().min((group + 1) * GROUP);
                 k.get(group * GROUP..end)
@@ -628,7 +629,7 @@ fn on_key_up(
 struct MarkedSignals(StoredValue<HashMap<usize, ViewSignal<bool>>, LocalStorage>);
 
 impl MarkedSignals {
-    fn following(keys: Memo<Vec<DrawKey>>) -> Self {
+    fn following(keys: ViewMemo<Vec<DrawKey>>) -> Self {
         let signals = StoredValue::new_local(HashMap::<usize, ViewSignal<bool>>::new());
         Effect::new(move |_| {
             keys.with(|keys| {
@@ -699,7 +700,7 @@ fn draw_keys(
 /// screen, as the browser reports them; every paragraph in a shorter article and on paper.
 #[derive(Clone, Copy)]
 struct Nearness {
-    lazy: Memo<bool>,
+    lazy: ViewMemo<bool>,
     near: ViewSignal<HashSet<usize>>,
     watcher: StoredValue<Option<NearScreen>, LocalStorage>,
 }
@@ -708,7 +709,7 @@ impl Nearness {
     fn new(state: AppState, printing: Option<crate::ui::annotate::print_notes::Printing>) -> Self {
         let near = ViewSignal::new(HashSet::<usize>::new());
         let observing = ViewSignal::new(false);
-        let lazy = Memo::new(move |_| {
+        let lazy = ViewMemo::new(move |_| {
             let printing = printing.is_some_and(|p| p.0.get());
             !printing
                 && observing.get()

@@ -16,13 +16,14 @@ use crate::ui::actions;
 use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::selected::{self, Shown, field};
 use crate::ui::state::use_app;
+use crate::ui::view_memo::ViewMemo;
 use leptos::prelude::*;
 
 #[component]
 pub fn DetailsPanel() -> impl IntoView {
     let state = use_app();
     let annotation = selected::read(state);
-    let any_selected = Memo::new(move |_| annotation.with(Option::is_some));
+    let any_selected = ViewMemo::new(move |_| annotation.with(Option::is_some));
     // Until the part is fetched, "Loading…" (or the error and "Try again") shows only while an
     // annotation is selected; a failed fetch is tried again on the next selection. Once it is
     // here, `details_here` also mounts link mode and the links, which come with it.
@@ -47,7 +48,7 @@ fn details_on_demand(annotation: Shown) -> Result<AnyView, NotLoaded> {
 
 #[component]
 fn SelectedDetails(annotation: Shown) -> impl IntoView {
-    let shown = Memo::new(move |_| annotation.with(|a| a.as_ref().map(|a| a.id.clone())));
+    let shown = ViewMemo::new(move |_| annotation.with(|a| a.as_ref().map(|a| a.id.clone())));
     move || {
         shown
             .get()
@@ -60,7 +61,7 @@ fn Details(id: AnnotationId, annotation: Shown) -> impl IntoView {
     let state = use_app();
     let status = {
         let id = id.clone();
-        Memo::new(move |_| field(annotation, &id, |a| a.anchor.name()))
+        ViewMemo::new(move |_| field(annotation, &id, |a| a.anchor.name()))
     };
     let quote = {
         let id = id.clone();
@@ -117,7 +118,7 @@ fn Details(id: AnnotationId, annotation: Shown) -> impl IntoView {
 #[component]
 fn DetailsHead(id: AnnotationId, annotation: Shown) -> impl IntoView {
     let state = use_app();
-    let tag = Memo::new(move |_| field(annotation, &id, |a| Some(a.tag.clone())));
+    let tag = ViewMemo::new(move |_| field(annotation, &id, |a| Some(a.tag.clone())));
     let tag_label = move || {
         let tag = tag.get()?;
         let label = state.editor.with(|e| {
@@ -151,9 +152,9 @@ fn TagField(id: AnnotationId, annotation: Shown) -> impl IntoView {
     let state = use_app();
     let current = {
         let id = id.clone();
-        Memo::new(move |_| field(annotation, &id, |a| a.tag.0.clone()))
+        ViewMemo::new(move |_| field(annotation, &id, |a| a.tag.0.clone()))
     };
-    let tags = Memo::new(move |_| {
+    let tags = ViewMemo::new(move |_| {
         state.editor.with(|e| {
             e.document()
                 .tags
@@ -176,7 +177,7 @@ fn TagField(id: AnnotationId, annotation: Shown) -> impl IntoView {
     view! {
         <label class="ann-field">
             <span>"Tag"</span>
-            <select on:change=on_change prop:value=current>
+            <select on:change=on_change prop:value=move || current.get()>
                 <For
                     each=move || tags.with(|t| t.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())
                     key=|id| id.clone()
@@ -233,7 +234,7 @@ fn NoteField(id: AnnotationId, annotation: Shown) -> impl IntoView {
 /// tools), as names and values: typed pairs, whatever characters they hold.
 #[component]
 fn OtherAttributes(id: AnnotationId, annotation: Shown) -> impl IntoView {
-    let attributes = Memo::new(move |_| {
+    let attributes = ViewMemo::new(move |_| {
         field(annotation, &id, |a| {
             a.attributes
                 .iter()

@@ -11,6 +11,7 @@
 //! [`STEPS_FROM`] characters are drawn whole at once, as before; printing draws everything.
 
 use crate::domain::text::TextRange;
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 
@@ -53,7 +54,7 @@ impl Filling {
     /// Follows the open text (`text`: an identity of it; `ranges`: its paragraphs): a new
     /// text starts with its first screenful, and the rest follows a slice per task.
     pub fn new(
-        text: Memo<u64>,
+        text: ViewMemo<u64>,
         ranges: impl Fn() -> Vec<TextRange> + Copy + Send + Sync + 'static,
     ) -> Self {
         let filling = Filling {
@@ -125,7 +126,7 @@ fn report(drawn: usize, total: usize) {
 
 /// The next slice, in a task of its own (after the browser has painted and handled input);
 /// it stops when another text is opened meanwhile.
-fn schedule(filling: Filling, text: Memo<u64>, ranges: Vec<TextRange>, id: u64) {
+fn schedule(filling: Filling, text: ViewMemo<u64>, ranges: Vec<TextRange>, id: u64) {
     set_timeout(
         move || {
             if text.try_get_untracked() != Some(id) {

@@ -14,6 +14,7 @@ use crate::ui::actions;
 use crate::ui::notices;
 use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, use_app};
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 
@@ -67,7 +68,7 @@ pub fn ReviewList() -> impl IntoView {
     let state = use_app();
     // The annotation being moved: the person selects new text, then "Use selection".
     let reselecting = ViewSignal::new(None::<AnnotationId>);
-    let items = Memo::new(move |_| {
+    let items = ViewMemo::new(move |_| {
         state.editor.with(|e| {
             let doc = e.document();
             let pairs = conflict_pairs(doc);
@@ -111,7 +112,7 @@ pub fn ReviewList() -> impl IntoView {
 /// (ui::on_demand): most documents never have anything there.
 #[leptos::wasm_split::wasm_split(needs_review, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn review_on_demand(
-    items: Memo<Vec<ReviewItem>>,
+    items: ViewMemo<Vec<ReviewItem>>,
     reselecting: ViewSignal<Option<AnnotationId>>,
 ) -> Result<AnyView, NotLoaded> {
     Ok(view! {
@@ -137,10 +138,10 @@ fn review_on_demand(
 #[component]
 fn ReviewRow(
     id: AnnotationId,
-    items: Memo<Vec<ReviewItem>>,
+    items: ViewMemo<Vec<ReviewItem>>,
     reselecting: ViewSignal<Option<AnnotationId>>,
 ) -> impl IntoView {
-    let item = Memo::new(move |_| items.with(|i| i.iter().find(|item| item.id == id).cloned()));
+    let item = ViewMemo::new(move |_| items.with(|i| i.iter().find(|item| item.id == id).cloned()));
     move || {
         item.get().map(|item| match item.other.clone() {
             Some(other) => view! { <ConflictEntry item=item other=other /> }.into_any(),

@@ -8,11 +8,12 @@ use crate::domain::tag::{Tag, TagId, id_from_label};
 use crate::ui::actions;
 use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, use_app};
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 
 /// Every tag with how many annotations use it, in the taxonomy's order.
-type TagRows = Memo<Vec<(Tag, usize)>>;
+type TagRows = ViewMemo<Vec<(Tag, usize)>>;
 
 fn remove(
     state: AppState,
@@ -63,7 +64,7 @@ fn tags_on_demand() -> Result<AnyView, NotLoaded> {
 #[component]
 fn TagList() -> impl IntoView {
     let state = use_app();
-    let rows: TagRows = Memo::new(move |_| {
+    let rows: TagRows = ViewMemo::new(move |_| {
         state.editor.with(|e| {
             let doc = e.document();
             let counts = doc.counts_by_tag();
@@ -95,7 +96,7 @@ fn TagRow(id: TagId, rows: TagRows, removing: ViewSignal<Option<TagId>>) -> impl
     let state = use_app();
     let row = {
         let id = id.clone();
-        Memo::new(move |_| rows.with(|r| r.iter().find(|(t, _)| t.id == id).cloned()))
+        ViewMemo::new(move |_| rows.with(|r| r.iter().find(|(t, _)| t.id == id).cloned()))
     };
     let tag = move || row.with(|r| r.as_ref().map(|(t, _)| t.clone()));
     let count = move || row.with(|r| r.as_ref().map_or(0, |(_, n)| *n));

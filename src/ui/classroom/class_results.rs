@@ -20,6 +20,7 @@ use crate::ui::classroom::student::ScoringRules;
 use crate::ui::dialog::Dialog;
 use crate::ui::notices;
 use crate::ui::state::{NoticeKind, use_app};
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -55,7 +56,7 @@ fn tag_color(key: Option<&ClassKey>, tag: &TagId) -> String {
 pub fn ClassResults() -> impl IntoView {
     let state = use_app();
     let classroom = use_classroom();
-    let review = Memo::new(move |_| {
+    let review = ViewMemo::new(move |_| {
         let rule = classroom.rule();
         classroom.class_key.with(|key| {
             let key = key.as_ref()?;
@@ -77,7 +78,7 @@ pub fn ClassResults() -> impl IntoView {
             })
         })
     });
-    let agreement = Memo::new(move |_| {
+    let agreement = ViewMemo::new(move |_| {
         let review = review.get()?;
         let rule = classroom.rule();
         classroom.class_attempts.with(|attempts| {
@@ -192,7 +193,7 @@ pub fn ClassResults() -> impl IntoView {
 }
 
 #[component]
-fn ClassSummary(review: Memo<Option<Review>>) -> impl IntoView {
+fn ClassSummary(review: ViewMemo<Option<Review>>) -> impl IntoView {
     let classroom = use_classroom();
     move || {
         let key = classroom.class_key.get();
@@ -506,7 +507,7 @@ fn KeyFound(review: Review) -> impl IntoView {
 }
 
 #[component]
-fn AgreementView(agreement: Memo<Option<Agreement>>) -> impl IntoView {
+fn AgreementView(agreement: ViewMemo<Option<Agreement>>) -> impl IntoView {
     view! {
         <section class="ann-class__panel" aria-labelledby="ann-agreement-title">
             <h3 id="ann-agreement-title">"Agreement between students"</h3>

@@ -10,7 +10,7 @@ use crate::domain::classroom::session::Session;
 use crate::domain::document::Document;
 use crate::ui::page_signal::PageSignal;
 use crate::ui::state::AppState;
-use leptos::prelude::*;
+use crate::ui::view_memo::ViewMemo;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -60,7 +60,7 @@ pub struct Classroom {
     /// The class library Class results follows live, when it does.
     pub following: PageSignal<Option<String>>,
     /// The student's spans against the key, while checking.
-    pub check: Memo<Option<CheckResult>>,
+    pub check: ViewMemo<Option<CheckResult>>,
 }
 
 /// Matches a student's document against the answer key and grades each span.
@@ -105,7 +105,7 @@ impl Classroom {
         let student_key = PageSignal::new(None::<Document>);
         let checking = PageSignal::new(false);
         let strict = PageSignal::new(false);
-        let check = Memo::new(move |_| {
+        let check = ViewMemo::new(move |_| {
             if !checking.get() {
                 return None;
             }

@@ -15,6 +15,7 @@ use crate::ui::classroom::file_io::offer;
 use crate::ui::dialog::Dialog;
 use crate::ui::notices;
 use crate::ui::state::use_app;
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use crate::web::clock;
 use leptos::prelude::*;
@@ -38,7 +39,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
     // Until the teacher types, the instructions follow the chosen tags.
     let typed = ViewSignal::new(None::<String>);
     let all_tags = tags.clone();
-    let instructions = Memo::new(move |_| {
+    let instructions = ViewMemo::new(move |_| {
         typed.get().unwrap_or_else(|| {
             chosen.with(|chosen| {
                 let labels: Vec<&str> = all_tags
@@ -58,7 +59,7 @@ pub fn MakeExerciseDialog() -> impl IntoView {
     let exercise_id = DocumentId(clock::new_id("d"));
     // The class library attempts are handed in to, once "Set up class" has made it.
     let class = ViewSignal::new(None::<String>);
-    let made = Memo::new(move |_| {
+    let made = ViewMemo::new(move |_| {
         let stored = native::Exercise {
             instructions: instructions.get().trim().to_string(),
             tags: chosen.get().iter().map(|t| t.0.clone()).collect(),
@@ -174,7 +175,7 @@ fn TagChoices(
 }
 
 #[component]
-fn Downloads(made: Memo<Made>, no_tags: Signal<bool>) -> impl IntoView {
+fn Downloads(made: ViewMemo<Made>, no_tags: Signal<bool>) -> impl IntoView {
     let state = use_app();
     let download_exercise = move |_| {
         made.with_untracked(|m| {
@@ -207,9 +208,9 @@ fn Downloads(made: Memo<Made>, no_tags: Signal<bool>) -> impl IntoView {
 
 /// The exercise as a link (its `#fragment`), to copy; or why it cannot be one.
 #[component]
-fn ExerciseLink(made: Memo<Made>) -> impl IntoView {
+fn ExerciseLink(made: ViewMemo<Made>) -> impl IntoView {
     let state = use_app();
-    let link = Memo::new(move |_| {
+    let link = ViewMemo::new(move |_| {
         made.with(|m| encode_fragment(&m.exercise_json))
             .map(|fragment| format!("{}#{fragment}", page_address()))
             .map_err(|e| notices::capitalise(&e.to_string()))

@@ -18,6 +18,7 @@ pub mod student;
 
 use crate::ui::on_demand::{self, NotLoaded, OnDemand};
 use crate::ui::state::AppState;
+use crate::ui::view_memo::ViewMemo;
 use crate::web::files::OpenedFile;
 use context::{Classroom, use_classroom};
 use leptos::prelude::*;
@@ -29,7 +30,7 @@ pub fn provide_classroom(state: crate::ui::state::AppState) -> Classroom {
     classroom.install();
     // Follow the open document: restore a stored session, stop checking on another text.
     // Keyed on the id alone, so an edit does not read storage again.
-    let open_id = Memo::new(move |_| state.editor.with(|e| e.document().id.clone()));
+    let open_id = ViewMemo::new(move |_| state.editor.with(|e| e.document().id.clone()));
     Effect::new(move |_| {
         let id = open_id.get();
         if classroom
@@ -117,7 +118,7 @@ pub fn ClassroomLayer() -> impl IntoView {
 pub fn ExercisePanel() -> impl IntoView {
     let state = crate::ui::state::use_app();
     let classroom = use_classroom();
-    let open = Memo::new(move |_| classroom.active_session(state).is_some());
+    let open = ViewMemo::new(move |_| classroom.active_session(state).is_some());
     view! {
         <Show when=move || open.get()>
             <OnDemand what="the exercise" load=move || student_on_demand(StudentPart::Panel) />

@@ -24,6 +24,7 @@ use crate::ui::dialog::Dialog;
 use crate::ui::library::persistence;
 use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind, use_app};
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use crate::web::clock;
 use crate::web::files::OpenedFile;
@@ -290,7 +291,7 @@ pub fn ExercisePanel() -> impl IntoView {
     let state = use_app();
     let classroom = use_classroom();
     install_checker(check_attempt);
-    let session = Memo::new(move |_| classroom.active_session(state));
+    let session = ViewMemo::new(move |_| classroom.active_session(state));
     move || {
         session.get().map(|session| {
             let hints = session.exercise.hints.clone();

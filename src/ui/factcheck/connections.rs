@@ -13,6 +13,7 @@ use crate::domain::factcheck::link_routes::{
 };
 use crate::domain::factcheck::linking::relations_of;
 use crate::ui::state::use_app;
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -128,7 +129,7 @@ pub fn Connections() -> impl IntoView {
         scroll.remove();
         resize.remove();
     });
-    let links = Memo::new(move |_| {
+    let links = ViewMemo::new(move |_| {
         let Some(selected) = state.selected.get() else {
             return Vec::new();
         };

@@ -14,6 +14,7 @@ use crate::ui::factcheck::context::use_fact_check;
 use crate::ui::notices;
 use crate::ui::selected::{Shown, field};
 use crate::ui::state::use_app;
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use crate::web::clock;
 use leptos::prelude::*;
@@ -22,7 +23,7 @@ use leptos::prelude::*;
 pub fn AnnotationFields(id: AnnotationId, annotation: Shown) -> impl IntoView {
     let tag = {
         let id = id.clone();
-        Memo::new(move |_| field(annotation, &id, |a| Some(a.tag.clone())))
+        ViewMemo::new(move |_| field(annotation, &id, |a| Some(a.tag.clone())))
     };
     move || {
         let current_tag = tag.get()?;
@@ -60,11 +61,11 @@ fn Field(id: AnnotationId, spec: FieldSpec, annotation: Shown) -> impl IntoView 
     let refused = ViewSignal::new(None::<(Option<String>, String)>);
     let stored = {
         let id = id.clone();
-        Memo::new(move |_| field(annotation, &id, |a| a.attributes.get(spec.key).cloned()))
+        ViewMemo::new(move |_| field(annotation, &id, |a| a.attributes.get(spec.key).cloned()))
     };
     // A new stored value (an edit elsewhere, undo) makes an earlier error stale: it shows
     // only while the value it was refused against is still the stored one.
-    let error = Memo::new(move |_| {
+    let error = ViewMemo::new(move |_| {
         refused.with(|refused| {
             refused
                 .as_ref()
@@ -238,7 +239,7 @@ fn ClaimantField(claim: AnnotationId) -> impl IntoView {
     let help_id = format!("{dom_id}-help");
     let current = {
         let claim = claim.clone();
-        Memo::new(move |_| {
+        ViewMemo::new(move |_| {
             state.editor.with(|e| {
                 claimant(e.document(), &claim)
                     .map(|entity| entity.id.0.clone())
@@ -246,7 +247,7 @@ fn ClaimantField(claim: AnnotationId) -> impl IntoView {
             })
         })
     };
-    let choices = Memo::new(move |_| {
+    let choices = ViewMemo::new(move |_| {
         state.editor.with(|e| {
             let doc = e.document();
             // One pass to find them: looking each entity up by id was quadratic (seconds when
@@ -266,7 +267,7 @@ fn ClaimantField(claim: AnnotationId) -> impl IntoView {
     // "a few" or "many", and a full count passed over every annotation after every edit
     // while a claim is selected. `choices` (sorted into text order, names shortened: 20 ms
     // on 20,000 annotations) is read only when the list is built.
-    let entity_count = Memo::new(move |_| {
+    let entity_count = ViewMemo::new(move |_| {
         state.editor.with(|e| {
             e.document()
                 .annotations
@@ -279,7 +280,7 @@ fn ClaimantField(claim: AnnotationId) -> impl IntoView {
     // Thousands of entities make thousands of options: build them when the person goes to
     // the list (focus), not every time a claim is selected; a short list is built at once.
     let expanded = ViewSignal::new(false);
-    let shown = Memo::new(move |_| {
+    let shown = ViewMemo::new(move |_| {
         if expanded.get() || entity_count.get() <= EAGER_CHOICES {
             return choices.get();
         }

@@ -9,6 +9,7 @@ use crate::ui::actions;
 use crate::ui::factcheck::context::{short_quote, tag_label, use_fact_check};
 use crate::ui::factcheck::link_mode::{apply_link, cancel_link, start_link};
 use crate::ui::state::use_app;
+use crate::ui::view_memo::ViewMemo;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -27,7 +28,7 @@ pub fn RelationsSection(id: AnnotationId) -> impl IntoView {
     let fact_check = use_fact_check();
     let rows = {
         let id = id.clone();
-        Memo::new(move |_| {
+        ViewMemo::new(move |_| {
             state.editor.with(|e| {
                 let doc = e.document();
                 relations_of(doc, &id)
@@ -45,7 +46,7 @@ pub fn RelationsSection(id: AnnotationId) -> impl IntoView {
     };
     let linking_here = {
         let id = id.clone();
-        Memo::new(move |_| {
+        ViewMemo::new(move |_| {
             fact_check
                 .link
                 .with(|l| l.as_ref().is_some_and(|l| l.start == id))
@@ -97,9 +98,10 @@ pub fn RelationsSection(id: AnnotationId) -> impl IntoView {
 
 /// One link, as the current rows describe it.
 #[component]
-fn LinkRow(relation: RelationId, rows: Memo<Vec<RelationRow>>) -> impl IntoView {
-    let row =
-        Memo::new(move |_| rows.with(|r| r.iter().find(|r| r.relation_id == relation).cloned()));
+fn LinkRow(relation: RelationId, rows: ViewMemo<Vec<RelationRow>>) -> impl IntoView {
+    let row = ViewMemo::new(move |_| {
+        rows.with(|r| r.iter().find(|r| r.relation_id == relation).cloned())
+    });
     move || row.get().map(|row| view! { <LinkItem row=row /> })
 }
 
@@ -142,7 +144,7 @@ fn LinkItem(row: RelationRow) -> impl IntoView {
 fn Candidates(start: AnnotationId) -> impl IntoView {
     let state = use_app();
     let fact_check = use_fact_check();
-    let options = Memo::new(move |_| {
+    let options = ViewMemo::new(move |_| {
         state.editor.with(|e| {
             let doc = e.document();
             link_candidates(doc, &start)
@@ -258,13 +260,13 @@ struct Candidate {
 #[component]
 fn CandidateButton(
     option: LinkOption,
-    options: Memo<Vec<(LinkOption, Candidate)>>,
+    options: ViewMemo<Vec<(LinkOption, Candidate)>>,
 ) -> impl IntoView {
     let state = use_app();
     let fact_check = use_fact_check();
     let candidate = {
         let option = option.clone();
-        Memo::new(move |_| {
+        ViewMemo::new(move |_| {
             options.with(|o| {
                 o.iter()
                     .find(|(other, _)| *other == option)

@@ -18,6 +18,7 @@ use crate::ui::factcheck::context::{FactCheck, use_fact_check};
 use crate::ui::notices;
 use crate::ui::on_demand::{NotLoaded, OnDemand};
 use crate::ui::state::{AppState, NoticeKind, use_app};
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use crate::web::{clock, files};
 use leptos::prelude::*;
@@ -168,11 +169,11 @@ fn ReportView() -> impl IntoView {
         verdict: ViewSignal::new(String::new()),
         status: ViewSignal::new(String::new()),
     };
-    let all_rows = Memo::new(move |_| {
+    let all_rows = ViewMemo::new(move |_| {
         let scale = fact_check.scale.get_value();
         state.editor.with(|e| claim_rows(e.document(), &scale))
     });
-    let rows = Memo::new(move |_| {
+    let rows = ViewMemo::new(move |_| {
         let verdict = filters.verdict.get();
         let status = filters.status.get();
         let filter = ClaimFilter {
@@ -273,11 +274,11 @@ fn ReportHead() -> impl IntoView {
 
 /// Sorting, filtering and the exports of the claims shown.
 #[component]
-fn ReportControls(filters: Filters, rows: Memo<Vec<ClaimRow>>) -> impl IntoView {
+fn ReportControls(filters: Filters, rows: ViewMemo<Vec<ClaimRow>>) -> impl IntoView {
     let state = use_app();
     let fact_check = use_fact_check();
     // "Export ClaimReview" is the main action only while some claim can be exported.
-    let exportable = Memo::new(move |_| {
+    let exportable = ViewMemo::new(move |_| {
         fact_check.organisation.track();
         let settings = fact_check.settings();
         state.editor.with(|e| {
@@ -374,7 +375,7 @@ fn ReportControls(filters: Filters, rows: Memo<Vec<ClaimRow>>) -> impl IntoView 
 fn ReportGaps() -> impl IntoView {
     let state = use_app();
     let fact_check = use_fact_check();
-    let gaps = Memo::new(move |_| {
+    let gaps = ViewMemo::new(move |_| {
         let settings = settings_tracked(fact_check);
         state.editor.with(|e| {
             let export = claim_reviews(e.document(), &settings, "");
@@ -410,7 +411,7 @@ fn ReportGaps() -> impl IntoView {
 
 /// The claims shown, one row each (keyed by the claim's annotation id).
 #[component]
-fn ReportTable(rows: Memo<Vec<ClaimRow>>, all_rows: Memo<Vec<ClaimRow>>) -> impl IntoView {
+fn ReportTable(rows: ViewMemo<Vec<ClaimRow>>, all_rows: ViewMemo<Vec<ClaimRow>>) -> impl IntoView {
     view! {
         <Show
             when=move || !rows.with(|r| r.is_empty())
@@ -514,8 +515,9 @@ fn settings_tracked(fact_check: FactCheck) -> crate::domain::factcheck::FactChec
 
 /// One claim's row, as the current rows describe it.
 #[component]
-fn ReportRow(id: AnnotationId, rows: Memo<Vec<ClaimRow>>) -> impl IntoView {
-    let row = Memo::new(move |_| rows.with(|r| r.iter().find(|r| r.annotation_id == id).cloned()));
+fn ReportRow(id: AnnotationId, rows: ViewMemo<Vec<ClaimRow>>) -> impl IntoView {
+    let row =
+        ViewMemo::new(move |_| rows.with(|r| r.iter().find(|r| r.annotation_id == id).cloned()));
     move || row.get().map(|row| view! { <ClaimCells row=row /> })
 }
 

@@ -11,6 +11,7 @@ use crate::ui::actions;
 use crate::ui::library::persistence;
 use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use crate::web::storage::keys;
 use crate::web::storage::library::{self, Unreadable};
@@ -75,7 +76,7 @@ pub fn Library() -> impl IntoView {
     let state = use_app();
     persistence::flush(state);
     let refresh = ViewSignal::new(0u32);
-    let listing = Memo::new(move |_| {
+    let listing = ViewMemo::new(move |_| {
         refresh.track();
         read_listing()
     });
@@ -211,12 +212,12 @@ struct RowHandlers {
 #[component]
 fn LibraryRow(
     id: String,
-    listing: Memo<Option<Listing>>,
+    listing: ViewMemo<Option<Listing>>,
     confirm: ViewSignal<Option<String>>,
     handlers: RowHandlers,
 ) -> impl IntoView {
     let state = use_app();
-    let entry = Memo::new(move |_| {
+    let entry = ViewMemo::new(move |_| {
         listing.with(|l| {
             let l = l.as_ref()?;
             let doc = l.documents.iter().find(|d| d.id == id)?.clone();
@@ -224,7 +225,7 @@ fn LibraryRow(
             Some((doc, words))
         })
     });
-    let is_open = Memo::new(move |_| {
+    let is_open = ViewMemo::new(move |_| {
         let open_id = state.editor.with(|e| e.document().id.0.clone());
         entry.with(|e| e.as_ref().is_some_and(|(doc, _)| doc.id == open_id))
     });
@@ -239,7 +240,7 @@ fn LibraryRow(
 fn EntryRow(
     doc: IndexEntry,
     words: RowWords,
-    is_open: Memo<bool>,
+    is_open: ViewMemo<bool>,
     confirm: ViewSignal<Option<String>>,
     handlers: RowHandlers,
 ) -> impl IntoView {
@@ -254,7 +255,7 @@ fn EntryRow(
     let rename_title = title.clone();
     let delete_title = title.clone();
     view! {
-        <tr class:ann-library__open=is_open aria-current=move || is_open.get().then_some("true")>
+        <tr class:ann-library__open=move || is_open.get() aria-current=move || is_open.get().then_some("true")>
             <th scope="row">
                 <button type="button" class="ann-link-button" title=title.clone() on:click=move |_| handlers.open.run(id_open.clone())>
                     {title.clone()}
@@ -322,7 +323,7 @@ fn EntryRow(
 
 /// Stored entries that could not be read, each with its raw data to download.
 #[component]
-fn UnreadableEntries(listing: Memo<Option<Listing>>) -> impl IntoView {
+fn UnreadableEntries(listing: ViewMemo<Option<Listing>>) -> impl IntoView {
     let state = use_app();
     view! {
         <Show when=move || listing.with(|l| l.as_ref().is_some_and(|l| !l.unreadable.is_empty()))>

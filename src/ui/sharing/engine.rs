@@ -13,6 +13,7 @@ use crate::domain::sync::feed::{PAGE_SIZE, Session, seq_number};
 use crate::domain::sync::ledger::Ledger;
 use crate::ui::notices::notify;
 use crate::ui::state::{AppState, NoticeKind};
+use crate::ui::view_memo::ViewMemo;
 use crate::web::storage;
 use crate::web::sync::{self as http, HttpError};
 use leptos::prelude::*;
@@ -61,7 +62,7 @@ fn follow_open_document(state: AppState, sharing: Sharing) {
         POINTER_DOWN.with(|d| d.set(false));
     });
     std::mem::forget((down, up, cancel));
-    let open_id = Memo::new(move |_| state.editor.with(|e| e.document().id.0.clone()));
+    let open_id = ViewMemo::new(move |_| state.editor.with(|e| e.document().id.0.clone()));
     Effect::new(move |_| follow(state, sharing, &open_id.get()));
     Effect::new(move |_| {
         state.changes.track();

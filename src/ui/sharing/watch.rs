@@ -10,6 +10,7 @@ use super::context::{Sharing, Status, engine_installed};
 use crate::ui::notices::notify;
 use crate::ui::on_demand::NotLoaded;
 use crate::ui::state::{AppState, NoticeKind};
+use crate::ui::view_memo::ViewMemo;
 use crate::web::storage;
 use leptos::prelude::*;
 
@@ -24,7 +25,7 @@ thread_local! {
 /// Fetches the engine when the open document is (or becomes) shared. Called once, from
 /// `provide_sharing`.
 pub fn watch(state: AppState, sharing: Sharing) {
-    let open_id = Memo::new(move |_| state.editor.with(|e| e.document().id.0.clone()));
+    let open_id = ViewMemo::new(move |_| state.editor.with(|e| e.document().id.0.clone()));
     Effect::new(move |_| {
         let id = open_id.get();
         if !engine_installed() && storage::sync::ledger(&id).is_some() {
