@@ -594,20 +594,31 @@ fn the_pages_state_is_kept_by_its_module_not_in_a_leptos_context() {
 }
 
 /// Each line of code (comments aside) that names Leptos's `RwSignal`: "file:line".
-/// Leptos's signal and memo types, each compiled again for every value type it holds.
-const PER_TYPE_REACTIVE: [&str; 4] = ["RwSignal", "ArcRwSignal", "Memo", "ArcMemo"];
-
-/// The one module that holds a Leptos `Memo`, over one boxed value type.
-const VIEW_MEMO: &str = "src/ui/view_memo.rs";
+/// Leptos's signal, memo and stored-value types, each compiled again for every value type it
+/// holds, and the modules that wrap one over a single boxed type (none for the signals).
+const PER_TYPE_REACTIVE: [(&str, &[&str]); 5] = [
+    ("RwSignal", &[]),
+    ("ArcRwSignal", &[]),
+    ("Memo", &["src/ui/view_memo.rs"]),
+    ("ArcMemo", &[]),
+    (
+        "StoredValue",
+        &["src/ui/view_signal.rs", "src/ui/view_value.rs"],
+    ),
+];
 
 fn per_type_reactive_types(sources: &[Source]) -> Vec<String> {
     let mut offences = Vec::new();
-    for source in sources.iter().filter(|source| source.path != VIEW_MEMO) {
+    for source in sources {
         for (index, line) in source.code.lines().enumerate() {
             let code = line.trim_start();
             let named = code
                 .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .any(|word| PER_TYPE_REACTIVE.contains(&word));
+                .any(|word| {
+                    PER_TYPE_REACTIVE.iter().any(|(name, wrappers)| {
+                        word == *name && !wrappers.contains(&source.path.as_str())
+                    })
+                });
             if !code.starts_with("//") && named {
                 offences.push(format!("{}:{}", source.path, index + 1));
             }
@@ -621,24 +632,28 @@ fn the_apps_signals_and_memos_are_its_own() {
     let offences = per_type_reactive_types(&sources());
     assert!(
         offences.is_empty(),
-        "Leptos's `RwSignal` and `Memo` are compiled once per value type; a component's own \
-         signal is a `ui::view_signal::ViewSignal`, the page's state a `PageSignal`, a derived \
-         value a `ui::view_memo::ViewMemo`:\n{}",
+        "Leptos's `RwSignal`, `Memo` and `StoredValue` are compiled once per value type; a \
+         component's own signal is a `ui::view_signal::ViewSignal`, the page's state a \
+         `PageSignal`, a derived value a `ui::view_memo::ViewMemo`, a kept value a \
+         `ui::view_value::ViewValue`:\n{}",
         offences.join("\n")
     );
     let planted = source(
         "ui/annotate/details.rs",
-        "//! Not an `RwSignal`.\nfn f() {\n    // an RwSignal here would be compiled again\n    let open = RwSignal::new(false);\n    let rows = ViewMemo::new(|_| 1);\n    let n: Memo<usize> = todo!();\n}\n",
+        "//! Not an `RwSignal`.\nfn f() {\n    // an RwSignal here would be compiled again\n    let open = RwSignal::new(false);\n    let rows = ViewMemo::new(|_| 1);\n    let n: Memo<usize> = todo!();\n    let kept = StoredValue::new(0);\n}\n",
     );
     let allowed = source(
         "ui/view_memo.rs",
         "struct ViewMemo<T> { memo: Memo<Boxed> }\n",
     );
+    let elsewhere = source("ui/view_value.rs", "struct V { memo: Memo<Boxed> }\n");
     assert_eq!(
-        per_type_reactive_types(&[planted, allowed]),
+        per_type_reactive_types(&[planted, allowed, elsewhere]),
         [
             "src/ui/annotate/details.rs:4",
-            "src/ui/annotate/details.rs:6"
+            "src/ui/annotate/details.rs:6",
+            "src/ui/annotate/details.rs:7",
+            "src/ui/view_value.rs:1"
         ]
     );
 }

@@ -942,3 +942,29 @@ mod view_memo {
         host.remove();
     }
 }
+
+mod view_value {
+    use annotator::ui::view_value::ViewValue;
+    use leptos::prelude::*;
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    fn a_kept_value_goes_with_its_owner() {
+        let owner = Owner::new();
+        let (kept, other) = owner.with(|| (ViewValue::new(vec![1_u32]), ViewValue::new(7_u32)));
+        kept.update_value(|v| v.push(2));
+        assert_eq!(kept.get_value(), [1, 2]);
+        assert_eq!(kept.with_value(Vec::len), 2);
+        kept.set_value(vec![3]);
+        assert_eq!(kept.try_update_value(|v| v.pop()), Some(Some(3)));
+        assert_eq!(other.get_value(), 7, "each value is its own");
+
+        // Its owner gone, the value is gone: writes do nothing, the `try_` reads say so.
+        owner.cleanup();
+        kept.set_value(vec![9]);
+        kept.update_value(|v| v.push(9));
+        assert_eq!(kept.try_with_value(Vec::len), None);
+        assert_eq!(kept.try_update_value(|v| v.len()), None);
+        assert_eq!(other.try_with_value(|n| *n), None);
+    }
+}

@@ -24,6 +24,7 @@ pub mod strings;
 pub mod transfer;
 pub mod view_memo;
 pub mod view_signal;
+pub mod view_value;
 
 /// Installs the panic screen and mounts the app on `<body>`.
 pub fn start() {

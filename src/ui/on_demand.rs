@@ -24,6 +24,7 @@
 use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind};
 use crate::ui::view_signal::ViewSignal;
+use crate::ui::view_value::ViewValue;
 use leptos::prelude::*;
 use leptos::reactive::computed::ScopedFuture;
 use std::cell::Cell;
@@ -102,11 +103,11 @@ fn loading_view(
         }
     };
     let status = ViewSignal::new(Loading::Pending);
-    let made = StoredValue::new_local(None::<AnyView>);
-    let load = StoredValue::new_local(load);
+    let made = ViewValue::new(None::<AnyView>);
+    let load = ViewValue::new(load);
     // Leptos's spawn_local does not keep the owner, and "Try again" runs outside it: the load
     // is scoped to this component's owner explicitly.
-    let owner = StoredValue::new(Owner::current().unwrap_or_default());
+    let owner = ViewValue::new(Owner::current().unwrap_or_default());
     // The part's styles are fetched alongside its code; the view waits for both.
     let styles = ask_for_styles();
     let start = move || {

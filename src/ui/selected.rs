@@ -8,7 +8,7 @@
 use crate::domain::annotation::{Annotation, AnnotationId};
 use crate::ui::state::AppState;
 use crate::ui::view_memo::ViewMemo;
-use leptos::prelude::*;
+use crate::ui::view_value::ViewValue;
 
 /// The selected annotation (a copy), or `None` when nothing is selected or it is gone.
 pub type Shown = ViewMemo<Option<Annotation>>;
@@ -17,7 +17,7 @@ pub type Shown = ViewMemo<Option<Annotation>>;
 pub fn read(state: AppState) -> Shown {
     // Where it was last found: most edits leave it there, so the next read is one
     // comparison instead of a pass.
-    let last_at = StoredValue::new(0usize);
+    let last_at = ViewValue::new(0usize);
     ViewMemo::new(move |_| {
         let id = state.selected.get()?;
         state.editor.with(|e| {

@@ -133,12 +133,12 @@ impl<T> ViewSignal<T> {
     }
 }
 
-/// The slot's cell, compiled once for every value type.
-fn taken_out(slot: StoredValue<Rc<dyn Any>, LocalStorage>) -> Option<Rc<dyn Any>> {
+/// The slot's cell, compiled once for every value type (view values share it).
+pub(crate) fn taken_out(slot: StoredValue<Rc<dyn Any>, LocalStorage>) -> Option<Rc<dyn Any>> {
     slot.try_read_value().map(|cell| Rc::clone(&cell))
 }
 
 #[cold]
-fn read_after_removal() -> ! {
-    panic!("a component's signal was read after the component was removed")
+pub(crate) fn read_after_removal() -> ! {
+    panic!("a component's signal or value was read after the component was removed")
 }

@@ -20,6 +20,7 @@ use crate::ui::classroom::context::CheckResult;
 use crate::ui::state::{AppState, use_app};
 use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
+use crate::ui::view_value::ViewValue;
 use crate::web::caret;
 use crate::web::dom_selection::{self, ScreenRect};
 use crate::web::near_screen::NearScreen;
@@ -626,11 +627,11 @@ fn on_key_up(
 /// paragraph (a memo per paragraph on the keys made every change unsubscribe 2,000 memos
 /// from one source, O(n²)).
 #[derive(Clone, Copy)]
-struct MarkedSignals(StoredValue<HashMap<usize, ViewSignal<bool>>, LocalStorage>);
+struct MarkedSignals(ViewValue<HashMap<usize, ViewSignal<bool>>>);
 
 impl MarkedSignals {
     fn following(keys: ViewMemo<Vec<DrawKey>>) -> Self {
-        let signals = StoredValue::new_local(HashMap::<usize, ViewSignal<bool>>::new());
+        let signals = ViewValue::new(HashMap::<usize, ViewSignal<bool>>::new());
         Effect::new(move |_| {
             keys.with(|keys| {
                 signals.with_value(|signals| {
@@ -702,7 +703,7 @@ fn draw_keys(
 struct Nearness {
     lazy: ViewMemo<bool>,
     near: ViewSignal<HashSet<usize>>,
-    watcher: StoredValue<Option<NearScreen>, LocalStorage>,
+    watcher: ViewValue<Option<NearScreen>>,
 }
 
 impl Nearness {
@@ -717,7 +718,7 @@ impl Nearness {
                     .editor
                     .with(|e| e.document().annotations.len() >= LAZY_FROM)
         });
-        let watcher = StoredValue::new_local(NearScreen::new(NEAR_MARGIN, move |changes| {
+        let watcher = ViewValue::new(NearScreen::new(NEAR_MARGIN, move |changes| {
             let apply = |set: &mut HashSet<usize>| {
                 for &(index, is_near) in &changes {
                     if is_near {
@@ -772,11 +773,8 @@ impl Nearness {
 }
 
 /// Has the group's element watched for coming near the screen while it is shown.
-fn watch_near_screen(
-    node: NodeRef<leptos::html::Div>,
-    watcher: StoredValue<Option<NearScreen>, LocalStorage>,
-) {
-    let shown = StoredValue::new_local(None::<web_sys::Element>);
+fn watch_near_screen(node: NodeRef<leptos::html::Div>, watcher: ViewValue<Option<NearScreen>>) {
+    let shown = ViewValue::new(None::<web_sys::Element>);
     node.on_load(move |element| {
         let element: web_sys::Element = element.unchecked_into();
         watcher.with_value(|w| {

@@ -15,6 +15,7 @@ use crate::domain::factcheck::linking::relations_of;
 use crate::ui::state::use_app;
 use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
+use crate::ui::view_value::ViewValue;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -144,7 +145,7 @@ pub fn Connections() -> impl IntoView {
         })
     });
     let drawing = ViewSignal::new(Drawing::default());
-    let frame_pending = StoredValue::new(false);
+    let frame_pending = ViewValue::new(false);
     Effect::new(move |_| {
         tick.track();
         state.changes.track();

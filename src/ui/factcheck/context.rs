@@ -9,7 +9,7 @@ use crate::domain::factcheck::FactCheckSettings;
 use crate::domain::factcheck::linking::LinkOption;
 use crate::domain::factcheck::rating::RatingScale;
 use crate::ui::page_signal::PageSignal;
-use leptos::prelude::*;
+use crate::ui::view_value::ViewValue;
 
 /// A link being made: from which annotation, and the kind menu when a click left a choice.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,7 +32,7 @@ pub struct FactCheck {
     pub report_open: PageSignal<bool>,
     /// The organisation that signs exported ClaimReviews (kept in localStorage).
     pub organisation: PageSignal<String>,
-    pub scale: StoredValue<RatingScale>,
+    pub scale: ViewValue<RatingScale>,
 }
 
 impl FactCheck {
@@ -51,7 +51,7 @@ pub fn provide() {
         link: PageSignal::new(None),
         report_open: PageSignal::new(false),
         organisation: PageSignal::new(crate::web::storage::settings::organisation()),
-        scale: StoredValue::new(RatingScale::default()),
+        scale: ViewValue::new(RatingScale::default()),
     };
     FACT_CHECK.with(|kept| kept.set(Some(fact_check)));
 }

@@ -3,6 +3,7 @@
 
 use crate::domain::sync::feed::SharedArticle;
 use crate::ui::page_signal::PageSignal;
+use crate::ui::view_value::ViewValue;
 use leptos::prelude::*;
 
 /// Who this browser is on the server.
@@ -48,7 +49,7 @@ pub struct Sharing {
     pub panel_open: PageSignal<bool>,
     /// The app's owner: the engine, fetched later and from any task, makes its effects here so
     /// they live as long as the app (and find its context).
-    pub owner: StoredValue<Owner>,
+    pub owner: ViewValue<Owner>,
 }
 
 impl Sharing {
@@ -62,7 +63,7 @@ impl Sharing {
             articles: PageSignal::new(Vec::new()),
             shared_in: PageSignal::new(None),
             panel_open: PageSignal::new(false),
-            owner: StoredValue::new(Owner::current().unwrap_or_default()),
+            owner: ViewValue::new(Owner::current().unwrap_or_default()),
         }
     }
 
