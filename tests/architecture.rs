@@ -513,6 +513,7 @@ const PAGE_SIGNAL_MAKERS: &[&str] = &[
     "ui/factcheck/context",
     "ui/classroom/context",
     "ui/sharing/context",
+    "ui/annotate/print_notes",
 ];
 
 /// Each `PageSignal::new` outside [`PAGE_SIGNAL_MAKERS`]: "file:line".
@@ -535,48 +536,35 @@ fn page_signals_made_elsewhere(sources: &[Source]) -> Vec<String> {
     offences
 }
 
-/// The page's state and the contexts the app makes once, each kept by the module that makes it.
-const PAGE_STATES: &[&str] = &["AppState", "FactCheck", "Classroom", "Sharing"];
-
-/// What the app still passes as a Leptos context: the print view's flag, made per view.
-const LEPTOS_CONTEXTS: &[&str] = &["Printing"];
-
-/// Each Leptos context lookup of one of [`PAGE_STATES`], and each provision of anything but
-/// [`LEPTOS_CONTEXTS`] (a provision names a value, not a type): "file:line".
-fn page_states_as_leptos_contexts(sources: &[Source]) -> Vec<String> {
+/// Each use of a Leptos context (a provision, a lookup): "file:line". The app's page-wide
+/// states are kept by the modules that make them; a context's lookup is compiled again for
+/// each type in each module that reads one.
+fn leptos_contexts(sources: &[Source]) -> Vec<String> {
     let mut offences = Vec::new();
     for source in sources {
         let (code, origin) = joined(&source.code);
         for lookup in ["expect_context::<", "use_context::<", "provide_context("] {
             for (at, _) in code.match_indices(lookup) {
-                let rest = &code[at + lookup.len()..];
-                let named = rest
-                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-                    .next()
-                    .unwrap_or("");
-                let last = named.rsplit("::").next().unwrap_or(named);
-                let provided_state = lookup == "provide_context("
-                    && !LEPTOS_CONTEXTS.iter().any(|kept| rest.starts_with(kept));
-                if PAGE_STATES.contains(&last) || provided_state {
-                    offences.push(format!(
-                        "{}:{}",
-                        source.path,
-                        line_of(&source.code, origin[at])
-                    ));
-                }
+                offences.push(format!(
+                    "{}:{}",
+                    source.path,
+                    line_of(&source.code, origin[at])
+                ));
             }
         }
     }
+    offences.sort();
     offences
 }
 
 #[test]
 fn the_pages_state_is_kept_by_its_module_not_in_a_leptos_context() {
-    let offences = page_states_as_leptos_contexts(&sources());
+    let offences = leptos_contexts(&sources());
     assert!(
         offences.is_empty(),
-        "{PAGE_STATES:?} are one per page: provided and read through their modules' page-wide \
-         cells (`provide_app`/`use_app` and the like), not Leptos contexts:\n{}",
+        "the app's states are one per page: provided and read through their modules' page-wide \
+         cells (`provide_app`/`use_app`, `print_notes::printing` and the like), not Leptos \
+         contexts:\n{}",
         offences.join("\n")
     );
     let planted = source(
@@ -584,11 +572,13 @@ fn the_pages_state_is_kept_by_its_module_not_in_a_leptos_context() {
         "fn f() {\n    let c = expect_context::<Classroom>();\n    let s = use_context::<crate::ui::state::AppState>();\n    provide_context(state);\n    provide_context(Printing(x));\n    let p = use_context::<Printing>();\n}\n",
     );
     assert_eq!(
-        page_states_as_leptos_contexts(&[planted]),
+        leptos_contexts(&[planted]),
         [
             "src/ui/annotate/details.rs:2",
             "src/ui/annotate/details.rs:3",
-            "src/ui/annotate/details.rs:4"
+            "src/ui/annotate/details.rs:4",
+            "src/ui/annotate/details.rs:5",
+            "src/ui/annotate/details.rs:6"
         ]
     );
 }

@@ -968,3 +968,52 @@ mod view_value {
         assert_eq!(other.try_with_value(|n| *n), None);
     }
 }
+
+mod print_state {
+    use super::{new_host, settled};
+    use annotator::ui::annotate::print_notes::{printing, provide_printing};
+    use leptos::prelude::*;
+    use wasm_bindgen_test::*;
+
+    fn window_event(name: &str) {
+        let event = web_sys::Event::new(name).expect("an event");
+        web_sys::window()
+            .expect("a window")
+            .dispatch_event(&event)
+            .expect("dispatched");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_view_follows_the_windows_print_dialog() {
+        let host = new_host();
+        let owner = Owner::new();
+        owner.with(|| {
+            provide_printing();
+            // A second call (a second mount of the app) does not listen twice.
+            provide_printing();
+        });
+        let handle = leptos::mount::mount_to(host.clone(), move || {
+            view! { <p>{move || if printing() { "paper" } else { "screen" }}</p> }
+        });
+        let shown = || host.text_content().unwrap_or_default();
+        assert_eq!(shown(), "screen");
+
+        window_event("beforeprint");
+        settled().await;
+        assert_eq!(shown(), "paper");
+        window_event("afterprint");
+        settled().await;
+        assert_eq!(shown(), "screen");
+
+        // The print state is the page's: the owner that set it up going changes nothing.
+        owner.cleanup();
+        window_event("beforeprint");
+        settled().await;
+        assert_eq!(shown(), "paper");
+        window_event("afterprint");
+        settled().await;
+
+        drop(handle);
+        host.remove();
+    }
+}

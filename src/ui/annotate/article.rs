@@ -451,10 +451,9 @@ pub fn ArticleView() -> impl IntoView {
     // flash are applied to the marks they concern by the effects below, without
     // re-segmenting or re-rendering.
     let classroom = crate::ui::classroom::context::classroom();
-    let printing = use_context::<crate::ui::annotate::print_notes::Printing>();
     let layout = ViewMemo::new(move |previous: Option<&SharedLayout>| {
         let check = classroom.and_then(|c| c.check.get());
-        let printing = printing.is_some_and(|p| p.0.get());
+        let printing = crate::ui::annotate::print_notes::printing();
         state.editor.with(|e| {
             SharedLayout(Arc::new(layout(
                 previous.map(|p| p.0.as_ref()),
@@ -466,13 +465,13 @@ pub fn ArticleView() -> impl IntoView {
     });
     mark_following(article_ref, SELECTED_CLASS, move || state.selected.get());
     mark_following(article_ref, FLASH_CLASS, move || state.flash.get());
-    let nearness = Nearness::new(state, printing);
+    let nearness = Nearness::new(state);
     let text_id = ViewMemo::new(move |_| state.editor.with(|e| text_identity(e.document())));
     let filling = Filling::new(text_id, move || {
         layout.with_untracked(|l| l.0.article.ranges().to_vec())
     });
     let keys = ViewMemo::new(move |_| {
-        let all = printing.is_some_and(|p| p.0.get());
+        let all = crate::ui::annotate::print_notes::printing();
         layout.with(|l| draw_keys(&l.0, nearness, filling, (!all).then(|| text_id.get())))
     });
     // A paragraph coming near the screen (or going far) keeps its element and only has its
@@ -707,12 +706,11 @@ struct Nearness {
 }
 
 impl Nearness {
-    fn new(state: AppState, printing: Option<crate::ui::annotate::print_notes::Printing>) -> Self {
+    fn new(state: AppState) -> Self {
         let near = ViewSignal::new(HashSet::<usize>::new());
         let observing = ViewSignal::new(false);
         let lazy = ViewMemo::new(move |_| {
-            let printing = printing.is_some_and(|p| p.0.get());
-            !printing
+            !crate::ui::annotate::print_notes::printing()
                 && observing.get()
                 && state
                     .editor

@@ -114,9 +114,9 @@ pub fn after_first_frame(then: impl FnOnce() + 'static) {
 /// code (but the Tags section's, a part of its own) is a part fetched then (`annotation_list`),
 /// and so are the annotating tools (`annotating_tools`) and the header's menu (`app_menu`),
 /// which no first frame needs.
-pub fn after_first_paint() -> ReadSignal<bool> {
-    let (painted, set_painted) = signal(false);
-    after_first_frame(move || set_painted.set(true));
+pub fn after_first_paint() -> ViewSignal<bool> {
+    let painted = ViewSignal::new(false);
+    after_first_frame(move || painted.set(true));
     painted
 }
 

@@ -9,26 +9,45 @@
 
 use crate::domain::annotation::AnnotationId;
 use crate::domain::document::Document;
+use crate::ui::page_signal::PageSignal;
 use crate::ui::state::use_app;
 use crate::ui::strings;
 use leptos::prelude::*;
+use std::cell::Cell;
 use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 /// Whether the page is being printed: between `beforeprint` and `afterprint`, or while the
 /// print media query matches (print preview, emulated print media).
-#[derive(Clone, Copy)]
-pub struct Printing(pub Signal<bool>);
+#[derive(Clone, Copy, Default)]
+struct PrintState {
+    media: bool,
+    dialog: bool,
+}
 
-/// Puts [`Printing`] in the context. Called once by the app, whose listeners live as long as
-/// the page.
+thread_local! {
+    /// One per page, as the print state is the window's; the listeners that set it live as
+    /// long as the page.
+    static PRINTING: Cell<Option<PageSignal<PrintState>>> = const { Cell::new(None) };
+}
+
+/// Whether the page is being printed, followed by whatever reads it; false where nothing has
+/// been set up to listen (the component tests).
+pub fn printing() -> bool {
+    PRINTING
+        .get()
+        .is_some_and(|state| state.with(|now| now.media || now.dialog))
+}
+
+/// Starts following the window's print state. Called once by the app, whose listeners live
+/// as long as the page; a second call does nothing.
 pub fn provide_printing() {
-    let (media, set_media) = signal(false);
-    let (dialog, set_dialog) = signal(false);
-    provide_context(Printing(Signal::derive(move || {
-        media.get() || dialog.get()
-    })));
+    if PRINTING.get().is_some() {
+        return;
+    }
+    let state = PageSignal::new(PrintState::default());
+    PRINTING.set(Some(state));
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -38,18 +57,20 @@ pub fn provide_printing() {
             .and_then(|w| w.match_media("print").ok().flatten())
             .is_some_and(|q| q.matches())
     };
-    set_media.set(print_media());
-    let on_change = Closure::<dyn Fn()>::new(move || set_media.set(print_media()));
-    let on_before = Closure::<dyn Fn()>::new(move || set_dialog.set(true));
-    let on_after = Closure::<dyn Fn()>::new(move || set_dialog.set(false));
+    state.update(|now| now.media = print_media());
+    let on_change = Closure::<dyn Fn()>::new(move || state.update(|now| now.media = print_media()));
+    let on_before = Closure::<dyn Fn()>::new(move || state.update(|now| now.dialog = true));
+    let on_after = Closure::<dyn Fn()>::new(move || state.update(|now| now.dialog = false));
     // Failing to listen leaves the screen view as it is; printing then lacks the numbers,
     // which the endnotes list still carries in order.
     if let Some(query) = query {
         let _ =
             query.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
     }
+    // As above: without it, the numbers are missing on paper, the endnotes are not.
     let _ =
         window.add_event_listener_with_callback("beforeprint", on_before.as_ref().unchecked_ref());
+    // As above.
     let _ =
         window.add_event_listener_with_callback("afterprint", on_after.as_ref().unchecked_ref());
     on_change.forget();
@@ -70,9 +91,8 @@ pub fn note_numbers(document: &Document) -> HashMap<AnnotationId, usize> {
 #[component]
 pub fn PrintEndnotes() -> impl IntoView {
     let state = use_app();
-    let printing = use_context::<Printing>();
     let notes = move || {
-        if !printing.is_some_and(|p| p.0.get()) {
+        if !printing() {
             return None;
         }
         Some(state.editor.with(|e| {
