@@ -630,7 +630,7 @@ fn the_apps_signals_and_memos_are_its_own() {
     );
     let planted = source(
         "ui/annotate/details.rs",
-        "//! Not an `RwSignal`.\nfn f() {\n    // an RwSignal here would be compiled again\n    let open = RwSignal::new(false);\n    let rows = ViewMemo::new(|_| 1);\n    let n: Memo<usize> = todo!();\n    let kept = StoredValue::new(0);\n}\n",
+        "//! Not an `RwSignal`.\nfn f() {\n    // an RwSignal here would be compiled again\n    let open = RwSignal::new(false);\n    let rows = ViewMemo::new(|_| 1);\n    let n: Memo<usize> = rows;\n    let kept = StoredValue::new(0);\n}\n",
     );
     let allowed = source(
         "ui/view_memo.rs",

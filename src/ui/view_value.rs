@@ -71,8 +71,9 @@ impl<T> ViewValue<T> {
 
     /// Does nothing once the component is gone (as `StoredValue::update_value`).
     pub fn update_value(&self, change: impl FnOnce(&mut T)) {
-        // Gone means nothing to change: the `None` says only that.
-        let _ = self.try_update_value(change);
+        if let Some(cell) = self.cell() {
+            change(&mut cell.borrow_mut());
+        }
     }
 
     /// What `change` returned, or `None` once the component is gone.

@@ -61,13 +61,13 @@ pub fn provide_printing() {
     let on_change = Closure::<dyn Fn()>::new(move || state.update(|now| now.media = print_media()));
     let on_before = Closure::<dyn Fn()>::new(move || state.update(|now| now.dialog = true));
     let on_after = Closure::<dyn Fn()>::new(move || state.update(|now| now.dialog = false));
-    // Failing to listen leaves the screen view as it is; printing then lacks the numbers,
-    // which the endnotes list still carries in order.
     if let Some(query) = query {
+        // Failing to listen leaves the screen view as it is; printing then lacks the numbers,
+        // which the endnotes list still carries in order.
         let _ =
             query.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
     }
-    // As above: without it, the numbers are missing on paper, the endnotes are not.
+    // As for the media query: without it, the numbers are missing on paper, the endnotes are not.
     let _ =
         window.add_event_listener_with_callback("beforeprint", on_before.as_ref().unchecked_ref());
     // As above.
