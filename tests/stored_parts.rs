@@ -374,8 +374,24 @@ fn an_entry_in_parts_is_read_on_the_typed_path() {
     let (text, parts) = listed_pieces(&head, |piece, revision| {
         store.pieces.get(&(piece_name(piece), revision)).cloned()
     });
-    let whole = head.whole_text(text, parts).expect("put together");
+    let whole = head
+        .whole_text(text.clone(), parts.clone())
+        .expect("put together");
     let typed = annotator::domain::format::native::read_native_typed(&whole)
         .expect("the typed reader takes an entry put together from parts");
     assert_eq!(typed.batch.annotations.len(), 700);
+    // It is an entry stored whole (what the panic screen offers for download): the library
+    // reads it as one, and finds the same document as the parts give.
+    let Stored::Whole(entry) = read_stored(&whole).expect("read as an entry stored whole") else {
+        panic!("read as a head")
+    };
+    let (assembled, _) = assemble(head, text, parts).expect("assembled");
+    let mut annotations = entry.document.annotations.clone();
+    annotations.sort_by_key(|a| a.id.clone());
+    let mut expected = assembled.document.annotations.clone();
+    expected.sort_by_key(|a| a.id.clone());
+    assert_eq!(annotations, expected);
+    assert_eq!(entry.document.text, assembled.document.text);
+    assert_eq!(entry.document.metadata, assembled.document.metadata);
+    assert_eq!(entry.revision, 2);
 }

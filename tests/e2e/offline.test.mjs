@@ -474,8 +474,18 @@ test('if saving\'s part cannot be fetched the page says the work is not saved, o
   await page.locator('.ann-notice', { hasText: 'Nothing was opened: the open document must be saved first' }).waitFor();
   // The refused article is not described as if it had opened.
   assert.equal(await page.locator('.ann-notice', { hasText: 'converted from HTML' }).count(), 0);
-  // Online again: the change is saved, and a reload finds it.
+  // The export comes with the same part: while it cannot be fetched the person reads why, and
+  // the work stays open; once it can, the button downloads the open document with the change.
+  await banner.getByRole('button', { name: 'Export JSON now' }).click();
+  await page.locator('.ann-notice', { hasText: 'Nothing exported. Could not load the JSON export' }).waitFor();
+  assert.ok(await banner.isVisible());
   await page.unroute(writerPart);
+  const download = page.waitForEvent('download');
+  await banner.getByRole('button', { name: 'Export JSON now' }).click();
+  const exported = JSON.parse(await streamText(await (await download).createReadStream()));
+  const exportedText = [...exported.document.text];
+  assert.deepEqual(exported.annotations.map((a) => exportedText.slice(a.start, a.end).join('')), ['craziness']);
+  // Online again: the change is saved, and a reload finds it.
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
   await page.locator('.ann-save-state', { hasText: 'Saved in this browser' }).waitFor();
   assert.equal(await banner.count(), 0);
@@ -749,4 +759,10 @@ async function startStaticServer(root) {
       httpServer.close(resolve);
     }),
   });
+}
+
+async function streamText(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -369,15 +369,22 @@ pub struct Head {
 }
 
 impl Head {
-    /// The entry as the one JSON text an entry stored whole would be (what [`assemble`]
-    /// reads): the typed reader takes it, so no tree of the annotations is built.
+    /// The entry stored whole (entry version 2) that these parts make: what the panic screen
+    /// offers for download, put together from the stored strings without the native writer
+    /// (which is not in the main module). No tree of the annotations is built.
     pub fn whole_text(
         &self,
         text: String,
         parts: Vec<Option<String>>,
     ) -> Result<String, EntryError> {
-        whole_entry_text(self.value.clone(), &self.list, &self.raw, text, parts)
-            .map(|(whole, _)| whole)
+        let mut value = self.value.clone();
+        if let Value::Object(fields) = &mut value {
+            fields.insert(
+                "entry_version".into(),
+                Value::from(super::library::ENTRY_VERSION),
+            );
+        }
+        whole_entry_text(value, &self.list, &self.raw, text, parts).map(|(whole, _)| whole)
     }
 
     /// Every piece the head lists and the revision its key is named after.

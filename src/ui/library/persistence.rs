@@ -10,7 +10,6 @@
 use crate::domain::change::Touched;
 use crate::domain::document::Document;
 use crate::domain::format::library::{EntryError, StoredEntry, write_library_backup};
-use crate::domain::format::native::{WriteOptions, write_document};
 use crate::domain::saving::{Flush, Saver, TheirRevision};
 use crate::domain::sorting;
 use crate::ui::actions::{self, Replacement};
@@ -170,22 +169,25 @@ pub fn flush(state: AppState) {
 }
 
 fn write(state: AppState, revision: u64) {
-    if !library::is_available() {
-        remember_for_panic(state);
-        return;
-    }
-    let Some(save) = writer::here() else {
+    let Some(writer) = writer::here() else {
         // The document stays unsaved (the header says "Saving…") until the part is here.
         writer::save_when_here(state, flush);
         return;
     };
+    if !library::is_available() {
+        remember_for_panic(state, writer);
+        return;
+    }
     let since = with_saving(|s| s.saved_edit).flatten();
     let (result, edit) = state.editor.with_untracked(|e| {
         let touched = match since {
             Some(since) => e.log().touched_since(since),
             None => Touched::everything(),
         };
-        (save(e.document(), revision, &touched), e.log().sequence())
+        (
+            (writer.save_open)(e.document(), revision, &touched),
+            e.log().sequence(),
+        )
     });
     match result {
         Ok(()) => {
@@ -204,22 +206,20 @@ fn write(state: AppState, revision: u64) {
         }
         Err(error) => {
             state.save_state.set(SaveState::NotSaved(error.to_string()));
-            remember_for_panic(state);
+            remember_for_panic(state, writer);
         }
     }
 }
 
-fn remember_for_panic(state: AppState) {
+/// Keeps the open document's native file for the panic screen: it could not be saved.
+fn remember_for_panic(state: AppState, writer: writer::Writer) {
     let (name, json) = state.editor.with_untracked(|e| {
         let doc = e.document();
         let stem = crate::domain::article_input::metadata::suggested_file_stem(
             &doc.metadata.title,
             &doc.metadata.published,
         );
-        (
-            format!("{stem}.json"),
-            write_document(doc, &WriteOptions::default()),
-        )
+        (format!("{stem}.json"), (writer.native_file)(doc))
     });
     crate::ui::shell::panic_screen::remember_work(name, json);
 }

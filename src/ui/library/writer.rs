@@ -12,9 +12,16 @@
 //!   (`persistence::after_saving`, [`when_here`]): the open one must be saved before it is
 //!   replaced or read back; they run once the part is here, in the order asked;
 //! - closing the tab meanwhile asks the person to stay (`beforeunload`, in `Autosave`);
-//! - if it cannot be fetched, the banner says "Not saved" with "Export JSON now" (the
-//!   native writer stays in the main module for that and for the panic screen), and the
-//!   next save, or the network coming back, fetches it again.
+//! - if it cannot be fetched, the banner says "Not saved", and the next save, the network
+//!   coming back, or the banner's "Export JSON now" fetches it again.
+//!
+//! The native writer (the document as JSON, about 7 KB of the gzipped main module) comes
+//! with the part too: the banner's "Export JSON now" and the copy kept for the panic screen
+//! when the library cannot be written are its only users outside other parts, and both are
+//! about work that only this part could have saved. The panic screen's copy of what is
+//! stored needs no writer (`web::storage::library::last_open_entry_for_panic` puts the
+//! stored text together). The service worker keeps every part from the first visit, so
+//! the part is missing only on a first visit whose network fails after the main module.
 //!
 //! The part is reached through the function [`install`] puts in place: saving is called from
 //! other parts too (an import, the Library, sharing), and code a part reaches may not cross
@@ -32,16 +39,25 @@ use std::cell::Cell;
 /// `web::storage::library::save_open_document`, reached through the part.
 pub type SaveOpen = fn(&Document, u64, &Touched) -> Result<(), StorageError>;
 
+/// What crossing the part's boundary gives.
+#[derive(Clone, Copy)]
+pub struct Writer {
+    /// Saves the open document into the library.
+    pub save_open: SaveOpen,
+    /// The native file of a document, with its text (what "Export JSON" downloads).
+    pub native_file: fn(&Document) -> String,
+}
+
 const WHAT: &str = "the saving of your work";
 
 thread_local! {
-    static WRITER: Slot<SaveOpen> = const { Slot::new() };
+    static WRITER: Slot<Writer> = const { Slot::new() };
     /// A save waits for the part: one is enough, it writes whatever changed by then.
     static SAVE_WAITS: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The part's keeping (`ui::kept_part`).
-const PART: Kept<SaveOpen> = Kept(&WRITER);
+const PART: Kept<Writer> = Kept(&WRITER);
 
 /// Makes the part reachable; `Autosave` calls it once, in the main module.
 pub fn install() {
@@ -53,13 +69,30 @@ pub fn install() {
     wasm_split_path = ::leptos::wasm_split,
     fallible
 )]
-fn writer_on_demand() -> Result<SaveOpen, NotLoaded> {
-    Ok(crate::web::storage::library::save_open_document)
+fn writer_on_demand() -> Result<Writer, NotLoaded> {
+    Ok(Writer {
+        save_open: crate::web::storage::library::save_open_document,
+        native_file: native_file_with_text,
+    })
+}
+
+fn native_file_with_text(doc: &Document) -> String {
+    crate::domain::format::native::write_document(doc, &Default::default())
 }
 
 /// The writer, once its part is here.
-pub fn here() -> Option<SaveOpen> {
+pub fn here() -> Option<Writer> {
     PART.here()
+}
+
+/// Runs `then` with the part once it is here (fetching it if need be), or with why it could
+/// not be fetched; `false`, and `then` dropped, when it was never installed (the tests of
+/// the parts).
+pub fn with_writer(then: Box<dyn FnOnce(Result<Writer, NotLoaded>)>) -> bool {
+    // `Ok` comes only once the part is kept, so `here` has it.
+    PART.wait(Box::new(move |fetched| {
+        then(fetched.and_then(|()| PART.here().ok_or(NotLoaded)))
+    }))
 }
 
 /// Fetches the part in the background if it is neither here nor on its way (once the first

@@ -41,7 +41,7 @@ pub fn App() -> impl IntoView {
         <a class="ann-skip" href="#ann-article">"Skip to the article"</a>
         <Header />
         <crate::ui::sharing::SharingPanel />
-        <Notices export_now=move |_| crate::ui::transfer::export_menu::export_native(state, true) />
+        <Notices export_now=move |_| crate::ui::transfer::export_menu::export_now(state) />
         <LiveRegion />
         <crate::ui::progress::ProgressIndicator />
         <Autosave />

@@ -33,7 +33,7 @@ fn offer(state: AppState, name: &str, mime: &str, contents: &[u8]) {
     }
 }
 
-pub fn export_native(state: AppState, include_text: bool) {
+fn export_native(state: AppState, include_text: bool) {
     let json = state.editor.with_untracked(|e| {
         write_document(
             e.document(),
@@ -43,6 +43,43 @@ pub fn export_native(state: AppState, include_text: bool) {
             },
         )
     });
+    offer_native(state, &json, include_text);
+}
+
+/// "Export JSON now", the not-saved banner's button: the open document's native file, with
+/// its text. The native writer comes with saving's part (`ui::library::writer`), so this
+/// waits for it; if it cannot be fetched, the person reads why, and the document stays open.
+pub fn export_now(state: AppState) {
+    let installed = crate::ui::library::writer::with_writer(Box::new(move |writer| match writer {
+        Ok(writer) => {
+            let json = state
+                .editor
+                .with_untracked(|e| (writer.native_file)(e.document()));
+            offer_native(state, &json, true);
+        }
+        Err(error) => notices::notify(
+            state,
+            NoticeKind::Error,
+            format!(
+                "Nothing exported. {} Your work stays open in this tab.",
+                error.message("the JSON export")
+            ),
+            Vec::new(),
+        ),
+    }));
+    if !installed {
+        // Only the tests of the parts, which have no banner, leave saving uninstalled.
+        notices::notify(
+            state,
+            NoticeKind::Error,
+            "Nothing exported: this build has no saving.".to_string(),
+            Vec::new(),
+        );
+    }
+}
+
+/// Downloads `json`, the open document's native file, named after its title.
+fn offer_native(state: AppState, json: &str, include_text: bool) {
     let suffix = if include_text {
         ""
     } else {

@@ -24,10 +24,10 @@ use crate::domain::article_input::limits::human_size;
 use crate::domain::change::Touched;
 use crate::domain::document::{Document, DocumentId};
 use crate::domain::format::library::{
-    EntryError, IndexEntry, LibraryIndex, StoredEntry, read_index, write_entry, write_index,
+    EntryError, IndexEntry, LibraryIndex, StoredEntry, read_index, write_index,
 };
 use crate::domain::format::parts::{
-    Piece, SavePlan, Stored, StoredLayout, assemble, base_document, plan_save, read_stored,
+    Head, Piece, SavePlan, Stored, StoredLayout, assemble, base_document, plan_save, read_stored,
 };
 use crate::domain::saving::next_revision;
 use crate::domain::text::Text;
@@ -170,6 +170,18 @@ fn read_entry_from(
         Stored::Whole(entry) => return Ok((*entry, None)),
         Stored::Head(head) => head,
     };
+    let (text, parts) = stored_pieces(store, id, &head)?;
+    let (entry, layout) = assemble(head, text, parts)?;
+    Ok((entry, Some(layout)))
+}
+
+/// The text and the annotation parts `head` lists, as stored (`None` for an empty part).
+fn stored_pieces(
+    store: &Store,
+    id: &str,
+    head: &Head,
+) -> Result<(String, Vec<Option<String>>), EntryError> {
+    let raw = head.raw();
     let get = |piece: Piece, revision: u64| {
         let key = keys::piece(id, piece, revision);
         match store.get(&key) {
@@ -192,8 +204,7 @@ fn read_entry_from(
             revision => Some(get(Piece::Annotations(index), revision)?),
         });
     }
-    let (entry, layout) = assemble(head, text, parts)?;
-    Ok((entry, Some(layout)))
+    Ok((text, parts))
 }
 
 pub fn is_available() -> bool {
@@ -327,12 +338,20 @@ pub fn last_open_entry_for_panic() -> Option<(String, String)> {
     let store = Store::open().ok()?;
     let id = store.get(keys::LAST_OPEN).ok()??;
     let raw = store.get(&keys::document(&id)).ok()??;
-    // An entry in parts is put together into one file; one that cannot be is offered as stored.
-    let whole = match read_entry_from(&store, &id, &raw) {
-        Ok((entry, Some(_))) => write_entry(&entry.document, entry.revision, &entry.saved),
+    // An entry in parts is put together into one file, from the stored strings (the native
+    // writer is a part, and nothing can be fetched after a panic); one that cannot be is
+    // offered as stored.
+    let whole = match read_stored(&raw) {
+        Ok(Stored::Head(head)) => whole_text_of(&store, &id, &head).unwrap_or(raw),
         _ => raw,
     };
     Some((format!("article-annotator-{id}.json"), whole))
+}
+
+/// The entry in parts `head` lists, as the one text of an entry stored whole.
+fn whole_text_of(store: &Store, id: &str, head: &Head) -> Option<String> {
+    let (text, parts) = stored_pieces(store, id, head).ok()?;
+    head.whole_text(text, parts).ok()
 }
 
 // ---------------------------------------------------------------------------------------------
