@@ -1069,7 +1069,7 @@ const STORAGE_WRITERS: [(&str, &[&str]); 12] = [
 ];
 
 /// The owner's public functions that only read (or follow other tabs in memory).
-const STORAGE_READERS: [&str; 20] = [
+const STORAGE_READERS: [&str; 21] = [
     "open",
     "is_available",
     "listing",
@@ -1091,6 +1091,8 @@ const STORAGE_READERS: [&str; 20] = [
     "classroom_session",
     "ledger",
     "sharing_name",
+    // The careful reader of entries, given once its part is here (memory only).
+    "careful_reader_arrived",
 ];
 
 /// Every source file under `src/`, as (path relative to the crate, code without comments).

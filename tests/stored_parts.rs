@@ -6,7 +6,7 @@ use annotator::domain::annotation::AnnotationId;
 use annotator::domain::change::Touched;
 use annotator::domain::command::Command;
 use annotator::domain::document::Document;
-use annotator::domain::format::library::{read_entry, write_entry};
+use annotator::domain::format::library::{CAREFUL, EntryError, read_entry, write_entry};
 use annotator::domain::format::parts::{
     Head, MAX_PARTS, Piece, SavePlan, Stored, StoredLayout, assemble, base_document, part_of,
     parts_for, plan_save, read_stored,
@@ -49,7 +49,8 @@ impl FakeStore {
     }
 
     fn read(&self) -> (Document, StoredLayout) {
-        let Stored::Head(head) = read_stored(self.head.as_deref().expect("a head")).expect("head")
+        let Stored::Head(head) =
+            read_stored(self.head.as_deref().expect("a head"), CAREFUL).expect("head")
         else {
             panic!("not a head")
         };
@@ -83,7 +84,7 @@ fn assemble_from(
     get: impl Fn(Piece, u64) -> Option<String>,
 ) -> (Document, StoredLayout) {
     let (text, parts) = listed_pieces(head, get);
-    let (entry, layout) = assemble(head.clone(), text, parts).expect("assembles");
+    let (entry, layout) = assemble(head.clone(), text, parts, CAREFUL).expect("assembles");
     (entry.document, layout)
 }
 
@@ -139,7 +140,7 @@ fn a_whole_write_assembles_to_what_the_single_key_entry_gives() {
 #[test]
 fn a_single_key_entry_reads_as_whole() {
     let doc = news_document(5_000, 20, 3);
-    match read_stored(&write_entry(&doc, 4, "s")).expect("reads") {
+    match read_stored(&write_entry(&doc, 4, "s"), CAREFUL).expect("reads") {
         Stored::Whole(entry) => {
             assert_eq!(entry.revision, 4);
             assert_eq!(entry.document, single_key(&doc));
@@ -148,11 +149,41 @@ fn a_single_key_entry_reads_as_whole() {
     }
 }
 
+/// The careful reader is a part in the browser: without it, an entry the typed reader
+/// refuses says it needs it (nothing is guessed, nothing is lost), and with it the entry
+/// reads. Text that is not JSON needs no reader to be called unreadable.
+#[test]
+fn an_entry_only_the_careful_reader_takes_waits_for_it() {
+    let doc = news_document(5_000, 20, 3);
+    let mut value: serde_json::Value =
+        serde_json::from_str(&write_entry(&doc, 4, "s")).expect("JSON");
+    // A field this version does not write: the typed reader refuses the whole entry.
+    value["annotations"][0]["colour"] = serde_json::json!("red");
+    let edited = value.to_string();
+    match read_stored(&edited, None) {
+        Err(EntryError::NeedsCarefulReader { raw }) => assert_eq!(raw, edited),
+        other => panic!("expected NeedsCarefulReader, got {other:?}"),
+    }
+    match read_stored(&edited, CAREFUL).expect("the careful reader reads it") {
+        Stored::Whole(entry) => {
+            assert_eq!(entry.revision, 4);
+            assert_eq!(entry.document.annotations, single_key(&doc).annotations);
+        }
+        Stored::Head(_) => panic!("not a head"),
+    }
+    // What the app writes never needs it.
+    assert!(read_stored(&write_entry(&doc, 4, "s"), None).is_ok());
+    assert!(matches!(
+        read_stored("{\"document\": [ not json", None),
+        Err(EntryError::Unreadable { .. })
+    ));
+}
+
 #[test]
 fn the_merge_base_is_assembled_from_the_stored_parts() {
     let doc = news_document(10_000, 60, 5);
     let plan = plan_save(None, &doc, &Touched::everything(), 1, "s");
-    let base = base_document(&plan.stored(None).expect("parts"), &doc.text).expect("base");
+    let base = base_document(&plan.stored(None).expect("parts"), &doc.text, CAREFUL).expect("base");
     assert_eq!(base, single_key(&doc));
 }
 
@@ -367,7 +398,8 @@ fn an_entry_in_parts_is_read_on_the_typed_path() {
     );
     let mut store = FakeStore::default();
     store.carry_out(&plan);
-    let Stored::Head(head) = read_stored(store.head.as_deref().expect("a head")).expect("head")
+    let Stored::Head(head) =
+        read_stored(store.head.as_deref().expect("a head"), CAREFUL).expect("head")
     else {
         panic!("not a head")
     };
@@ -382,10 +414,11 @@ fn an_entry_in_parts_is_read_on_the_typed_path() {
     assert_eq!(typed.batch.annotations.len(), 700);
     // It is an entry stored whole (what the panic screen offers for download): the library
     // reads it as one, and finds the same document as the parts give.
-    let Stored::Whole(entry) = read_stored(&whole).expect("read as an entry stored whole") else {
+    let Stored::Whole(entry) = read_stored(&whole, CAREFUL).expect("read as an entry stored whole")
+    else {
         panic!("read as a head")
     };
-    let (assembled, _) = assemble(head, text, parts).expect("assembled");
+    let (assembled, _) = assemble(head, text, parts, CAREFUL).expect("assembled");
     let mut annotations = entry.document.annotations.clone();
     annotations.sort_by_key(|a| a.id.clone());
     let mut expected = assembled.document.annotations.clone();

@@ -496,6 +496,57 @@ test('if saving\'s part cannot be fetched the page says the work is not saved, o
   await context.close();
 });
 
+// The careful reader of stored entries (for what the typed reader refuses: written by hand or by
+// an older build) comes with saving's part. An entry only it reads opens once the part is here,
+// an empty page saying it is opening meanwhile; if the part cannot be fetched, the person reads
+// why, the sample opens instead, and the entry is left as it is stored.
+test('an entry only the careful reader reads opens once saving\'s part is here, and is left alone if it cannot be fetched', async () => {
+  const writerPart = /split_library_writer-[0-9a-f]+\.wasm$/;
+  const { context, page } = await openWithoutWorker();
+  await openOtherArticle(page);
+  await page.waitForFunction(() => document.querySelector('[data-article-text]')?.textContent
+    .includes('Another article.'));
+  await page.locator('#ann-main[aria-busy="false"]').waitFor();
+  await selectByOffsets(page, 0, 'Another'.length);
+  await page.getByRole('toolbar', { name: 'Tag the selection' }).waitFor();
+  await page.keyboard.press('1');
+  await page.locator('[data-article-text] mark', { hasText: 'Another' }).waitFor();
+  await page.locator('.ann-save-state', { hasText: 'Saved in this browser' }).waitFor();
+  // A field this version does not write: the typed reader refuses the entry.
+  const planted = await page.evaluate(() => {
+    const prefix = 'article-annotator:v1:doc:';
+    const keys = [...Array(localStorage.length).keys()].map((i) => localStorage.key(i))
+      .filter((key) => key.startsWith(prefix) && key !== `${prefix}sample`);
+    if (keys.length !== 1) throw new Error(`expected one stored article, found ${keys}`);
+    const entry = JSON.parse(localStorage.getItem(keys[0]));
+    entry.colour = 'red';
+    localStorage.setItem(keys[0], JSON.stringify(entry));
+    localStorage.setItem('article-annotator:v1:last-open', keys[0].slice(prefix.length));
+    return { key: keys[0], stored: localStorage.getItem(keys[0]) };
+  });
+  let release = await hold(page, writerPart, 'continue');
+  await page.reload();
+  const opening = page.locator('.ann-loading', { hasText: 'Opening your document…' });
+  await opening.waitFor();
+  assert.equal((await articleShown(page)).trim(), '', 'something shown before the entry is read');
+  release();
+  await page.locator('[data-article-text] mark', { hasText: 'Another' }).waitFor();
+  assert.equal(await opening.count(), 0);
+  await page.unroute(writerPart);
+  // The part cannot be fetched: the entry is not opened, and says what it needs.
+  release = await hold(page, writerPart, 'abort');
+  await page.reload();
+  await opening.waitFor();
+  release();
+  await page.locator('.ann-notice', { hasText: 'needs the app\'s careful reader' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-article-text]')?.textContent
+    .includes('craziness'));
+  assert.equal(await opening.count(), 0);
+  assert.equal(await page.evaluate((key) => localStorage.getItem(key), planted.key), planted.stored,
+    'the entry was written over');
+  await context.close();
+});
+
 /** Tags "craziness" in the sample once the tools are here. */
 async function tagCraziness(page) {
   await page.locator('#ann-main[aria-busy="false"]').waitFor();

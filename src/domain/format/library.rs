@@ -139,15 +139,28 @@ pub enum EntryError {
         read_only: Option<Box<StoredEntry>>,
         raw: String,
     },
+    /// JSON the typed reader refuses (written by hand, or by an older build), and the
+    /// careful reader ([`CarefulReader`]) was not given: in the browser it is a part of its
+    /// own, not here yet or not fetched.
+    NeedsCarefulReader { raw: String },
 }
+
+/// The field-by-field reader of a stored entry already parsed ([`read_entry_value`]), for
+/// what the typed reader refuses. The readers of stored entries take it as a value, `None`
+/// when it is not at hand: in the browser it is a part of its own, fetched after the first
+/// paint, since an entry this app wrote is always read on the typed path.
+pub type CarefulReader = fn(Value, &str, u64) -> Result<StoredEntry, EntryError>;
+
+/// The careful reader, for callers that always have it (the domain's own tests and tools).
+pub const CAREFUL: Option<CarefulReader> = Some(read_entry_value);
 
 impl EntryError {
     /// The stored text, for a "download the raw data" button.
     pub fn raw(&self) -> &str {
         match self {
-            EntryError::Unreadable { raw, .. } | EntryError::WrittenByNewerVersion { raw, .. } => {
-                raw
-            }
+            EntryError::Unreadable { raw, .. }
+            | EntryError::WrittenByNewerVersion { raw, .. }
+            | EntryError::NeedsCarefulReader { raw } => raw,
         }
     }
 }
@@ -168,6 +181,12 @@ impl fmt::Display for EntryError {
                 "this document was saved by a newer Article Annotator (format version {found}); this build \
                  reads up to version {supported}, so it is opened read-only"
             ),
+            EntryError::NeedsCarefulReader { .. } => write!(
+                f,
+                "this saved document needs the app's careful reader, which is fetched after \
+                 the article appears and is not here (this browser may be offline and has not \
+                 used it here before); connect to the network and reload the page"
+            ),
         }
     }
 }
@@ -177,7 +196,7 @@ impl std::error::Error for EntryError {}
 /// Reads a stored entry; never panics. An entry this app wrote is read on the typed path
 /// (see `native::read_native_typed`); anything else field by field.
 pub fn read_entry(raw: &str) -> Result<StoredEntry, EntryError> {
-    read_entry_text(raw, raw, ENTRY_VERSION)
+    read_entry_text(raw, raw, ENTRY_VERSION, CAREFUL)
 }
 
 /// Reads the entry JSON `input` (`raw`, what is stored, is kept in errors for downloading),
@@ -187,11 +206,18 @@ pub(crate) fn read_entry_text(
     input: &str,
     raw: &str,
     supported: u64,
+    careful: Option<CarefulReader>,
 ) -> Result<StoredEntry, EntryError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-    match native::read_typed_with_entry_fields(input) {
-        Some(typed) => entry_from_fields(typed.read, typed.entry_fields, raw, supported),
-        None => read_entry_value(parse_entry_json(input)?, raw, supported),
+    if let Some(typed) = native::read_typed_with_entry_fields(input) {
+        return entry_from_fields(typed.read, typed.entry_fields, raw, supported);
+    }
+    let value = parse_entry_json(input)?;
+    match careful {
+        Some(read) => read(value, raw, supported),
+        None => Err(EntryError::NeedsCarefulReader {
+            raw: raw.to_string(),
+        }),
     }
 }
 
@@ -206,7 +232,7 @@ pub(crate) fn parse_entry_json(raw: &str) -> Result<Value, EntryError> {
 
 /// Reads a stored entry already parsed (`raw` is kept in errors for downloading), written
 /// in an entry layout up to `supported`, field by field.
-pub(crate) fn read_entry_value(
+pub fn read_entry_value(
     value: Value,
     raw: &str,
     supported: u64,

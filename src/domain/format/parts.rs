@@ -25,7 +25,9 @@
 use crate::domain::annotation::Annotation;
 use crate::domain::change::Touched;
 use crate::domain::document::Document;
-use crate::domain::format::library::{EntryError, StoredEntry, parse_entry_json, read_entry_text};
+use crate::domain::format::library::{
+    CarefulReader, EntryError, StoredEntry, parse_entry_json, read_entry_text,
+};
 use crate::domain::format::native::{NativeFile, WriteOptions, compact_annotations_json};
 use crate::domain::sorting;
 use crate::domain::text::Text;
@@ -411,8 +413,9 @@ fn unreadable(reason: String, raw: &str) -> EntryError {
     }
 }
 
-/// Reads what a document's main key holds; never panics.
-pub fn read_stored(raw: &str) -> Result<Stored, EntryError> {
+/// Reads what a document's main key holds; never panics. `careful` reads an entry stored whole
+/// that the typed reader refuses (see [`CarefulReader`]).
+pub fn read_stored(raw: &str, careful: Option<CarefulReader>) -> Result<Stored, EntryError> {
     // Which layout, without building a tree of a whole entry (megabytes): an entry stored
     // whole is then read on the typed path.
     #[derive(serde::Deserialize)]
@@ -427,7 +430,7 @@ pub fn read_stored(raw: &str) -> Result<Stored, EntryError> {
         .and_then(|version| version.as_u64())
         == Some(PARTS_ENTRY_VERSION);
     if !is_head {
-        return read_entry_text(raw, raw, super::library::ENTRY_VERSION)
+        return read_entry_text(raw, raw, super::library::ENTRY_VERSION, careful)
             .map(|entry| Stored::Whole(Box::new(entry)));
     }
     let value = parse_entry_json(raw)?;
@@ -534,11 +537,12 @@ fn whole_entry_text(
 /// Puts an entry in parts back together: the head, the text, and the annotation parts in
 /// the order the head lists them (`parts[i]` is part `i`; `None` for an empty part).
 /// Gives exactly what the single-key entry of the same document gives, and what is stored
-/// (for the next save).
+/// (for the next save). `careful` as for [`read_stored`].
 pub fn assemble(
     head: Head,
     text: String,
     parts: Vec<Option<String>>,
+    careful: Option<CarefulReader>,
 ) -> Result<(StoredEntry, StoredLayout), EntryError> {
     let Head {
         revision,
@@ -547,7 +551,7 @@ pub fn assemble(
         raw,
     } = head;
     let (whole, stored) = whole_entry_text(value, &list, &raw, text, parts)?;
-    let mut entry = read_entry_text(&whole, &raw, PARTS_ENTRY_VERSION)?;
+    let mut entry = read_entry_text(&whole, &raw, PARTS_ENTRY_VERSION, careful)?;
     sorting::sort_by(&mut entry.document.annotations, |a, b| text_order(&a, &b));
     let layout = StoredLayout {
         id: entry.document.id.0.clone(),
@@ -563,8 +567,12 @@ pub fn assemble(
 /// The document as `layout` stored it, over `text` (the merge base when another tab saved
 /// meanwhile: the three-way merge compares annotations, relations, tags and metadata, and
 /// only merges two sides with the same text).
-pub fn base_document(layout: &StoredLayout, text: &Text) -> Result<Document, EntryError> {
-    let Stored::Head(head) = read_stored(&layout.head)? else {
+pub fn base_document(
+    layout: &StoredLayout,
+    text: &Text,
+    careful: Option<CarefulReader>,
+) -> Result<Document, EntryError> {
+    let Stored::Head(head) = read_stored(&layout.head, careful)? else {
         return Err(unreadable("not a head".into(), &layout.head));
     };
     let parts = layout
@@ -572,5 +580,5 @@ pub fn base_document(layout: &StoredLayout, text: &Text) -> Result<Document, Ent
         .iter()
         .map(|(json, _)| Some(json.clone()))
         .collect();
-    assemble(head, text.as_str().to_string(), parts).map(|(entry, _)| entry.document)
+    assemble(head, text.as_str().to_string(), parts, careful).map(|(entry, _)| entry.document)
 }

@@ -73,7 +73,18 @@ pub fn warn_unreadable(state: AppState, unreadable: &[Unreadable]) {
 /// The document to start with: the one open last time, else the most recently modified one
 /// that opens, else `fallback` (the sample, on first start). Reads the index and, normally,
 /// one entry.
-pub fn initial_document(state: AppState, fallback: impl FnOnce() -> Document) -> Document {
+///
+/// An entry only the careful reader reads (`EntryError::NeedsCarefulReader`) is opened once
+/// that reader's part is here: meanwhile an empty page says it is opening, and nothing is
+/// saved over anything. If the part cannot be fetched, the person reads why and `fallback`
+/// opens (the entry waits in the Library).
+pub fn initial_document(state: AppState, fallback: fn() -> Document) -> Document {
+    start_document(state, fallback, true)
+}
+
+/// [`initial_document`]; `may_wait`: whether an entry that needs the careful reader waits for
+/// it (else it is reported like any entry that cannot be opened, and the next one is tried).
+fn start_document(state: AppState, fallback: fn() -> Document, may_wait: bool) -> Document {
     if let Err(error) = library::open() {
         state.save_state.set(SaveState::NotSaved(error.to_string()));
         return fallback();
@@ -95,6 +106,9 @@ pub fn initial_document(state: AppState, fallback: impl FnOnce() -> Document) ->
             Some(Ok(entry)) => {
                 opened_stored(&entry.document, entry.revision);
                 return entry.document;
+            }
+            Some(Err(EntryError::NeedsCarefulReader { .. })) if may_wait => {
+                return open_when_careful_reader_is_here(state, fallback);
             }
             Some(Err(EntryError::WrittenByNewerVersion {
                 read_only: Some(entry),
@@ -121,6 +135,34 @@ pub fn initial_document(state: AppState, fallback: impl FnOnce() -> Document) ->
     // against the document as it started.
     opened_new(&document);
     document
+}
+
+/// Start-up found that the document to open needs the careful reader (a part, with saving's):
+/// an empty, unsaved page says it is opening until the part is here, then start-up chooses
+/// again. If the part could not be fetched, that entry is reported as not opened (its error
+/// says it needs the part) and the next one, or `fallback`, opens.
+fn open_when_careful_reader_is_here(state: AppState, fallback: fn() -> Document) -> Document {
+    if writer::here().is_some() {
+        // Here after all: it could not be read even so, and is reported like any other.
+        return start_document(state, fallback, false);
+    }
+    with_saving(|s| s.saver.opened_read_only());
+    crate::ui::notices::show_loading(state, "Opening your document…");
+    let waits = writer::with_writer(Box::new(move |_fetched| {
+        // A failed fetch is said by the entry's own error, which names what it needs.
+        crate::ui::notices::done_loading(state);
+        let document = start_document(state, fallback, false);
+        actions::replace_document(state, document, Replacement::StartUp);
+    }));
+    if !waits {
+        // Not installed: only the tests of the parts, which start with no library.
+        return fallback();
+    }
+    Document::new(
+        crate::domain::document::DocumentId(String::new()),
+        Default::default(),
+        crate::domain::text::Text::new(""),
+    )
 }
 
 /// The saver starts on a document read from the library at `revision`, about to be shown

@@ -15,7 +15,15 @@
 //! - if it cannot be fetched, the banner says "Not saved", and the next save, the network
 //!   coming back, or the banner's "Export JSON now" fetches it again.
 //!
-//! The native writer (the document as JSON, about 7 KB of the gzipped main module) comes
+//! The careful reader of stored entries (`domain::format::library::read_entry_value`, field
+//! by field, for an entry the typed reader refuses: written by hand or by an older build)
+//! comes with the part too, about 3 KB of the gzipped main module. An entry this app wrote
+//! is always read on the typed path, so a visit needs it only for such an entry; if the
+//! first document to open is one, the start-up waits for this part (see
+//! `persistence::initial_document`), and anything else that reads one before the part is
+//! here (the Library, another tab) says the entry needs it (`EntryError::NeedsCarefulReader`).
+//!
+//! The native writer (the document as JSON, about 4 KB of the gzipped main module) comes
 //! with the part too: the banner's "Export JSON now" and the copy kept for the panic screen
 //! when the library cannot be written are its only users outside other parts, and both are
 //! about work that only this part could have saved. The panic screen's copy of what is
@@ -70,6 +78,10 @@ pub fn install() {
     fallible
 )]
 fn writer_on_demand() -> Result<Writer, NotLoaded> {
+    // The careful reader of stored entries comes with this part: see the module's note.
+    crate::web::storage::library::careful_reader_arrived(
+        crate::domain::format::library::read_entry_value,
+    );
     Ok(Writer {
         save_open: crate::web::storage::library::save_open_document,
         native_file: native_file_with_text,

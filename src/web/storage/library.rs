@@ -24,7 +24,7 @@ use crate::domain::article_input::limits::human_size;
 use crate::domain::change::Touched;
 use crate::domain::document::{Document, DocumentId};
 use crate::domain::format::library::{
-    EntryError, IndexEntry, LibraryIndex, StoredEntry, read_index, write_index,
+    CarefulReader, EntryError, IndexEntry, LibraryIndex, StoredEntry, read_index, write_index,
 };
 use crate::domain::format::parts::{
     Head, Piece, SavePlan, Stored, StoredLayout, assemble, base_document, plan_save, read_stored,
@@ -32,7 +32,7 @@ use crate::domain::format::parts::{
 use crate::domain::saving::next_revision;
 use crate::domain::text::Text;
 use crate::web::clock;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 /// What one more index row can add; kept free so the index always fits after an entry.
 const INDEX_MARGIN_CHARS: usize = 2048;
@@ -76,6 +76,18 @@ struct Library {
 
 thread_local! {
     static LIBRARY: RefCell<Option<Library>> = const { RefCell::new(None) };
+    /// The careful reader, once its part is here (`ui::library::writer`).
+    static CAREFUL_READER: Cell<Option<CarefulReader>> = const { Cell::new(None) };
+}
+
+/// The careful reader is here: entries the typed reader refuses can be read from now on.
+pub fn careful_reader_arrived(read: CarefulReader) {
+    CAREFUL_READER.with(|careful| careful.set(Some(read)));
+}
+
+/// The careful reader, if its part is here.
+fn careful() -> Option<CarefulReader> {
+    CAREFUL_READER.with(Cell::get)
 }
 
 fn with_library<R>(f: impl FnOnce(&mut Library) -> R) -> Option<R> {
@@ -166,12 +178,12 @@ fn read_entry_from(
     id: &str,
     raw: &str,
 ) -> Result<(StoredEntry, Option<StoredLayout>), EntryError> {
-    let head = match read_stored(raw)? {
+    let head = match read_stored(raw, careful())? {
         Stored::Whole(entry) => return Ok((*entry, None)),
         Stored::Head(head) => head,
     };
     let (text, parts) = stored_pieces(store, id, &head)?;
-    let (entry, layout) = assemble(head, text, parts)?;
+    let (entry, layout) = assemble(head, text, parts, careful())?;
     Ok((entry, Some(layout)))
 }
 
@@ -278,7 +290,7 @@ pub fn merge_base(id: &str, revision: u64, text: &Text) -> Option<Document> {
             .open_layout
             .as_ref()
             .filter(|layout| layout.id == id && layout.revision == revision)?;
-        base_document(layout, text).ok()
+        base_document(layout, text, careful()).ok()
     })
     .flatten()
 }
@@ -341,7 +353,8 @@ pub fn last_open_entry_for_panic() -> Option<(String, String)> {
     // An entry in parts is put together into one file, from the stored strings (the native
     // writer is a part, and nothing can be fetched after a panic); one that cannot be is
     // offered as stored.
-    let whole = match read_stored(&raw) {
+    // Only whether it is a head matters: an entry stored whole is offered as stored.
+    let whole = match read_stored(&raw, None) {
         Ok(Stored::Head(head)) => whole_text_of(&store, &id, &head).unwrap_or(raw),
         _ => raw,
     };
