@@ -359,6 +359,29 @@ pub fn write_document(doc: &Document, options: &WriteOptions) -> String {
     to_pretty_json(&NativeFile::from_document(doc, options))
 }
 
+/// "Export JSON" of `doc`: the file's name (the publication date and title, as every download
+/// of one document is named; "-annotations-only" without the text) and its JSON.
+pub fn native_download(doc: &Document, include_text: bool) -> (String, String) {
+    let metadata = &doc.metadata;
+    let stem = crate::domain::article_input::metadata::suggested_file_stem(
+        &metadata.title,
+        &metadata.published,
+    );
+    let suffix = if include_text {
+        ""
+    } else {
+        "-annotations-only"
+    };
+    let options = WriteOptions {
+        include_text,
+        ..Default::default()
+    };
+    (
+        format!("{stem}{suffix}.json"),
+        write_document(doc, &options),
+    )
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading.
 

@@ -79,6 +79,10 @@ pub fn warn_unreadable(state: AppState, unreadable: &[Unreadable]) {
 /// saved over anything. If the part cannot be fetched, the person reads why and `fallback`
 /// opens (the entry waits in the Library).
 pub fn initial_document(state: AppState, fallback: fn() -> Document) -> Document {
+    // The parts saving reaches are reachable from here on: the writer's brings the careful
+    // reader, which the start may wait for.
+    merge_part::install();
+    writer::install();
     start_document(state, fallback, true)
 }
 
@@ -255,14 +259,9 @@ fn write(state: AppState, revision: u64) {
 
 /// Keeps the open document's native file for the panic screen: it could not be saved.
 fn remember_for_panic(state: AppState, writer: writer::Writer) {
-    let (name, json) = state.editor.with_untracked(|e| {
-        let doc = e.document();
-        let stem = crate::domain::article_input::metadata::suggested_file_stem(
-            &doc.metadata.title,
-            &doc.metadata.published,
-        );
-        (format!("{stem}.json"), (writer.native_file)(doc))
-    });
+    let (name, json) = state
+        .editor
+        .with_untracked(|e| (writer.native_file)(e.document()));
     crate::ui::shell::panic_screen::remember_work(name, json);
 }
 
@@ -366,7 +365,7 @@ mod merge_part {
 
     const PART: Kept<()> = Kept(&PART_SLOT);
 
-    /// Makes the merge reachable; `Autosave` calls it once, in the main module.
+    /// Makes the merge reachable; `initial_document` calls it once, at start.
     pub fn install() {
         MERGE.set(Some(|base, ours, theirs| {
             Box::pin(merge_on_demand(base, ours, theirs))
@@ -455,8 +454,6 @@ mod merge_part {
 #[component]
 pub fn Autosave() -> impl IntoView {
     let state = crate::ui::state::use_app();
-    merge_part::install();
-    writer::install();
     if library::is_available() {
         manager::request_persistence();
     }

@@ -52,8 +52,9 @@ pub type SaveOpen = fn(&Document, u64, &Touched) -> Result<(), StorageError>;
 pub struct Writer {
     /// Saves the open document into the library.
     pub save_open: SaveOpen,
-    /// The native file of a document, with its text (what "Export JSON" downloads).
-    pub native_file: fn(&Document) -> String,
+    /// The native file of a document with its text, as "Export JSON" downloads it: its
+    /// name and its JSON.
+    pub native_file: fn(&Document) -> (String, String),
 }
 
 const WHAT: &str = "the saving of your work";
@@ -67,7 +68,7 @@ thread_local! {
 /// The part's keeping (`ui::kept_part`).
 const PART: Kept<Writer> = Kept(&WRITER);
 
-/// Makes the part reachable; `Autosave` calls it once, in the main module.
+/// Makes the part reachable; `persistence::initial_document` calls it once, at start.
 pub fn install() {
     PART.install(|| Box::pin(writer_on_demand()));
 }
@@ -88,8 +89,8 @@ fn writer_on_demand() -> Result<Writer, NotLoaded> {
     })
 }
 
-fn native_file_with_text(doc: &Document) -> String {
-    crate::domain::format::native::write_document(doc, &Default::default())
+fn native_file_with_text(doc: &Document) -> (String, String) {
+    crate::domain::format::native::native_download(doc, true)
 }
 
 /// The writer, once its part is here.

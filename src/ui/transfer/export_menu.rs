@@ -2,8 +2,7 @@
 //! and the whole library as one backup file. Files are made by the domain and handed to the
 //! browser as downloads; nothing leaves the machine otherwise.
 
-use crate::domain::article_input::metadata::suggested_file_stem;
-use crate::domain::format::native::{WriteOptions, write_document};
+use crate::domain::format::native::native_download;
 use crate::domain::interchange::{ExportFormat, Exported, export_with_report};
 use crate::ui::notices;
 use crate::ui::on_demand::{NotLoaded, OnDemand};
@@ -13,13 +12,6 @@ use crate::web::files;
 use leptos::prelude::*;
 use std::future::Future;
 use std::pin::Pin;
-
-fn file_stem(state: AppState) -> String {
-    state.editor.with_untracked(|e| {
-        let m = &e.document().metadata;
-        suggested_file_stem(&m.title, &m.published)
-    })
-}
 
 fn offer(state: AppState, name: &str, mime: &str, contents: &[u8]) {
     match files::download_bytes(name, mime, contents) {
@@ -34,16 +26,10 @@ fn offer(state: AppState, name: &str, mime: &str, contents: &[u8]) {
 }
 
 fn export_native(state: AppState, include_text: bool) {
-    let json = state.editor.with_untracked(|e| {
-        write_document(
-            e.document(),
-            &WriteOptions {
-                include_text,
-                ..Default::default()
-            },
-        )
-    });
-    offer_native(state, &json, include_text);
+    let (name, json) = state
+        .editor
+        .with_untracked(|e| native_download(e.document(), include_text));
+    offer(state, &name, "application/json", json.as_bytes());
 }
 
 /// "Export JSON now", the not-saved banner's button: the open document's native file, with
@@ -52,10 +38,12 @@ fn export_native(state: AppState, include_text: bool) {
 pub fn export_now(state: AppState) {
     let installed = crate::ui::library::writer::with_writer(Box::new(move |writer| match writer {
         Ok(writer) => {
-            let json = state
+            let (name, json) = state
                 .editor
                 .with_untracked(|e| (writer.native_file)(e.document()));
-            offer_native(state, &json, true);
+            offer(state, &name, "application/json", json.as_bytes());
+            // Fetched for the export: the save that waited for it can run now too.
+            crate::ui::library::persistence::flush(state);
         }
         Err(error) => notices::notify(
             state,
@@ -76,21 +64,6 @@ pub fn export_now(state: AppState) {
             Vec::new(),
         );
     }
-}
-
-/// Downloads `json`, the open document's native file, named after its title.
-fn offer_native(state: AppState, json: &str, include_text: bool) {
-    let suffix = if include_text {
-        ""
-    } else {
-        "-annotations-only"
-    };
-    offer(
-        state,
-        &format!("{}{suffix}.json", file_stem(state)),
-        "application/json",
-        json.as_bytes(),
-    );
 }
 
 fn export_format(state: AppState, format: ExportFormat) {
