@@ -209,10 +209,29 @@ pub(crate) fn read_entry_text(
     careful: Option<CarefulReader>,
 ) -> Result<StoredEntry, EntryError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-    if let Some(typed) = native::read_typed_with_entry_fields(input) {
-        return entry_from_fields(typed.read, typed.entry_fields, raw, supported);
+    if let Some(entry) = read_typed_entry(input, raw, supported) {
+        return entry;
     }
-    let value = parse_entry_json(input)?;
+    read_refused_entry(parse_entry_json(input)?, raw, supported, careful)
+}
+
+/// The entry JSON `input` read on the typed path; `None` when the typed reader refuses it.
+pub(crate) fn read_typed_entry(
+    input: &str,
+    raw: &str,
+    supported: u64,
+) -> Option<Result<StoredEntry, EntryError>> {
+    native::read_typed_with_entry_fields(input)
+        .map(|typed| entry_from_fields(typed.read, typed.entry_fields, raw, supported))
+}
+
+/// An entry the typed reader refused, parsed: read by `careful`, if it is at hand.
+pub(crate) fn read_refused_entry(
+    value: Value,
+    raw: &str,
+    supported: u64,
+    careful: Option<CarefulReader>,
+) -> Result<StoredEntry, EntryError> {
     match careful {
         Some(read) => read(value, raw, supported),
         None => Err(EntryError::NeedsCarefulReader {

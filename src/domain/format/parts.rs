@@ -26,7 +26,8 @@ use crate::domain::annotation::Annotation;
 use crate::domain::change::Touched;
 use crate::domain::document::Document;
 use crate::domain::format::library::{
-    CarefulReader, EntryError, StoredEntry, parse_entry_json, read_entry_text,
+    CarefulReader, ENTRY_VERSION, EntryError, StoredEntry, parse_entry_json, read_entry_text,
+    read_refused_entry, read_typed_entry,
 };
 use crate::domain::format::native::{NativeFile, WriteOptions, compact_annotations_json};
 use crate::domain::sorting;
@@ -381,10 +382,7 @@ impl Head {
     ) -> Result<String, EntryError> {
         let mut value = self.value.clone();
         if let Value::Object(fields) = &mut value {
-            fields.insert(
-                "entry_version".into(),
-                Value::from(super::library::ENTRY_VERSION),
-            );
+            fields.insert("entry_version".into(), Value::from(ENTRY_VERSION));
         }
         whole_entry_text(value, &self.list, &self.raw, text, parts).map(|(whole, _)| whole)
     }
@@ -416,24 +414,17 @@ fn unreadable(reason: String, raw: &str) -> EntryError {
 /// Reads what a document's main key holds; never panics. `careful` reads an entry stored whole
 /// that the typed reader refuses (see [`CarefulReader`]).
 pub fn read_stored(raw: &str, careful: Option<CarefulReader>) -> Result<Stored, EntryError> {
-    // Which layout, without building a tree of a whole entry (megabytes): an entry stored
-    // whole is then read on the typed path.
-    #[derive(serde::Deserialize)]
-    struct Layout {
-        #[serde(default)]
-        entry_version: Option<Value>,
-    }
+    // An entry stored whole (megabytes) is read on the typed path, with no tree of it; a head
+    // is not a native file (it has `parts`), so the typed reader refuses it, and it is small.
     let input = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-    let is_head = serde_json::from_str::<Layout>(input)
-        .ok()
-        .and_then(|layout| layout.entry_version)
-        .and_then(|version| version.as_u64())
-        == Some(PARTS_ENTRY_VERSION);
-    if !is_head {
-        return read_entry_text(raw, raw, super::library::ENTRY_VERSION, careful)
-            .map(|entry| Stored::Whole(Box::new(entry)));
+    let whole = |entry: StoredEntry| Stored::Whole(Box::new(entry));
+    if let Some(entry) = read_typed_entry(input, raw, ENTRY_VERSION) {
+        return entry.map(whole);
     }
     let value = parse_entry_json(raw)?;
+    if value.get("entry_version").and_then(Value::as_u64) != Some(PARTS_ENTRY_VERSION) {
+        return read_refused_entry(value, raw, ENTRY_VERSION, careful).map(whole);
+    }
     let list = value
         .get("parts")
         .cloned()
