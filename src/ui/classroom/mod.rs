@@ -41,9 +41,41 @@ pub fn provide_classroom(state: crate::ui::state::AppState) -> Classroom {
         }
         classroom.checking.set(false);
         classroom.student_key.set(None);
-        classroom.session.set(student::restore_session(&id));
+        classroom.session.set(None);
+        if let Some(raw) = crate::web::storage::settings::classroom_session(&id.0) {
+            restore_in_student_part(state, classroom, id, raw);
+        }
     });
     classroom
+}
+
+/// A session kept for the open document is read in the student's part, which its exercise
+/// panel is in anyway: most documents have none, and a visit that restores none does not
+/// carry the reader. The first time, "Loading the exercise…" shows; a failed fetch says so.
+fn restore_in_student_part(
+    state: AppState,
+    classroom: Classroom,
+    id: crate::domain::document::DocumentId,
+    raw: String,
+) {
+    leptos::task::spawn_local(async move {
+        let reading = restore_session_on_demand(id.clone(), raw);
+        let session = on_demand::run(state, "the exercise", "restored", reading)
+            .await
+            .flatten();
+        // Another document may have opened meanwhile: its own session is read for it.
+        if state.editor.with_untracked(|e| e.document().id == id) {
+            classroom.session.set(session);
+        }
+    });
+}
+
+#[leptos::wasm_split::wasm_split(student, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn restore_session_on_demand(
+    id: crate::domain::document::DocumentId,
+    raw: String,
+) -> Result<Option<crate::domain::classroom::session::Session>, NotLoaded> {
+    Ok(student::read_kept_session(&id, &raw))
 }
 
 /// Reading the exercise files a person picked, then opening them in the student's part.

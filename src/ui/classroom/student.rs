@@ -43,10 +43,16 @@ fn save_session(session: &Session) {
     }
 }
 
-/// The session stored for document `id`, if any.
-pub fn restore_session(id: &DocumentId) -> Option<Session> {
-    let raw = settings::classroom_session(&id.0)?;
-    read_session(id, &raw).ok()
+/// The session kept for document `id` (`raw`, as stored), if it can be read. One that cannot
+/// costs only the exercise panel: the student's annotations are saved with the document.
+pub fn read_kept_session(id: &DocumentId, raw: &str) -> Option<Session> {
+    match read_session(id, raw) {
+        Ok(session) => Some(session),
+        Err(error) => {
+            leptos::logging::warn!("the kept classroom session was not read: {error}");
+            None
+        }
+    }
 }
 
 /// A key opened by a student: kept for "Check my work" when it is for the open text.
