@@ -76,23 +76,24 @@ pub fn warn_unreadable(state: AppState, unreadable: &[Unreadable]) {
 ///
 /// An entry only the careful reader reads (`EntryError::NeedsCarefulReader`) is opened once
 /// that reader's part is here: meanwhile an empty page says it is opening, and nothing is
-/// saved over anything. If the part cannot be fetched, the person reads why and `fallback`
-/// opens (the entry waits in the Library).
+/// saved over anything. If the part cannot be fetched, the person reads why (the entry waits
+/// in the Library) and the next document, or `fallback`, opens.
 pub fn initial_document(state: AppState, fallback: fn() -> Document) -> Document {
     // The parts saving reaches are reachable from here on: the writer's brings the careful
     // reader, which the start may wait for.
     merge_part::install();
     writer::install();
-    start_document(state, fallback, true)
-}
-
-/// [`initial_document`]; `may_wait`: whether an entry that needs the careful reader waits for
-/// it (else it is reported like any entry that cannot be opened, and the next one is tried).
-fn start_document(state: AppState, fallback: fn() -> Document, may_wait: bool) -> Document {
     if let Err(error) = library::open() {
         state.save_state.set(SaveState::NotSaved(error.to_string()));
         return fallback();
     }
+    start_document(state, fallback, true)
+}
+
+/// [`initial_document`]'s choice, once the library is open; `may_wait`: whether an entry that
+/// needs the careful reader waits for it (else it is reported like any entry that cannot be
+/// opened, and the next one is tried).
+fn start_document(state: AppState, fallback: fn() -> Document, may_wait: bool) -> Document {
     let mut candidates = library::listing();
     sorting::sort_by(&mut candidates, |a, b| b.modified.cmp(&a.modified));
     let last = library::last_open();

@@ -17,7 +17,7 @@
 //!
 //! The careful reader of stored entries (`domain::format::library::read_entry_value`, field
 //! by field, for an entry the typed reader refuses: written by hand or by an older build)
-//! comes with the part too, about 3 KB of the gzipped main module. An entry this app wrote
+//! comes with the part too, about 2 KB of the gzipped main module. An entry this app wrote
 //! is always read on the typed path, so a visit needs it only for such an entry; if the
 //! first document to open is one, the start-up waits for this part (see
 //! `persistence::initial_document`), and anything else that reads one before the part is
