@@ -674,6 +674,36 @@ test('while a part is fetched its place says "Loading…"', async () => {
   await context.close();
 });
 
+// The build's hashed files (the main module, the parts, the glue, the style sheets) never
+// change under their name, so once the worker has its copy a returning visit asks the server
+// for none of them.
+test('a returning visit with the worker installed fetches none of the build\'s hashed files again', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await tagCraziness(page);
+  await page.locator('.ann-save-state', { hasText: 'Saved in this browser' }).waitFor();
+  const seenByPage = [];
+  page.on('request', (request) => seenByPage.push(new URL(request.url()).pathname));
+  const before = server.requested.length;
+  await page.reload();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-article-text] mark')]
+    .some((mark) => mark.textContent === 'craziness'));
+  await page.locator('#ann-main[aria-busy="false"]').waitFor();
+  const hashed = /-[0-9a-f]{16}\.(?:wasm|js|css)$/;
+  // The page did ask for them, and the worker answered from its copy.
+  assert.ok(seenByPage.some((file) => /article-annotator_bg-[0-9a-f]{16}\.wasm$/.test(file)));
+  const fromServer = server.requested.slice(before);
+  assert.ok(fromServer.includes('index.html'), JSON.stringify(fromServer));
+  assert.deepEqual(fromServer.filter((file) => hashed.test(file)), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a new build replaces the old copy: one cache, named after the new version', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -771,10 +801,11 @@ async function listFiles(directory, prefix = '') {
 /**
  * Serves `root` at http://127.0.0.1:<free port>/app/ with real MIME types and no caching
  * headers. `offline = true` drops every connection; `serviceWorkerVersionOverride` serves a
- * sw.js whose BUILD_VERSION is that string, as a new build would.
+ * sw.js whose BUILD_VERSION is that string, as a new build would; `requested` lists the
+ * files asked for, in order.
  */
 async function startStaticServer(root) {
-  const state = { offline: false, serviceWorkerVersionOverride: null };
+  const state = { offline: false, serviceWorkerVersionOverride: null, requested: [] };
   const httpServer = createServer(async (request, response) => {
     if (state.offline) {
       request.socket.destroy();
@@ -786,6 +817,7 @@ async function startStaticServer(root) {
       return;
     }
     const relative = pathname.slice(PREFIX.length) || 'index.html';
+    state.requested.push(relative);
     try {
       let body = await readFile(path.join(root, relative));
       if (relative === 'sw.js' && state.serviceWorkerVersionOverride) {

@@ -2,9 +2,14 @@
 // visit, the app opens and works with the network off. It never touches the user's
 // documents (those live in localStorage) and never talks to another origin.
 //
-// Strategy: network first, cache as fallback. While online every request goes to the server
-// as usual (so a new build is picked up at once) and the answer refreshes the copy; offline
-// the copy answers, and a page navigation falls back to the cached index.html.
+// Strategy: the build's hashed files (a name ending in "-" and 16 hex digits: the main module,
+// the parts and their chunks, the glue, the style sheets) never change under their name, so
+// the copy answers them and the network is asked only for one it lacks: a returning visit
+// downloads none of them again. Everything else (index.html, boot.js, the manifest) is
+// network first, cache as fallback: while online it goes to the server as usual (so a new
+// build, whose index.html names new hashed files, is picked up at once) and the answer
+// refreshes the copy; offline the copy answers, and a page navigation falls back to the
+// cached index.html.
 //
 // Versioning: the post_build hook `scripts/stamp-service-worker` replaces the two marked
 // values below in dist/sw.js with a hash of every file of the build and the list of those
@@ -41,8 +46,11 @@ self.addEventListener('fetch', (event) => {
   if (request.url.startsWith(SHARED_LIBRARY)) {
     return; // the shared library's server: straight to the network
   }
-  event.respondWith(networkFirst(event));
+  event.respondWith(HASHED.test(new URL(request.url).pathname) ? copyFirst(event) : networkFirst(event));
 });
+
+// A file of the build named by its content (scripts/build-wasm, Trunk): see "Strategy" above.
+const HASHED = /-[0-9a-f]{16}\.(?:wasm|js|css)$/;
 
 async function precacheThisBuild() {
   const cache = await caches.open(CACHE_NAME);
@@ -59,6 +67,12 @@ async function deleteOtherVersions() {
       .filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE_NAME)
       .map((name) => caches.delete(name)),
   );
+}
+
+async function copyFirst(event) {
+  const cache = await caches.open(CACHE_NAME);
+  const cached = await cache.match(event.request);
+  return cached || networkFirst(event);
 }
 
 async function networkFirst(event) {
