@@ -4,8 +4,9 @@
 First paint is what index.html makes the browser fetch before the annotator can draw: the page,
 its style sheets, boot.js, the wasm-bindgen glue (and what it imports: the loader of the parts
 fetched on demand) and the main wasm. The other wasm modules are those parts (scripts/build-wasm
-splits them off; "later" below): fetched the first time their feature is used. Everything is
-every file the app can ever fetch. Sizes are deterministic for one build, so the ceilings below may fail the build:
+splits them off; "later" below): fetched the first time their feature is used. A returning
+visit (the library holds documents) also fetches the reader of stored entries before its first
+paint (index.html lists its files for boot.js). Everything is every file the app can ever fetch. Sizes are deterministic for one build, so the ceilings below may fail the build:
 they are ratchets at today's size (lower them when a change makes the app smaller; never raise
 them without saying why in the commit). The goals are the issue's budgets; a missed goal is
 printed, not hidden."""
@@ -179,8 +180,20 @@ KIB = 1024
 # The style sheets minified by csso (rules kept in their order), index.html without its
 # comments and boot.js shrunk by terser, in a release build (scripts/finish-build): 256.1 ->
 # 255.1; everything 898.0 -> 896.7.
-FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 255.5)
-EVERYTHING = ("everything the app can fetch", 600, 897.5)
+# The reader of stored entries (typed and careful) in a part of its own, which a first visit
+# does not fetch before its first paint and a returning visit downloads alongside the main
+# module (boot.js; src/ui/library/reader.rs); the service worker answers the build's hashed
+# files from its copy: 255.1 -> 235.0 (the goal met); a returning visit 255.1 -> 267.0 (38
+# files more, answered by the worker's copy); everything 896.7 -> 907.4 (raised 10.7: the
+# reader's code sits in chunks it shares with the import, Class results and the student's
+# part, each compressed alone; kept because the first paint is what every first visit waits
+# for, and a returning visit with the worker downloads none of the build's hashed files).
+FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 235.5)
+# A returning visit (the library holds documents) needs the reader of stored entries before its
+# first paint too: boot.js downloads its part alongside the main module (src/ui/library/
+# reader.rs), and the service worker answers the build's hashed files from its copy.
+RETURNING = ("returning visit, before its first paint", None, 267.5)
+EVERYTHING = ("everything the app can fetch", 600, 908.0)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():
@@ -188,13 +201,16 @@ if not (dist / "index.html").is_file():
 
 class Fetched(html.parser.HTMLParser):
     def __init__(self):
-        super().__init__(); self.files = set()
+        super().__init__(); self.files = set(); self.reader = set()
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "link" and a.get("rel") == "stylesheet": self.files.add(a.get("href"))
         if tag == "script":
             for key in ("src", "data-annotator-js", "data-annotator-wasm"):
                 if a.get(key): self.files.add(a[key])
+            # The reader of stored entries, which boot.js downloads alongside the main module
+            # when the library holds documents (src/ui/library/reader.rs).
+            self.reader |= set((a.get("data-annotator-reader") or "").split())
 
 page = Fetched(); page.feed((dist / "index.html").read_text(encoding="utf-8"))
 first = {"index.html"} | {f.removeprefix("./") for f in page.files if f}
@@ -219,25 +235,30 @@ def sizes(path):
     br = len(subprocess.run([brotli, "-c", "-q", "11", str(path)], capture_output=True, check=True).stdout) if brotli else None
     return len(raw), gz, br
 
-rows, totals = [], {"first": [0, 0, 0], "all": [0, 0, 0]}
+reader = {f.removeprefix("./") for f in page.reader}
+if not reader:
+    sys.exit("size-report: index.html lists no files of the reader of stored entries (scripts/finish-build)")
+rows, totals = [], {"first": [0, 0, 0], "returning": [0, 0, 0], "all": [0, 0, 0]}
 for path in sorted(p for p in dist.rglob("*") if p.is_file()):
     name = str(path.relative_to(dist))
     raw, gz, br = sizes(path)
     is_first = name in first
     rows.append((name, raw, gz, br, is_first))
-    for key in (["first", "all"] if is_first else ["all"]):
+    keys = (["first", "returning"] if is_first else ["returning"] if name in reader else []) + ["all"]
+    for key in keys:
         t = totals[key]; t[0] += raw; t[1] += gz; t[2] += br or 0
 
 fmt_br = lambda b: f"{b:>10}" if brotli else f"{'-':>10}"
 when = lambda name, is_first: "first paint" if is_first else ("later" if name.endswith(".wasm") else "")
+fetched = lambda name, is_first: when(name, is_first) + (" (returning visit: before)" if name in reader else "")
 print(f"{'file':<52} {'raw':>10} {'gzip -9':>10} {'brotli':>10}  fetched")
 for name, raw, gz, br, is_first in rows:
-    print(f"{name:<52} {raw:>10} {gz:>10} {fmt_br(br)}  {when(name, is_first)}")
+    print(f"{name:<52} {raw:>10} {gz:>10} {fmt_br(br)}  {fetched(name, is_first)}")
 later = [r for r in rows if when(r[0], r[4]) == "later"]
 if later:
     print(f"\n{len(later)} part(s) fetched on demand, gzip -9 KiB: " +
           ", ".join(f"{name.split('-')[0]} {gz / KIB:.1f}" for name, _, gz, _, _ in later))
-missing = sorted(f for f in first if not (dist / f).is_file())
+missing = sorted(f for f in first | reader if not (dist / f).is_file())
 if missing:
     sys.exit(f"size-report: index.html fetches files that are not in {dist}: {', '.join(missing)}")
 
@@ -269,13 +290,16 @@ if styled_early:
 print()
 print(f"{'budget (KiB, gzip -9)':<40} {'now':>8} {'goal':>8} {'ceiling':>8}  verdict")
 failed = False
-for (label, goal, ceiling), key in ((FIRST_PAINT, "first"), (EVERYTHING, "all")):
+for (label, goal, ceiling), key in ((FIRST_PAINT, "first"), (RETURNING, "returning"), (EVERYTHING, "all")):
     now = totals[key][1] / KIB
-    verdict = "goal met" if now <= goal else f"goal missed by {now - goal:.1f} KiB"
+    if goal is None:
+        verdict = "no goal of its own: the service worker answers these files from its copy"
+    else:
+        verdict = "goal met" if now <= goal else f"goal missed by {now - goal:.1f} KiB"
     if now > ceiling:
         verdict = f"OVER THE CEILING by {now - ceiling:.1f} KiB"; failed = True
     br = f", brotli {totals[key][2] / KIB:.1f} KiB" if brotli else ""
-    print(f"{label:<40} {now:>8.1f} {goal:>8} {ceiling:>8}  {verdict} (raw {totals[key][0] / KIB:.1f} KiB{br})")
+    print(f"{label:<40} {now:>8.1f} {goal or '-':>8} {ceiling:>8}  {verdict} (raw {totals[key][0] / KIB:.1f} KiB{br})")
 if not brotli:
     print("(brotli sizes: install Debian's `brotli` to see them)")
 if failed:

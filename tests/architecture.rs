@@ -1069,7 +1069,7 @@ const STORAGE_WRITERS: [(&str, &[&str]); 12] = [
 ];
 
 /// The owner's public functions that only read (or follow other tabs in memory).
-const STORAGE_READERS: [&str; 21] = [
+const STORAGE_READERS: [&str; 23] = [
     "open",
     "is_available",
     "listing",
@@ -1091,8 +1091,12 @@ const STORAGE_READERS: [&str; 21] = [
     "classroom_session",
     "ledger",
     "sharing_name",
-    // The careful reader of entries, given once its part is here (memory only).
-    "careful_reader_arrived",
+    // The reader of stored entries, given once its part is here (memory only).
+    "entry_reader_arrived",
+    // Whether it is here (memory only).
+    "reads_entries",
+    // Whether start-up will read a stored document (two keys, nothing parsed).
+    "holds_documents",
 ];
 
 /// Every source file under `src/`, as (path relative to the crate, code without comments).
@@ -1150,6 +1154,49 @@ fn only_the_storage_adapter_touches_the_browsers_storage() {
         "only {STORAGE_ADAPTER} may reach localStorage, and only {STORAGE_OWNER} may use it:\n{}",
         offences.join("\n")
     );
+}
+
+/// boot.js, before the app starts, only asks whether the library holds documents (to download
+/// the reader of stored entries alongside the main module): it reads the two keys start-up
+/// reads first, by their names in `web/storage/keys.rs`, and writes nothing.
+#[test]
+fn boot_js_only_reads_the_two_keys_start_up_reads_first() {
+    let boot = std::fs::read_to_string("src/web/static/boot.js").expect("boot.js");
+    let keys = std::fs::read_to_string("src/web/storage/keys.rs").expect("keys.rs");
+    let key = |name: &str| {
+        let line = keys
+            .lines()
+            .find(|line| line.starts_with(&format!("pub const {name}: &str = ")))
+            .unwrap_or_else(|| panic!("keys.rs has no {name}"));
+        line.split('"').nth(1).expect("a quoted key").to_string()
+    };
+    let code: Vec<&str> = boot
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect();
+    let code = code.join("\n");
+    for name in ["INDEX", "LAST_OPEN"] {
+        assert!(
+            code.contains(&format!("'{}'", key(name))),
+            "boot.js does not read keys::{name}"
+        );
+    }
+    let storage_uses = code.matches("localStorage").count();
+    let reads = code.matches("localStorage.getItem(").count();
+    assert_eq!(
+        (storage_uses, reads),
+        (1, 1),
+        "boot.js may only read keys with localStorage.getItem"
+    );
+    for other in [
+        "sessionStorage",
+        "indexedDB",
+        "setItem",
+        "removeItem",
+        "clear()",
+    ] {
+        assert!(!code.contains(other), "boot.js uses {other}");
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@ use annotator::domain::annotation::AnnotationId;
 use annotator::domain::change::Touched;
 use annotator::domain::command::Command;
 use annotator::domain::document::Document;
-use annotator::domain::format::library::{CAREFUL, EntryError, read_entry, write_entry};
+use annotator::domain::format::library::{EntryError, READER, read_entry, write_entry};
 use annotator::domain::format::parts::{
     Head, MAX_PARTS, Piece, SavePlan, Stored, StoredLayout, assemble, base_document, part_of,
     parts_for, plan_save, read_stored,
@@ -50,7 +50,7 @@ impl FakeStore {
 
     fn read(&self) -> (Document, StoredLayout) {
         let Stored::Head(head) =
-            read_stored(self.head.as_deref().expect("a head"), CAREFUL).expect("head")
+            read_stored(self.head.as_deref().expect("a head"), READER).expect("head")
         else {
             panic!("not a head")
         };
@@ -84,7 +84,7 @@ fn assemble_from(
     get: impl Fn(Piece, u64) -> Option<String>,
 ) -> (Document, StoredLayout) {
     let (text, parts) = listed_pieces(head, get);
-    let (entry, layout) = assemble(head.clone(), text, parts, CAREFUL).expect("assembles");
+    let (entry, layout) = assemble(head.clone(), text, parts, READER).expect("assembles");
     (entry.document, layout)
 }
 
@@ -140,7 +140,7 @@ fn a_whole_write_assembles_to_what_the_single_key_entry_gives() {
 #[test]
 fn a_single_key_entry_reads_as_whole() {
     let doc = news_document(5_000, 20, 3);
-    match read_stored(&write_entry(&doc, 4, "s"), CAREFUL).expect("reads") {
+    match read_stored(&write_entry(&doc, 4, "s"), READER).expect("reads") {
         Stored::Whole(entry) => {
             assert_eq!(entry.revision, 4);
             assert_eq!(entry.document, single_key(&doc));
@@ -149,30 +149,51 @@ fn a_single_key_entry_reads_as_whole() {
     }
 }
 
-/// The careful reader is a part in the browser: without it, an entry the typed reader
-/// refuses says it needs it (nothing is guessed, nothing is lost), and with it the entry
-/// reads. Text that is not JSON needs no reader to be called unreadable.
+/// The reader of stored entries is a part in the browser (fetched before a returning visit
+/// mounts): without it, every entry says it needs it (nothing is guessed, nothing is lost),
+/// also one the careful reader alone takes, and with it the entry reads. A head is read
+/// without it (it is small, and tells the layout), but its parts are not put together.
+/// Text that is not JSON needs no reader to be called unreadable.
 #[test]
-fn an_entry_only_the_careful_reader_takes_waits_for_it() {
+fn every_entry_waits_for_the_reader_and_reads_with_it() {
     let doc = news_document(5_000, 20, 3);
-    let mut value: serde_json::Value =
-        serde_json::from_str(&write_entry(&doc, 4, "s")).expect("JSON");
+    let written = write_entry(&doc, 4, "s");
+    let mut value: serde_json::Value = serde_json::from_str(&written).expect("JSON");
     // A field this version does not write: the typed reader refuses the whole entry.
     value["annotations"][0]["colour"] = serde_json::json!("red");
     let edited = value.to_string();
-    match read_stored(&edited, None) {
-        Err(EntryError::NeedsCarefulReader { raw }) => assert_eq!(raw, edited),
-        other => panic!("expected NeedsCarefulReader, got {other:?}"),
+    for entry in [&written, &edited] {
+        match read_stored(entry, None) {
+            Err(EntryError::NeedsReader { raw }) => assert_eq!(&raw, entry),
+            other => panic!("expected NeedsReader, got {other:?}"),
+        }
     }
-    match read_stored(&edited, CAREFUL).expect("the careful reader reads it") {
+    match read_stored(&edited, READER).expect("the careful reader reads it") {
         Stored::Whole(entry) => {
             assert_eq!(entry.revision, 4);
             assert_eq!(entry.document.annotations, single_key(&doc).annotations);
         }
         Stored::Head(_) => panic!("not a head"),
     }
-    // What the app writes never needs it.
-    assert!(read_stored(&write_entry(&doc, 4, "s"), None).is_ok());
+    assert!(matches!(
+        read_stored(&written, READER),
+        Ok(Stored::Whole(_))
+    ));
+    // In parts: the head reads without the reader; its parts wait for it.
+    let mut store = FakeStore::default();
+    store.carry_out(&plan_save(None, &doc, &Touched::everything(), 1, "s"));
+    let Ok(Stored::Head(head)) = read_stored(store.head.as_deref().expect("a head"), None) else {
+        panic!("a head reads without the reader")
+    };
+    let (text, parts) = listed_pieces(&head, |piece, revision| {
+        store.pieces.get(&(piece_name(piece), revision)).cloned()
+    });
+    assert!(matches!(
+        assemble(head.clone(), text.clone(), parts.clone(), None),
+        Err(EntryError::NeedsReader { .. })
+    ));
+    let (entry, _) = assemble(head, text, parts, READER).expect("assembles with the reader");
+    assert_eq!(entry.document, single_key(&doc));
     assert!(matches!(
         read_stored("{\"document\": [ not json", None),
         Err(EntryError::Unreadable { .. })
@@ -183,7 +204,7 @@ fn an_entry_only_the_careful_reader_takes_waits_for_it() {
 fn the_merge_base_is_assembled_from_the_stored_parts() {
     let doc = news_document(10_000, 60, 5);
     let plan = plan_save(None, &doc, &Touched::everything(), 1, "s");
-    let base = base_document(&plan.stored(None).expect("parts"), &doc.text, CAREFUL).expect("base");
+    let base = base_document(&plan.stored(None).expect("parts"), &doc.text, READER).expect("base");
     assert_eq!(base, single_key(&doc));
 }
 
@@ -399,7 +420,7 @@ fn an_entry_in_parts_is_read_on_the_typed_path() {
     let mut store = FakeStore::default();
     store.carry_out(&plan);
     let Stored::Head(head) =
-        read_stored(store.head.as_deref().expect("a head"), CAREFUL).expect("head")
+        read_stored(store.head.as_deref().expect("a head"), READER).expect("head")
     else {
         panic!("not a head")
     };
@@ -414,11 +435,11 @@ fn an_entry_in_parts_is_read_on_the_typed_path() {
     assert_eq!(typed.batch.annotations.len(), 700);
     // It is an entry stored whole (what the panic screen offers for download): the library
     // reads it as one, and finds the same document as the parts give.
-    let Stored::Whole(entry) = read_stored(&whole, CAREFUL).expect("read as an entry stored whole")
+    let Stored::Whole(entry) = read_stored(&whole, READER).expect("read as an entry stored whole")
     else {
         panic!("read as a head")
     };
-    let (assembled, _) = assemble(head, text, parts, CAREFUL).expect("assembled");
+    let (assembled, _) = assemble(head, text, parts, READER).expect("assembled");
     let mut annotations = entry.document.annotations.clone();
     annotations.sort_by_key(|a| a.id.clone());
     let mut expected = assembled.document.annotations.clone();

@@ -232,6 +232,16 @@ use annotator::domain::tag::TagId;
 use annotator::domain::text::{Text, TextRange};
 use annotator::web::storage::{adapter, keys, library};
 
+/// Opens the library as start-up does on a returning visit: with the reader of stored entries
+/// here (in the app a part of its own, fetched before the app mounts: `ui::library::reader`).
+fn open_library() -> Result<(), StorageError> {
+    library::entry_reader_arrived(
+        annotator::domain::format::library::read_typed_entry,
+        annotator::domain::format::library::read_entry_value,
+    );
+    library::open()
+}
+
 /// Counts every `localStorage.getItem` the page makes (calls and characters returned), by
 /// wrapping the browser's own method, so no read can bypass the count.
 fn count_reads() {
@@ -304,7 +314,7 @@ fn library_of(count: usize) -> Vec<Document> {
         .set_item("another-app:settings", "{\"theme\":\"dark\"}")
         .expect("a foreign key");
     adapter::forget_sizes();
-    library::open().expect("the library opens");
+    open_library().expect("the library opens");
     let documents: Vec<Document> = (0..count)
         .map(|n| stored_document(&format!("d{n:02}"), 20_000))
         .collect();
@@ -320,7 +330,7 @@ fn library_of(count: usize) -> Vec<Document> {
 fn start_up_reads_the_index_and_the_one_open_entry() {
     let documents = library_of(20);
     count_reads();
-    library::open().expect("opens");
+    open_library().expect("opens");
     let id = library::last_open().expect("a document was open last");
     let entry = library::read(&id).expect("stored").expect("readable");
     assert_eq!(entry.document, documents[0]);
@@ -356,7 +366,7 @@ fn start_up_reads_the_index_and_the_one_open_entry() {
 #[wasm_bindgen_test]
 fn a_save_reads_no_other_key() {
     let mut documents = library_of(20);
-    library::open().expect("opens");
+    open_library().expect("opens");
     let open = &mut documents[0];
     count_reads();
     // The first save of a page load measures the keys nothing told it the size of: here
@@ -398,7 +408,7 @@ fn a_save_reads_no_other_key() {
 #[wasm_bindgen_test]
 fn a_save_that_does_not_fit_is_refused_and_a_full_quota_still_says_so() {
     let documents = library_of(2);
-    library::open().expect("opens");
+    open_library().expect("opens");
     // Refused before writing, from the sizes known: 6 M characters never fit.
     let huge = stored_document("huge", 6 * 1024 * 1024);
     match library::save_other_document(&huge) {
@@ -444,7 +454,7 @@ fn a_save_that_does_not_fit_is_refused_and_a_full_quota_still_says_so() {
 #[wasm_bindgen_test]
 fn another_tabs_index_replaces_the_one_in_memory_without_a_read() {
     let documents = library_of(3);
-    library::open().expect("opens");
+    open_library().expect("opens");
     let id = documents[2].id.0.clone();
     assert_eq!(library::stored_revision(&id), Some(1));
     // What another tab writes: its index with a newer revision of the document.
@@ -504,7 +514,7 @@ fn an_entry_of_the_single_key_layout_opens_and_its_first_save_writes_it_in_parts
         .set_item(&keys::document("old-layout"), &single)
         .expect("fits");
     adapter::forget_sizes();
-    library::open().expect("opens");
+    open_library().expect("opens");
     let entry = library::read("old-layout")
         .expect("stored")
         .expect("readable");

@@ -1,6 +1,7 @@
-//! Three parts are not views but functions the main module calls: the selection's snapping
-//! (`ui/snapping.rs`), the merge of another tab's changes (`persistence::merge_part`) and the
-//! writer that saves the open document (`ui/library/writer.rs`). Each is fetched once, in the
+//! Four parts are not views but functions the main module calls: the selection's snapping
+//! (`ui/snapping.rs`), the merge of another tab's changes (`persistence::merge_part`), the
+//! writer that saves the open document (`ui/library/writer.rs`) and the reader of stored
+//! entries (`ui/library/reader.rs`). Each is fetched once, in the
 //! background or when first needed, kept once it is here, and waited on by whatever needs it
 //! before then; a failed fetch is not kept, so the next need fetches again. This module is that
 //! keeping, once; what waits, and what a person is told, stays with each part's module.
@@ -24,7 +25,7 @@ pub type Load<T> = fn() -> Loading<T>;
 
 /// What runs once a fetch ends: `Ok` when the part is here (`Kept::here` gives it), or why
 /// it could not be fetched. Not generic over the part, so that the keeping is compiled once
-/// for the three parts (the first paint carries it).
+/// for the four parts (the first paint carries it).
 pub type Waiter = Box<dyn FnOnce(Result<(), NotLoaded>)>;
 
 #[derive(Clone, Copy, PartialEq, Eq)]

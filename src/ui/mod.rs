@@ -26,13 +26,20 @@ pub mod view_memo;
 pub mod view_signal;
 pub mod view_value;
 
-/// Installs the panic screen and mounts the app on `<body>`.
+/// Installs the panic screen and mounts the app on `<body>`: at once on a first visit, once
+/// the reader of stored documents is here on a returning one (`library::reader::before_start`;
+/// index.html's "Opening Article Annotator…" shows meanwhile).
 pub fn start() {
     shell::panic_screen::install();
     crate::web::service_worker::register_service_worker_in_background();
-    leptos::mount::mount_to_body(shell::app::App);
-    // The notices, the sidebar and scrolled-to text start below the header, however many rows
-    // its controls wrap to.
-    crate::web::header_height::follow(".ann-header");
-    progress::started();
+    // The part's fetch is a task, and mounting sets Leptos's executor only later. `Err`: one
+    // is set already (a second start), and it runs the task as well.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    library::reader::before_start(Box::new(|| {
+        leptos::mount::mount_to_body(shell::app::App);
+        // The notices, the sidebar and scrolled-to text start below the header, however many
+        // rows its controls wrap to.
+        crate::web::header_height::follow(".ann-header");
+        progress::started();
+    }));
 }

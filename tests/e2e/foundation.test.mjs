@@ -35,8 +35,9 @@ test('the release build loads, its wasm runs and renders the app without console
   await page.locator('header .ann-header__name').waitFor({ state: 'visible' });
   assert.equal(await page.locator('header .ann-header__name').textContent(), 'Article Annotator');
   // The page itself fetches one wasm file before the first paint, and the annotation list's
-  // part, the annotating tools', the header menu's and saving's writer after it (the other
-  // parts wait until their feature is used). The service worker
+  // part, the annotating tools', the header menu's and saving's writer (with the reader of
+  // stored entries, which it fetches first) after it (the other parts wait until their
+  // feature is used). The service worker
   // copies every file of the build, parts included, to keep the app for offline use, so the
   // server's log is not the page's: the page's own fetches are its resource timings.
   await page.locator('#ann-list-heading').waitFor();
@@ -53,7 +54,7 @@ test('the release build loads, its wasm runs and renders the app without console
   const parts = pageWasm.filter((path) => /\/split_/.test(path)).map((path) => path.match(/split_[a-z_]+/)[0]);
   const others = pageWasm.filter((path) => !/article-annotator_bg-|\/split_|\/chunk_\d+-/.test(path));
   assert.equal(new Set(main).size, 1, `expected the page to fetch one main .wasm file, got ${JSON.stringify(pageWasm)}`);
-  assert.deepEqual([...new Set(parts)].sort(), ['split_annotating_tools', 'split_annotation_list', 'split_app_menu', 'split_library_writer'], JSON.stringify(pageWasm));
+  assert.deepEqual([...new Set(parts)].sort(), ['split_annotating_tools', 'split_annotation_list', 'split_app_menu', 'split_entry_reader', 'split_library_writer'], JSON.stringify(pageWasm));
   assert.deepEqual(others, []);
   // The service worker's copy of the same file may still be on its way when the page is
   // drawn, so wait for every answer before judging them: each must be a 200.

@@ -157,8 +157,9 @@ test('after one visit every part fetched on demand works with the network off', 
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   // Only the worker's copy of the build fetched the parts: the page itself used none yet but
-  // the annotation list's, the annotating tools', the header menu's and saving's writer,
-  // which it fetches once the article is painted (the writer with the tools).
+  // the annotation list's, the annotating tools', the header menu's and saving's writer (with
+  // the reader of stored entries, which it fetches first), which it fetches once the article
+  // is painted (the writer with the tools).
   await page.locator('#ann-list-heading').waitFor();
   await page.locator('#ann-main[aria-busy="false"]').waitFor();
   await page.locator('#ann-header-menu[aria-busy="false"]').waitFor();
@@ -166,7 +167,7 @@ test('after one visit every part fetched on demand works with the network off', 
   await waitUntil(() => fetchedParts.some((url) => /\/split_library_writer-/.test(url)),
     "saving's writer was not fetched after the first paint");
   assert.deepEqual(fetchedParts.map((url) => new URL(url).pathname.match(/(split_[a-z_]+)-/)?.[1])
-    .filter(Boolean).sort(), ['split_annotating_tools', 'split_annotation_list', 'split_app_menu', 'split_library_writer'],
+    .filter(Boolean).sort(), ['split_annotating_tools', 'split_annotation_list', 'split_app_menu', 'split_entry_reader', 'split_library_writer'],
   'a part was fetched before its feature was used');
 
   server.offline = true;
@@ -496,11 +497,14 @@ test('if saving\'s part cannot be fetched the page says the work is not saved, o
   await context.close();
 });
 
-// The careful reader of stored entries (for what the typed reader refuses: written by hand or by
-// an older build) comes with saving's part. An entry only it reads opens once the part is here,
-// an empty page saying it is opening meanwhile; if the part cannot be fetched, the person reads
-// why, the sample opens instead, and the entry is left as it is stored.
-test('an entry only the careful reader reads opens once saving\'s part is here, and is left alone if it cannot be fetched', async () => {
+// The reader of stored entries (the typed one, and the careful one for what it refuses: written
+// by hand or by an older build) is a part of its own. A returning visit downloads it alongside
+// the main module (boot.js) and crosses its boundary before the app mounts, index.html's
+// "Opening Article Annotator…" showing meanwhile; if that fetch fails the app mounts, an empty
+// page says it is opening the document and asks once more; if the part cannot be fetched at
+// all, the person reads why, the sample opens instead, and the entry is left as it is stored.
+test('a returning visit opens its document once the reader of stored entries is here, and leaves it alone if it cannot be fetched', async () => {
+  const readerPart = /split_entry_reader-[0-9a-f]+\.wasm$/;
   const writerPart = /split_library_writer-[0-9a-f]+\.wasm$/;
   const { context, page } = await openWithoutWorker();
   await openOtherArticle(page);
@@ -512,7 +516,8 @@ test('an entry only the careful reader reads opens once saving\'s part is here, 
   await page.keyboard.press('1');
   await page.locator('[data-article-text] mark', { hasText: 'Another' }).waitFor();
   await page.locator('.ann-save-state', { hasText: 'Saved in this browser' }).waitFor();
-  // A field this version does not write: the typed reader refuses the entry.
+  // A field this version does not write: the typed reader refuses the entry, the careful one
+  // reads it.
   const planted = await page.evaluate(() => {
     const prefix = 'article-annotator:v1:doc:';
     const keys = [...Array(localStorage.length).keys()].map((i) => localStorage.key(i))
@@ -524,21 +529,63 @@ test('an entry only the careful reader reads opens once saving\'s part is here, 
     localStorage.setItem('article-annotator:v1:last-open', keys[0].slice(prefix.length));
     return { key: keys[0], stored: localStorage.getItem(keys[0]) };
   });
-  let release = await hold(page, writerPart, 'continue');
-  await page.reload();
+  const boot = page.locator('.ann-boot', { hasText: 'Opening Article Annotator…' });
   const opening = page.locator('.ann-loading', { hasText: 'Opening your document…' });
-  await opening.waitFor();
-  assert.equal((await articleShown(page)).trim(), '', 'something shown before the entry is read');
+  // The part held: the app has not mounted, and the boot indicator says it is opening. Its
+  // file is fetched once: boot.js's download is the one the app uses.
+  const readerFetches = [];
+  const countReader = (request) => {
+    if (readerPart.test(request.url())) readerFetches.push(request.url());
+  };
+  page.on('request', countReader);
+  let release = await hold(page, readerPart, 'continue');
+  await page.reload();
+  await boot.waitFor();
+  await page.waitForTimeout(500);
+  assert.ok(await boot.isVisible(), 'the app mounted before the reader was here');
+  assert.equal(await page.locator('header .ann-header__name').count(), 0);
   release();
   await page.locator('[data-article-text] mark', { hasText: 'Another' }).waitFor();
-  assert.equal(await opening.count(), 0);
-  await page.unroute(writerPart);
-  // The part cannot be fetched: the entry is not opened, and says what it needs.
-  release = await hold(page, writerPart, 'abort');
+  assert.equal(await boot.count(), 0);
+  assert.equal(await opening.count(), 0, 'an empty page was shown although the reader was here');
+  page.off('request', countReader);
+  assert.equal(readerFetches.length, 1, `the reader was fetched ${readerFetches.length} times`);
+  await page.unroute(readerPart);
+  // The fetch before mounting fails and the next succeeds: an empty page says it is opening,
+  // then the document opens.
+  let fetches = 0;
+  let releaseFirst;
+  const firstHeld = new Promise((resolve) => { releaseFirst = resolve; });
+  let releaseSecond;
+  const secondHeld = new Promise((resolve) => { releaseSecond = resolve; });
+  await page.route(readerPart, async (route) => {
+    fetches += 1;
+    if (fetches === 1) {
+      await firstHeld;
+      await route.abort();
+    } else {
+      await secondHeld;
+      await route.continue();
+    }
+  });
   await page.reload();
+  await boot.waitFor();
+  releaseFirst();
   await opening.waitFor();
+  assert.equal((await articleShown(page)).trim(), '', 'something shown before the entry is read');
+  releaseSecond();
+  await page.locator('[data-article-text] mark', { hasText: 'Another' }).waitFor();
+  assert.equal(await opening.count(), 0);
+  await page.unroute(readerPart);
+  // The part cannot be fetched: the entry is not opened, and says what it needs. (Saving's
+  // part, which brings the reader too, cannot be fetched either.)
+  release = await hold(page, readerPart, 'abort');
+  const releaseWriter = await hold(page, writerPart, 'abort');
+  await page.reload();
+  await boot.waitFor();
   release();
-  await page.locator('.ann-notice', { hasText: 'needs the app\'s careful reader' }).waitFor();
+  releaseWriter();
+  await page.locator('.ann-notice', { hasText: 'needs the app\'s reader of saved documents' }).waitFor();
   await page.waitForFunction(() => document.querySelector('[data-article-text]')?.textContent
     .includes('craziness'));
   assert.equal(await opening.count(), 0);
@@ -676,7 +723,8 @@ test('while a part is fetched its place says "Loading…"', async () => {
 
 // The build's hashed files (the main module, the parts, the glue, the style sheets) never
 // change under their name, so once the worker has its copy a returning visit asks the server
-// for none of them.
+// for none of them: not the main module, nor the reader of stored entries that boot.js
+// downloads alongside it when the library holds a document.
 test('a returning visit with the worker installed fetches none of the build\'s hashed files again', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -695,8 +743,11 @@ test('a returning visit with the worker installed fetches none of the build\'s h
     .some((mark) => mark.textContent === 'craziness'));
   await page.locator('#ann-main[aria-busy="false"]').waitFor();
   const hashed = /-[0-9a-f]{16}\.(?:wasm|js|css)$/;
-  // The page did ask for them, and the worker answered from its copy.
+  // The page did ask for them (the main module, and the reader's part before the first paint),
+  // and the worker answered from its copy.
   assert.ok(seenByPage.some((file) => /article-annotator_bg-[0-9a-f]{16}\.wasm$/.test(file)));
+  assert.ok(seenByPage.some((file) => /split_entry_reader-[0-9a-f]{16}\.wasm$/.test(file)),
+    'the reader of stored entries was not fetched before the document opened');
   const fromServer = server.requested.slice(before);
   assert.ok(fromServer.includes('index.html'), JSON.stringify(fromServer));
   assert.deepEqual(fromServer.filter((file) => hashed.test(file)), []);

@@ -139,20 +139,33 @@ pub enum EntryError {
         read_only: Option<Box<StoredEntry>>,
         raw: String,
     },
-    /// JSON the typed reader refuses (written by hand, or by an older build), and the
-    /// careful reader ([`CarefulReader`]) was not given: in the browser it is a part of its
-    /// own, not here yet or not fetched.
-    NeedsCarefulReader { raw: String },
+    /// A stored entry to read, and the reader of stored entries ([`EntryReader`]) was not
+    /// given: in the browser it is a part of its own, not here yet or not fetched.
+    NeedsReader { raw: String },
 }
 
-/// The field-by-field reader of a stored entry already parsed ([`read_entry_value`]), for
-/// what the typed reader refuses. The readers of stored entries take it as a value, `None`
-/// when it is not at hand: in the browser it is a part of its own, fetched after the first
-/// paint, since an entry this app wrote is always read on the typed path.
-pub type CarefulReader = fn(Value, &str, u64) -> Result<StoredEntry, EntryError>;
+/// The readers of a stored entry's document: the typed one, for what this app writes (one
+/// pass, no tree of the annotations), and the careful one, field by field, for what it
+/// refuses (written by hand, or by an older build). The readers of stored entries take them
+/// as a value, `None` when they are not at hand: in the browser they are a part of their own
+/// (with saving's writer), fetched before a returning visit mounts the app and after the
+/// first paint of a first visit, which opens the sample and reads nothing stored.
+#[derive(Clone, Copy)]
+pub struct EntryReader {
+    /// The entry JSON read on the typed path; `None` when the typed reader refuses it
+    /// ([`read_typed_entry`]).
+    pub typed: fn(&str, &str, u64) -> Option<Result<StoredEntry, EntryError>>,
+    /// The entry JSON already parsed, read field by field ([`read_entry_value`]).
+    pub careful: fn(Value, &str, u64) -> Result<StoredEntry, EntryError>,
+}
 
-/// The careful reader, for callers that always have it (the domain's own tests and tools).
-pub const CAREFUL: Option<CarefulReader> = Some(read_entry_value);
+/// The readers, for callers that always have them (the domain's own tests and tools). The
+/// part that brings them to the browser names the two functions itself: a constant of them
+/// would be data, which stays in the main module with what it points to.
+pub const READER: Option<EntryReader> = Some(EntryReader {
+    typed: read_typed_entry,
+    careful: read_entry_value,
+});
 
 impl EntryError {
     /// The stored text, for a "download the raw data" button.
@@ -160,7 +173,7 @@ impl EntryError {
         match self {
             EntryError::Unreadable { raw, .. }
             | EntryError::WrittenByNewerVersion { raw, .. }
-            | EntryError::NeedsCarefulReader { raw } => raw,
+            | EntryError::NeedsReader { raw } => raw,
         }
     }
 }
@@ -181,11 +194,11 @@ impl fmt::Display for EntryError {
                 "this document was saved by a newer Article Annotator (format version {found}); this build \
                  reads up to version {supported}, so it is opened read-only"
             ),
-            EntryError::NeedsCarefulReader { .. } => write!(
+            EntryError::NeedsReader { .. } => write!(
                 f,
-                "this saved document needs the app's careful reader, which is fetched after \
-                 the article appears and is not here (this browser may be offline and has not \
-                 used it here before); connect to the network and reload the page"
+                "this saved document needs the app's reader of saved documents, which could \
+                 not be fetched (this browser may be offline and has not kept it from an \
+                 earlier visit); connect to the network and reload the page"
             ),
         }
     }
@@ -196,7 +209,7 @@ impl std::error::Error for EntryError {}
 /// Reads a stored entry; never panics. An entry this app wrote is read on the typed path
 /// (see `native::read_native_typed`); anything else field by field.
 pub fn read_entry(raw: &str) -> Result<StoredEntry, EntryError> {
-    read_entry_text(raw, raw, ENTRY_VERSION, CAREFUL)
+    read_entry_text(raw, raw, ENTRY_VERSION, READER)
 }
 
 /// Reads the entry JSON `input` (`raw`, what is stored, is kept in errors for downloading),
@@ -206,17 +219,22 @@ pub(crate) fn read_entry_text(
     input: &str,
     raw: &str,
     supported: u64,
-    careful: Option<CarefulReader>,
+    reader: Option<EntryReader>,
 ) -> Result<StoredEntry, EntryError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-    if let Some(entry) = read_typed_entry(input, raw, supported) {
+    let Some(reader) = reader else {
+        return Err(EntryError::NeedsReader {
+            raw: raw.to_string(),
+        });
+    };
+    if let Some(entry) = (reader.typed)(input, raw, supported) {
         return entry;
     }
-    read_refused_entry(parse_entry_json(input)?, raw, supported, careful)
+    (reader.careful)(parse_entry_json(input)?, raw, supported)
 }
 
 /// The entry JSON `input` read on the typed path; `None` when the typed reader refuses it.
-pub(crate) fn read_typed_entry(
+pub fn read_typed_entry(
     input: &str,
     raw: &str,
     supported: u64,
@@ -225,16 +243,17 @@ pub(crate) fn read_typed_entry(
         .map(|typed| entry_from_fields(typed.read, typed.entry_fields, raw, supported))
 }
 
-/// An entry the typed reader refused, parsed: read by `careful`, if it is at hand.
+/// An entry the typed reader refused (or was not at hand for), parsed: read field by field
+/// by `reader`, if it is at hand.
 pub(crate) fn read_refused_entry(
     value: Value,
     raw: &str,
     supported: u64,
-    careful: Option<CarefulReader>,
+    reader: Option<EntryReader>,
 ) -> Result<StoredEntry, EntryError> {
-    match careful {
-        Some(read) => read(value, raw, supported),
-        None => Err(EntryError::NeedsCarefulReader {
+    match reader {
+        Some(reader) => (reader.careful)(value, raw, supported),
+        None => Err(EntryError::NeedsReader {
             raw: raw.to_string(),
         }),
     }

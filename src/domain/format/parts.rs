@@ -26,8 +26,8 @@ use crate::domain::annotation::Annotation;
 use crate::domain::change::Touched;
 use crate::domain::document::Document;
 use crate::domain::format::library::{
-    CarefulReader, ENTRY_VERSION, EntryError, StoredEntry, parse_entry_json, read_entry_text,
-    read_refused_entry, read_typed_entry,
+    ENTRY_VERSION, EntryError, EntryReader, StoredEntry, parse_entry_json, read_entry_text,
+    read_refused_entry,
 };
 use crate::domain::format::native::{NativeFile, WriteOptions, compact_annotations_json};
 use crate::domain::sorting;
@@ -411,19 +411,21 @@ fn unreadable(reason: String, raw: &str) -> EntryError {
     }
 }
 
-/// Reads what a document's main key holds; never panics. `careful` reads an entry stored whole
-/// that the typed reader refuses (see [`CarefulReader`]).
-pub fn read_stored(raw: &str, careful: Option<CarefulReader>) -> Result<Stored, EntryError> {
+/// Reads what a document's main key holds; never panics. `reader` reads an entry stored
+/// whole (see [`EntryReader`]); a head needs none (its parts are read by [`assemble`]).
+pub fn read_stored(raw: &str, reader: Option<EntryReader>) -> Result<Stored, EntryError> {
     // An entry stored whole (megabytes) is read on the typed path, with no tree of it; a head
     // is not a native file (it has `parts`), so the typed reader refuses it, and it is small.
     let input = raw.strip_prefix('\u{feff}').unwrap_or(raw);
     let whole = |entry: StoredEntry| Stored::Whole(Box::new(entry));
-    if let Some(entry) = read_typed_entry(input, raw, ENTRY_VERSION) {
+    if let Some(reader) = reader
+        && let Some(entry) = (reader.typed)(input, raw, ENTRY_VERSION)
+    {
         return entry.map(whole);
     }
     let value = parse_entry_json(raw)?;
     if value.get("entry_version").and_then(Value::as_u64) != Some(PARTS_ENTRY_VERSION) {
-        return read_refused_entry(value, raw, ENTRY_VERSION, careful).map(whole);
+        return read_refused_entry(value, raw, ENTRY_VERSION, reader).map(whole);
     }
     let list = value
         .get("parts")
@@ -528,12 +530,12 @@ fn whole_entry_text(
 /// Puts an entry in parts back together: the head, the text, and the annotation parts in
 /// the order the head lists them (`parts[i]` is part `i`; `None` for an empty part).
 /// Gives exactly what the single-key entry of the same document gives, and what is stored
-/// (for the next save). `careful` as for [`read_stored`].
+/// (for the next save). Without `reader`, [`EntryError::NeedsReader`].
 pub fn assemble(
     head: Head,
     text: String,
     parts: Vec<Option<String>>,
-    careful: Option<CarefulReader>,
+    reader: Option<EntryReader>,
 ) -> Result<(StoredEntry, StoredLayout), EntryError> {
     let Head {
         revision,
@@ -542,7 +544,7 @@ pub fn assemble(
         raw,
     } = head;
     let (whole, stored) = whole_entry_text(value, &list, &raw, text, parts)?;
-    let mut entry = read_entry_text(&whole, &raw, PARTS_ENTRY_VERSION, careful)?;
+    let mut entry = read_entry_text(&whole, &raw, PARTS_ENTRY_VERSION, reader)?;
     sorting::sort_by(&mut entry.document.annotations, |a, b| text_order(&a, &b));
     let layout = StoredLayout {
         id: entry.document.id.0.clone(),
@@ -561,9 +563,9 @@ pub fn assemble(
 pub fn base_document(
     layout: &StoredLayout,
     text: &Text,
-    careful: Option<CarefulReader>,
+    reader: Option<EntryReader>,
 ) -> Result<Document, EntryError> {
-    let Stored::Head(head) = read_stored(&layout.head, careful)? else {
+    let Stored::Head(head) = read_stored(&layout.head, reader)? else {
         return Err(unreadable("not a head".into(), &layout.head));
     };
     let parts = layout
@@ -571,5 +573,5 @@ pub fn base_document(
         .iter()
         .map(|(json, _)| Some(json.clone()))
         .collect();
-    assemble(head, text.as_str().to_string(), parts, careful).map(|(entry, _)| entry.document)
+    assemble(head, text.as_str().to_string(), parts, reader).map(|(entry, _)| entry.document)
 }

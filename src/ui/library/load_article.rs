@@ -42,7 +42,17 @@ pub fn sample_document() -> Document {
 }
 
 /// Opens the sample: the library's sample entry with the work done on it, or a fresh one.
+/// The entry is read with the reader of stored entries, a part that fetching saving's part
+/// fetches first (opening waits for saving's part anyway).
 pub fn open_sample(state: AppState) {
+    crate::ui::library::writer::when_here(
+        state,
+        "Nothing was opened",
+        Box::new(move || open_sample_now(state)),
+    );
+}
+
+fn open_sample_now(state: AppState) {
     let fresh_id = match persistence::open_stored_by_id(state, SAMPLE_ID) {
         StoredOpen::Opened => return,
         StoredOpen::NotStored => None,

@@ -3,6 +3,7 @@
 
 pub mod load_article;
 pub mod persistence;
+pub mod reader;
 pub mod screen;
 pub mod storage_meter;
 pub mod writer;

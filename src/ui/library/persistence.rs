@@ -13,7 +13,7 @@ use crate::domain::format::library::{EntryError, StoredEntry, write_library_back
 use crate::domain::saving::{Flush, Saver, TheirRevision};
 use crate::domain::sorting;
 use crate::ui::actions::{self, Replacement};
-use crate::ui::library::writer;
+use crate::ui::library::{reader, writer};
 use crate::ui::notices::{announce, capitalise, notify};
 use crate::ui::state::{AppState, NoticeKind, SaveState};
 use crate::web::storage::library::{self, OtherTabWrite, Unreadable};
@@ -74,15 +74,18 @@ pub fn warn_unreadable(state: AppState, unreadable: &[Unreadable]) {
 /// that opens, else `fallback` (the sample, on first start). Reads the index and, normally,
 /// one entry.
 ///
-/// An entry only the careful reader reads (`EntryError::NeedsCarefulReader`) is opened once
-/// that reader's part is here: meanwhile an empty page says it is opening, and nothing is
-/// saved over anything. If the part cannot be fetched, the person reads why (the entry waits
-/// in the Library) and the next document, or `fallback`, opens.
+/// The reader of stored entries is a part (`reader`), which a returning visit fetches before
+/// the app mounts (`reader::before_start`). If it is not here even so (its fetch failed, or
+/// the visit did not look like a returning one), the entry to open (`EntryError::NeedsReader`)
+/// is opened once it is: meanwhile an empty page says it is opening, and nothing is saved
+/// over anything. If the part cannot be fetched, the person reads why (the entry waits in the
+/// Library) and the next document, or `fallback`, opens.
 pub fn initial_document(state: AppState, fallback: fn() -> Document) -> Document {
-    // The parts saving reaches are reachable from here on: the writer's brings the careful
-    // reader, which the start may wait for.
+    // The parts saving reaches are reachable from here on, and the reader of stored entries,
+    // which the start may wait for.
     merge_part::install();
     writer::install();
+    reader::install();
     if let Err(error) = library::open() {
         state.save_state.set(SaveState::NotSaved(error.to_string()));
         return fallback();
@@ -91,8 +94,8 @@ pub fn initial_document(state: AppState, fallback: fn() -> Document) -> Document
 }
 
 /// [`initial_document`]'s choice, once the library is open; `may_wait`: whether an entry that
-/// needs the careful reader waits for it (else it is reported like any entry that cannot be
-/// opened, and the next one is tried).
+/// needs the reader of stored entries waits for it (else it is reported like any entry that
+/// cannot be opened, and the next one is tried).
 fn start_document(state: AppState, fallback: fn() -> Document, may_wait: bool) -> Document {
     let mut candidates = library::listing();
     sorting::sort_by(&mut candidates, |a, b| b.modified.cmp(&a.modified));
@@ -112,8 +115,8 @@ fn start_document(state: AppState, fallback: fn() -> Document, may_wait: bool) -
                 opened_stored(&entry.document, entry.revision);
                 return entry.document;
             }
-            Some(Err(EntryError::NeedsCarefulReader { .. })) if may_wait => {
-                return open_when_careful_reader_is_here(state, fallback);
+            Some(Err(EntryError::NeedsReader { .. })) if may_wait => {
+                return open_when_reader_is_here(state, fallback);
             }
             Some(Err(EntryError::WrittenByNewerVersion {
                 read_only: Some(entry),
@@ -142,18 +145,18 @@ fn start_document(state: AppState, fallback: fn() -> Document, may_wait: bool) -
     document
 }
 
-/// Start-up found that the document to open needs the careful reader (a part, with saving's):
-/// an empty, unsaved page says it is opening until the part is here, then start-up chooses
+/// Start-up found that the document to open needs the reader of stored entries (a part): an
+/// empty, unsaved page says it is opening until the part is here, then start-up chooses
 /// again. If the part could not be fetched, that entry is reported as not opened (its error
 /// says it needs the part) and the next one, or `fallback`, opens.
-fn open_when_careful_reader_is_here(state: AppState, fallback: fn() -> Document) -> Document {
-    if writer::here().is_some() {
+fn open_when_reader_is_here(state: AppState, fallback: fn() -> Document) -> Document {
+    if reader::here() {
         // Here after all: it could not be read even so, and is reported like any other.
         return start_document(state, fallback, false);
     }
     with_saving(|s| s.saver.opened_read_only());
     crate::ui::notices::show_loading(state, "Opening your document…");
-    let waits = writer::with_writer(Box::new(move |_fetched| {
+    let waits = reader::wait(Box::new(move |_fetched| {
         // A failed fetch is said by the entry's own error, which names what it needs.
         crate::ui::notices::done_loading(state);
         let document = start_document(state, fallback, false);
@@ -286,13 +289,23 @@ fn take_their_revision(state: AppState) {
             .editor
             .with_untracked(|e| library::merge_base(&id, revision, &e.document().text))
     });
-    let Some(Ok(StoredEntry {
-        document: theirs,
-        revision,
-        ..
-    })) = library::read(&id)
-    else {
-        return;
+    let (theirs, revision) = match library::read(&id) {
+        Some(Ok(StoredEntry {
+            document, revision, ..
+        })) => (document, revision),
+        Some(Err(EntryError::NeedsReader { .. })) if !reader::here() => {
+            // The reader is a part (a first visit, just after its first paint, before
+            // saving's part fetched it): theirs is taken once it is here. A failed fetch is
+            // said by the save that needs saving's part, which fetches the reader first; `false`
+            // (not installed) only in the tests of the parts.
+            let _ = reader::wait(Box::new(move |fetched| {
+                if fetched.is_ok() {
+                    take_their_revision(state);
+                }
+            }));
+            return;
+        }
+        _ => return,
     };
     let merged = match dirty_base {
         Some(_) => {

@@ -8,7 +8,7 @@ use crate::domain::format::library::{IndexEntry, StoredEntry};
 use crate::domain::library_rows::{RowWords, row_words, short_time};
 use crate::domain::sorting;
 use crate::ui::actions;
-use crate::ui::library::persistence;
+use crate::ui::library::{persistence, reader};
 use crate::ui::notices;
 use crate::ui::state::{AppState, NoticeKind, Screen, use_app};
 use crate::ui::view_memo::ViewMemo;
@@ -71,8 +71,47 @@ fn open(state: AppState, id: &str) {
     }
 }
 
+/// The Library reads every stored entry, with the reader of stored entries, a part
+/// (`reader`; saving's brings it too): usually here long before, but a person quick to open
+/// the Library on a first visit may be quicker than its fetch, and then the screen waits for
+/// it rather than list every document as unreadable.
 #[component]
 pub fn Library() -> impl IntoView {
+    let state = use_app();
+    let reader_here = ViewSignal::new(reader::here());
+    if !reader_here.get_untracked() {
+        // `false` (not installed) only in the tests of the parts, which read no library.
+        let waits = reader::wait(Box::new(move |fetched| match fetched {
+            Ok(_) => {
+                // `None`: the person left the Library meanwhile.
+                let _ = reader_here.try_set(true);
+            }
+            Err(error) => notices::notify(
+                state,
+                NoticeKind::Error,
+                format!(
+                    "The Library cannot list your documents. {}",
+                    error.message("the reader of saved documents")
+                ),
+                Vec::new(),
+            ),
+        }));
+        if !waits {
+            reader_here.set(true);
+        }
+    }
+    view! {
+        <Show
+            when=move || reader_here.get()
+            fallback=|| view! { <p class="ann-loading" role="status">"Reading your documents…"</p> }
+        >
+            <LibraryScreen />
+        </Show>
+    }
+}
+
+#[component]
+fn LibraryScreen() -> impl IntoView {
     let state = use_app();
     persistence::flush(state);
     let refresh = ViewSignal::new(0u32);

@@ -15,13 +15,9 @@
 //! - if it cannot be fetched, the banner says "Not saved", and the next save, the network
 //!   coming back, or the banner's "Export JSON now" fetches it again.
 //!
-//! The careful reader of stored entries (`domain::format::library::read_entry_value`, field
-//! by field, for an entry the typed reader refuses: written by hand or by an older build)
-//! comes with the part too, about 2 KB of the gzipped main module. An entry this app wrote
-//! is always read on the typed path, so a visit needs it only for such an entry; if the
-//! first document to open is one, the start-up waits for this part (see
-//! `persistence::initial_document`), and anything else that reads one before the part is
-//! here (the Library, another tab) says the entry needs it (`EntryError::NeedsCarefulReader`).
+//! The reader of stored entries (`ui/library/reader.rs`, a part of its own for a returning
+//! visit's start) is fetched first, as part of fetching this one, so that whatever waits for
+//! saving (opening another document, an import) may read entries as well.
 //!
 //! The native writer (the document as JSON, about 4 KB of the gzipped main module) comes
 //! with the part too: the banner's "Export JSON now" and the copy kept for the panic screen
@@ -70,7 +66,13 @@ const PART: Kept<Writer> = Kept(&WRITER);
 
 /// Makes the part reachable; `persistence::initial_document` calls it once, at start.
 pub fn install() {
-    PART.install(|| Box::pin(writer_on_demand()));
+    // The reader's part first: whatever waits for saving may read entries too.
+    PART.install(|| {
+        Box::pin(async {
+            crate::ui::library::reader::fetch().await?;
+            writer_on_demand().await
+        })
+    });
 }
 
 #[leptos::wasm_split::wasm_split(
@@ -79,10 +81,6 @@ pub fn install() {
     fallible
 )]
 fn writer_on_demand() -> Result<Writer, NotLoaded> {
-    // The careful reader of stored entries comes with this part: see the module's note.
-    crate::web::storage::library::careful_reader_arrived(
-        crate::domain::format::library::read_entry_value,
-    );
     Ok(Writer {
         save_open: crate::web::storage::library::save_open_document,
         native_file: native_file_with_text,

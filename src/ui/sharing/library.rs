@@ -140,8 +140,14 @@ pub async fn open_shared(state: AppState, sharing: Sharing, document: String) {
     if storage::sync::ledger(&id.0).is_none() {
         memory::remember(state, Ledger::new(&library, &id));
     }
-    match storage::library::read(&id.0) {
-        Some(Ok(entry)) => persistence::open_stored(state, entry.document, entry.revision),
-        _ => persistence::open_document(state, fresh),
-    }
+    // What this browser keeps of it is read with the reader of stored entries, a part that
+    // fetching saving's part fetches first (opening waits for saving's part anyway).
+    crate::ui::library::writer::when_here(
+        state,
+        "Nothing was opened",
+        Box::new(move || match storage::library::read(&id.0) {
+            Some(Ok(entry)) => persistence::open_stored(state, entry.document, entry.revision),
+            _ => persistence::open_document(state, fresh),
+        }),
+    );
 }

@@ -24,7 +24,7 @@ use crate::domain::article_input::limits::human_size;
 use crate::domain::change::Touched;
 use crate::domain::document::{Document, DocumentId};
 use crate::domain::format::library::{
-    CarefulReader, EntryError, IndexEntry, LibraryIndex, StoredEntry, read_index, write_index,
+    EntryError, EntryReader, IndexEntry, LibraryIndex, StoredEntry, read_index, write_index,
 };
 use crate::domain::format::parts::{
     Head, Piece, SavePlan, Stored, StoredLayout, assemble, base_document, plan_save, read_stored,
@@ -76,18 +76,30 @@ struct Library {
 
 thread_local! {
     static LIBRARY: RefCell<Option<Library>> = const { RefCell::new(None) };
-    /// The careful reader, once its part is here (`ui::library::writer`).
-    static CAREFUL_READER: Cell<Option<CarefulReader>> = const { Cell::new(None) };
+    /// The reader of stored entries, once its part is here (`ui::library::reader`).
+    static ENTRY_READER: Cell<Option<EntryReader>> = const { Cell::new(None) };
 }
 
-/// The careful reader is here: entries the typed reader refuses can be read from now on.
-pub fn careful_reader_arrived(read: CarefulReader) {
-    CAREFUL_READER.with(|careful| careful.set(Some(read)));
+/// The reader of stored entries is here (its two functions, see [`EntryReader`]): documents
+/// can be read from now on.
+pub fn entry_reader_arrived(
+    typed: fn(&str, &str, u64) -> Option<Result<StoredEntry, EntryError>>,
+    careful: fn(serde_json::Value, &str, u64) -> Result<StoredEntry, EntryError>,
+) {
+    // Opaque to the optimiser: seeing that only one function is ever stored in a field, it
+    // would call that function directly from here, and so keep it in the main module.
+    let reader = std::hint::black_box(EntryReader { typed, careful });
+    ENTRY_READER.with(|slot| slot.set(Some(reader)));
 }
 
-/// The careful reader, if its part is here.
-fn careful() -> Option<CarefulReader> {
-    CAREFUL_READER.with(Cell::get)
+/// The reader of stored entries, if its part is here.
+fn reader() -> Option<EntryReader> {
+    ENTRY_READER.with(Cell::get)
+}
+
+/// Whether stored entries can be read: the reader's part (or saving's, which brings it) is here.
+pub fn reads_entries() -> bool {
+    reader().is_some()
 }
 
 fn with_library<R>(f: impl FnOnce(&mut Library) -> R) -> Option<R> {
@@ -178,12 +190,12 @@ fn read_entry_from(
     id: &str,
     raw: &str,
 ) -> Result<(StoredEntry, Option<StoredLayout>), EntryError> {
-    let head = match read_stored(raw, careful())? {
+    let head = match read_stored(raw, reader())? {
         Stored::Whole(entry) => return Ok((*entry, None)),
         Stored::Head(head) => head,
     };
     let (text, parts) = stored_pieces(store, id, &head)?;
-    let (entry, layout) = assemble(head, text, parts, careful())?;
+    let (entry, layout) = assemble(head, text, parts, reader())?;
     Ok((entry, Some(layout)))
 }
 
@@ -217,6 +229,18 @@ fn stored_pieces(
         });
     }
     Ok((text, parts))
+}
+
+/// Whether start-up will read a stored document: the name of the document open last, or the
+/// index, is stored (a returning visit). Reads one key (the short one first) and parses
+/// nothing; the library is not opened.
+pub fn holds_documents() -> bool {
+    let Ok(store) = Store::open() else {
+        return false;
+    };
+    [keys::LAST_OPEN, keys::INDEX]
+        .iter()
+        .any(|key| matches!(store.get(key), Ok(Some(_))))
 }
 
 pub fn is_available() -> bool {
@@ -290,7 +314,7 @@ pub fn merge_base(id: &str, revision: u64, text: &Text) -> Option<Document> {
             .open_layout
             .as_ref()
             .filter(|layout| layout.id == id && layout.revision == revision)?;
-        base_document(layout, text, careful()).ok()
+        base_document(layout, text, reader()).ok()
     })
     .flatten()
 }
