@@ -113,15 +113,7 @@ test('the web app manifest parses without errors and its icon is local', async (
 });
 
 test('after one visit the app opens with the network off', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const problems = collectProblems(page);
-  await page.goto(server.url);
-  await page.waitForFunction(APP_STARTED);
-  // The worker copies the whole build while installing, then takes control of this page:
-  // no second online visit is needed.
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  const { context, page, problems } = await openWithWorker();
 
   server.offline = true;
   await context.setOffline(true);
@@ -726,13 +718,7 @@ test('while a part is fetched its place says "Loading…"', async () => {
 // for none of them: not the main module, nor the reader of stored entries that boot.js
 // downloads alongside it when the library holds a document.
 test('a returning visit with the worker installed fetches none of the build\'s hashed files again', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const problems = collectProblems(page);
-  await page.goto(server.url);
-  await page.waitForFunction(APP_STARTED);
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  const { context, page, problems } = await openWithWorker();
   await tagCraziness(page);
   await page.locator('.ann-save-state', { hasText: 'Saved in this browser' }).waitFor();
   const seenByPage = [];
@@ -779,6 +765,21 @@ test('a new build replaces the old copy: one cache, named after the new version'
   assert.notEqual(cachesBefore[0], 'article-annotator-ffffffffffffffff');
   await context.close();
 });
+
+/** Opens the app in a new context and returns once the service worker controls the page;
+ * `problems` collects its console errors. */
+async function openWithWorker() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(server.url);
+  await page.waitForFunction(APP_STARTED);
+  // The worker copies the whole build while installing, then takes control of this page:
+  // no second online visit is needed.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  return { context, page, problems };
+}
 
 /** Opens the app in a new context without a service worker (nothing has a copy of a part),
  * its requests matching `pattern` held as `hold` does; returns once the article is shown. */
