@@ -16,6 +16,9 @@
 //   runs right after) to the first frame after the first `mark` appeared in the article,
 //   i.e. read the entry, build the document, segment, render, lay out and paint. The time
 //   from navigation start is reported too (adds fetching and compiling the wasm).
+// - reload with the service worker installed: the same from navigation, after one visit of
+//   the case, when the worker answers the build's files from its copy (the smallest case and
+//   the interactive one).
 // - interactions (real mouse and keyboard through playwright): from the input event (a
 //   capture listener on window, the first to see it) to the first frame in which the
 //   expected DOM change is visible (a task queued from requestAnimationFrame, so the frame's
@@ -218,6 +221,31 @@ async function openCase(browser, server, name, docs) {
     marks: document.getElementsByTagName('mark').length,
   }));
   return { page, timing, caseInfo };
+}
+
+// A returning visit with the service worker installed (every visit after the first, online
+// or not): one visit of the case, until the worker controls the page (its install copied the
+// whole build), then `reps` reloads, each timed from navigation to the first painted frame
+// with a mark, as the load rows are. Also counts what each reload asked the server for among
+// the build's hashed files (the worker answers those from its copy).
+async function reloadWithWorker(browser, server, name, docs) {
+  const { page } = await openCase(browser, server, name, docs);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+  const hashed = /-[0-9a-f]{16}\.(?:wasm|js|css)$/;
+  const fromNavigation = [];
+  let fromServer = 0;
+  for (let rep = 0; rep < reps; rep++) {
+    const before = server.requests.length;
+    await page.reload();
+    await page.waitForFunction(() => window.__bench?.firstMarkFrame !== null, null, { timeout: 120_000 });
+    fromNavigation.push(await page.evaluate(() => window.__bench.firstMarkFrame));
+    // The parts fetched after the first paint count too.
+    await page.locator('.ann-list').waitFor({ timeout: 60_000 });
+    fromServer += server.requests.slice(before).filter((r) => hashed.test(r.path.split('?')[0])).length;
+  }
+  await page.context().close();
+  return { fromNavigation: stats(fromNavigation), hashedFromServerPerReload: fromServer / reps };
 }
 
 async function memory(page) {
@@ -692,6 +720,13 @@ async function main() {
       if (peerServer) await measurePeer(browser, peerServer, caseInfo, result.peer);
       if (floorServer && caseInfo.bytes <= FLOOR_MAX_BYTES) result.floor.memory[caseInfo.name] = await measureFloor(browser, floorServer, caseInfo);
     }
+    // The smallest case and the interactive one: the reload of a small document is all
+    // start-up, the big one's all reading and drawing.
+    result.reload = {};
+    for (const name of new Set([docs.cases[0].name, interactionCase].filter((n) => docs.cases.some((c) => c.name === n)))) {
+      result.reload[name] = await reloadWithWorker(browser, server, name, docs);
+      process.stderr.write(`  reload with the worker ${name}: ${result.reload[name].fromNavigation.median.toFixed(1)} ms\n`);
+    }
   } finally {
     await browser.close();
     await server.close();
@@ -779,6 +814,9 @@ function table(result) {
   }
   for (const [name, load] of Object.entries(result.load)) {
     lines.push(`| ↳ same from navigation start (fetch + compile wasm too) ${name} |  | ${f(load.fromNavigation)} |`);
+  }
+  for (const [name, reload] of Object.entries(result.reload ?? {})) {
+    lines.push(`| reload with the service worker installed, from navigation ${name} (${reload.hashedFromServerPerReload} hashed files from the server per reload) |  | ${f(reload.fromNavigation)} |`);
   }
   const i = result.interactions ?? {};
   const on = result.interactive ?? '';
