@@ -148,8 +148,9 @@ pub enum EntryError {
 /// pass, no tree of the annotations), and the careful one, field by field, for what it
 /// refuses (written by hand, or by an older build). The readers of stored entries take them
 /// as a value, `None` when they are not at hand: in the browser they are a part of their own
-/// (with saving's writer), fetched before a returning visit mounts the app and after the
-/// first paint of a first visit, which opens the sample and reads nothing stored.
+/// (`ui::library::reader`), fetched before a returning visit mounts the app, and after the
+/// first paint of a first visit (with saving's part), which opens the sample and reads
+/// nothing stored.
 #[derive(Clone, Copy)]
 pub struct EntryReader {
     /// The entry JSON read on the typed path; `None` when the typed reader refuses it

@@ -97,7 +97,7 @@ fn reader() -> Option<EntryReader> {
     ENTRY_READER.with(Cell::get)
 }
 
-/// Whether stored entries can be read: the reader's part (or saving's, which brings it) is here.
+/// Whether stored entries can be read: the reader's part is here.
 pub fn reads_entries() -> bool {
     reader().is_some()
 }
