@@ -30,6 +30,9 @@ const ALWAYS_PRECACHED = ['./', './index.html', './manifest.webmanifest'];
 // a cache, so shared documents stay out of Cache Storage and "offline" is seen as offline.
 const SHARED_LIBRARY = new URL('./db/', SCOPE).href;
 
+// A file of the build named by its content (scripts/build-wasm, Trunk): see "Strategy" above.
+const HASHED = /-[0-9a-f]{16}\.(?:wasm|js|css)$/;
+
 self.addEventListener('install', (event) => {
   event.waitUntil(precacheThisBuild().then(() => self.skipWaiting()));
 });
@@ -48,9 +51,6 @@ self.addEventListener('fetch', (event) => {
   }
   event.respondWith(HASHED.test(new URL(request.url).pathname) ? copyFirst(event) : networkFirst(event));
 });
-
-// A file of the build named by its content (scripts/build-wasm, Trunk): see "Strategy" above.
-const HASHED = /-[0-9a-f]{16}\.(?:wasm|js|css)$/;
 
 async function precacheThisBuild() {
   const cache = await caches.open(CACHE_NAME);
