@@ -542,6 +542,14 @@ test('a returning visit opens its document once the reader of stored entries is 
   assert.equal(await opening.count(), 0, 'an empty page was shown although the reader was here');
   page.off('request', countReader);
   assert.equal(readerFetches.length, 1, `the reader was fetched ${readerFetches.length} times`);
+  // boot.js started every file of the part (index.html lists them) as a preload, alongside
+  // the main module, and that download is the one the loader used.
+  const listed = await page.evaluate(() => document.querySelector('script[data-annotator-reader]')
+    .dataset.annotatorReader.split(' ').map((file) => new URL(file, document.baseURI).href));
+  assert.ok(listed.some((url) => readerPart.test(url)), JSON.stringify(listed));
+  const initiators = await page.evaluate((urls) => urls.map((url) => performance
+    .getEntriesByName(url).map((entry) => entry.initiatorType).join(',')), listed);
+  assert.deepEqual(initiators, listed.map(() => 'link'), 'a file of the reader was not preloaded by boot.js');
   await page.unroute(readerPart);
   // The fetch before mounting fails and the next succeeds: an empty page says it is opening,
   // then the document opens.
