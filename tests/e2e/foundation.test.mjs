@@ -46,6 +46,11 @@ test('the release build loads, its wasm runs and renders the app without console
   // The writer draws nothing: its module's answer is awaited.
   await page.waitForFunction(() => performance.getEntriesByType('resource')
     .some((entry) => /\/split_library_writer-/.test(entry.name)));
+  // The splitter's shared chunks are merged (scripts/build-wasm; ARCHITECTURE.md, "Few shared
+  // chunks"): these five parts need two chunk files, the reader's and the other four's. Both
+  // are fetched with the parts, so wait for two before counting them all.
+  await page.waitForFunction(() => performance.getEntriesByType('resource')
+    .filter((entry) => /\/chunk_\d+-/.test(entry.name)).length >= 2);
   const pageWasm = await page.evaluate(() =>
     performance.getEntriesByType('resource')
       .map((entry) => new URL(entry.name).pathname)
@@ -56,6 +61,8 @@ test('the release build loads, its wasm runs and renders the app without console
   assert.equal(new Set(main).size, 1, `expected the page to fetch one main .wasm file, got ${JSON.stringify(pageWasm)}`);
   assert.deepEqual([...new Set(parts)].sort(), ['split_annotating_tools', 'split_annotation_list', 'split_app_menu', 'split_entry_reader', 'split_library_writer'], JSON.stringify(pageWasm));
   assert.deepEqual(others, []);
+  const chunks = pageWasm.filter((path) => /\/chunk_\d+-/.test(path));
+  assert.equal(new Set(chunks).size, 2, `expected two shared chunks, got ${JSON.stringify(chunks)}`);
   // Nothing is stored on a first visit, so boot.js preloads no part: the reader of stored
   // entries comes after the first paint, with saving's part.
   const preloadedParts = await page.evaluate(() => performance.getEntriesByType('resource')

@@ -2,9 +2,9 @@
 //! what this app writes, and the careful one, field by field, for what it refuses) is about
 //! 20 KiB of the gzipped main module, and a first visit reads nothing stored: it opens the
 //! sample. So it is a part of its own (`entry_reader`), holding the reader and nothing else,
-//! so that a returning visit fetches no other part's code first (38 files, 32 KiB gzip, most
-//! of them chunks it shares with the import of native files, Class results and the student's
-//! part, which read native files too).
+//! so that a returning visit fetches no other part's code first (two files, 27 KiB gzip: the
+//! part and the one chunk of the code it shares with the import of native files, Class results
+//! and the student's part, which read native files too; `scripts/build-wasm` merges that chunk).
 //!
 //! A returning visit needs it before anything shows, so it must cost that visit as little time
 //! as it can (docs/benchmarks.md measures what it still costs):
