@@ -234,6 +234,53 @@ use annotator::web::storage::{adapter, keys, library};
 
 /// Opens the library as start-up does on a returning visit: with the reader of stored entries
 /// here (in the app a part of its own, fetched before the app mounts: `ui::library::reader`).
+/// The panic screen says what happened and offers the last work the autosave serialised, as
+/// a file named like an export (a panic itself would end this test, so it draws the screen
+/// the hook draws).
+#[wasm_bindgen_test]
+fn the_panic_screen_offers_the_last_work_for_download() {
+    use annotator::ui::shell::panic_screen;
+    panic_screen::remember_work(
+        "an-article.annotations.json".to_string(),
+        r#"{"format":"article-annotator"}"#.to_string(),
+    );
+    panic_screen::show("index out of bounds at src/somewhere.rs:1:1");
+    let screen = document()
+        .query_selector(".ann-panic[role=alertdialog]")
+        .expect("a valid selector")
+        .expect("the panic screen is drawn");
+    let heading = document()
+        .get_element_by_id("ann-panic-title")
+        .expect("the screen has its title");
+    assert_eq!(
+        screen.get_attribute("aria-labelledby").as_deref(),
+        Some("ann-panic-title")
+    );
+    assert_eq!(
+        heading.text_content().as_deref(),
+        Some("Article Annotator hit an internal error and stopped")
+    );
+    let link: web_sys::HtmlAnchorElement = screen
+        .query_selector("a[download]")
+        .expect("a valid selector")
+        .expect("the screen offers the work")
+        .dyn_into()
+        .expect("an anchor");
+    assert_eq!(link.download(), "an-article.annotations.json");
+    assert!(link.href().starts_with("blob:"), "{}", link.href());
+    assert_eq!(link.text_content().as_deref(), Some("Download your work"));
+    let details = screen
+        .query_selector("pre")
+        .expect("a valid selector")
+        .expect("the screen says what happened");
+    assert_eq!(
+        details.text_content().as_deref(),
+        Some("index out of bounds at src/somewhere.rs:1:1")
+    );
+    panic_screen::forget_work();
+    screen.remove();
+}
+
 fn open_library() -> Result<(), StorageError> {
     library::entry_reader_arrived(
         annotator::domain::format::library::read_typed_entry,

@@ -39,7 +39,9 @@ pub fn install() {
     }));
 }
 
-fn show(message: &str) {
+/// Draws the screen over the page: what the hook shows after a panic (and what the browser
+/// tests draw, since a panic would end the test itself).
+pub fn show(message: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
