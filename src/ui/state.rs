@@ -56,6 +56,9 @@ pub enum SaveState {
     NotSaved(String),
     /// Opened from data a newer build wrote: shown, never written back.
     ReadOnly(String),
+    /// The document to open waits for the reader of stored entries (a part): the page is empty
+    /// and stores nothing until it is here, and the header says it is opening.
+    Opening,
 }
 
 #[derive(Clone, Copy)]

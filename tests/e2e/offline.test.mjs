@@ -573,9 +573,14 @@ test('a returning visit opens its document once the reader of stored entries is 
   releaseFirst();
   await opening.waitFor();
   assert.equal((await articleShown(page)).trim(), '', 'something shown before the entry is read');
+  // The header says so too: the empty page is not an untitled article saved in this browser.
+  assert.equal(await page.locator('header .ann-header__title').textContent(), 'Opening your document…');
+  assert.equal((await page.locator('header .ann-save-state').textContent()).trim(), '');
   releaseSecond();
   await page.locator('[data-article-text] mark', { hasText: 'Another' }).waitFor();
   assert.equal(await opening.count(), 0);
+  assert.notEqual(await page.locator('header .ann-header__title').textContent(), 'Opening your document…');
+  assert.notEqual((await page.locator('header .ann-save-state').textContent()).trim(), '');
   await page.unroute(readerPart);
   // The part cannot be fetched: the entry is not opened, and says what it needs. (Saving's
   // part, which brings the reader too, cannot be fetched either.)

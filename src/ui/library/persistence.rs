@@ -155,10 +155,13 @@ fn open_when_reader_is_here(state: AppState, fallback: fn() -> Document) -> Docu
         return start_document(state, fallback, false);
     }
     with_saving(|s| s.saver.opened_read_only());
+    state.save_state.set(SaveState::Opening);
     crate::ui::notices::show_loading(state, "Opening your document…");
     let waits = reader::wait(Box::new(move |_fetched| {
         // A failed fetch is said by the entry's own error, which names what it needs.
         crate::ui::notices::done_loading(state);
+        // What the start chooses now says how it is saved (read-only, not saved) where it differs.
+        state.save_state.set(SaveState::Saved);
         let document = start_document(state, fallback, false);
         actions::replace_document(state, document, Replacement::StartUp);
     }));

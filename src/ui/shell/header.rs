@@ -28,7 +28,12 @@ pub fn Header() -> impl IntoView {
         open_exercise_files: crate::ui::classroom::open_exercise_files,
         export_items: crate::ui::transfer::export_menu::export_items,
     };
+    let opening = move || state.save_state.with(|s| matches!(s, SaveState::Opening));
     let title = move || {
+        if opening() {
+            // The page is empty until the document is read: not an untitled article.
+            return "Opening your document…".to_string();
+        }
         state.editor.with(|e| {
             let t = e.document().metadata.title.trim().to_string();
             if t.is_empty() {
@@ -44,6 +49,7 @@ pub fn Header() -> impl IntoView {
         SaveState::Pending => ("Saving…", ""),
         SaveState::NotSaved(_) => ("Not saved", ""),
         SaveState::ReadOnly(_) => ("Read-only", ""),
+        SaveState::Opening => ("", ""),
     };
     view! {
         <header
