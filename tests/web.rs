@@ -2,8 +2,8 @@
 //! headless Chromium through chromedriver (`cargo test --target wasm32-unknown-unknown --test
 //! web`; `.cargo/config.toml` names the runner). They check the browser edges the native
 //! tests cannot reach: localStorage as Chromium really behaves, including a full quota, and
-//! a Leptos component mounted into a real DOM, and how many reads the library makes at
-//! start-up and per save (counted by wrapping the browser's own `getItem`).
+//! a Leptos component mounted into a real DOM, how many reads the library makes at start-up
+//! and per save (counted by wrapping the browser's own `getItem`), and the panic screen.
 #![cfg(target_arch = "wasm32")]
 
 use annotator::web::storage::StorageError;
