@@ -10,13 +10,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile, readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { selectByOffsets } from './harness.mjs';
+import { DIST, selectByOffsets } from './harness.mjs';
 import { storedEntry } from './library-helpers.mjs';
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const PREFIX = '/app/';
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -576,6 +574,8 @@ test('a returning visit opens its document once the reader of stored entries is 
   // The header says so too: the empty page is not an untitled article saved in this browser.
   assert.equal(await page.locator('header .ann-header__title').textContent(), 'Opening your document…');
   assert.equal((await page.locator('header .ann-save-state').textContent()).trim(), '');
+  // Nor does the annotation list ask the person to select text in an article not shown yet.
+  await page.locator('.ann-empty', { hasText: 'Your annotations appear here once the document is open.' }).waitFor();
   releaseSecond();
   await page.locator('[data-article-text] mark', { hasText: 'Another' }).waitFor();
   assert.equal(await opening.count(), 0);

@@ -15,7 +15,7 @@ use crate::domain::list_filter::filter_annotations;
 use crate::domain::tag::TagId;
 use crate::ui::actions;
 use crate::ui::on_demand::NotLoaded;
-use crate::ui::state::use_app;
+use crate::ui::state::{SaveState, use_app};
 use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
 use leptos::prelude::*;
@@ -231,10 +231,16 @@ fn SearchField() -> impl IntoView {
 
 #[component]
 fn EmptyList(total: ViewMemo<usize>) -> impl IntoView {
+    let state = use_app();
+    // While a returning visit waits for the reader of stored entries, no article is shown yet:
+    // telling the person to select text in it would be wrong.
+    let opening = move || state.save_state.with(|s| matches!(s, SaveState::Opening));
     view! {
         <p class="ann-empty">
             {move || {
-                if total.get() == 0 {
+                if opening() {
+                    "Your annotations appear here once the document is open."
+                } else if total.get() == 0 {
                     "Select text in the article, then choose Claim, Source or Entity (or press 1, 2, 3)."
                 } else {
                     "No annotation matches the filter."
