@@ -1050,7 +1050,7 @@ const BROWSER_STORAGE: [&str; 7] = [
 ];
 
 /// The owner's functions that write, and the modules allowed to call each.
-const STORAGE_WRITERS: [(&str, &[&str]); 12] = [
+const STORAGE_WRITERS: [(&str, &[&str]); 13] = [
     ("save_open_document", &["src/ui/library/writer.rs"]),
     ("set_last_open", &["src/ui/library/persistence.rs"]),
     (
@@ -1059,6 +1059,7 @@ const STORAGE_WRITERS: [(&str, &[&str]); 12] = [
     ),
     ("rename_document", &["src/ui/library/screen.rs"]),
     ("duplicate_document", &["src/ui/library/screen.rs"]),
+    ("store_copy", &["src/ui/library/screen.rs"]),
     ("delete_document", &["src/ui/library/screen.rs"]),
     ("set_theme", &["src/ui/shell/theme.rs"]),
     ("set_organisation", &["src/ui/factcheck/report.rs"]),
@@ -1069,7 +1070,7 @@ const STORAGE_WRITERS: [(&str, &[&str]); 12] = [
 ];
 
 /// The owner's public functions that only read (or follow other tabs in memory).
-const STORAGE_READERS: [&str; 23] = [
+const STORAGE_READERS: [&str; 22] = [
     "open",
     "is_available",
     "listing",
@@ -1079,7 +1080,6 @@ const STORAGE_READERS: [&str; 23] = [
     "last_open",
     "scan",
     "usage_bytes",
-    "usage",
     "last_open_entry_for_panic",
     "other_tab_wrote",
     // What the open document's saves compare with and merge against (memory only).

@@ -330,6 +330,82 @@ test('export, clear storage, import: the same annotations come back (native expo
   assert.deepEqual(strip(after), strip(before));
 });
 
+// The Library's row actions with the real mouse and the browser's own prompt. The open document
+// is duplicated as the page holds it: here saving's part cannot be fetched, so its last change
+// is not in its stored entry, and the copy must have it all the same.
+test('the Library duplicates the open document with its unsaved change, renames, deletes and undoes the delete', async () => {
+  // No service worker: the page's own route decides whether saving's part arrives.
+  const page = await openApp({ context: { serviceWorkers: 'block' } });
+  await tagText(page, 'clandestine meetings', 'Claim');
+  await waitSaved(page);
+  const writerPart = /split_library_writer-[0-9a-f]+\.wasm$/;
+  await page.route(writerPart, (route) => route.abort());
+  await page.reload();
+  await waitForApp(page);
+  await page.locator('mark', { hasText: 'clandestine meetings' }).first().waitFor();
+  await tagText(page, 'New York Times report', 'Source');
+  await page.locator('.ann-save-state', { hasText: 'Not saved' }).waitFor();
+  const openId = await page.evaluate((last) => localStorage.getItem(last), LAST_OPEN_KEY);
+  const quotes = (entry) => {
+    const text = [...entry.document.text];
+    return annotationsOf(entry).map((a) => text.slice(a.start, a.end).join('')).sort();
+  };
+  assert.deepEqual(quotes(await storedEntry(page, openId)), ['clandestine meetings']);
+
+  await page.getByRole('button', { name: 'Library', exact: true }).click();
+  await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor();
+  const title = (await storedEntry(page, openId)).document.title;
+  const rows = page.locator('.ann-library__table tbody tr');
+  const meterUsed = page.locator('[data-storage-meter] .ann-storage-meter__used');
+  const usedBefore = await meterUsed.textContent();
+  await page.getByRole('button', { name: `Duplicate “${title}”` }).click();
+  // Said to a screen reader; the new row is what a sighted person sees.
+  await page.locator('#ann-live', { hasText: `Duplicated as “Copy of ${title}”` }).waitFor({ state: 'attached' });
+  await rows.nth(1).waitFor();
+  // The storage meter counts the copy (it was counted once, when the Library opened).
+  assert.notEqual(await meterUsed.textContent(), usedBefore);
+  const copyId = Object.keys(await storedDocuments(page)).find((id) => id !== openId);
+  const copy = await storedEntry(page, copyId);
+  assert.equal(copy.document.title, `Copy of ${title}`);
+  assert.deepEqual(quotes(copy), ['New York Times report', 'clandestine meetings'],
+    'the copy was made from the stored entry, without the change waiting to be saved');
+  assert.deepEqual(quotes(await storedEntry(page, openId)), ['clandestine meetings'],
+    'the open document was written without saving\'s part');
+
+  // Rename through the browser's prompt: the row and the stored entry take the new title.
+  page.once('dialog', (dialog) => dialog.accept('  Copy for the class  '));
+  await page.getByRole('button', { name: `Rename “Copy of ${title}”` }).click();
+  await page.getByRole('button', { name: 'Copy for the class', exact: true }).waitFor();
+  assert.equal((await storedEntry(page, copyId)).document.title, 'Copy for the class');
+
+  // Delete asks first; Undo delete stores the document again, annotations and all.
+  await page.getByRole('button', { name: 'Delete “Copy for the class”' }).click();
+  await page.getByRole('group', { name: 'Confirm delete' }).getByRole('button', { name: 'Yes, delete' }).click();
+  await page.getByText('Deleted “Copy for the class”.').waitFor();
+  assert.equal(await rows.count(), 1);
+  assert.equal(await storedEntry(page, copyId), null);
+  await page.getByRole('button', { name: 'Undo delete' }).click();
+  await page.getByRole('button', { name: 'Copy for the class', exact: true }).waitFor();
+  assert.deepEqual(quotes(await storedEntry(page, copyId)), ['New York Times report', 'clandestine meetings']);
+
+  // Once saving's part can come, the open document is saved, and the copy opens with both
+  // annotations (until then, opening another document waits for that save).
+  await page.unroute(writerPart);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await waitSaved(page);
+  assert.deepEqual(quotes(await storedEntry(page, openId)), ['New York Times report', 'clandestine meetings']);
+  await page.getByRole('button', { name: 'Copy for the class', exact: true }).click();
+  await page.locator('mark', { hasText: 'New York Times report' }).first().waitFor();
+  assert.equal((await marks(page)).length, 2);
+
+  // A row whose document another tab deleted says so instead of doing nothing.
+  await page.getByRole('button', { name: 'Library', exact: true }).click();
+  await page.getByRole('button', { name: `Duplicate “${title}”` }).waitFor();
+  await page.evaluate((key) => localStorage.removeItem(key), DOC_PREFIX + openId);
+  await page.getByRole('button', { name: `Duplicate “${title}”` }).click();
+  await page.locator('.ann-notice', { hasText: 'Nothing duplicated: this document is no longer stored in this browser' }).waitFor();
+});
+
 test('the Library shows a storage meter', async () => {
   const page = await openApp();
   await tagText(page, 'clandestine meetings', 'Claim');

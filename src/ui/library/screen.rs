@@ -25,13 +25,14 @@ struct Listing {
     /// What each row says beyond its title, by document id.
     words: BTreeMap<String, RowWords>,
     unreadable: Vec<Unreadable>,
-    usage: String,
+    /// Bytes the library uses and localStorage's quota, counted with the rows.
+    usage: (usize, usize),
 }
 
 /// The index's rows, and the entries that cannot be read: opening the Library is when every
 /// entry is read, so this is where damaged ones are found.
 fn read_listing() -> Option<Listing> {
-    let usage = library::usage()?;
+    let usage = library::usage_bytes()?;
     let unreadable = library::scan().unreadable;
     let mut documents = library::listing();
     // A damaged entry is listed only as unreadable, never as a document to open.
@@ -126,6 +127,7 @@ fn LibraryScreen() -> impl IntoView {
             }
         })
     });
+    let usage = ViewMemo::new(move |_| listing.with(|l| l.as_ref().map(|l| l.usage)));
     let deleted = ViewSignal::new(Vec::<Document>::new());
     let confirm = ViewSignal::new(None::<String>);
 
@@ -138,18 +140,32 @@ fn LibraryScreen() -> impl IntoView {
             metadata.title = title;
             actions::execute(state, Command::EditMetadata { metadata });
             persistence::flush(state);
-        } else if let Err(e) = library::rename_document(&id, &title) {
-            notices::notify(state, NoticeKind::Error, e.to_string(), Vec::new());
+        } else {
+            match library::rename_document(&id, &title) {
+                Ok(true) => {}
+                Ok(false) => no_longer_stored(state, "renamed"),
+                Err(e) => notices::notify(state, NoticeKind::Error, e.to_string(), Vec::new()),
+            }
         }
         refresh.update(|n| *n += 1);
     };
     let duplicate = move |id: String| {
         persistence::flush(state);
-        match library::duplicate_document(&id, DocumentId(clock::new_id("d"))) {
+        let copy_id = DocumentId(clock::new_id("d"));
+        // The open document is copied as the page holds it: its last change may still be
+        // waiting for saving's part ("Saving…"), and its stored entry would lack it.
+        let open = state
+            .editor
+            .with_untracked(|e| (e.document().id.0 == id).then(|| e.document().clone()));
+        let copied = match open {
+            Some(document) => library::store_copy(document, copy_id).map(Some),
+            None => library::duplicate_document(&id, copy_id),
+        };
+        match copied {
             Ok(Some(copy)) => {
                 notices::announce(state, format!("Duplicated as “{}”", copy.metadata.title))
             }
-            Ok(None) => {}
+            Ok(None) => no_longer_stored(state, "duplicated"),
             Err(e) => notices::notify(state, NoticeKind::Error, e.to_string(), Vec::new()),
         }
         refresh.update(|n| *n += 1);
@@ -166,7 +182,7 @@ fn LibraryScreen() -> impl IntoView {
                     state.screen.set(Screen::Library);
                 }
             }
-            Ok(None) => {}
+            Ok(None) => no_longer_stored(state, "deleted"),
             Err(e) => notices::notify(state, NoticeKind::Error, e.to_string(), Vec::new()),
         }
         refresh.update(|n| *n += 1);
@@ -195,10 +211,7 @@ fn LibraryScreen() -> impl IntoView {
         <main class="ann-library" id="main">
             <div class="ann-library__head">
                 <h1>"Library"</h1>
-                <p class="ann-library__usage">
-                    {move || listing.get().map(|l| l.usage).unwrap_or_else(|| "Storage is not available in this browser".into())}
-                </p>
-                <crate::ui::library::storage_meter::StorageMeter />
+                <crate::ui::library::storage_meter::StorageMeter usage=usage />
                 <button type="button" class="ann-button" on:click=move |_| state.screen.set(Screen::Annotate)>
                     "Back to the open document"
                 </button>
@@ -236,6 +249,19 @@ fn LibraryScreen() -> impl IntoView {
             <UnreadableEntries listing=listing />
         </main>
     }
+}
+
+/// A row's action found no stored document to act on: another tab deleted it, or its entry
+/// can no longer be read (the listing, refreshed after every action, then shows which).
+fn no_longer_stored(state: AppState, nothing: &str) {
+    notices::notify(
+        state,
+        NoticeKind::Error,
+        format!(
+            "Nothing {nothing}: this document is no longer stored in this browser. Another tab may have deleted it."
+        ),
+        Vec::new(),
+    );
 }
 
 /// What a row's buttons do (the library's own functions, above).
@@ -292,6 +318,7 @@ fn EntryRow(
         doc.title.clone()
     };
     let rename_title = title.clone();
+    let duplicate_title = title.clone();
     let delete_title = title.clone();
     view! {
         <tr class:ann-library__open=move || is_open.get() aria-current=move || is_open.get().then_some("true")>
@@ -325,7 +352,12 @@ fn EntryRow(
                 >
                     "Rename"
                 </button>
-                <button type="button" class="ann-button" on:click=move |_| handlers.duplicate.run(id_dup.clone())>
+                <button
+                    type="button"
+                    class="ann-button"
+                    aria-label=format!("Duplicate “{duplicate_title}”")
+                    on:click=move |_| handlers.duplicate.run(id_dup.clone())
+                >
                     "Duplicate"
                 </button>
                 {move || {
@@ -348,7 +380,12 @@ fn EntryRow(
                         .into_any()
                     } else {
                         view! {
-                            <button type="button" class="ann-button" on:click=move |_| confirm.set(Some(id_ask.clone()))>
+                            <button
+                                type="button"
+                                class="ann-button"
+                                aria-label=format!("Delete “{delete_title}”")
+                                on:click=move |_| confirm.set(Some(id_ask.clone()))
+                            >
                                 "Delete"
                             </button>
                         }

@@ -3,13 +3,15 @@
 //! does not report, so the meter shows our count against that quota and, when the browser
 //! offers it, the origin's overall estimate beside it (`web::storage::manager`).
 
+use crate::ui::view_memo::ViewMemo;
 use crate::ui::view_signal::ViewSignal;
-use crate::web::storage::{human_size, library, manager};
+use crate::web::storage::{human_size, manager};
 use leptos::prelude::*;
 
+/// `usage` is the library's bytes and localStorage's quota, `None` when nothing can be stored;
+/// the Library counts it again after every action, so the meter follows a duplicate or a delete.
 #[component]
-pub fn StorageMeter() -> impl IntoView {
-    let ours = library::usage_bytes();
+pub fn StorageMeter(usage: ViewMemo<Option<(usize, usize)>>) -> impl IntoView {
     let origin = ViewSignal::new(None::<(f64, f64)>);
     let persistent = ViewSignal::new(None::<bool>);
     leptos::task::spawn_local(async move {
@@ -24,7 +26,7 @@ pub fn StorageMeter() -> impl IntoView {
     // smaller type (on a phone each on a line of its own, never squeezed into columns).
     view! {
         <div class="ann-storage-meter" data-storage-meter="">
-            {match ours {
+            {move || match usage.get() {
                 Some((used, quota)) => view! {
                     <label class="ann-storage-meter__main">
                         <span class="ann-storage-meter__name">"Library storage: "</span>

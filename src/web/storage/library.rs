@@ -20,7 +20,6 @@
 use super::adapter::{self, Store, utf16_len};
 use super::error::{ASSUMED_QUOTA_CHARS, StorageError};
 use super::keys;
-use crate::domain::article_input::limits::human_size;
 use crate::domain::change::Touched;
 use crate::domain::document::{Document, DocumentId};
 use crate::domain::format::library::{
@@ -357,16 +356,6 @@ pub fn usage_bytes() -> Option<(usize, usize)> {
     })
 }
 
-/// Used and assumed-available space, as text for the Library screen.
-pub fn usage() -> Option<String> {
-    let (used, quota) = usage_bytes()?;
-    Some(format!(
-        "{} of about {} used",
-        human_size(used),
-        human_size(quota)
-    ))
-}
-
 /// The stored entry of the document open last, as it is: `(file name, raw text)` for the
 /// panic screen. Opens storage afresh, since the app may have stopped half-way through a
 /// library call.
@@ -664,32 +653,42 @@ pub fn save_other_document(document: &Document) -> Result<u64, StorageError> {
     with_library(|library| library.save_other(document)).unwrap_or_else(|| Err(unavailable()))
 }
 
-/// Gives stored document `id` a new title. Nothing happens when it is not stored (or cannot
-/// be read: a damaged entry is never overwritten).
-pub fn rename_document(id: &str, title: &str) -> Result<(), StorageError> {
+/// Gives stored document `id` a new title; returns `false` when it is not stored (or cannot
+/// be read: a damaged entry is never overwritten), and then nothing is written.
+pub fn rename_document(id: &str, title: &str) -> Result<bool, StorageError> {
     with_library(|library| {
         let Some(mut document) = library.read_document(id) else {
-            return Ok(());
+            return Ok(false);
         };
         document.metadata.title = title.to_string();
-        library.save_other(&document).map(|_| ())
+        library.save_other(&document).map(|_| true)
     })
     .unwrap_or_else(|| Err(unavailable()))
 }
 
-/// Stores a copy of document `id` as `new_id`, titled "… (copy)"; returns the copy, or
+/// Stores a copy of document `id` as `new_id`, titled "Copy of …"; returns the copy, or
 /// `None` when `id` is not stored or cannot be read.
 pub fn duplicate_document(id: &str, new_id: DocumentId) -> Result<Option<Document>, StorageError> {
-    with_library(|library| {
-        let Some(mut document) = library.read_document(id) else {
-            return Ok(None);
-        };
-        document.id = new_id;
-        document.metadata.title = format!("{} (copy)", document.metadata.title);
-        library.save_other(&document)?;
-        Ok(Some(document))
-    })
-    .unwrap_or_else(|| Err(unavailable()))
+    let stored = with_library(|library| library.read_document(id)).ok_or_else(unavailable)?;
+    stored
+        .map(|document| store_copy(document, new_id))
+        .transpose()
+}
+
+/// Stores `document` as `new_id`, titled "Copy of …"; returns the copy. The Library copies the
+/// open document from the page, not from its stored entry, which may not hold its last change.
+/// The words go first: the Library ends a long title in an ellipsis, which would hide a suffix
+/// and leave the copy and its original looking alike.
+pub fn store_copy(mut document: Document, new_id: DocumentId) -> Result<Document, StorageError> {
+    document.id = new_id;
+    let title = document.metadata.title.trim();
+    document.metadata.title = if title.is_empty() {
+        "Copy of an untitled article".to_string()
+    } else {
+        format!("Copy of {title}")
+    };
+    save_other_document(&document)?;
+    Ok(document)
 }
 
 /// Deletes document `id`; returns it (for undo), or `None` when it is not stored or cannot be
