@@ -252,7 +252,8 @@ fn LibraryScreen() -> impl IntoView {
 }
 
 /// A row's action found no stored document to act on: another tab deleted it, or its entry
-/// can no longer be read (the listing, refreshed after every action, then shows which).
+/// can no longer be read (then the listing, read again after every action, moves it to the
+/// entries that could not be read).
 fn no_longer_stored(state: AppState, nothing: &str) {
     notices::notify(
         state,
