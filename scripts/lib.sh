@@ -70,26 +70,30 @@ SPLITTER_BUILD="wasm-split 0.2.4 with merged chunks (Article Annotator's patch 1
 ensure_wasm_split() {
   if [ "$(wasm-split-cli --version 2>/dev/null)" = "$SPLITTER_BUILD" ]; then return 0; fi
   say "installing wasm-split-cli $SPLITTER_VERSION (crate wasm_split_cli_support from crates.io, patched by scripts/build-tools/wasm-split-merged-chunks.patch; about 2 minutes, once)"
-  local work source
+  local work
   work="$(mktemp -d)"
-  # cargo downloads the crate's source from crates.io for a manifest that depends on it, and
-  # says where it unpacked it.
-  mkdir "$work/fetch"
-  printf '[package]\nname = "fetch-splitter"\nversion = "0.0.0"\nedition = "2021"\n[lib]\npath = "lib.rs"\n[dependencies]\nwasm_split_cli_support = "=%s"\n' \
-    "$SPLITTER_VERSION" > "$work/fetch/Cargo.toml"
-  : > "$work/fetch/lib.rs"
-  source="$(cargo metadata --manifest-path "$work/fetch/Cargo.toml" --format-version 1 |
-    node -e '
-      let json = "";
-      process.stdin.on("data", (part) => { json += part; }).on("end", () => {
-        const crate = JSON.parse(json).packages.find((p) => p.name === "wasm_split_cli_support");
-        if (!crate) { console.error("cargo metadata lists no wasm_split_cli_support"); process.exit(1); }
-        console.log(require("path").dirname(crate.manifest_path));
-      });')"
-  cp -R "$source" "$work/splitter"
-  (cd "$work/splitter" && git apply "$ROOT/scripts/build-tools/wasm-split-merged-chunks.patch")
-  cargo install --locked --force --path "$work/splitter" --features build-binary
-  rm -rf "$work"
+  # In a subshell whose exit removes the temporary folder, whether the steps succeed or one
+  # fails (set -e ends the subshell there, and its status ends the install).
+  (
+    trap 'rm -rf "$work"' EXIT
+    # cargo downloads the crate's source from crates.io for a manifest that depends on it, and
+    # says where it unpacked it.
+    mkdir "$work/fetch"
+    printf '[package]\nname = "fetch-splitter"\nversion = "0.0.0"\nedition = "2021"\n[lib]\npath = "lib.rs"\n[dependencies]\nwasm_split_cli_support = "=%s"\n' \
+      "$SPLITTER_VERSION" > "$work/fetch/Cargo.toml"
+    : > "$work/fetch/lib.rs"
+    source="$(cargo metadata --manifest-path "$work/fetch/Cargo.toml" --format-version 1 |
+      node -e '
+        let json = "";
+        process.stdin.on("data", (part) => { json += part; }).on("end", () => {
+          const crate = JSON.parse(json).packages.find((p) => p.name === "wasm_split_cli_support");
+          if (!crate) { console.error("cargo metadata lists no wasm_split_cli_support"); process.exit(1); }
+          console.log(require("path").dirname(crate.manifest_path));
+        });')"
+    cp -R "$source" "$work/splitter"
+    (cd "$work/splitter" && git apply "$ROOT/scripts/build-tools/wasm-split-merged-chunks.patch")
+    cargo install --locked --force --path "$work/splitter" --features build-binary
+  )
   if [ "$(wasm-split-cli --version 2>/dev/null)" != "$SPLITTER_BUILD" ]; then
     echo "the installed wasm-split-cli is not the patched build: $(command -v wasm-split-cli)" >&2
     return 1
