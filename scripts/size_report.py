@@ -194,12 +194,16 @@ KIB = 1024
 # of code as one. 372 wasm files -> 44; first paint 235.0 -> 233.1 (the loader lists 22 chunks
 # instead of 350); a returning visit 267.0 -> 259.9 (the reader's 38 files are 2); everything
 # 907.4 -> 842.6.
+# The Library's fixes (the open document copied from the page, a notice when a row's document
+# is gone, each row's buttons named, the storage meter counted with the rows): everything
+# 842.6 -> 843.0, its ceiling raised to 843.5 (a one-line message change moved the totals by
+# a tenth or two, the first paint's too: the build's hash is in every file name).
 FIRST_PAINT = ("first paint (html + css + js + wasm)", 250, 233.5)
 # A returning visit (the library holds documents) needs the reader of stored entries before its
 # first paint too: boot.js downloads its part alongside the main module (src/ui/library/
 # reader.rs), and the service worker answers the build's hashed files from its copy.
 RETURNING = ("returning visit, before its first paint", None, 260.5)
-EVERYTHING = ("everything the app can fetch", 600, 843.0)
+EVERYTHING = ("everything the app can fetch", 600, 843.5)
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 if not (dist / "index.html").is_file():

@@ -403,7 +403,7 @@ test('the Library duplicates the open document with its unsaved change, renames,
   await page.getByRole('button', { name: `Duplicate “${title}”` }).waitFor();
   await page.evaluate((key) => localStorage.removeItem(key), DOC_PREFIX + openId);
   await page.getByRole('button', { name: `Duplicate “${title}”` }).click();
-  await page.locator('.ann-notice', { hasText: 'Nothing duplicated: this document is no longer stored in this browser' }).waitFor();
+  await page.locator('.ann-notice', { hasText: 'Nothing duplicated: this document can no longer be read from this browser\'s storage. Another tab may have deleted it.' }).waitFor();
 });
 
 test('the Library shows a storage meter', async () => {

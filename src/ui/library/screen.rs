@@ -259,7 +259,7 @@ fn no_longer_stored(state: AppState, nothing: &str) {
         state,
         NoticeKind::Error,
         format!(
-            "Nothing {nothing}: this document is no longer stored in this browser. Another tab may have deleted it."
+            "Nothing {nothing}: this document can no longer be read from this browser's storage. Another tab may have deleted it."
         ),
         Vec::new(),
     );
