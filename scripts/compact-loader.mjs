@@ -2,10 +2,11 @@
 // build-wasm runs it after the build's hash is in the file names, before terser.
 //
 // The loader is fetched before the first paint. It spells out the same seven lines for each of
-// the chunks the parts share (22 since they are merged, 290 before), and lists each part's chunks by variable name. Here the
-// chunks are made by one function from their numbers, and each part lists its chunks as
-// numbers: the same `makeLoad` for each chunk and each part, created once, so a chunk's fetch
-// is still shared by every part that needs it, and fetched only when one of them is.
+// the chunks the parts share (22 since they are merged, 290 before), and lists each part's
+// chunks by variable name. Here the chunks are made by one function from their numbers, and
+// each part lists its chunks as numbers: the same `makeLoad` for each chunk and each part,
+// created once, so a chunk's fetch is still shared by every part that needs it, and fetched
+// only when one of them is.
 //
 // Nothing is guessed: after the loader's own functions, every line must be one of the two
 // shapes below, every chunk a part lists must be defined, and every file name must carry the

@@ -254,12 +254,12 @@ fn LibraryScreen() -> impl IntoView {
 /// A row's action found no stored document to act on: another tab deleted it, or its entry
 /// can no longer be read (then the listing, read again after every action, moves it to the
 /// entries that could not be read).
-fn no_longer_stored(state: AppState, nothing: &str) {
+fn no_longer_stored(state: AppState, action_done: &str) {
     notices::notify(
         state,
         NoticeKind::Error,
         format!(
-            "Nothing {nothing}: this document can no longer be read from this browser's storage. Another tab may have deleted it."
+            "Nothing {action_done}: this document can no longer be read from this browser's storage. Another tab may have deleted it."
         ),
         Vec::new(),
     );
